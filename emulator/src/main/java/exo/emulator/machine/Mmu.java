@@ -1,0 +1,144 @@
+package exo.emulator.machine;
+
+import java.util.Arrays;
+
+/**
+ * Address translation: the guest {@link Tlb} plus a host-side translation cache in front of it.
+ *
+ * <p>The host cache is three direct-mapped arrays (load, store, fetch) indexed by the low bits
+ * of the virtual page number. Each line holds a page-aligned virtual address as its tag and the
+ * physical page base it maps to. Invariant: every line mirrors a valid entry the guest TLB holds
+ * now, for the current ASID, with the rights its kind needs (store lines only for writable
+ * entries, fetch lines only for executable ones) and with the referenced bit
+ * already set. Any TLB change, ASID change or referenced-bit clear drops the affected lines, so
+ * a hit never serves a translation the guest TLB no longer holds.
+ *
+ * <p>The fast path, inlined by the interpreter and the JIT, is:
+ * {@code tag[(va >>> 12) & HOST_MASK] == (va & ~0xFFF) ? base[...] | (va & 0xFFF) : slow(va)}.
+ */
+public final class Mmu {
+    public static final int LOAD = 0, STORE = 1, FETCH = 2;
+    public static final int HOST_BITS = 8;
+    public static final int HOST_LINES = 1 << HOST_BITS;
+    public static final int HOST_MASK = HOST_LINES - 1;
+    /** A tag no page-aligned address equals. */
+    public static final int EMPTY = 1;
+
+    public final int[] loadTag = new int[HOST_LINES], loadBase = new int[HOST_LINES];
+    public final int[] storeTag = new int[HOST_LINES], storeBase = new int[HOST_LINES];
+    public final int[] fetchTag = new int[HOST_LINES], fetchBase = new int[HOST_LINES];
+
+    private final Tlb tlb;
+    private final PhysicalMemory memory;
+    private int asid;
+    /** Slow-path translations (host cache misses), for statistics. */
+    public long hostMisses;
+
+    public Mmu(Tlb tlb, PhysicalMemory memory) {
+        this.tlb = tlb;
+        this.memory = memory;
+        tlb.attach(this);
+        flushHostCache();
+    }
+
+    public int asid() {
+        return asid;
+    }
+
+    /** Changes the current address space; the host cache holds only the current ASID's lines. */
+    public void setAsid(int asid) {
+        if ((asid & 0xFF) != this.asid) {
+            this.asid = asid & 0xFF;
+            flushHostCache();
+        }
+    }
+
+    /**
+     * Translates va for an access of kind through the TLB, setting the entry's referenced bit
+     * and filling the host cache. Returns the physical address, or the negated {@link Cause}
+     * code of the fault (TLB miss, protection, bus error). Alignment is the caller's check.
+     */
+    public int translate(int va, int kind) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int slot = tlb.lookup(vpn, asid);
+        if (slot < 0) return -missCause(kind).code;
+        int f = tlb.flags(slot);
+        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return -Cause.PROT_STORE.code;
+        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return -Cause.PROT_FETCH.code;
+        int pfn = tlb.pfn(slot);
+        if (pfn >= memory.pages()) return -Cause.BUS_ERROR.code;
+        tlb.markReferenced(slot);
+        hostMisses++;
+        int tag = va & ~PhysicalMemory.PAGE_MASK;
+        int base = pfn << PhysicalMemory.PAGE_SHIFT;
+        int line = vpn & HOST_MASK;
+        switch (kind) {
+            case LOAD: loadTag[line] = tag; loadBase[line] = base; break;
+            case FETCH: fetchTag[line] = tag; fetchBase[line] = base; break;
+            default: storeTag[line] = tag; storeBase[line] = base; break;
+        }
+        return base | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    /**
+     * Translates without side effects (no referenced bit, no host cache fill): for debuggers and
+     * the kernel's own inspection. Same return convention as {@link #translate}.
+     */
+    public int peek(int va, int kind) {
+        int slot = tlb.lookup(va >>> PhysicalMemory.PAGE_SHIFT, asid);
+        if (slot < 0) return -missCause(kind).code;
+        int f = tlb.flags(slot);
+        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return -Cause.PROT_STORE.code;
+        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return -Cause.PROT_FETCH.code;
+        if (tlb.pfn(slot) >= memory.pages()) return -Cause.BUS_ERROR.code;
+        return tlb.pfn(slot) << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    /** Physical address for a load at va (alignment already checked), or a negated cause code. */
+    public int load(int va) {
+        int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
+        if (loadTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return loadBase[line] | (va & PhysicalMemory.PAGE_MASK);
+        return translate(va, LOAD);
+    }
+
+    /** Physical address for a store at va (alignment already checked), or a negated cause code. */
+    public int store(int va) {
+        int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
+        if (storeTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return storeBase[line] | (va & PhysicalMemory.PAGE_MASK);
+        return translate(va, STORE);
+    }
+
+    /** Physical address to fetch the instruction at va (aligned), or a negated cause code. */
+    public int fetch(int va) {
+        int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
+        if (fetchTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return fetchBase[line] | (va & PhysicalMemory.PAGE_MASK);
+        return translate(va, FETCH);
+    }
+
+    public static Cause missCause(int kind) {
+        return kind == LOAD ? Cause.TLB_MISS_LOAD : kind == STORE ? Cause.TLB_MISS_STORE : Cause.TLB_MISS_FETCH;
+    }
+
+    /** Drops every host line for virtual page vpn, in all three kinds. */
+    void invalidateHost(int vpn) {
+        int line = vpn & HOST_MASK;
+        int tag = vpn << PhysicalMemory.PAGE_SHIFT;
+        if (loadTag[line] == tag) loadTag[line] = EMPTY;
+        if (storeTag[line] == tag) storeTag[line] = EMPTY;
+        if (fetchTag[line] == tag) fetchTag[line] = EMPTY;
+    }
+
+    public void flushHostCache() {
+        Arrays.fill(loadTag, EMPTY);
+        Arrays.fill(storeTag, EMPTY);
+        Arrays.fill(fetchTag, EMPTY);
+    }
+
+    /** Whether the host cache holds a line of kind for the page of va (tests check coherence). */
+    public boolean hostCached(int va, int kind) {
+        int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
+        int tag = va & ~PhysicalMemory.PAGE_MASK;
+        int[] tags = kind == LOAD ? loadTag : kind == STORE ? storeTag : fetchTag;
+        return tags[line] == tag;
+    }
+}

@@ -1,0 +1,157 @@
+package exo.emulator.machine;
+
+/**
+ * The software-managed TLB: 64 fully associative entries of 4 KiB pages tagged with an 8-bit
+ * ASID. There is no hardware walker; a miss raises an exception and software (the kernel)
+ * writes entries. The hardware sets an entry's referenced bit on its first use.
+ *
+ * <p>Every change is reported to the {@link Mmu}, whose host-side translation cache must only
+ * ever mirror what this TLB holds.
+ */
+public final class Tlb {
+    public static final int SIZE = 64;
+
+    public static final int VALID = 1;
+    public static final int WRITABLE = 2;
+    public static final int EXECUTABLE = 4;
+    public static final int GLOBAL = 8;
+    public static final int NOCACHE = 16;
+    /** Set by the hardware when the entry translates an access; cleared by software. */
+    public static final int REFERENCED = 32;
+    /** Flags software may set when writing an entry. */
+    public static final int WRITE_FLAGS = VALID | WRITABLE | EXECUTABLE | GLOBAL | NOCACHE;
+
+    private final int[] vpn = new int[SIZE];
+    private final int[] asid = new int[SIZE];
+    private final int[] pfn = new int[SIZE];
+    private final int[] flags = new int[SIZE];
+    private int random;
+    private Mmu mmu;
+
+    public Tlb(long seed) {
+        reseed(seed);
+    }
+
+    void attach(Mmu mmu) {
+        this.mmu = mmu;
+    }
+
+    /** Restarts the replacement generator; the same seed gives the same replacement choices. */
+    public void reseed(long seed) {
+        int s = (int) (seed ^ (seed >>> 32)) * 0x9E3779B9 + 0x7F4A7C15;
+        random = s == 0 ? 0x2545F491 : s;
+    }
+
+    /** Slot of the valid entry translating virtual page vpn for asid, or -1. */
+    public int lookup(int vpn, int asid) {
+        for (int i = 0; i < SIZE; i++) {
+            int f = flags[i];
+            if ((f & VALID) != 0 && this.vpn[i] == vpn && ((f & GLOBAL) != 0 || this.asid[i] == asid)) return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Writes slot with (vpn, asid) → (pfn, flags). Flags outside {@link #WRITE_FLAGS} are
+     * ignored; the referenced bit starts clear.
+     */
+    public void write(int slot, int vpn, int asid, int pfn, int flags) {
+        checkSlot(slot);
+        int oldVpn = this.vpn[slot];
+        this.vpn[slot] = vpn & 0xFFFFF;
+        this.asid[slot] = asid & 0xFF;
+        this.pfn[slot] = pfn & 0xFFFFF;
+        this.flags[slot] = flags & WRITE_FLAGS;
+        changed(oldVpn, vpn & 0xFFFFF);
+    }
+
+    /**
+     * Writes an entry into a slot chosen by replacement: an existing entry for the same (vpn,
+     * asid) if there is one (so no page is ever mapped twice), else the first invalid slot, else
+     * one chosen by the seeded generator. Returns the slot.
+     */
+    public int writeReplacing(int vpn, int asid, int pfn, int flags) {
+        int slot = lookupExact(vpn & 0xFFFFF, asid & 0xFF);
+        if (slot < 0) slot = firstInvalid();
+        if (slot < 0) slot = nextRandom();
+        write(slot, vpn, asid, pfn, flags);
+        return slot;
+    }
+
+    /** Slot holding exactly (vpn, asid), valid or global-matching, or -1. */
+    private int lookupExact(int vpn, int asid) {
+        for (int i = 0; i < SIZE; i++) {
+            if ((flags[i] & VALID) != 0 && this.vpn[i] == vpn && (this.asid[i] == asid || (flags[i] & GLOBAL) != 0)) return i;
+        }
+        return -1;
+    }
+
+    private int firstInvalid() {
+        for (int i = 0; i < SIZE; i++) {
+            if ((flags[i] & VALID) == 0) return i;
+        }
+        return -1;
+    }
+
+    private int nextRandom() {
+        int x = random;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        random = x;
+        return (x >>> 8) & (SIZE - 1);
+    }
+
+    public void invalidate(int slot) {
+        checkSlot(slot);
+        int old = vpn[slot];
+        flags[slot] = 0;
+        changed(old, old);
+    }
+
+    /** Invalidates every non-global entry of asid. */
+    public void flushAsid(int asid) {
+        for (int i = 0; i < SIZE; i++) {
+            if ((flags[i] & VALID) != 0 && (flags[i] & GLOBAL) == 0 && this.asid[i] == (asid & 0xFF)) invalidate(i);
+        }
+    }
+
+    public void flushAll() {
+        java.util.Arrays.fill(flags, 0);
+        if (mmu != null) mmu.flushHostCache();
+    }
+
+    /** Clears the referenced bit of slot so the next use sets it again. */
+    public void clearReferenced(int slot) {
+        checkSlot(slot);
+        flags[slot] &= ~REFERENCED;
+        changed(vpn[slot], vpn[slot]);
+    }
+
+    void markReferenced(int slot) {
+        flags[slot] |= REFERENCED;
+    }
+
+    public int vpn(int slot) { return vpn[slot]; }
+    public int asid(int slot) { return asid[slot]; }
+    public int pfn(int slot) { return pfn[slot]; }
+    public int flags(int slot) { return flags[slot]; }
+    public boolean isValid(int slot) { return (flags[slot] & VALID) != 0; }
+
+    private void changed(int oldVpn, int newVpn) {
+        if (mmu != null) {
+            mmu.invalidateHost(oldVpn);
+            if (newVpn != oldVpn) mmu.invalidateHost(newVpn);
+        }
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot < 0 || slot >= SIZE) throw new IllegalArgumentException("TLB slot " + slot + " is not in 0.." + (SIZE - 1));
+    }
+
+    /** Human-readable flag letters, e.g. {@code VWX-- R}. */
+    public static String flagString(int f) {
+        return "" + ((f & VALID) != 0 ? 'V' : '-') + ((f & WRITABLE) != 0 ? 'W' : '-') + ((f & EXECUTABLE) != 0 ? 'X' : '-')
+                + ((f & GLOBAL) != 0 ? 'G' : '-') + ((f & NOCACHE) != 0 ? 'N' : '-') + ((f & REFERENCED) != 0 ? 'R' : '-');
+    }
+}
