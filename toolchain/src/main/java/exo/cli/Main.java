@@ -1,0 +1,54 @@
+package exo.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code exo} command. Subcommands are registered in {@link #commandLine()}; each handles its
+ * own errors and returns a sysexits-style code from {@link ExitCodes}.
+ */
+@Command(name = "exo",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Exo: an exokernel on an emulated RISC machine, with its toolchain, monitor and benchmarks.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI with these arguments and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(ExitCodes::unexpected);
+        cl.setParameterExceptionHandler(ExitCodes::badUsage);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version Maven filtered into exo/version.properties. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/exo/version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"exo " + p.getProperty("version", "unknown") + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}
