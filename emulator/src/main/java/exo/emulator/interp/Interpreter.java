@@ -61,8 +61,17 @@ public final class Interpreter implements Engine {
         void runChunk(Machine m, int n);
     }
 
-    /** Executes exactly one instruction (or takes its trap); for the debugger's single step. */
+    /**
+     * Executes exactly one instruction (or takes its trap); for the debugger's single step. A
+     * timer interrupt that is due is delivered instead, as {@link #runLoop} would before the
+     * next instruction, so stepping and running see interrupts at the same cycle.
+     */
     public void stepOne(Machine m) {
+        Cpu cpu = m.cpu;
+        if (cpu.cycles >= cpu.timerCompare) {
+            m.raise(Cause.TIMER, cpu.pc, 0);
+            return;
+        }
         runChunk(m, 1);
     }
 

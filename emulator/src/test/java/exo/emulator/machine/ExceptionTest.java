@@ -34,6 +34,7 @@ class ExceptionTest {
     static final int SENTINEL = 0x5EED0000;
     /** Virtual page mapped read-only, and one mapped to a physical page that does not exist. */
     static final int READ_ONLY = DATA, NO_MEMORY = 0x30000, NOT_EXECUTABLE = 0x20000;
+    /** Past installed memory and the stand-in kernel's identity map. */
     static final int UNMAPPED = 0x100000;
 
     /**
@@ -117,12 +118,12 @@ class ExceptionTest {
                 0, Cause.ADDR_LOAD, CODE, UNMAPPED + 2, Opcode.LW));
         rows.add(new Row("store misaligned beats protection", t -> t.set(T0, READ_ONLY + 2),
                 new int[] {Opcode.SW.encode(T1, 0, T0)}, 0, Cause.ADDR_STORE, CODE, READ_ONLY + 2, Opcode.SW));
-        // A straight line of nops to the last word of page 0x3F, then the unmapped page 0x40.
+        // A straight line of nops to the last word of memory, then the unmapped page after it.
         rows.add(new Row("falling off the end of a page", t -> {
-            t.machine.tlb.write(63, 0x3F, 0, 0x3F, Tlb.VALID | Tlb.EXECUTABLE);
-            for (int a = 0x3F000; a < 0x40000; a += 4) t.machine.memory.writeWord(a, nop());
-            t.machine.cpu.pc = 0x3F000;
-        }, new int[0], 1024, Cause.TLB_MISS_FETCH, 0x40000, 0x40000, null));
+            t.machine.tlb.write(63, 0xFF, 0, 0xFF, Tlb.VALID | Tlb.EXECUTABLE);
+            for (int a = 0xFF000; a < 0x100000; a += 4) t.machine.memory.writeWord(a, nop());
+            t.machine.cpu.pc = 0xFF000;
+        }, new int[0], 1024, Cause.TLB_MISS_FETCH, UNMAPPED, UNMAPPED, null));
         return rows;
     }
 
