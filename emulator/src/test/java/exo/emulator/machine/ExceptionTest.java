@@ -114,6 +114,11 @@ class ExceptionTest {
         rows.add(fetchRow("fetch bus error", NO_MEMORY + 12, Cause.BUS_ERROR));
         rows.add(fetchRow("fetch misaligned", CODE + 0x102, Cause.ADDR_FETCH));
         rows.add(fetchRow("fetch misaligned beats tlb miss", UNMAPPED + 2, Cause.ADDR_FETCH));
+        // Starting (not jumping) at a misaligned address in a mapped page.
+        rows.add(new Row("fetch misaligned at entry", t -> {
+            t.machine.tlb.write(58, 0, 0, 0, Tlb.VALID | Tlb.EXECUTABLE);
+            t.machine.cpu.pc = 1;
+        }, new int[0], 0, Cause.ADDR_FETCH, 1, 1, null));
         rows.add(new Row("load misaligned beats tlb miss", t -> t.set(T0, UNMAPPED + 2), new int[] {Opcode.LW.encode(T1, 0, T0)},
                 0, Cause.ADDR_LOAD, CODE, UNMAPPED + 2, Opcode.LW));
         rows.add(new Row("store misaligned beats protection", t -> t.set(T0, READ_ONLY + 2),
