@@ -33,6 +33,18 @@ public final class Diagnostics {
         return errors;
     }
 
+    /**
+     * Orders the errors of one file by position (a second pass finds some late), keeping
+     * files in the order they first appear and the "too many errors" note last.
+     */
+    public void sortByPosition() {
+        List<String> files = new ArrayList<>();
+        for (Diagnostic d : list) if (!files.contains(d.file())) files.add(d.file());
+        int n = list.size() > LIMIT ? LIMIT : list.size();
+        list.subList(0, n).sort(java.util.Comparator.comparingInt((Diagnostic d) -> files.indexOf(d.file()))
+                .thenComparingInt(Diagnostic::line).thenComparingInt(Diagnostic::col));
+    }
+
     /** Throws a {@link ToolchainException} with everything reported, if any error was. */
     public void check() throws ToolchainException {
         if (errors > 0) throw new ToolchainException(list);

@@ -170,6 +170,7 @@ public final class Assembler {
             line();
         }
         finish();
+        diags.sortByPosition();
         diags.check();
     }
 
@@ -475,7 +476,13 @@ public final class Assembler {
             s.base = enc.base;
             s.expr = null;
         } catch (AsmError err) {
-            if (err != Encoder.NOT_YET) throw err;
+            if (err != Encoder.NOT_YET) {
+                // A broken value becomes 0 so that its uses do not repeat the error.
+                s.expr = null;
+                s.value = 0;
+                s.base = null;
+                throw err;
+            }
             if (e instanceof Expr.Dot || containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
         } finally {
             s.evaluating = false;
@@ -849,11 +856,18 @@ public final class Assembler {
         for (Sym s : symbols.values()) {
             if (s.kind == Sym.EQU && s.expr != null) {
                 loc = s.exprLoc;
+                s.evaluating = true;
                 try {
-                    enc.eval(new Expr.Ref(s.defCol, s, s.name));
+                    s.value = enc.eval(s.expr);
+                    s.base = enc.base;
                 } catch (AsmError e) {
                     diags.report(s.exprLoc.error(e.col, e.getMessage()));
+                    s.value = 0;
+                    s.base = null;
+                } finally {
+                    s.evaluating = false;
                 }
+                s.expr = null;
             }
         }
     }

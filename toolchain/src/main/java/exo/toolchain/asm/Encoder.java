@@ -27,6 +27,13 @@ final class Encoder {
     /** Base of the last {@link #eval} result; null for a constant. */
     Sym base;
 
+    /** A symbol whose value depends on itself; reported once, where the loop closes. */
+    static final class Cycle extends AsmError {
+        Cycle(int col, String message) {
+            super(col, message);
+        }
+    }
+
     long eval(Expr e) throws AsmError {
         if (e instanceof Expr.Num) {
             base = null;
@@ -61,7 +68,7 @@ final class Encoder {
                     base = s.base;
                     return s.value;
                 }
-                if (s.evaluating) throw new AsmError(r.col, "'" + s.name + "' is defined in terms of itself");
+                if (s.evaluating) throw new Cycle(r.col, "'" + s.name + "' is defined in terms of itself");
                 s.evaluating = true;
                 try {
                     long v = eval(s.expr);
@@ -71,6 +78,7 @@ final class Encoder {
                     return v;
                 } catch (AsmError err) {
                     if (err == NOT_YET) throw err;
+                    if (err instanceof Cycle) throw new Cycle(r.col, err.getMessage());
                     throw new AsmError(r.col, "in the value of '" + s.name + "' (" + s.exprLoc.where(err.col) + "): " + err.getMessage());
                 } finally {
                     s.evaluating = false;

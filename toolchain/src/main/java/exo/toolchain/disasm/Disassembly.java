@@ -57,6 +57,11 @@ public final class Disassembly {
                 }
             }
             if (s.data().length < Integer.toUnsignedLong(s.memSize())) {
+                for (Executable.Symbol sy : exe.symbols()) {
+                    if (Integer.compareUnsigned(sy.value(), s.vaddr() + s.data().length) >= 0 && s.contains(sy.value())) {
+                        sb.append(String.format("%08x <%s>%n", sy.value(), sy.name()));
+                    }
+                }
                 sb.append(String.format("  %08x:  (%d zero bytes)%n", s.vaddr() + s.data().length, Integer.toUnsignedLong(s.memSize()) - s.data().length));
             }
         }
@@ -127,7 +132,19 @@ public final class Disassembly {
         String base;
         switch (r.targetType()) {
             case SYMBOL: base = o.symbols.get(r.target()).name(); break;
-            case SECTION: base = SectionKind.ALL[r.target()].directive; break;
+            case SECTION: {
+                ObjSymbol best = null;
+                for (ObjSymbol sym : o.symbols) {
+                    if (sym.section() == r.target() && Integer.compareUnsigned(sym.value(), r.addend()) <= 0
+                            && (best == null || Integer.compareUnsigned(sym.value(), best.value()) > 0)) best = sym;
+                }
+                if (best == null) {
+                    base = SectionKind.ALL[r.target()].directive;
+                    break;
+                }
+                int off = r.addend() - best.value();
+                return best.name() + (off == 0 ? "" : "+" + off);
+            }
             default: return "0x" + hex(r.addend());
         }
         if (r.addend() == 0) return base;
