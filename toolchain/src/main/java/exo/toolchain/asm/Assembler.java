@@ -884,6 +884,8 @@ public final class Assembler {
 
     private ObjectFile object(String name) throws ToolchainException {
         List<ObjSymbol> table = new ArrayList<>();
+        java.util.Set<Sym> referenced = new java.util.HashSet<>();
+        for (Section sec : sections) for (PendingReloc p : sec.relocations) referenced.add(p.base());
         for (Sym s : symbols.values()) {
             if (s.hidden) continue;
             int file = s.defLoc != null ? fileIndex(s.defLoc.outermost().file) : s.refLoc != null ? fileIndex(s.refLoc.outermost().file) : 0;
@@ -896,7 +898,7 @@ public final class Assembler {
                 if (s.base == null) table.add(new ObjSymbol(s.name, ObjSymbol.ABSOLUTE, (int) s.value, true, file, line));
                 else if (s.base.kind == Sym.SECTION) table.add(new ObjSymbol(s.name, s.base.section.kind.ordinal(), (int) s.value, true, file, line));
                 else s.index = -1;
-            } else if (!s.defined() && (s.extern || s.global)) {
+            } else if (!s.defined() && (s.extern || s.global) && referenced.contains(s)) {
                 s.index = table.size();
                 table.add(new ObjSymbol(s.name, ObjSymbol.UNDEFINED, 0, true, file, line));
             }
