@@ -71,8 +71,11 @@ final class Emitter {
         return exitCount;
     }
 
-    /** Emits the class; {@code result[0]} receives the emitter for size and exit counts. */
-    static byte[] emit(Region region, String internalName, Emitter[] result) {
+    /**
+     * Emits the class; {@code result[0]} receives the emitter for size and exit counts. Returns
+     * null, without assembling the class file, when {@code execute} exceeds limit bytes.
+     */
+    static byte[] emit(Region region, String internalName, int limit, Emitter[] result) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -92,7 +95,7 @@ final class Emitter {
         e.emitExecute();
         cw.visitEnd();
         result[0] = e;
-        return cw.toByteArray();
+        return e.codeSize > limit ? null : cw.toByteArray();
     }
 
     private void emitExecute() {

@@ -10,7 +10,6 @@ import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.StopReason;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +40,6 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     public static final int METHOD_LIMIT = 6000;
 
     private static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 4;
-    private static final MethodType CONSTRUCTOR = MethodType.methodType(void.class);
 
     /** Per physical page: translations by entry word, heat counters, cached block lengths. */
     private static final class CodePage {
@@ -242,9 +240,11 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 Region region = Region.discover(words, entry, cap);
                 if (region == null) return null;
                 Emitter[] emitter = new Emitter[1];
-                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), emitter);
+                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), METHOD_LIMIT, emitter);
                 int codeSize = emitter[0].codeSize;
-                if (codeSize > METHOD_LIMIT && region.size > 1) {
+                if (bytes == null) {
+                    // Too much bytecode: shrink the region in proportion and emit again.
+                    if (region.size == 1) throw new IllegalStateException("one instruction needs " + codeSize + " bytes of bytecode");
                     resizes++;
                     cap = Math.max(1, Math.min(region.size - 1, (int) ((long) region.size * METHOD_LIMIT / codeSize) - 4));
                     continue;
@@ -267,7 +267,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     private Translation define(byte[] bytes) {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
-            return (Translation) hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR).invoke();
+            return (Translation) hidden.lookupClass().getDeclaredConstructor().newInstance();
         } catch (Throwable e) {
             throw new IllegalStateException("generated translation failed to load: " + e, e);
         }

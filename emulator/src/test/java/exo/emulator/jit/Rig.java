@@ -37,7 +37,7 @@ final class Rig {
     /** A hook run on every syscall after the default handling, for tests that remap pages. */
     java.util.function.Consumer<Machine> onSyscall = m -> {};
     private final Random kernelRandom;
-    private int trapLimit = 5000;
+    private int trapLimit = 400;
 
     Rig(Engine engine, long seed) {
         tm = new TestMachine(engine);
@@ -104,6 +104,11 @@ final class Rig {
 
     Rig load(int at, int... words) {
         for (int i = 0; i < words.length; i++) m.memory.writeWord(at + 4 * i, words[i]);
+        return this;
+    }
+
+    Rig set(int r, int v) {
+        m.cpu.regs[r] = v;
         return this;
     }
 
