@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * {@link Forwarder} (exceptions), {@link Scheduler} (slices, yield, PCT), {@link Revoker}
  * (revocation and the abort protocol), {@link Syscalls} (the call table's handlers).
  */
-public final class Kernel implements TrapHandler {
+public final class Kernel implements TrapHandler, GuestOs {
     public final Machine machine;
     public final Cpu cpu;
     public final KernelOptions options;
