@@ -124,6 +124,11 @@ public final class Kernel implements TrapHandler, GuestOs {
         return log;
     }
 
+    /** Every environment booted by the host, live or ended, in boot order. */
+    public List<Environment> booted() {
+        return booted;
+    }
+
     // ---- the trap entry ---------------------------------------------------------------------
 
     @Override
