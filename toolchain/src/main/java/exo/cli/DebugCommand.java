@@ -10,8 +10,6 @@ import exo.monitor.KernelTarget;
 import exo.monitor.Monitor;
 import exo.toolchain.ToolchainException;
 import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -73,7 +71,7 @@ public final class DebugCommand implements Callable<Integer> {
             ExeDebugInfo info = new ExeDebugInfo(p.executable());
             boolean terminal = script == null && System.console() != null;
             InputStream guestIn = input != null ? Files.newInputStream(input) : terminal ? System.in : InputStream.nullInputStream();
-            OutputStream guestOut = new FileOutputStream(FileDescriptor.out);
+            OutputStream guestOut = System.out;
             Debugger dbg = new Debugger((in, out) -> {
                 Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in));
                 b.os().run(0); // puts the first environment on the CPU without running it

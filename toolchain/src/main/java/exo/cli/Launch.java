@@ -54,7 +54,7 @@ public final class Launch {
     }
 
     /**
-     * A fresh machine and kernel with the programs booted, each given args.
+     * A fresh machine and kernel with the programs booted, each given argv = its name, then args.
      *
      * @throws BootException if a program does not fit the machine
      */
@@ -63,7 +63,12 @@ public final class Launch {
         m.setEngine(Engines.create(o.engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
         GuestOs os = new Kernel(m, ko);
-        for (Program p : programs) os.boot(p.image(), args);
+        for (Program p : programs) {
+            List<String> argv = new ArrayList<>();
+            argv.add(p.image().name());
+            argv.addAll(args);
+            os.boot(p.image(), argv);
+        }
         return new Booted(m, os, programs);
     }
 }

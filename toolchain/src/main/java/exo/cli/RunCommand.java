@@ -5,8 +5,6 @@ import exo.emulator.machine.Console;
 import exo.kernel.BootException;
 import exo.kernel.RunResult;
 import exo.toolchain.ToolchainException;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +59,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
-            Console console = new Console(new FileOutputStream(FileDescriptor.out), System.in);
+            Console console = new Console(System.out, System.in);
             Launch.Booted b = Launch.boot(programs, args, system, console);
             long t0 = System.nanoTime();
             RunResult r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
