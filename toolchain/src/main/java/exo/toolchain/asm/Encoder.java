@@ -24,6 +24,7 @@ final class Encoder {
     boolean finalPass;
     Section dotSection;
     int dotOffset;
+    private int symbolDepth;
     /** Base of the last {@link #eval} result; null for a constant. */
     Sym base;
 
@@ -70,6 +71,11 @@ final class Encoder {
                 }
                 if (s.evaluating) throw new Cycle(r.col, "'" + s.name + "' is defined in terms of itself");
                 s.evaluating = true;
+                if (++symbolDepth > Expr.MAX_DEPTH) {
+                    symbolDepth = 0;
+                    s.evaluating = false;
+                    throw new AsmError(r.col, "'" + s.name + "' is defined through more than " + Expr.MAX_DEPTH + " other symbols");
+                }
                 try {
                     long v = eval(s.expr);
                     s.expr = null;
@@ -79,9 +85,11 @@ final class Encoder {
                 } catch (AsmError err) {
                     if (err == NOT_YET) throw err;
                     if (err instanceof Cycle) throw new Cycle(r.col, err.getMessage());
+                    if (err.getMessage().startsWith("in the value of")) throw new AsmError(r.col, err.getMessage());
                     throw new AsmError(r.col, "in the value of '" + s.name + "' (" + s.exprLoc.where(err.col) + "): " + err.getMessage());
                 } finally {
                     s.evaluating = false;
+                    if (symbolDepth > 0) symbolDepth--;
                 }
             default:
                 if (!finalPass) throw NOT_YET;
