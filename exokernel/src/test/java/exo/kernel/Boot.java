@@ -1,0 +1,37 @@
+package exo.kernel;
+
+import exo.emulator.interp.Interpreter;
+import exo.emulator.machine.Console;
+import exo.emulator.machine.Machine;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** A machine and kernel for tests: 4 MiB, interpreter, console captured. */
+final class Boot {
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    final Machine machine;
+    final Kernel kernel;
+
+    Boot() {
+        this(KernelOptions.defaults());
+    }
+
+    Boot(KernelOptions options) {
+        machine = new Machine(4 << 20, 7, Console.capturing(console));
+        machine.setEngine(new Interpreter());
+        kernel = new Kernel(machine, options);
+    }
+
+    int boot(Guest g, String... args) {
+        return kernel.boot(g.image(), List.of(args));
+    }
+
+    RunResult run() {
+        return kernel.run(5_000_000);
+    }
+
+    String console() {
+        return console.toString(StandardCharsets.UTF_8);
+    }
+}
