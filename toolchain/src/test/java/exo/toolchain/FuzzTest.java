@@ -53,7 +53,7 @@ class FuzzTest {
                 StringBuilder sb = new StringBuilder();
                 int lines = 1 + rnd.nextInt(12);
                 for (int l = 0; l < lines; l++) {
-                    int toks = rnd.nextInt(8);
+                    int toks = rnd.nextInt(n % 10 == 0 ? 60 : 8);
                     for (int t = 0; t < toks; t++) sb.append(TOKENS[rnd.nextInt(TOKENS.length)]).append(rnd.nextInt(3) == 0 ? "" : " ");
                     sb.append('\n');
                 }
