@@ -16,10 +16,6 @@ final class Encoder {
     /** Thrown (preallocated, no stack trace) when a value depends on a symbol not defined yet. */
     static final AsmError NOT_YET = new AsmError(0, "not yet defined");
 
-    static Operand[] slots(Format f) {
-        return InstructionSlots.of(f);
-    }
-
     /** Second pass: undefined symbols are external if declared so, errors otherwise. */
     boolean finalPass;
     Section dotSection;
