@@ -12,6 +12,13 @@ abstract class Expr {
         this.col = col;
     }
 
+    /** Column of the expression's first token; {@link #col} of a binary node is its operator's. */
+    int start() {
+        Expr e = this;
+        while (e instanceof Binary) e = ((Binary) e).l;
+        return e.col;
+    }
+
     static final class Num extends Expr {
         final long value;
 
