@@ -118,6 +118,9 @@ class ToolchainCommandsTest {
             assertEquals(0, run(c, "--help"));
             assertTrue(out.toString().startsWith("Usage: exo " + c), out.toString());
             assertTrue(out.toString().contains("Exit codes:"), out.toString());
+            out.getBuffer().setLength(0);
+            assertEquals(0, run(c, "--version"));
+            assertTrue(out.toString().startsWith("exo "), out.toString());
         }
     }
 }
