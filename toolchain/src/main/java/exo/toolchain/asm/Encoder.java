@@ -21,6 +21,8 @@ final class Encoder {
     Section dotSection;
     int dotOffset;
     private int symbolDepth;
+    /** Operand values of the instruction being encoded; {@link Format#pack} reads only its own slots. */
+    private final int[] slotValues = new int[4];
     /** Base of the last {@link #eval} result; null for a constant. */
     Sym base;
 
@@ -163,7 +165,7 @@ final class Encoder {
         if (s.op == null) return data(s);
         Opcode op = s.op;
         Operand[] kinds = InstructionSlots.of(op.format);
-        int[] v = new int[kinds.length];
+        int[] v = slotValues;
         PendingReloc reloc = null;
         for (int i = 0; i < kinds.length; i++) {
             Expr e = s.slots[i];
