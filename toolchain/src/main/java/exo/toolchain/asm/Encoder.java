@@ -166,6 +166,7 @@ final class Encoder {
         Opcode op = s.op;
         Operand[] kinds = InstructionSlots.of(op.format);
         int[] v = slotValues;
+        java.util.Arrays.fill(v, 0);
         PendingReloc reloc = null;
         for (int i = 0; i < kinds.length; i++) {
             Expr e = s.slots[i];
