@@ -684,14 +684,16 @@ public final class Assembler {
     // ---- instructions
 
     private void statement(String word, int t) throws AsmError {
-        Macro m = macros.get(word);
-        if (m != null) {
-            expand(m, t);
-            return;
-        }
+        // Macros cannot have instruction names, so the order of these lookups does not matter;
+        // the most common comes first.
         Opcode op = Decoder.byMnemonic(word);
         Pseudo p = op == null ? Pseudo.get(word) : null;
         if (op == null && p == null) {
+            Macro m = macros.get(word);
+            if (m != null) {
+                expand(m, t);
+                return;
+            }
             List<String> all = mnemonics();
             all.addAll(macros.keySet());
             String near = Suggest.nearest(word.toLowerCase(java.util.Locale.ROOT), all);
@@ -826,13 +828,20 @@ public final class Assembler {
 
     /** Operand ranges [from, to) of tokens from t to the end of the line, split at top-level commas. */
     private List<int[]> operands(int t) throws AsmError {
-        List<int[]> out = new ArrayList<>(3);
+        // One list and its ranges are reused for every line: callers finish with them before
+        // the next line is read.
+        List<int[]> out = operandList;
+        out.clear();
         if (lx.kind[t] == Lexer.EOL) return out;
         int depth = 0, start = t;
         for (int i = t; ; i++) {
             if (lx.kind[i] == Lexer.EOL || depth == 0 && lx.isOp(i, ',')) {
                 if (i == start) throw new AsmError(lx.start[i], "missing operand");
-                out.add(new int[] {start, i});
+                if (out.size() == operandRanges.size()) operandRanges.add(new int[2]);
+                int[] r = operandRanges.get(out.size());
+                r[0] = start;
+                r[1] = i;
+                out.add(r);
                 if (lx.kind[i] == Lexer.EOL) return out;
                 start = i + 1;
             } else if (lx.isOp(i, '(')) {
@@ -842,6 +851,9 @@ public final class Assembler {
             }
         }
     }
+
+    private final List<int[]> operandList = new ArrayList<>();
+    private final List<int[]> operandRanges = new ArrayList<>();
 
     private int endOfOperands(int t) {
         int i = t;

@@ -194,7 +194,7 @@ final class Encoder {
                     if (e instanceof Expr.Half) {
                         Expr.Half h = (Expr.Half) e;
                         long x = eval(h.e);
-                        checkWord(x, h.e.start(), "address");
+                        checkWord(x, h.e, "address");
                         if (base == null) {
                             v[i] = (int) (h.high ? (x >>> 16) & 0xFFFF : x & 0xFFFF);
                         } else {
@@ -221,7 +221,7 @@ final class Encoder {
                         v[i] = (int) off;
                     } else {
                         if (base == null) {
-                            checkWord(x, e.start(), "target address");
+                            checkWord(x, e, "target address");
                             if ((x & 3) != 0) throw new AsmError(e.start(), "target address 0x" + Long.toHexString(x & 0xFFFFFFFFL) + " is not a multiple of 4");
                         }
                         reloc = new PendingReloc(s.offset, branch ? RelocKind.BRANCH16 : RelocKind.JUMP21, base, x, s.loc, e.col);
@@ -244,7 +244,7 @@ final class Encoder {
             if (s.width != 4) {
                 throw new AsmError(e.start(), (s.width == 1 ? ".byte" : ".half") + " needs a constant, but this is an address (only .word can hold one)");
             }
-            checkWord(x, e.start(), "address");
+            checkWord(x, e, "address");
             s.section.relocations.add(new PendingReloc(s.offset, RelocKind.ABS32, base, x, s.loc, e.start()));
             return true;
         }
@@ -267,8 +267,8 @@ final class Encoder {
         return x;
     }
 
-    private static void checkWord(long x, int col, String what) throws AsmError {
-        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(col, what + " " + x + " does not fit in 32 bits");
+    private static void checkWord(long x, Expr e, String what) throws AsmError {
+        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(e.start(), what + " " + x + " does not fit in 32 bits");
     }
 
     private static void checkTarget(Expr e, long off, boolean branch, Opcode op) throws AsmError {

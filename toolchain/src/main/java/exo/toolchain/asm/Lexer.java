@@ -81,6 +81,7 @@ final class Lexer {
      * for every symbol-table and mnemonic lookup.
      */
     private final String[] names = new String[4096];
+    private final int[] hashes = new int[4096];
 
     private String intern(String s, int from, int to) {
         int h = 0;
@@ -88,9 +89,14 @@ final class Lexer {
         int slot = (h ^ (h >>> 12)) & (names.length - 1);
         String c = names[slot];
         int len = to - from;
-        if (c != null && c.length() == len && s.regionMatches(from, c, 0, len)) return c;
+        if (c != null && hashes[slot] == h && c.length() == len) {
+            int k = 0;
+            while (k < len && c.charAt(k) == s.charAt(from + k)) k++;
+            if (k == len) return c;
+        }
         c = s.substring(from, to);
         names[slot] = c;
+        hashes[slot] = h;
         return c;
     }
 
