@@ -1,8 +1,9 @@
 package exo.baseline;
 
 /**
- * The baseline kernel's system calls: one table, number = ordinal. Number in a7, arguments in
- * a0..a2, result in a0 (negative: a negated {@link Errno}). docs/baseline.md is checked against
+ * The baseline kernel's system calls: one table, number = ordinal. The number is the code field
+ * of the syscall instruction ({@code syscall SYS_WRITE}), as on the exokernel; arguments are in
+ * a0..a2, the result in a0 (negative: a negated {@link Errno}). docs/baseline.md is checked against
  * this table; the guest stubs in guest-runtime/src/unix/ use these numbers.
  */
 public enum UnixCall {

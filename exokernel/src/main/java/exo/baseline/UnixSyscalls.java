@@ -1,5 +1,6 @@
 package exo.baseline;
 
+import exo.emulator.isa.Format;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.PhysicalMemory;
@@ -32,7 +33,9 @@ final class UnixSyscalls {
     void dispatch(Process p) {
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int[] r = cpu.regs;
-        UnixCall call = UnixCall.of(r[Register.A7]);
+        // As on the exokernel, the call number is the code field of the syscall instruction.
+        long word = k.loadWord(p, cpu.epc);
+        UnixCall call = word < 0 ? null : UnixCall.of(Format.code26((int) word));
         int result;
         try {
             if (call == null) throw Errno.ENOSYS.fail();
