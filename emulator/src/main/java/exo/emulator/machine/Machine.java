@@ -40,6 +40,10 @@ public final class Machine {
         this.handler = handler;
     }
 
+    public TrapHandler trapHandler() {
+        return handler;
+    }
+
     public void setTrapObserver(TrapObserver observer) {
         this.observer = observer;
     }

@@ -1,0 +1,506 @@
+package exo.monitor;
+
+import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Format;
+import exo.emulator.isa.Opcode;
+import exo.emulator.isa.Register;
+import exo.emulator.machine.Cause;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.StopReason;
+import exo.emulator.machine.TrapHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a {@link DebugTarget} under control: stepping, breakpoints, watchpoints, catching
+ * exceptions before the kernel forwards them, a trap log, and reverse execution.
+ *
+ * <p>Reverse execution rests on determinism: the position in an execution is the number of
+ * instructions retired, and booting the program afresh with the same recorded console input and
+ * running to position p reproduces exactly the state it had at p. Going back therefore means
+ * re-executing from the boot, at full engine speed, to the earlier position.
+ */
+public final class Debugger {
+    public enum Kind { STEPPED, BREAKPOINT, WATCHPOINT, CAUGHT, HALTED, INTERRUPTED, RETURNED, REVERSED }
+
+    /** Why execution stopped, and a one-line message for the user. */
+    public record Stop(Kind kind, String message) {}
+
+    public static final class Breakpoint {
+        final int id;
+        final int address;
+        final String where;
+        final String condition;
+        final boolean temporary;
+        boolean enabled = true;
+        long hits;
+
+        Breakpoint(int id, int address, String where, String condition, boolean temporary) {
+            this.id = id;
+            this.address = address;
+            this.where = where;
+            this.condition = condition;
+            this.temporary = temporary;
+        }
+    }
+
+    public static final class Watchpoint {
+        final int id;
+        final int start;
+        final int length;
+        final boolean onRead;
+        final boolean onWrite;
+        boolean enabled = true;
+        long hits;
+
+        Watchpoint(int id, int start, int length, boolean onRead, boolean onWrite) {
+            this.id = id;
+            this.start = start;
+            this.length = length;
+            this.onRead = onRead;
+            this.onWrite = onWrite;
+        }
+
+        boolean overlaps(int va, int size) {
+            long s = va & 0xFFFFFFFFL, a = start & 0xFFFFFFFFL;
+            return s < a + length && a < s + size;
+        }
+    }
+
+    /** One exception as the trap log keeps it. */
+    public record TrapRecord(long position, Cause cause, int epc, int badVaddr, String context, String delivered) {}
+
+    /** Decides, before each instruction, whether to stop after it retires. */
+    @FunctionalInterface
+    interface StepHook {
+        /** Returns a stop message to stop after this instruction retires, or null to go on. */
+        String after(int pc, int word);
+    }
+
+    private final DebugTarget.Factory factory;
+    private final ReplayStreams streams;
+    private DebugTarget target;
+    private final Map<Integer, Breakpoint> breakpoints = new LinkedHashMap<>();
+    private final Map<Integer, Watchpoint> watchpoints = new LinkedHashMap<>();
+    private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
+    private final Deque<TrapRecord> trapLog = new ArrayDeque<>();
+    private int trapLogLimit = 256;
+    private int nextId = 1;
+    private volatile boolean interrupt;
+    private boolean replaying;
+    private Cause caught;
+    private Cause skipCause;
+    private int skipEpc;
+
+    public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
+        this.factory = factory;
+        this.streams = new ReplayStreams(consoleIn, consoleOut);
+        boot();
+    }
+
+    public DebugTarget target() {
+        return target;
+    }
+
+    public Machine machine() {
+        return target.machine();
+    }
+
+    /** Instructions retired since boot: the position reverse execution counts in. */
+    public long position() {
+        return machine().cpu.instret;
+    }
+
+    private void boot() {
+        target = factory.boot(streams.input(), streams.output());
+        trapLog.clear();
+        Machine m = target.machine();
+        TrapHandler kernel = m.trapHandler();
+        m.setTrapHandler((mm, cause) -> {
+            int epc = mm.cpu.epc, bad = cause.setsBadVaddr ? mm.cpu.badVaddr : 0;
+            String context = target.context();
+            kernel.trap(mm, cause);
+            String delivered = mm.isHalted() ? "machine halted" : target.deliveredTo(mm.cpu.pc);
+            trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
+            while (trapLog.size() > trapLogLimit) trapLog.removeFirst();
+        });
+        m.setTrapObserver((mm, cause) -> {
+            if (replaying || !catches.contains(cause)) return false;
+            if (cause == skipCause && mm.cpu.epc == skipEpc) {
+                skipCause = null;
+                return false;
+            }
+            caught = cause;
+            return true;
+        });
+    }
+
+    /** Restarts the program from its entry; breakpoints and recorded input are kept. */
+    public void restart() {
+        replaying = true;
+        try {
+            boot();
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
+    public void interrupt() {
+        interrupt = true;
+        Machine m = target.machine();
+        m.requestStop();
+    }
+
+    // ---- breakpoints, watchpoints, catches ----------------------------------------------------
+
+    public Breakpoint addBreakpoint(int address, String where, String condition, boolean temporary) {
+        Breakpoint b = new Breakpoint(nextId++, address, where, condition, temporary);
+        breakpoints.put(b.id, b);
+        return b;
+    }
+
+    public Watchpoint addWatchpoint(int start, int length, boolean onRead, boolean onWrite) {
+        Watchpoint w = new Watchpoint(nextId++, start, length, onRead, onWrite);
+        watchpoints.put(w.id, w);
+        return w;
+    }
+
+    /** Deletes breakpoint or watchpoint id; false if there is none. */
+    public boolean delete(int id) {
+        return breakpoints.remove(id) != null | watchpoints.remove(id) != null;
+    }
+
+    public void deleteAll() {
+        breakpoints.clear();
+        watchpoints.clear();
+    }
+
+    /** Enables or disables breakpoint or watchpoint id; false if there is none. */
+    public boolean setEnabled(int id, boolean enabled) {
+        Breakpoint b = breakpoints.get(id);
+        if (b != null) b.enabled = enabled;
+        Watchpoint w = watchpoints.get(id);
+        if (w != null) w.enabled = enabled;
+        return b != null || w != null;
+    }
+
+    public Collection<Breakpoint> breakpoints() {
+        return breakpoints.values();
+    }
+
+    public Collection<Watchpoint> watchpoints() {
+        return watchpoints.values();
+    }
+
+    public Set<Cause> catches() {
+        return catches;
+    }
+
+    public List<TrapRecord> trapLog() {
+        return new ArrayList<>(trapLog);
+    }
+
+    // ---- execution ------------------------------------------------------------------------------
+
+    /** Executes n instructions (entering handlers when they trap), stopping early on events. */
+    public Stop step(long n) {
+        long[] left = {n};
+        return resume(false, (pc, w) -> --left[0] <= 0 ? "" : null);
+    }
+
+    /** Like step, but a call (jal/jalr that links ra) runs to its return as one step. */
+    public Stop next(long n) {
+        Stop s = null;
+        for (long i = 0; i < n; i++) {
+            int pc = machine().cpu.pc;
+            int w = wordAt(pc);
+            if (isCall(w)) {
+                int sp = machine().cpu.regs[Register.SP];
+                int ret = pc + 4;
+                s = resume(false, null, () -> machine().cpu.pc == ret && Integer.compareUnsigned(machine().cpu.regs[Register.SP], sp) >= 0);
+            } else {
+                s = step(1);
+            }
+            if (s.kind != Kind.STEPPED && s.kind != Kind.RETURNED) return s;
+        }
+        return new Stop(Kind.STEPPED, "");
+    }
+
+    /** Runs until the current function returns to its caller. */
+    public Stop finish() {
+        int[] depth = {0};
+        return resume(false, (pc, w) -> {
+            if (isCall(w)) depth[0]++;
+            else if (isReturn(w) && depth[0]-- == 0) return "returned from " + describe(functionStart(pc));
+            return null;
+        });
+    }
+
+    /** Runs until pc reaches address, or the current function returns. */
+    public Stop until(int address) {
+        int[] depth = {0};
+        Stop s = resume(false, (pc, w) -> {
+            if (isCall(w)) depth[0]++;
+            else if (isReturn(w) && depth[0]-- == 0) return "returned before reaching " + describe(address);
+            return null;
+        }, () -> machine().cpu.pc == address);
+        return s;
+    }
+
+    /** Steps until the source line changes: into calls (into=true) or over them. */
+    public Stop stepLine(boolean into) {
+        DebugInfo info = target.debugInfo();
+        DebugInfo.Location start = info.lineOf(machine().cpu.pc);
+        if (start == null) return step(1);
+        for (int guard = 0; guard < 10_000_000; guard++) {
+            Stop s = into ? step(1) : next(1);
+            if (s.kind != Kind.STEPPED && s.kind != Kind.RETURNED) return s;
+            DebugInfo.Location now = info.lineOf(machine().cpu.pc);
+            if (now != null && !now.equals(start)) return new Stop(Kind.STEPPED, "");
+        }
+        return new Stop(Kind.STEPPED, "no new source line within 10,000,000 instructions");
+    }
+
+    /** Continues until a breakpoint, watchpoint, caught exception, halt or interrupt. */
+    public Stop cont() {
+        return resume(false, null);
+    }
+
+    /** Boots the program afresh and continues. */
+    public Stop run() {
+        restart();
+        return resume(true, null);
+    }
+
+    private Stop resume(boolean checkFirst, StepHook hook) {
+        return resume(checkFirst, hook, null);
+    }
+
+    /**
+     * The one execution loop. Before each instruction: breakpoints (not at the resume point
+     * itself), the extra stop condition, and the pre-decoded access for watchpoints; after it:
+     * halts, caught exceptions, watch hits and the hook.
+     */
+    private Stop resume(boolean checkFirst, StepHook hook, java.util.function.BooleanSupplier stopBefore) {
+        Machine m = machine();
+        if (m.isHalted()) return new Stop(Kind.HALTED, "the program is not running: " + target.exitSummary() + " ('run' restarts it)");
+        interrupt = false;
+        m.takeStopRequest();
+        if (caught != null) {
+            skipCause = caught;
+            skipEpc = m.cpu.epc;
+            caught = null;
+        }
+        boolean first = !checkFirst;
+        boolean fast = hook == null && stopBefore == null && watchpoints.isEmpty() && activeBreakpoints() == 0;
+        while (true) {
+            if (interrupt) {
+                interrupt = false;
+                m.takeStopRequest();
+                return new Stop(Kind.INTERRUPTED, "interrupted");
+            }
+            int pc = m.cpu.pc;
+            if (!first) {
+                if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
+                Breakpoint b = breakpointHit(pc);
+                if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
+            }
+            first = false;
+            if (fast) {
+                StopReason r = m.run(1 << 16);
+                skipCause = null;
+                Stop s = afterRun(r);
+                if (s != null) return s;
+                continue;
+            }
+            int w = wordAt(pc);
+            String watch = watchBefore(pc, w);
+            String hookSays = hook == null ? null : hook.after(pc, w);
+            long before = m.cpu.instret;
+            StopReason r = m.run(1);
+            skipCause = null;
+            Stop s = afterRun(r);
+            if (s != null) return s;
+            boolean retired = m.cpu.instret != before;
+            if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + watchAfter(pc, w));
+            if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
+        }
+    }
+
+    private Stop afterRun(StopReason r) {
+        Machine m = machine();
+        if (r == StopReason.HALTED) return new Stop(Kind.HALTED, target.exitSummary());
+        if (r == StopReason.STOPPED) {
+            if (caught != null) {
+                return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s", caught.shortName, m.cpu.epc,
+                        at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
+            }
+            interrupt = false;
+            return new Stop(Kind.INTERRUPTED, "interrupted");
+        }
+        return null;
+    }
+
+    private int activeBreakpoints() {
+        int n = 0;
+        for (Breakpoint b : breakpoints.values()) if (b.enabled) n++;
+        return n;
+    }
+
+    private Breakpoint breakpointHit(int pc) {
+        for (Breakpoint b : breakpoints.values()) {
+            if (!b.enabled || b.address != pc) continue;
+            if (b.condition != null) {
+                try {
+                    if (Expr.eval(b.condition, target) == 0) continue;
+                } catch (Expr.Error e) {
+                    // A condition that cannot be evaluated stops, so the user sees why.
+                }
+            }
+            b.hits++;
+            if (b.temporary) breakpoints.remove(b.id);
+            return b;
+        }
+        return null;
+    }
+
+    private int watchOld;
+
+    /** Message if the instruction at pc accesses a watched range (checked before it runs). */
+    private String watchBefore(int pc, int w) {
+        if (watchpoints.isEmpty()) return null;
+        Opcode op = Decoder.decode(w);
+        if (op == null || (op.format != Format.LD && op.format != Format.ST)) return null;
+        boolean store = op.format == Format.ST;
+        int va = machine().cpu.regs[Format.b(w)] + Format.simm16(w);
+        int size = accessSize(op);
+        for (Watchpoint wp : watchpoints.values()) {
+            if (!wp.enabled || !wp.overlaps(va, size) || !(store ? wp.onWrite : wp.onRead)) continue;
+            wp.hits++;
+            watchOld = readQuiet(va, size);
+            return String.format("watchpoint %d: %s of %d byte%s at 0x%08x by %s", wp.id, store ? "write" : "read", size,
+                    size == 1 ? "" : "s", va, describe(pc));
+        }
+        return null;
+    }
+
+    private String watchAfter(int pc, int w) {
+        Opcode op = Decoder.decode(w);
+        if (op.format != Format.ST) return "";
+        int va = machine().cpu.regs[Format.b(w)] + Format.simm16(w);
+        return String.format(" (old 0x%x, new 0x%x)", watchOld, readQuiet(va, accessSize(op)));
+    }
+
+    private static int accessSize(Opcode op) {
+        switch (op) {
+            case LB: case LBU: case SB: return 1;
+            case LH: case LHU: case SH: return 2;
+            default: return 4;
+        }
+    }
+
+    private int readQuiet(int va, int size) {
+        int pa = target.translate(va);
+        if (pa < 0 || (va & (size - 1)) != 0) return 0;
+        return size == 1 ? machine().memory.readByteUnsigned(pa) : size == 2 ? machine().memory.readHalfUnsigned(pa) : machine().memory.readWord(pa);
+    }
+
+    /** The instruction word at virtual pc, or 0 (an invalid word) if it cannot be fetched. */
+    public int wordAt(int pc) {
+        int pa = target.translate(pc);
+        return pa < 0 || (pc & 3) != 0 ? 0 : machine().memory.readWord(pa);
+    }
+
+    static boolean isCall(int w) {
+        Opcode op = Decoder.decode(w);
+        return (op == Opcode.JAL || op == Opcode.JALR) && Format.a(w) == Register.RA;
+    }
+
+    static boolean isReturn(int w) {
+        return Decoder.decode(w) == Opcode.JALR && Format.a(w) == Register.ZERO && Format.b(w) == Register.RA;
+    }
+
+    private int functionStart(int pc) {
+        return target.debugInfo().symbolAt(pc) == null ? pc : target.debugInfo().symbolAddress(pc);
+    }
+
+    /** {@code 0x00010010 <main+0x10> (hello.s:7)}. */
+    public String describe(int address) {
+        return String.format("0x%08x", address) + at(address);
+    }
+
+    private String at(int address) {
+        DebugInfo info = target.debugInfo();
+        String s = info.describe(address);
+        DebugInfo.Location l = info.lineOf(address);
+        return (s == null ? "" : " <" + s + ">") + (l == null ? "" : " (" + l + ")");
+    }
+
+    // ---- reverse execution ----------------------------------------------------------------------
+
+    /** Goes back n instructions by re-executing from the boot to position - n. */
+    public Stop reverseStep(long n) {
+        long to = Math.max(0, position() - n);
+        replayTo(to);
+        return new Stop(Kind.REVERSED, to == 0 ? "at the start of the program" : "");
+    }
+
+    /** Goes back to the most recent earlier breakpoint hit, or to the start if there is none. */
+    public Stop reverseContinue() {
+        long now = position();
+        long last = -1;
+        int lastId = 0;
+        replaying = true;
+        try {
+            boot();
+            Machine m = machine();
+            while (m.cpu.instret < now && !m.isHalted()) {
+                for (Breakpoint b : breakpoints.values()) {
+                    if (b.enabled && b.address == m.cpu.pc && conditionHolds(b)) {
+                        last = m.cpu.instret;
+                        lastId = b.id;
+                    }
+                }
+                m.run(1);
+            }
+        } finally {
+            replaying = false;
+        }
+        if (last < 0) {
+            replayTo(0);
+            return new Stop(Kind.REVERSED, "no earlier breakpoint hit; at the start of the program");
+        }
+        replayTo(last);
+        return new Stop(Kind.BREAKPOINT, "breakpoint " + lastId + " at " + describe(machine().cpu.pc) + " (reached backwards)");
+    }
+
+    private boolean conditionHolds(Breakpoint b) {
+        if (b.condition == null) return true;
+        try {
+            return Expr.eval(b.condition, target) != 0;
+        } catch (Expr.Error e) {
+            return true;
+        }
+    }
+
+    private void replayTo(long position) {
+        replaying = true;
+        try {
+            boot();
+            Machine m = machine();
+            if (position > 0) m.run(position);
+        } finally {
+            replaying = false;
+        }
+    }
+}
