@@ -5,6 +5,7 @@
 
         .text
         .globl  _start
+        .extern main
 _start:
         call    main
         sys_env_exit
