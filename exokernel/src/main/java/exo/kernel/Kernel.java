@@ -240,6 +240,7 @@ public final class Kernel implements TrapHandler {
         e.exitStatus = status;
         e.diagnostic = diagnostic;
         flushLine(e);
+        revoker.cancel(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);
