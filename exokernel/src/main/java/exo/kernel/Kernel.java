@@ -52,6 +52,8 @@ public final class Kernel implements TrapHandler, GuestOs {
     public final Forwarder forwarder;
     public final Scheduler scheduler;
     public final Revoker revoker;
+    /** Read-only text views of the kernel's state (monitor, tests). */
+    public final KernelViews views = new KernelViews(this);
     private final Syscalls syscalls;
     private final Loader loader;
 
@@ -117,6 +119,14 @@ public final class Kernel implements TrapHandler, GuestOs {
                     e.output.toString(StandardCharsets.UTF_8)));
         }
         return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
+    }
+
+    /**
+     * The physical address va has for the environment on the CPU (TLB, STLB or guaranteed
+     * mapping), or -1; charges nothing and changes nothing (for the monitor).
+     */
+    public int peek(int va) {
+        return current == null ? -1 : memory.peek(current, va);
     }
 
     /** Kernel diagnostics in order (environments destroyed, revocations), one line or block each. */
@@ -235,6 +245,7 @@ public final class Kernel implements TrapHandler, GuestOs {
         e.exitStatus = status;
         e.diagnostic = diagnostic;
         flushLine(e);
+        revoker.cancel(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);
