@@ -10,7 +10,7 @@ import exo.toolchain.Diagnostics;
 import exo.toolchain.SourceFile;
 import exo.toolchain.Suggest;
 import exo.toolchain.ToolchainException;
-import exo.toolchain.obj.LineEntry;
+import exo.toolchain.obj.InstructionSlots;
 import exo.toolchain.obj.ObjSection;
 import exo.toolchain.obj.ObjSymbol;
 import exo.toolchain.obj.ObjectFile;
@@ -68,6 +68,8 @@ public final class Assembler {
     private final List<String> fileNames = new ArrayList<>();
     private final List<Listed> listed;
     private Loc loc;
+    /** Column of the current statement's mnemonic: where errors about the whole statement point. */
+    private int stmtCol;
     private int expansions;
     /** Non-null while collecting a macro body. */
     private Macro collecting;
@@ -694,8 +696,6 @@ public final class Assembler {
         else pseudo(p, ops, t);
     }
 
-    private int stmtCol;
-
     private void real(Opcode op, List<int[]> ops, int t) throws AsmError {
         List<Operand> want = op.format.operands;
         boolean optionalCode = want.size() == 1 && want.get(0) == Operand.CODE26;
@@ -703,7 +703,7 @@ public final class Assembler {
             throw new AsmError(ops.size() > want.size() ? lx.start[ops.get(want.size())[0]] : lx.start[t], op.mnemonic + " takes " + want.size()
                     + " operand" + (want.size() == 1 ? "" : "s") + " (" + syntax(op) + "), got " + ops.size());
         }
-        Expr[] slots = new Expr[Encoder.slots(op.format).length];
+        Expr[] slots = new Expr[InstructionSlots.of(op.format).length];
         int k = 0;
         for (int i = 0; i < want.size(); i++) {
             if (optionalCode && ops.isEmpty()) {

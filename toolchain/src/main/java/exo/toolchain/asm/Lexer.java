@@ -219,8 +219,10 @@ final class Lexer {
     }
 
     private void add(int k, int s, int e, long v, Object o) {
-        if (n == kind.length) {
-            int m = n * 2;
+        // Room for this token and a second EOL after the first, so that looking one token past
+        // the end of a line always sees EOL, never a stale token or the end of the array.
+        if (n + 2 >= kind.length) {
+            int m = kind.length * 2;
             kind = java.util.Arrays.copyOf(kind, m);
             start = java.util.Arrays.copyOf(start, m);
             end = java.util.Arrays.copyOf(end, m);
@@ -233,6 +235,12 @@ final class Lexer {
         num[n] = v;
         val[n] = o;
         n++;
+        if (k == EOL) {
+            kind[n] = EOL;
+            start[n] = s;
+            end[n] = e;
+            val[n] = null;
+        }
     }
 
     boolean isOp(int t, int op) {
