@@ -106,8 +106,9 @@ exc_entry:
         sw      zero, SAVE_BUSY(k1)     # nested exceptions allowed from here
         call    exc_dispatch
         # Leave: busy again, pop the level, restore, return.
-        la      k1, exc_save
-        sw      k1, SAVE_BUSY(k1)
+        la      t0, exc_save          # no upcall from here until jr k0
+        sw      t0, SAVE_BUSY(t0)
+        mv      k1, t0
         la      t0, exc_depth
         lw      t1, 0(t0)
         addi    t1, t1, -1
@@ -246,7 +247,7 @@ msg_nosave: .asciz "cannot set the exception save area"
 
         .bss
         .align  16
-        .globl  exc_depth, exc_count
+        .globl  exc_depth, exc_count, exc_save
 exc_stack:
         .space  EXC_LEVELS * EXC_LEVEL
 exc_save:                               # must directly follow exc_stack: frames are below it
