@@ -508,7 +508,7 @@ msg_ptmem:    .asciz "cannot allocate page-table storage"
 msg_ptfull:   .asciz "page-table storage exhausted"
 msg_vmfull:   .asciz "vm_alloc region exhausted"
 msg_heapfull: .asciz "heap region exhausted"
-msg_nomem:    .asciz "out of physical memory"
+msg_nomem:    .asciz "page_alloc refused: no free page, or this environment's page limit reached"
 msg_badcap:   .asciz "the kernel refused a TLB write (stale capability)"
 
         .bss
