@@ -50,18 +50,29 @@ memcpy:
         j       4b
 3:      ret
 
-# memmove(dst, src, n) -> a0 = dst. Overlap-safe.
+# memmove(dst, src, n) -> a0 = dst. Overlap-safe: copies downward when dst is above src,
+# by words when dst, src and n are all word-aligned.
         .globl  memmove
 memmove:
         bleu    a0, a1, memcpy
         add     t0, a0, a2
         add     t1, a1, a2
+        or      t2, a0, a1
+        or      t2, t2, a2
+        andi    t2, t2, 3
+        bnez    t2, 3f
 1:      beq     t1, a1, 2f
+        addi    t1, t1, -4
+        addi    t0, t0, -4
+        lw      t2, 0(t1)
+        sw      t2, 0(t0)
+        j       1b
+3:      beq     t1, a1, 2f
         addi    t1, t1, -1
         addi    t0, t0, -1
         lbu     t2, 0(t1)
         sb      t2, 0(t0)
-        j       1b
+        j       3b
 2:      ret
 
 # memset(dst, byte, n) -> a0 = dst.
