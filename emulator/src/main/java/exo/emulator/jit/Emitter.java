@@ -1,0 +1,644 @@
+package exo.emulator.jit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Format;
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Cause;
+import exo.emulator.machine.Mmu;
+import exo.emulator.machine.PhysicalMemory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Turns a {@link Region} into the bytes of a class extending {@link Translation}. This is the
+ * JIT's one large class: it holds the code shape of every instruction family, which reads best
+ * side by side.
+ *
+ * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
+ * entry, the written ones stored back at the two shared exits, so C2 can keep them in host
+ * registers across loop iterations); {@code done} counts instructions retired before the current
+ * block, bumped once per block; memory accesses inline the host-cache tag compare plus offset and
+ * call {@link exo.emulator.machine.Mmu#translate} only on a miss; each possible fault branches
+ * to a cold stub that records (EPC, cause, BADVADDR) and jumps to the shared trap exit, so the
+ * faulting instruction has no effect. Edges to a block at or before their source (every cycle
+ * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
+ * retired per call by the allowance, the timer deadline included.
+ *
+ * <p>Arithmetic is never re-implemented: every computational instruction calls the same
+ * {@link exo.emulator.interp.Alu} method as the interpreter (HotSpot inlines them).
+ */
+final class Emitter {
+    static final String SUPER = "exo/emulator/jit/Translation";
+    private static final String ALU = "exo/emulator/interp/Alu";
+    private static final String MACHINE = "exo/emulator/machine/Machine";
+    private static final String CPU = "exo/emulator/machine/Cpu";
+    private static final String MMU = "exo/emulator/machine/Mmu";
+    private static final String MEM = "exo/emulator/machine/PhysicalMemory";
+    private static final String JIT = "exo/emulator/jit/Jit";
+    private static final String RUNTIME = "exo/emulator/jit/JitRuntime";
+    private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
+
+    // Local variable slots. Guest register i (1..31) lives in REG0 + i.
+    private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
+            MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XCAUSE = 14, XBAD = 15, XID = 16,
+            TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22;
+
+    private final Region region;
+    private final MethodVisitor mv;
+    private final Label[] blockLabel = new Label[Region.WORDS];
+    private final Label exit = new Label(), trap = new Label();
+    private final List<Runnable> coldStubs = new ArrayList<>();
+    /** Exit id per target offset for direct exits; indirect exits get fresh ids. */
+    private final Map<Integer, Integer> exitIds = new HashMap<>();
+    private int exitCount;
+    /** Bytes of bytecode in execute, known after emission. */
+    int codeSize;
+
+    private final boolean inlineTlb, inLocals;
+
+    private Emitter(Region region, JitOptions options, MethodVisitor mv) {
+        this.region = region;
+        this.mv = mv;
+        this.inlineTlb = options.inlineTlb();
+        this.inLocals = options.registersInLocals();
+    }
+
+    /** Number of link slots the translation needs (valid after {@link #emit}). */
+    int exits() {
+        return exitCount;
+    }
+
+    /**
+     * Emits the class; {@code result[0]} receives the emitter for size and exit counts. Returns
+     * null, without assembling the class file, when {@code execute} exceeds limit bytes.
+     */
+    static byte[] emit(Region region, String internalName, JitOptions options, int limit, Emitter[] result) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, internalName, null, SUPER, null);
+        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", EXECUTE_DESC, null, null);
+        Emitter e = new Emitter(region, options, mv);
+        e.emitExecute();
+        cw.visitEnd();
+        result[0] = e;
+        return e.codeSize > limit ? null : cw.toByteArray();
+    }
+
+    private void emitExecute() {
+        mv.visitCode();
+        prologue();
+        for (Region.Block b : region.blocks) blockLabel[b.start() >>> 2] = new Label();
+        Region.Block first = blockOf(region.entry);
+        if (first.start() != region.entry) throw new IllegalStateException("region entry is not a block start");
+        mv.visitJumpInsn(GOTO, blockLabel[region.entry >>> 2]);
+        List<Region.Block> blocks = region.blocks;
+        for (int i = 0; i < blocks.size(); i++) {
+            Region.Block next = i + 1 < blocks.size() ? blocks.get(i + 1) : null;
+            emitBlock(blocks.get(i), next);
+        }
+        for (int i = 0; i < coldStubs.size(); i++) coldStubs.get(i).run();
+        emitExit();
+        emitTrap();
+        Label end = new Label();
+        mv.visitLabel(end);
+        codeSize = end.getOffset();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private Region.Block blockOf(int off) {
+        for (Region.Block b : region.blocks) if (b.start() == off) return b;
+        throw new IllegalStateException("no block at offset " + off);
+    }
+
+    private void prologue() {
+        mv.visitVarInsn(ALOAD, M);
+        mv.visitFieldInsn(GETFIELD, MACHINE, "cpu", "L" + CPU + ";");
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, CPU_L);
+        mv.visitFieldInsn(GETFIELD, CPU, "regs", "[I");
+        mv.visitVarInsn(ASTORE, REGS);
+        mv.visitVarInsn(ALOAD, M);
+        mv.visitFieldInsn(GETFIELD, MACHINE, "mmu", "L" + MMU + ";");
+        mv.visitVarInsn(ASTORE, MMU_L);
+        mv.visitVarInsn(ALOAD, M);
+        mv.visitFieldInsn(GETFIELD, MACHINE, "memory", "L" + MEM + ";");
+        mv.visitVarInsn(ASTORE, MEM_L);
+        cacheArray("loadTag", LTAG);
+        cacheArray("loadBase", LBASE);
+        cacheArray("storeTag", STAG);
+        cacheArray("storeBase", SBASE);
+        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XCAUSE, XBAD, XID, TMP, TMP2}) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, slot);
+        }
+        for (int r = 1; r < 32 && inLocals; r++) {
+            if ((region.usedRegs & (1 << r)) == 0) continue;
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitInsn(IALOAD);
+            mv.visitVarInsn(ISTORE, REG0 + r);
+        }
+    }
+
+    private void cacheArray(String field, int slot) {
+        mv.visitVarInsn(ALOAD, MMU_L);
+        mv.visitFieldInsn(GETFIELD, MMU, field, "[I");
+        mv.visitVarInsn(ASTORE, slot);
+    }
+
+    // ---- blocks and control flow -----------------------------------------------------------
+
+    private void emitBlock(Region.Block b, Region.Block next) {
+        mv.visitLabel(blockLabel[b.start() >>> 2]);
+        int len = b.length();
+        for (int k = 0; k < len; k++) {
+            int off = b.start() + 4 * k;
+            int w = region.words[off >>> 2];
+            Opcode op = Decoder.decode(w);
+            if (op.isControl()) {
+                emitControl(op, w, off, k, len, b, next);
+                return;
+            }
+            emitComputational(op, w, off, k);
+        }
+        // The block ends at a leader or at the region's edge: fall through or leave.
+        mv.visitIincInsn(DONE, len);
+        edge(b, b.end(), next);
+    }
+
+    /** Control transfer from block b to page offset target; retirement already counted. */
+    private void edge(Region.Block b, int target, Region.Block next) {
+        if (!region.contains(target) || blockLabel[target >>> 2] == null) {
+            // Outside the region, or into the middle of a block (single-block translations).
+            exitTo(target);
+            return;
+        }
+        if (target <= b.start()) {
+            // Back-edge: loop only while a whole pass through the region still fits.
+            mv.visitVarInsn(ILOAD, ALLOW);
+            mv.visitVarInsn(ILOAD, DONE);
+            mv.visitInsn(ISUB);
+            push(region.size);
+            Label stay = blockLabel[target >>> 2];
+            mv.visitJumpInsn(IF_ICMPGE, stay);
+            exitTo(target);
+            return;
+        }
+        if (next != null && next.start() == target) return; // falls into the next block
+        mv.visitJumpInsn(GOTO, blockLabel[target >>> 2]);
+    }
+
+    /** Leaves the region for the instruction at page offset target (a linkable exit). */
+    private void exitTo(int target) {
+        int id = exitIds.computeIfAbsent(target, t -> exitCount++);
+        pushPc(target);
+        mv.visitVarInsn(ISTORE, XPC);
+        push(id);
+        mv.visitVarInsn(ISTORE, XID);
+        mv.visitJumpInsn(GOTO, exit);
+    }
+
+    private void emitControl(Opcode op, int w, int off, int k, int len, Region.Block b, Region.Block next) {
+        int a = Format.a(w), rb = Format.b(w);
+        switch (op) {
+            case BEQ: case BNE: case BLT: case BGE: case BLTU: case BGEU: {
+                mv.visitIincInsn(DONE, len);
+                Label taken = new Label();
+                readReg(a);
+                readReg(rb);
+                switch (op) {
+                    case BEQ: mv.visitJumpInsn(IF_ICMPEQ, taken); break;
+                    case BNE: mv.visitJumpInsn(IF_ICMPNE, taken); break;
+                    case BLT: mv.visitJumpInsn(IF_ICMPLT, taken); break;
+                    case BGE: mv.visitJumpInsn(IF_ICMPGE, taken); break;
+                    case BLTU: alu("ltu", "(II)Z"); mv.visitJumpInsn(IFNE, taken); break;
+                    default: alu("ltu", "(II)Z"); mv.visitJumpInsn(IFEQ, taken); break;
+                }
+                edge(b, off + 4, null);
+                mv.visitLabel(taken);
+                edge(b, off + Format.off16Bytes(w), next);
+                return;
+            }
+            case JAL:
+                if (a != 0) {
+                    pushPc(off + 4);
+                    writeReg(a);
+                }
+                mv.visitIincInsn(DONE, len);
+                edge(b, off + Format.off21Bytes(w), next);
+                return;
+            case JALR:
+                readReg(rb);
+                push(Format.simm16(w));
+                alu("add", "(II)I");
+                mv.visitVarInsn(ISTORE, XPC);
+                if (a != 0) {
+                    pushPc(off + 4);
+                    writeReg(a);
+                }
+                mv.visitIincInsn(DONE, len);
+                push(exitCount++);
+                mv.visitVarInsn(ISTORE, XID);
+                mv.visitJumpInsn(GOTO, exit);
+                return;
+            case SYSCALL:
+                trapNow(k, off, Cause.SYSCALL);
+                return;
+            case BREAK:
+                trapNow(k, off, Cause.BREAK);
+                return;
+            default:
+                throw new IllegalStateException("not a control instruction: " + op);
+        }
+    }
+
+    // ---- computational instructions --------------------------------------------------------
+
+    private void emitComputational(Opcode op, int w, int off, int k) {
+        int a = Format.a(w), b = Format.b(w), c = Format.c(w);
+        switch (op.format) {
+            case R:
+                emitRegReg(op, a, b, c, off, k);
+                return;
+            case RD:
+                emitCounter(op, a, k);
+                return;
+            case I: case IU: case SH: case U:
+                emitImmediate(op, w, a, b, off, k);
+                return;
+            case LD:
+                emitLoad(op, a, b, Format.simm16(w), off, k);
+                return;
+            case ST:
+                emitStore(op, a, b, Format.simm16(w), off, k);
+                return;
+            default:
+                throw new IllegalStateException("no translation for " + op);
+        }
+    }
+
+    private void emitRegReg(Opcode op, int a, int b, int c, int off, int k) {
+        switch (op) {
+            case ADDO: case SUBO: {
+                String base = op == Opcode.ADDO ? "add" : "sub";
+                readReg(b);
+                readReg(c);
+                alu(base + "Overflows", "(II)Z");
+                mv.visitJumpInsn(IFNE, stub(k, off, Cause.OVERFLOW, -1));
+                readReg(b);
+                readReg(c);
+                alu(base, "(II)I");
+                writeReg(a);
+                return;
+            }
+            case DIV: case DIVU: case REM: case REMU:
+                readReg(c);
+                mv.visitJumpInsn(IFEQ, stub(k, off, Cause.DIV_ZERO, -1));
+                break;
+            default:
+                break;
+        }
+        readReg(b);
+        readReg(c);
+        alu(op.mnemonic, "(II)I");
+        writeReg(a);
+    }
+
+    private void emitCounter(Opcode op, int a, int k) {
+        boolean cycles = op == Opcode.RDCYCLE || op == Opcode.RDCYCLEH;
+        boolean high = op == Opcode.RDCYCLEH || op == Opcode.RDINSTRETH;
+        mv.visitVarInsn(ALOAD, CPU_L);
+        mv.visitFieldInsn(GETFIELD, CPU, cycles ? "cycles" : "instret", "J");
+        mv.visitVarInsn(ILOAD, DONE);
+        if (k != 0) {
+            push(k);
+            mv.visitInsn(IADD);
+        }
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        if (high) {
+            push(32);
+            mv.visitInsn(LUSHR);
+        }
+        mv.visitInsn(L2I);
+        writeReg(a);
+    }
+
+    private void emitImmediate(Opcode op, int w, int a, int b, int off, int k) {
+        switch (op) {
+            case ADDIO:
+                readReg(b);
+                push(Format.simm16(w));
+                alu("addOverflows", "(II)Z");
+                mv.visitJumpInsn(IFNE, stub(k, off, Cause.OVERFLOW, -1));
+                readReg(b);
+                push(Format.simm16(w));
+                alu("add", "(II)I");
+                break;
+            case LUI:
+                push(Format.uimm16(w));
+                alu("lui", "(I)I");
+                break;
+            default: {
+                readReg(b);
+                int imm = op.format == Format.I ? Format.simm16(w) : op.format == Format.IU ? Format.uimm16(w) : Format.shamt(w);
+                push(imm);
+                alu(immediateAlu(op), "(II)I");
+                break;
+            }
+        }
+        writeReg(a);
+    }
+
+    private static String immediateAlu(Opcode op) {
+        switch (op) {
+            case ADDI: return "add";
+            case SLTI: return "slt";
+            case SLTIU: return "sltu";
+            case ANDI: return "and";
+            case ORI: return "or";
+            case XORI: return "xor";
+            case SLLI: return "sll";
+            case SRLI: return "srl";
+            case SRAI: return "sra";
+            default: throw new IllegalStateException("no immediate form for " + op);
+        }
+    }
+
+    // ---- memory ----------------------------------------------------------------------------
+
+    /** Leaves the virtual address of imm(base) in VA. */
+    private void effectiveAddress(int base, int imm) {
+        readReg(base);
+        if (imm != 0) {
+            push(imm);
+            mv.visitInsn(IADD);
+        }
+        mv.visitVarInsn(ISTORE, VA);
+    }
+
+    private void alignmentCheck(int size, int k, int off, Cause cause) {
+        if (size == 1) return;
+        mv.visitVarInsn(ILOAD, VA);
+        push(size - 1);
+        mv.visitInsn(IAND);
+        mv.visitJumpInsn(IFNE, stub(k, off, cause, VA));
+    }
+
+    /**
+     * The host-cache fast path, inlined: {@code tag[line] == (va & ~0xFFF) ? base[line] | (va &
+     * 0xFFF) : Mmu.translate(va, kind)}, leaving the physical address in PA; a failed
+     * translation goes to a trap stub with cause {@code -pa}.
+     */
+    private void translate(int tagSlot, int baseSlot, int kind, int k, int off) {
+        if (!inlineTlb) {
+            Label fault = new Label();
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitVarInsn(ILOAD, VA);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MMU, kind == Mmu.LOAD ? "load" : "store", "(I)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, PA);
+            mv.visitJumpInsn(IFLT, fault);
+            coldStubs.add(() -> {
+                mv.visitLabel(fault);
+                translationFault(k, off);
+            });
+            return;
+        }
+        Label slow = new Label(), done = new Label();
+        mv.visitVarInsn(ALOAD, tagSlot);
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_SHIFT);
+        mv.visitInsn(IUSHR);
+        push(Mmu.HOST_MASK);
+        mv.visitInsn(IAND);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, LINE);
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ILOAD, VA);
+        push(~PhysicalMemory.PAGE_MASK);
+        mv.visitInsn(IAND);
+        mv.visitJumpInsn(IF_ICMPNE, slow);
+        mv.visitVarInsn(ALOAD, baseSlot);
+        mv.visitVarInsn(ILOAD, LINE);
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_MASK);
+        mv.visitInsn(IAND);
+        mv.visitInsn(IOR);
+        mv.visitVarInsn(ISTORE, PA);
+        mv.visitLabel(done);
+        coldStubs.add(() -> {
+            mv.visitLabel(slow);
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitVarInsn(ILOAD, VA);
+            push(kind);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MMU, "translate", "(II)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, PA);
+            mv.visitJumpInsn(IFGE, done);
+            translationFault(k, off);
+        });
+    }
+
+    /** Trap stub for a failed translation: the cause is {@code -PA}, BADVADDR is VA. */
+    private void translationFault(int k, int off) {
+        if (k != 0) mv.visitIincInsn(DONE, k);
+        pushPc(off);
+        mv.visitVarInsn(ISTORE, XPC);
+        mv.visitVarInsn(ILOAD, PA);
+        mv.visitInsn(INEG);
+        mv.visitVarInsn(ISTORE, XCAUSE);
+        mv.visitVarInsn(ILOAD, VA);
+        mv.visitVarInsn(ISTORE, XBAD);
+        mv.visitJumpInsn(GOTO, trap);
+    }
+
+    private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
+        int size = op == Opcode.LW ? 4 : op == Opcode.LH || op == Opcode.LHU ? 2 : 1;
+        effectiveAddress(base, imm);
+        alignmentCheck(size, k, off, Cause.ADDR_LOAD);
+        translate(LTAG, LBASE, Mmu.LOAD, k, off);
+        mv.visitVarInsn(ALOAD, MEM_L);
+        mv.visitVarInsn(ILOAD, PA);
+        String reader;
+        switch (op) {
+            case LB: reader = "readByte"; break;
+            case LBU: reader = "readByteUnsigned"; break;
+            case LH: reader = "readHalf"; break;
+            case LHU: reader = "readHalfUnsigned"; break;
+            default: reader = "readWord"; break;
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, reader, "(I)I", false);
+        writeReg(a);
+    }
+
+    private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
+        int size = op == Opcode.SW ? 4 : op == Opcode.SH ? 2 : 1;
+        effectiveAddress(base, imm);
+        alignmentCheck(size, k, off, Cause.ADDR_STORE);
+        translate(STAG, SBASE, Mmu.STORE, k, off);
+        mv.visitVarInsn(ALOAD, MEM_L);
+        mv.visitVarInsn(ILOAD, PA);
+        readReg(data);
+        String writer = size == 4 ? "writeWord" : size == 2 ? "writeHalf" : "writeByte";
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer, "(II)V", false);
+        // A store into a page holding translated code may have rewritten what runs next.
+        Label written = new Label();
+        mv.visitVarInsn(ALOAD, JIT_L);
+        mv.visitFieldInsn(GETFIELD, JIT, "codeWritten", "Z");
+        mv.visitJumpInsn(IFNE, written);
+        coldStubs.add(() -> {
+            mv.visitLabel(written);
+            mv.visitIincInsn(DONE, k + 1);
+            pushPc(off + 4);
+            mv.visitVarInsn(ISTORE, XPC);
+            push(Translation.CODE_WRITTEN);
+            mv.visitVarInsn(ISTORE, XID);
+            mv.visitJumpInsn(GOTO, exit);
+        });
+    }
+
+    // ---- traps and exits -------------------------------------------------------------------
+
+    /** A cold stub raising cause at the k-th instruction of the block (offset off). */
+    private Label stub(int k, int off, Cause cause, int badSlot) {
+        Label l = new Label();
+        coldStubs.add(() -> {
+            mv.visitLabel(l);
+            trapNow(k, off, cause, badSlot);
+        });
+        return l;
+    }
+
+    private void trapNow(int k, int off, Cause cause) {
+        trapNow(k, off, cause, -1);
+    }
+
+    private void trapNow(int k, int off, Cause cause, int badSlot) {
+        if (k != 0) mv.visitIincInsn(DONE, k);
+        pushPc(off);
+        mv.visitVarInsn(ISTORE, XPC);
+        push(cause.code);
+        mv.visitVarInsn(ISTORE, XCAUSE);
+        if (badSlot >= 0) mv.visitVarInsn(ILOAD, badSlot);
+        else mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, XBAD);
+        mv.visitJumpInsn(GOTO, trap);
+    }
+
+    private void storeBack() {
+        for (int r = 1; r < 32 && inLocals; r++) {
+            if ((region.writtenRegs & (1 << r)) == 0) continue;
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitVarInsn(ILOAD, REG0 + r);
+            mv.visitInsn(IASTORE);
+        }
+    }
+
+    /** Shared exit: registers back, PC = XPC, counters committed, return XID. */
+    private void emitExit() {
+        mv.visitLabel(exit);
+        storeBack();
+        mv.visitVarInsn(ALOAD, CPU_L);
+        mv.visitVarInsn(ILOAD, XPC);
+        mv.visitFieldInsn(PUTFIELD, CPU, "pc", "I");
+        commit("instret");
+        commit("cycles");
+        mv.visitVarInsn(ILOAD, XID);
+        mv.visitInsn(IRETURN);
+    }
+
+    private void commit(String counter) {
+        mv.visitVarInsn(ALOAD, CPU_L);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, CPU, counter, "J");
+        mv.visitVarInsn(ILOAD, DONE);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, CPU, counter, "J");
+    }
+
+    /** Shared trap exit: registers back, then {@link JitRuntime#trap} commits and raises. */
+    private void emitTrap() {
+        mv.visitLabel(trap);
+        storeBack();
+        mv.visitVarInsn(ALOAD, M);
+        mv.visitVarInsn(ILOAD, DONE);
+        mv.visitVarInsn(ILOAD, XCAUSE);
+        mv.visitVarInsn(ILOAD, XPC);
+        mv.visitVarInsn(ILOAD, XBAD);
+        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "trap", "(L" + MACHINE + ";IIII)V", false);
+        push(Translation.TRAPPED);
+        mv.visitInsn(IRETURN);
+    }
+
+    // ---- small helpers ---------------------------------------------------------------------
+
+    /** Pushes the virtual address of page offset off (may lie outside the page). */
+    private void pushPc(int off) {
+        mv.visitVarInsn(ILOAD, VBASE);
+        if (off != 0) {
+            push(off);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    private void readReg(int r) {
+        if (r == 0) {
+            mv.visitInsn(ICONST_0);
+        } else if (inLocals) {
+            mv.visitVarInsn(ILOAD, REG0 + r);
+        } else {
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitInsn(IALOAD);
+        }
+    }
+
+    /** Stores the int on the stack into guest register r; writes to r0 are discarded. */
+    private void writeReg(int r) {
+        if (r == 0) {
+            mv.visitInsn(POP);
+        } else if (inLocals) {
+            mv.visitVarInsn(ISTORE, REG0 + r);
+        } else {
+            mv.visitVarInsn(ISTORE, TMP);
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitVarInsn(ILOAD, TMP);
+            mv.visitInsn(IASTORE);
+        }
+    }
+
+    private void alu(String name, String desc) {
+        mv.visitMethodInsn(INVOKESTATIC, ALU, name, desc, false);
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+}

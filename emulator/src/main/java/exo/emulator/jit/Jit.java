@@ -1,0 +1,269 @@
+package exo.emulator.jit;
+
+import exo.emulator.interp.Interpreter;
+import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Engine;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Mmu;
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.StopReason;
+import java.lang.invoke.MethodHandles;
+import java.util.function.Consumer;
+
+/**
+ * The tiered engine: cold code runs in the {@link Interpreter} one basic block at a time, and a
+ * block entry that has been dispatched {@code hotThreshold} times becomes the entry of a
+ * translated {@link Region} (a hidden class, so unreachable translations are collected).
+ *
+ * <p>Invariants that keep it exactly equivalent to the interpreter:
+ * <ul>
+ *   <li>Every dispatch translates the PC through the MMU's fetch path (host cache, then TLB),
+ *       and translations are looked up by the resulting physical address; a remapped virtual
+ *       page never runs another page's code. Inside a region no TLB change can happen: the TLB
+ *       changes only in the kernel, which runs only on a trap, and a trap ends the region.</li>
+ *   <li>A translation's page is watched in {@link PhysicalMemory}; the first write to it drops
+ *       every translation and heat counter of the page, and generated code re-dispatches after
+ *       any store that hit a watched page, so the next instruction is always fetched fresh.</li>
+ *   <li>A region is entered only when the instruction allowance (budget and timer deadline, as
+ *       {@link Interpreter#runLoop} computes it) covers a whole pass of it, and it re-checks the
+ *       allowance on every back-edge; near a deadline the interpreter finishes the chunk.</li>
+ * </ul>
+ */
+public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
+    /** Bytecode budget per generated method: well under HotSpot's 8000-byte compile limit. */
+    public static final int METHOD_LIMIT = 6000;
+
+    private static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 4;
+
+    /** Per physical page: translations by entry word, heat counters, cached block lengths. */
+    private static final class CodePage {
+        final Translation[] entries = new Translation[PAGE_WORDS];
+        final int[] heat = new int[PAGE_WORDS];
+        final short[] blockLength = new short[PAGE_WORDS];
+    }
+
+    private final Interpreter interpreter = new Interpreter();
+    private final JitOptions options;
+    private final int hotThreshold;
+    private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    private Machine machine;
+    private CodePage[] pages;
+    private Consumer<byte[]> classObserver;
+
+    /**
+     * Set when a watched (code) page is written; generated code tests it after every store and
+     * leaves the region, so code modified under a running translation is never executed stale.
+     */
+    boolean codeWritten;
+
+    private long regionsTranslated, instructionsTranslated, invalidations, translateNanos, resizes;
+    private int largestMethod;
+    private long translatedInstructions, interpretedInstructions, dispatches, linkedDispatches;
+
+    public Jit() {
+        this(JitOptions.DEFAULT);
+    }
+
+    public Jit(JitOptions options) {
+        this.options = options;
+        this.hotThreshold = options.hotThreshold();
+    }
+
+    public JitOptions options() {
+        return options;
+    }
+
+    @Override
+    public String name() {
+        return "jit";
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    /** Receives every generated class file before it is defined (tests verify them). */
+    public void setClassObserver(Consumer<byte[]> observer) {
+        this.classObserver = observer;
+    }
+
+    public JitStats stats() {
+        return new JitStats(regionsTranslated, instructionsTranslated, invalidations, translateNanos, resizes, largestMethod,
+                translatedInstructions, interpretedInstructions, dispatches, linkedDispatches);
+    }
+
+    @Override
+    public StopReason run(Machine m, long budget) {
+        attach(m);
+        return Interpreter.runLoop(m, budget, this::runChunk);
+    }
+
+    private void attach(Machine m) {
+        if (machine == m) return;
+        machine = m;
+        pages = new CodePage[m.memory.pages()];
+        m.memory.setCodeWatcher(this);
+    }
+
+    @Override
+    public void codePageWritten(int ppn) {
+        CodePage page = pages[ppn];
+        if (page == null) return;
+        pages[ppn] = null;
+        codeWritten = true;
+        for (Translation t : page.entries) {
+            if (t != null) {
+                t.valid = false;
+                invalidations++;
+            }
+        }
+    }
+
+    /**
+     * Runs up to n instructions with no event due (the {@link Interpreter.ChunkRunner} contract):
+     * returns early after a trap.
+     */
+    void runChunk(Machine m, int n) {
+        Cpu cpu = m.cpu;
+        Mmu mmu = m.mmu;
+        Translation prev = null;
+        int prevExit = -1;
+        while (n > 0) {
+            int pc = cpu.pc;
+            int pa = (pc & 3) != 0 ? -1 : mmu.fetch(pc);
+            if (pa < 0) {
+                // Fetch fault: the interpreter raises it exactly as it would anywhere.
+                interpreter.runChunk(m, 1);
+                return;
+            }
+            Translation t = null;
+            if (prevExit >= 0) {
+                t = prev.links[prevExit];
+                if (t != null && (t.pa != pa || !t.valid)) t = null;
+                if (t != null) linkedDispatches++;
+            }
+            if (t == null) {
+                t = lookup(pa);
+                if (t != null && prevExit >= 0) prev.links[prevExit] = t;
+            }
+            if (t == null || t.size > n) {
+                int done = interpretBlock(m, pa, n);
+                if (done < 0) return;
+                n -= done;
+                prev = null;
+                prevExit = -1;
+                continue;
+            }
+            long before = cpu.instret;
+            codeWritten = false;
+            dispatches++;
+            int exit = t.execute(this, m, n, pc & ~PhysicalMemory.PAGE_MASK);
+            long done = cpu.instret - before;
+            translatedInstructions += done;
+            if (exit == Translation.TRAPPED) return;
+            n -= (int) done;
+            prev = t;
+            prevExit = exit;
+        }
+    }
+
+    /** The translation entered at pa, translating it first if it just became hot; or null. */
+    private Translation lookup(int pa) {
+        CodePage page = pages[pa >>> PhysicalMemory.PAGE_SHIFT];
+        if (page == null) return null;
+        int i = (pa & PhysicalMemory.PAGE_MASK) >>> 2;
+        Translation t = page.entries[i];
+        if (t != null || page.heat[i] < hotThreshold) return t;
+        page.heat[i] = Integer.MIN_VALUE; // translate once; an untranslatable entry stays cold
+        t = translate(pa);
+        page.entries[i] = t;
+        return t;
+    }
+
+    /**
+     * Interprets the basic block at pa (at most n instructions) and warms its entry. Returns the
+     * instructions retired, or -1 after a trap.
+     */
+    private int interpretBlock(Machine m, int pa, int n) {
+        int ppn = pa >>> PhysicalMemory.PAGE_SHIFT;
+        CodePage page = pages[ppn];
+        if (page == null) {
+            page = new CodePage();
+            pages[ppn] = page;
+            m.memory.watchCode(ppn); // heat and block lengths describe the page's current words
+        }
+        int i = (pa & PhysicalMemory.PAGE_MASK) >>> 2;
+        if (page.heat[i] >= 0) page.heat[i]++;
+        int len = page.blockLength[i];
+        if (len == 0) {
+            len = scanBlock(m.memory, pa);
+            page.blockLength[i] = (short) len;
+        }
+        int want = Math.min(n, len);
+        long before = m.cpu.instret;
+        interpreter.runChunk(m, want);
+        int done = (int) (m.cpu.instret - before);
+        interpretedInstructions += done;
+        // A trap stops the interpreter before the faulting instruction retires.
+        return done < want ? -1 : done;
+    }
+
+    /** Instructions from pa to the end of its basic block (control or invalid word included). */
+    private static int scanBlock(PhysicalMemory mem, int pa) {
+        int len = 0;
+        for (int a = pa; ; a += 4) {
+            len++;
+            Opcode op = Decoder.decode(mem.readWord(a));
+            if (op == null || op.isControl() || ((a + 4) & PhysicalMemory.PAGE_MASK) == 0) return len;
+        }
+    }
+
+    private Translation translate(int pa) {
+        long start = System.nanoTime();
+        PhysicalMemory mem = machine.memory;
+        int pageBase = pa & ~PhysicalMemory.PAGE_MASK;
+        int[] words = new int[PAGE_WORDS];
+        for (int i = 0; i < PAGE_WORDS; i++) words[i] = mem.readWord(pageBase + 4 * i);
+        int entry = pa & PhysicalMemory.PAGE_MASK;
+        int cap = options.regionCap();
+        try {
+            while (true) {
+                Region region = Region.discover(words, entry, cap, options.regions());
+                if (region == null) return null;
+                Emitter[] emitter = new Emitter[1];
+                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), options, METHOD_LIMIT, emitter);
+                int codeSize = emitter[0].codeSize;
+                if (bytes == null) {
+                    // Too much bytecode: shrink the region in proportion and emit again.
+                    if (region.size == 1) throw new IllegalStateException("one instruction needs " + codeSize + " bytes of bytecode");
+                    resizes++;
+                    cap = Math.max(1, Math.min(region.size - 1, (int) ((long) region.size * METHOD_LIMIT / codeSize) - 4));
+                    continue;
+                }
+                if (classObserver != null) classObserver.accept(bytes);
+                Translation t = define(bytes);
+                t.pa = pa;
+                t.size = region.size;
+                t.links = new Translation[emitter[0].exits()];
+                regionsTranslated++;
+                instructionsTranslated += region.size;
+                largestMethod = Math.max(largestMethod, codeSize);
+                return t;
+            }
+        } finally {
+            translateNanos += System.nanoTime() - start;
+        }
+    }
+
+    private Translation define(byte[] bytes) {
+        try {
+            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
+            return (Translation) hidden.lookupClass().getDeclaredConstructor().newInstance();
+        } catch (Throwable e) {
+            throw new IllegalStateException("generated translation failed to load: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package exo.emulator.jit;
+
+import static exo.emulator.isa.Opcode.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.TestMachine;
+import exo.emulator.machine.Engine;
+import org.junit.jupiter.api.Test;
+
+/** Hand-built programs under both engines: same registers, memory, counters and traps. */
+class JitBasicsTest {
+    private static final int CODE = TestMachine.CODE, DATA = TestMachine.DATA;
+
+    /** Runs words at CODE under the interpreter and a verifying JIT; returns the JIT rig. */
+    private static Rig both(int[] program, long budget, long timerPeriod) {
+        Rig ref = Rig.interp(1);
+        Jit jit = Verified.jit();
+        Rig jr = new Rig(jit, 1);
+        for (Rig r : new Rig[] {ref, jr}) {
+            r.timerPeriod = timerPeriod;
+            r.load(CODE, program).start(CODE).run(budget);
+        }
+        Rig.assertSameState(ref, jr, "program");
+        return jr;
+    }
+
+    /** sum = 0; for (i = 100; i != 0; i--) { mem[DATA + 4i] = i * 3; sum += mem[DATA + 4i]; } */
+    static int[] loop(int count) {
+        return new int[] {
+            ADDI.encode(1, 0, count),       // r1 = count
+            LUI.encode(2, DATA >>> 16),     // r2 = DATA (high half)
+            ORI.encode(2, 2, DATA & 0xFFFF),
+            ADDI.encode(3, 0, 0),           // r3 = sum
+            SLLI.encode(4, 1, 2),           // loop: r4 = i * 4
+            ADD.encode(4, 4, 2),            // r4 = &mem[i]
+            ADDI.encode(5, 0, 3),
+            MUL.encode(5, 5, 1),
+            SW.encode(5, 0, 4),
+            LW.encode(6, 0, 4),
+            ADD.encode(3, 3, 6),
+            ADDI.encode(1, 1, -1),
+            BNE.encode(1, 0, -8 * 4),
+            BREAK.encode(0),
+        };
+    }
+
+    @Test
+    void loopMatchesInterpreterAndRunsTranslated() {
+        Rig r = both(loop(100), 100_000, 0);
+        assertEquals(3 * 5050, r.m.cpu.regs[3]);
+        JitStats s = ((Jit) r.m.engine()).stats();
+        assertTrue(s.regionsTranslated() > 0, "translated something");
+        assertTrue(s.translatedInstructions() > 500, "the loop ran in translated code: " + s);
+        assertTrue(s.largestMethodBytes() < 8000);
+    }
+
+    @Test
+    void timerInterruptLandsOnTheSameCycleInsideALoop() {
+        for (long period : new long[] {1, 2, 3, 7, 13, 64, 100, 257}) {
+            Rig r = both(loop(300), 100_000, period);
+            assertTrue(r.traps.stream().filter(t -> t.startsWith("timer")).count() > 5, "period " + period + " " + r.traps.size());
+        }
+    }
+
+    @Test
+    void everyArithmeticTrapIsPreciseInTranslatedCode() {
+        int[] program = {
+            LUI.encode(1, 0x7FFF), ORI.encode(1, 1, 0xFFFF), // r1 = INT_MAX
+            ADDI.encode(2, 0, 1),
+            ADDO.encode(3, 1, 2),           // overflow: r3 unchanged
+            SUBO.encode(3, 0, 1),
+            ADDIO.encode(4, 1, 1),          // overflow
+            DIV.encode(5, 1, 0),            // divide by zero
+            REMU.encode(5, 1, 0),
+            LW.encode(6, 2, 0),             // misaligned load at 1+2 = 3
+            SH.encode(6, 1, 2),             // misaligned store
+            LW.encode(7, 0, 1),             // INT_MAX: unmapped, TLB miss
+            SYSCALL.encode(5),
+            0xFFFFFFFF,                     // illegal
+            RDCYCLE.encode(8), RDINSTRET.encode(9), RDCYCLEH.encode(10), RDINSTRETH.encode(11),
+            BREAK.encode(7),
+        };
+        Rig r = both(program, 40, 0);
+        assertTrue(r.traps.size() >= 10, r.traps.toString());
+    }
+
+    @Test
+    void callsAndReturnsThroughTheIndirectJumpPath() {
+        // main: r1 = 200; loop: jal r31, f; addi r1, r1, -1; bne r1, r0, loop; break
+        // f: addi r2, r2, 5; jalr r0, 0(r31)
+        int[] program = {
+            ADDI.encode(1, 0, 200),
+            JAL.encode(31, 4 * 4),
+            ADDI.encode(1, 1, -1),
+            BNE.encode(1, 0, -2 * 4),
+            BREAK.encode(0),
+            ADDI.encode(2, 2, 5),
+            JALR.encode(0, 0, 31),
+        };
+        Rig r = both(program, 100_000, 0);
+        assertEquals(1000, r.m.cpu.regs[2]);
+        JitStats s = ((Jit) r.m.engine()).stats();
+        assertTrue(s.linkedDispatches() > 100, "returns found their successor through links: " + s);
+    }
+
+    @Test
+    void budgetStopsAtTheSameInstruction() {
+        for (long budget = 1; budget < 400; budget += 7) {
+            Rig ref = Rig.interp(1);
+            Rig jr = new Rig(Verified.jit(), 1);
+            ref.load(CODE, loop(50)).start(CODE).run(budget).run(budget);
+            jr.load(CODE, loop(50)).start(CODE).run(budget).run(budget);
+            Rig.assertSameState(ref, jr, "budget " + budget);
+        }
+    }
+
+    @Test
+    void enginesByName() {
+        Engine e = Engines.create("jit");
+        assertEquals("jit", e.name());
+        assertEquals("interp", Engines.create("interp").name());
+        IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Engines.create("qemu"));
+        assertEquals("unknown engine 'qemu'; choose one of jit, interp", x.getMessage());
+    }
+}

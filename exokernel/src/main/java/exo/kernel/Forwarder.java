@@ -1,0 +1,119 @@
+package exo.kernel;
+
+import exo.emulator.isa.Opcode;
+import exo.emulator.isa.Register;
+import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Tlb;
+import exo.kernel.env.Environment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exception forwarding, the product's heart. On an exception the kernel:
+ * <ol>
+ *   <li>finds the handler PC for the cause (one table read) and the physical address of the
+ *       save area through the guaranteed mapping that covers it (one table read) — so the
+ *       stores below can never fault;</li>
+ *   <li>writes four words: EPC, CAUSE, BADVADDR, and the busy word (1);</li>
+ *   <li>sets k0 = EPC and k1 = the save area's virtual address, and jumps to the handler in
+ *       user mode.</li>
+ * </ol>
+ * Nothing else is saved: k0 and k1 belong to exception code by the ABI, every other register
+ * is the interrupted code's and the handler preserves what it uses. The handler returns by
+ * itself: {@code sw zero, 12(k1)} (clear busy) then {@code jr k0} (EPC, or EPC + 4 to skip).
+ *
+ * <p>Faults inside a handler: while the busy word is set, a fault the kernel cannot fill
+ * itself is a double fault and destroys the environment, with a diagnostic listing every
+ * fault since the busy word was last clear. A handler that wants to take faults clears the
+ * busy word first (after copying what it needs out of the save area). Asynchronous upcalls
+ * (epilogue, prologue, revocation) are never delivered while the busy word is set or when the
+ * next instruction is the {@code jr k0} that ends a handler, so they never clobber a live k0.
+ */
+public final class Forwarder {
+    /** Save-area word offsets. */
+    public static final int SAVE_EPC = 0, SAVE_CAUSE = 4, SAVE_BADVADDR = 8, SAVE_BUSY = 12;
+    /** Bytes in the save area; it must not cross a page. */
+    public static final int SAVE_SIZE = 16;
+    /** The instruction that ends a handler: {@code jr k0}, i.e. {@code jalr zero, 0(k0)}. */
+    public static final int JR_K0 = Opcode.JALR.encode(Register.ZERO, 0, Register.K0);
+
+    private final Kernel k;
+    private final Cpu cpu;
+
+    Forwarder(Kernel k) {
+        this.k = k;
+        this.cpu = k.cpu;
+    }
+
+    /**
+     * Delivers event code (a cause or a kernel event) at epc to e's handler, or destroys e if it
+     * has none, has no usable save area, or is already inside its handler.
+     */
+    public void forward(Environment e, int code, int epc, int badVaddr) {
+        k.cost.charge(2 * CostModel.TABLE_TOUCH);
+        int handler = e.handler[code];
+        int save = savePhys(e);
+        var mem = k.machine.memory;
+        boolean inHandler = save >= 0 && mem.readWord(save + SAVE_BUSY) != 0;
+        if (handler == 0 || save < 0 || inHandler) {
+            List<Environment.Fault> chain = new ArrayList<>();
+            if (inHandler && e.lastCode != 0) chain.add(new Environment.Fault(e.lastCode, e.lastEpc, e.lastBadVaddr));
+            chain.add(new Environment.Fault(code, epc, badVaddr));
+            String why = inHandler ? "fault inside its own exception handler (busy word set):"
+                    : handler == 0 ? "unhandled " : "no writable guaranteed mapping under the save area for ";
+            k.kill(e, 128 + code, why + describe(e, chain));
+            return;
+        }
+        e.lastCode = code;
+        e.lastEpc = epc;
+        e.lastBadVaddr = badVaddr;
+        mem.writeWord(save + SAVE_EPC, epc);
+        mem.writeWord(save + SAVE_CAUSE, code);
+        mem.writeWord(save + SAVE_BADVADDR, badVaddr);
+        mem.writeWord(save + SAVE_BUSY, 1);
+        cpu.regs[Register.K0] = epc;
+        cpu.regs[Register.K1] = e.saveArea;
+        cpu.pc = handler;
+        k.stats.forwarded[code]++;
+        k.cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
+    }
+
+    /** Faults as a diagnostic: one fault inline, several numbered on their own lines. */
+    private static String describe(Environment e, List<Environment.Fault> chain) {
+        if (chain.size() == 1) return describe(e, chain.get(0));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < chain.size(); i++) {
+            b.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(describe(e, chain.get(i)));
+            b.append(i == 0 ? " (being handled)" : "");
+        }
+        return b.toString();
+    }
+
+    private static String describe(Environment e, Environment.Fault f) {
+        return e.describeFault(f.code(), f.epc(), f.badVaddr());
+    }
+
+    /** Physical address of e's save area through its guaranteed mapping, or -1 if it has none usable. */
+    public int savePhys(Environment e) {
+        if (e.saveArea == 0) return -1;
+        Environment.Guaranteed g = e.guaranteedFor(e.saveArea);
+        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return -1;
+        return g.ppn() << 12 | (e.saveArea & 0xFFF);
+    }
+
+    /** Whether e's busy word is set (it is inside its exception handler). */
+    public boolean busy(Environment e) {
+        int save = savePhys(e);
+        return save >= 0 && k.machine.memory.readWord(save + SAVE_BUSY) != 0;
+    }
+
+    /**
+     * Whether an asynchronous upcall may clobber e's k0/k1 when it would resume at pc: not
+     * inside a handler, and not about to execute the {@code jr k0} that ends one.
+     */
+    public boolean safeToUpcall(Environment e, int pc) {
+        if (busy(e)) return false;
+        int pa = k.memory.translateOrMinus(e, pc, false);
+        return pa < 0 || (pc & 3) != 0 || k.machine.memory.readWord(pa) != JR_K0;
+    }
+}

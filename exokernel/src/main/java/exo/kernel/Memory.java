@@ -1,0 +1,314 @@
+package exo.kernel;
+
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.Tlb;
+import exo.kernel.abi.GuestError;
+import exo.kernel.abi.KernelError;
+import exo.kernel.env.Environment;
+import exo.kernel.mem.PageTable;
+import exo.kernel.mem.Stlb;
+
+/**
+ * Physical pages and secure bindings: allocation with capabilities, guarded TLB writes, probe
+ * and flush, the STLB, guaranteed mappings, and the kernel's own access to guest buffers.
+ *
+ * <p>Invariant: every valid hardware TLB entry tagged with an environment's ASID was verified
+ * against a capability (or a guaranteed mapping) when written, and is removed when the page it
+ * maps is freed or repossessed. STLB entries need no removal: they die with the page's
+ * generation or the environment's id.
+ */
+public final class Memory {
+    /** Flags a guest may ask for in a TLB write; VALID is implied, GLOBAL is the kernel's alone. */
+    public static final int GUEST_FLAGS = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE | Tlb.NOCACHE;
+
+    private final Kernel k;
+    private final Tlb tlb;
+    private final PageTable pages;
+    private final Stlb stlb;
+
+    Memory(Kernel k) {
+        this.k = k;
+        this.tlb = k.machine.tlb;
+        this.pages = k.pages;
+        this.stlb = k.stlb;
+    }
+
+    // ---- the miss path: STLB, then guaranteed mappings, else the caller forwards --------------
+
+    /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
+    boolean refill(Environment e, int va) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        k.stats.stlbLookups++;
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
+        if (line >= 0) {
+            k.stats.stlbHits++;
+            k.stats.missesFilledStlb++;
+            tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
+            k.cost.charge(CostModel.TLB_WRITE);
+            return true;
+        }
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        Environment.Guaranteed g = e.guaranteed.get(vpn);
+        if (g != null) {
+            k.stats.missesFilledGuaranteed++;
+            tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
+            k.cost.charge(CostModel.TLB_WRITE);
+            return true;
+        }
+        return false;
+    }
+
+    // ---- pages --------------------------------------------------------------------------------
+
+    /** Allocates page ppn (-1: any) to owner, cleared; returns it. Enforces the owner's page limit. */
+    public int allocate(Environment owner, int ppn) {
+        if (ppn < -1) throw new GuestError(KernelError.INVAL);
+        if (owner.pages >= owner.pageLimit) throw new GuestError(KernelError.LIMIT);
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        int p;
+        try {
+            p = pages.allocate(ppn, owner.id);
+        } catch (GuestError err) {
+            if (err.error == KernelError.NOMEM) k.revoker.reclaimFor(owner);
+            throw err;
+        }
+        owner.pages++;
+        k.machine.memory.clearPage(p);
+        k.cost.charge(CostModel.PAGE_CLEAR);
+        return p;
+    }
+
+    /** Frees a page its owner holds the read-write capability for. */
+    public void free(Environment caller, int ppn, long token) {
+        checkCap(ppn, token, true);
+        if (pages.owner(ppn) != caller.id) throw new GuestError(KernelError.PERM);
+        if (pages.pinned(ppn)) throw new GuestError(KernelError.BUSY);
+        release(caller, ppn);
+    }
+
+    /** Checks a capability, charging for it; returns whether it grants writing. */
+    public boolean checkCap(int ppn, long token, boolean needWrite) {
+        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
+        return pages.check(ppn, token, needWrite);
+    }
+
+    /** Takes ppn from its owner: breaks every TLB binding to it, drops guaranteed mappings, frees it. */
+    void release(Environment owner, int ppn) {
+        for (Environment.Guaranteed g : owner.guaranteed.values().toArray(new Environment.Guaranteed[0])) {
+            if (g.ppn() == ppn) unguarantee(owner, g.vpn() << PhysicalMemory.PAGE_SHIFT);
+        }
+        breakBindings(ppn);
+        pages.release(ppn);
+        owner.pages--;
+    }
+
+    /** Removes every hardware TLB entry, of any ASID, that maps ppn. */
+    private void breakBindings(int ppn) {
+        k.cost.charge(CostModel.TLB_SCAN);
+        for (int s = 0; s < Tlb.SIZE; s++) {
+            if (tlb.isValid(s) && tlb.pfn(s) == ppn) tlb.invalidate(s);
+        }
+    }
+
+    /** Frees everything e owns (it is being destroyed). */
+    void releaseAll(Environment e) {
+        for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
+        e.guaranteed.clear();
+        for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
+            if (pages.owner(p) == e.id) {
+                k.cost.charge(CostModel.TABLE_TOUCH);
+                release(e, p);
+            }
+        }
+    }
+
+    // ---- guarded TLB operations ---------------------------------------------------------------
+
+    /** Installs va → ppn with flags for e after checking the capability and its rights; caches it in the STLB. */
+    public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
+        int f = checkFlags(flags);
+        checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        tlb.writeReplacing(vpn, e.asid, ppn, f);
+        stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
+        k.cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
+    }
+
+    private static int checkFlags(int flags) {
+        if ((flags & ~GUEST_FLAGS) != 0) throw new GuestError(KernelError.INVAL);
+        return flags | Tlb.VALID;
+    }
+
+    /**
+     * Probes e's binding of va: returns {ppn, flags} from the hardware TLB (flags include
+     * REFERENCED), else from the STLB or a guaranteed mapping (not referenced: not in the TLB).
+     * If clearReferenced, the hardware entry's referenced bit is cleared after reading.
+     */
+    public int[] probe(Environment e, int va, boolean clearReferenced) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        k.cost.charge(CostModel.TLB_SCAN);
+        int s = tlb.lookup(vpn, e.asid);
+        if (s >= 0 && tlb.asid(s) == e.asid) {
+            int[] r = {tlb.pfn(s), tlb.flags(s)};
+            if (clearReferenced) tlb.clearReferenced(s);
+            return r;
+        }
+        k.cost.charge(2 * CostModel.TABLE_TOUCH);
+        int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
+        if (line >= 0) return new int[] {stlb.ppn(line), stlb.flags(line)};
+        Environment.Guaranteed g = e.guaranteed.get(vpn);
+        if (g != null) return new int[] {g.ppn(), g.flags()};
+        throw new GuestError(KernelError.NOTFOUND);
+    }
+
+    /** Reads hardware TLB slot: {vpn, ppn, flags}; only slots tagged with e's ASID are visible. */
+    public int[] readSlot(Environment e, int slot) {
+        if (slot < 0 || slot >= Tlb.SIZE) throw new GuestError(KernelError.INVAL);
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        if (!tlb.isValid(slot) || tlb.asid(slot) != e.asid) throw new GuestError(KernelError.NOTFOUND);
+        return new int[] {tlb.vpn(slot), tlb.pfn(slot), tlb.flags(slot)};
+    }
+
+    /** Removes e's binding of va (TLB and STLB), or with va == -1 all of e's bindings. Guaranteed mappings stay. */
+    public void flush(Environment e, int va) {
+        k.cost.charge(CostModel.TLB_SCAN);
+        if (va == -1) {
+            tlb.flushAsid(e.asid);
+            e.stlbEpoch++;
+            return;
+        }
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int s = tlb.lookup(vpn, e.asid);
+        if (s >= 0 && tlb.asid(s) == e.asid) tlb.invalidate(s);
+        stlb.remove(vpn, e.id);
+    }
+
+    // ---- guaranteed mappings ------------------------------------------------------------------
+
+    /**
+     * Adds a guaranteed mapping va → ppn for target, which must own the page and present its
+     * capability (read-write for a writable mapping). The page is pinned: never repossessed,
+     * not freeable until unguaranteed.
+     */
+    public void guarantee(Environment target, int va, int ppn, long token, int flags) {
+        int f = checkFlags(flags);
+        checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
+        if (pages.owner(ppn) != target.id) throw new GuestError(KernelError.PERM);
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        Environment.Guaranteed old = target.guaranteed.get(vpn);
+        if (old == null && target.guaranteed.size() >= k.options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
+        if (old != null) unguarantee(target, va);
+        target.guaranteed.put(vpn, new Environment.Guaranteed(vpn, ppn, f));
+        pages.pin(ppn);
+        k.cost.charge(CostModel.TABLE_TOUCH);
+    }
+
+    /** Removes target's guaranteed mapping of va and its TLB entry. */
+    public void unguarantee(Environment target, int va) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        Environment.Guaranteed g = target.guaranteed.remove(vpn);
+        if (g == null) throw new GuestError(KernelError.NOTFOUND);
+        pages.unpin(g.ppn());
+        int s = tlb.lookup(vpn, target.asid);
+        if (s >= 0 && tlb.asid(s) == target.asid) tlb.invalidate(s);
+        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_SCAN);
+    }
+
+    // ---- the kernel's access to guest memory --------------------------------------------------
+
+    /**
+     * Physical address of e's va through its own bindings (TLB, STLB, guaranteed), with the
+     * rights asked for; E_FAULT if e has no such binding. Never takes a trap.
+     */
+    public int translate(Environment e, int va, boolean write) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        int pa = lookup(e, va, write);
+        if (pa < 0) throw new GuestError(KernelError.FAULT);
+        return pa;
+    }
+
+    /** Same as {@link #translate} but returns -1 instead of refusing. */
+    public int translateOrMinus(Environment e, int va, boolean write) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        return lookup(e, va, write);
+    }
+
+    /**
+     * The physical address of va through e's bindings, or -1: no charge and no state change
+     * (for debuggers and the monitor).
+     */
+    public int peek(Environment e, int va) {
+        return lookup(e, va, false);
+    }
+
+    private int lookup(Environment e, int va, boolean write) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int ppn = -1, f = 0;
+        int s = tlb.lookup(vpn, e.asid);
+        if (s >= 0 && tlb.asid(s) == e.asid) {
+            ppn = tlb.pfn(s);
+            f = tlb.flags(s);
+        } else {
+            int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
+            if (line >= 0) {
+                ppn = stlb.ppn(line);
+                f = stlb.flags(line);
+            } else {
+                Environment.Guaranteed g = e.guaranteed.get(vpn);
+                if (g != null) {
+                    ppn = g.ppn();
+                    f = g.flags();
+                }
+            }
+        }
+        if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) return -1;
+        return ppn << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    /** Checks a guest buffer's length: 0..{@link #MAX_BUFFER} bytes. */
+    public static void checkLength(int len) {
+        if (len < 0 || len > MAX_BUFFER) throw new GuestError(KernelError.INVAL);
+    }
+
+    /** Longest buffer one kernel call copies. */
+    public static final int MAX_BUFFER = 1 << 16;
+
+    /** Copies len bytes of e's memory at va into a new array; E_FAULT if any page is not readable. */
+    public byte[] copyIn(Environment e, int va, int len) {
+        checkLength(len);
+        byte[] b = new byte[len];
+        int done = 0;
+        while (done < len) {
+            int a = va + done;
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            int pa = translate(e, a, false);
+            k.machine.memory.read(pa, b, done, n);
+            done += n;
+        }
+        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+        return b;
+    }
+
+    /** Checks the length and that every page of [va, va + len) is mapped for e with the rights asked for. */
+    public void checkBuffer(Environment e, int va, int len, boolean write) {
+        checkLength(len);
+        for (int done = 0; done < len; ) {
+            int a = va + done;
+            translate(e, a, write);
+            done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+        }
+    }
+
+    /** Copies b into e's memory at va; every page is checked writable before any byte is written. */
+    public void copyOut(Environment e, int va, byte[] b, int len) {
+        checkBuffer(e, va, len, true);
+        for (int done = 0; done < len; ) {
+            int a = va + done;
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            k.machine.memory.write(translate(e, a, true), b, done, n);
+            done += n;
+        }
+        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+    }
+}

@@ -1,0 +1,46 @@
+package exo.kernel;
+
+import exo.emulator.machine.Cause;
+import exo.kernel.env.KernelEvent;
+
+/** Counters the kernel keeps for {@code --stats}; plain fields, bumped on the paths they name. */
+public final class Stats {
+    /** Exceptions and kernel events forwarded to a handler, by event code. */
+    public final long[] forwarded = new long[KernelEvent.COUNT];
+    /** TLB misses the kernel filled itself (STLB hit or guaranteed mapping). */
+    public long missesFilledStlb, missesFilledGuaranteed;
+    /** TLB misses forwarded to the environment (or fatal to it). */
+    public long missesForwarded;
+    public long stlbLookups, stlbHits;
+    public long protectedTransfers;
+    public long contextSwitches;
+    public long syscalls;
+
+    /** Renders the --stats report. */
+    public String report(long instructions, long cycles, long kernelCycles) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("instructions          %,d%n", instructions));
+        b.append(String.format("cycles                %,d (user %,d, kernel %,d)%n", cycles, cycles - kernelCycles, kernelCycles));
+        b.append(String.format("kernel calls          %,d%n", syscalls));
+        b.append("exceptions forwarded ");
+        boolean any = false;
+        for (int c = 0; c < forwarded.length; c++) {
+            if (forwarded[c] != 0) {
+                b.append(String.format(" %s=%,d", KernelEvent.name(c), forwarded[c]));
+                any = true;
+            }
+        }
+        b.append(any ? "" : " none").append(System.lineSeparator());
+        b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed), %,d forwarded%n",
+                missesFilledStlb + missesFilledGuaranteed, missesFilledStlb, missesFilledGuaranteed, missesForwarded));
+        b.append(String.format("STLB hit rate         %s (%,d of %,d lookups)%n",
+                stlbLookups == 0 ? "n/a" : String.format("%.1f%%", 100.0 * stlbHits / stlbLookups), stlbHits, stlbLookups));
+        b.append(String.format("protected transfers   %,d%n", protectedTransfers));
+        b.append(String.format("context switches      %,d%n", contextSwitches));
+        return b.toString();
+    }
+
+    static boolean isMiss(Cause c) {
+        return c == Cause.TLB_MISS_LOAD || c == Cause.TLB_MISS_STORE || c == Cause.TLB_MISS_FETCH;
+    }
+}

@@ -1,0 +1,129 @@
+package exo.kernel.boot;
+
+import exo.emulator.isa.Register;
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.Tlb;
+import exo.kernel.BootException;
+import exo.kernel.Kernel;
+import exo.kernel.ProgramImage;
+import exo.kernel.abi.GuestError;
+import exo.kernel.env.Environment;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The host-side loader. It uses only what a library OS creating a child could use — create an
+ * environment, allocate pages charged to it, fill them (a parent would map each page with
+ * tlb_write and store; the loader writes the page it holds the capability for), add guaranteed
+ * mappings, give it a time slice and a start PC — so booting grants no privilege a guest
+ * could not have.
+ *
+ * <p>Layout (docs/kernel-abi.md, "Start-up"): every segment page and {@link #STACK_PAGES} stack
+ * pages below {@link #STACK_TOP} become guaranteed mappings. At the top of the stack lie the
+ * argument strings, then (16-byte aligned, growing down) argv[0..argc-1], a null pointer, and
+ * argc; sp points at argc, a0 = argc, a1 = argv = sp + 4.
+ */
+public final class Loader {
+    public static final int STACK_TOP = 0x8000_0000;
+    public static final int STACK_PAGES = 16;
+
+    private final Kernel k;
+
+    public Loader(Kernel k) {
+        this.k = k;
+    }
+
+    /** Creates and fills the environment for image; it runs from its first slice. */
+    public Environment load(ProgramImage image, List<String> args) {
+        Environment e;
+        try {
+            e = k.createEnv(0, image.name(), image.symbolizer());
+        } catch (GuestError err) {
+            throw new BootException(image.name() + ": no free environment (" + err.error.meaning + ")");
+        }
+        int needed = STACK_PAGES;
+        Set<Integer> used = new HashSet<>();
+        for (int p = 0; p < STACK_PAGES; p++) used.add((STACK_TOP >>> 12) - 1 - p);
+        for (ProgramImage.Segment s : image.segments()) {
+            if ((s.vaddr() & PhysicalMemory.PAGE_MASK) != 0 || s.memSize() < s.data().length) {
+                throw new BootException(image.name() + String.format(": segment at 0x%08x is not page-aligned or its data exceeds its size", s.vaddr()));
+            }
+            int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+            for (int p = 0; p < pages; p++) {
+                if (!used.add((s.vaddr() >>> 12) + p)) {
+                    throw new BootException(image.name() + String.format(": segment at 0x%08x overlaps another segment or the stack", s.vaddr()));
+                }
+            }
+            needed += pages;
+        }
+        if (needed > k.options.maxGuaranteed()) {
+            throw new BootException(image.name() + ": needs " + needed + " pages but an environment may have at most "
+                    + k.options.maxGuaranteed() + " guaranteed mappings");
+        }
+        try {
+            for (ProgramImage.Segment s : image.segments()) placeSegment(e, s);
+            int stackBase = STACK_TOP - STACK_PAGES * PhysicalMemory.PAGE_SIZE;
+            for (int p = 0; p < STACK_PAGES; p++) mapPage(e, stackBase + p * PhysicalMemory.PAGE_SIZE, Tlb.WRITABLE);
+            k.scheduler.allocate(e, -1);
+        } catch (GuestError err) {
+            throw new BootException(image.name() + ": cannot boot: " + err.error.meaning);
+        }
+        int sp = layArguments(e, args);
+        e.context[Register.SP] = sp;
+        e.context[Register.A0] = args.size();
+        e.context[Register.A1] = sp + 4;
+        e.resumePc = image.entry();
+        e.hasContext = true;
+        return e;
+    }
+
+    private void placeSegment(Environment e, ProgramImage.Segment s) {
+        int flags = ((s.flags() & ProgramImage.WRITE) != 0 ? Tlb.WRITABLE : 0) | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Tlb.EXECUTABLE : 0);
+        int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+        for (int p = 0; p < pages; p++) {
+            int ppn = mapPage(e, s.vaddr() + p * PhysicalMemory.PAGE_SIZE, flags);
+            int off = p * PhysicalMemory.PAGE_SIZE;
+            int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
+            if (n > 0) k.machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+        }
+    }
+
+    /** page_alloc then env_guarantee, as a parent would. */
+    private int mapPage(Environment e, int va, int flags) {
+        int ppn = k.memory.allocate(e, -1);
+        k.memory.guarantee(e, va, ppn, k.pages.rwToken(ppn), flags);
+        return ppn;
+    }
+
+    /** Writes the argument strings and vectors at the top of the stack; returns the initial sp. */
+    private int layArguments(Environment e, List<String> args) {
+        byte[][] strings = new byte[args.size()][];
+        int size = 0;
+        for (int i = 0; i < args.size(); i++) {
+            strings[i] = (args.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
+            size += strings[i].length;
+        }
+        int vectors = 4 * (args.size() + 2);
+        if (size + vectors + 64 > STACK_PAGES * PhysicalMemory.PAGE_SIZE / 2) {
+            throw new BootException(e.name + ": the arguments take " + size + " bytes, more than half the " + STACK_PAGES * 4 + " KiB stack");
+        }
+        int at = STACK_TOP;
+        int[] argv = new int[args.size()];
+        for (int i = args.size() - 1; i >= 0; i--) {
+            at -= strings[i].length;
+            argv[i] = at;
+            k.memory.copyOut(e, at, strings[i], strings[i].length);
+        }
+        int sp = (at - vectors) & ~15;
+        writeWord(e, sp, args.size());
+        for (int i = 0; i < argv.length; i++) writeWord(e, sp + 4 + 4 * i, argv[i]);
+        writeWord(e, sp + 4 + 4 * argv.length, 0);
+        return sp;
+    }
+
+    private void writeWord(Environment e, int va, int v) {
+        k.machine.memory.writeWord(k.memory.translate(e, va, true), v);
+    }
+}

@@ -1,0 +1,118 @@
+package exo.kernel.env;
+
+import exo.emulator.machine.Cause;
+import exo.kernel.ProgramImage;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A processor environment: everything the kernel knows about one protection domain. As in
+ * Aegis this is the whole per-process state: ASID, per-cause handler PCs, the save area,
+ * guaranteed mappings, prologue/epilogue/IPC entry PCs, owned resources and their accounting.
+ * The kernel keeps a register context only to resume an environment it preempted (the next
+ * owner of the CPU must not see its registers).
+ */
+public final class Environment {
+    /** Handler table size: hardware causes plus the kernel's own events. */
+    public static final int EVENTS = KernelEvent.COUNT;
+
+    /** One guaranteed mapping: virtual page → physical page, with TLB flags. */
+    public record Guaranteed(int vpn, int ppn, int flags) {}
+
+    /** Why an environment ended. */
+    public enum End { RUNNING, EXITED, KILLED }
+
+    public final int id;
+    public final int asid;
+    public final int parent;
+    public final String name;
+    public final long token;
+    public final ProgramImage.Symbolizer symbolizer;
+
+    public final int[] handler = new int[EVENTS];
+    /** Virtual address of the 4-word save area, or 0 if none is set. */
+    public int saveArea;
+    public int prologue, epilogue, ipcEntry;
+    public final Map<Integer, Guaranteed> guaranteed = new HashMap<>();
+
+    /** Saved registers r0..r31 and the PC to resume at, valid when {@link #hasContext}. */
+    public final int[] context = new int[32];
+    public int resumePc;
+    public boolean hasContext;
+
+    public int pages;
+    public int pageLimit;
+    public int slots;
+    /** Incremented by a flush-all; STLB entries of older epochs are dead. */
+    public int stlbEpoch;
+
+    /** In the epilogue upcall, inside its grace period. */
+    public boolean inEpilogue;
+    public int excess;
+    public int forfeits;
+
+    /** One fault as the kernel saw it; formatted only when a diagnostic needs it. */
+    public record Fault(int code, int epc, int badVaddr) {}
+
+    /**
+     * The last fault forwarded (code 0: none yet), kept as plain fields so the forwarding path
+     * allocates nothing; a double-fault diagnostic lists it before the new one.
+     */
+    public int lastCode, lastEpc, lastBadVaddr;
+
+    /** Page asked back by a revocation, or -1; the cycle by which it must be freed. */
+    public int revokePpn = -1;
+    public long revokeDeadline;
+    public boolean revokeDelivered;
+    public int pagesAtRequest;
+    /** Pages taken by force, oldest first; bounded by {@link #REPOSSESSION_SLOTS}. */
+    public final ArrayDeque<Integer> repossessed = new ArrayDeque<>();
+    public static final int REPOSSESSION_SLOTS = 16;
+    public boolean repossessionPending;
+
+    public End end = End.RUNNING;
+    public int exitStatus;
+    public String diagnostic;
+    public final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    public Environment(int id, int parent, String name, long token, ProgramImage.Symbolizer symbolizer, int pageLimit) {
+        this.id = id;
+        this.asid = id & 0xFF;
+        this.parent = parent;
+        this.name = name;
+        this.token = token;
+        this.symbolizer = symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer;
+        this.pageLimit = pageLimit;
+    }
+
+    public boolean alive() {
+        return end == End.RUNNING;
+    }
+
+    /** The guaranteed mapping covering virtual address va, or null. */
+    public Guaranteed guaranteedFor(int va) {
+        return guaranteed.get(va >>> 12);
+    }
+
+    /** An address as a diagnostic shows it: hex, then symbol and source line when known. */
+    public String describe(int address) {
+        String s = symbolizer.describe(address);
+        return String.format("0x%08x", address) + (s == null ? "" : " " + s);
+    }
+
+    /** One line naming a fault: cause, EPC with symbol, BADVADDR when the cause sets it. */
+    public String describeFault(int causeCode, int epc, int badVaddr) {
+        Cause c = Cause.ofCode(causeCode);
+        String name = KernelEvent.name(causeCode);
+        String s = name + " at EPC " + describe(epc);
+        if (c == null || c.setsBadVaddr) s += String.format(", BADVADDR 0x%08x", badVaddr);
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "env " + id + " (" + name + ")";
+    }
+}

@@ -1,0 +1,197 @@
+package exo.kernel.sched;
+
+import exo.emulator.isa.Register;
+import exo.emulator.machine.Cpu;
+import exo.kernel.CostModel;
+import exo.kernel.Kernel;
+import exo.kernel.abi.GuestError;
+import exo.kernel.abi.KernelError;
+import exo.kernel.env.Environment;
+
+/**
+ * The CPU as a vector of 64 time slices, scheduled round robin by position, as in Aegis; plus
+ * yield, directed yield and protected control transfer, which move the CPU between
+ * environments inside a slice.
+ *
+ * <p>End of a slice: the timer interrupt arrives. If the running environment has an epilogue
+ * PC (and is not inside an exception handler), the kernel saves its registers and upcalls the
+ * epilogue with k0 = the interrupted PC and a grace period of {@code options.grace()} cycles;
+ * the epilogue gives up the CPU with {@code yield}. An epilogue still running when the grace
+ * period ends is an overrun: the excess-time counter grows, the environment forfeits its next
+ * slice, and past {@code options.excessLimit()} overruns it is destroyed. The next slot's owner
+ * gets its registers back and starts at its prologue (k0 = where it was), or simply resumes.
+ *
+ * <p>The kernel keeps the outgoing registers (32 words) because the next owner must not see
+ * them; it charges that work like any other.
+ */
+public final class Scheduler {
+    public static final int SLOTS = 64;
+
+    private final Kernel k;
+    private final Cpu cpu;
+    private final Environment[] owner = new Environment[SLOTS];
+    /** Slot whose slice is running, or -1 before the first. */
+    private int slot = -1;
+
+    public Scheduler(Kernel k) {
+        this.k = k;
+        this.cpu = k.cpu;
+    }
+
+    // ---- the vector ---------------------------------------------------------------------------
+
+    /** Gives slot s (or, with -1, the first free one) to e; returns it. */
+    public int allocate(Environment e, int s) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        if (s == -1) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (owner[i] == null) {
+                    s = i;
+                    break;
+                }
+            }
+            if (s == -1) throw new GuestError(KernelError.NOSLOT);
+        } else if (s < 0 || s >= SLOTS) {
+            throw new GuestError(KernelError.INVAL);
+        } else if (owner[s] != null) {
+            throw new GuestError(KernelError.BUSY);
+        }
+        owner[s] = e;
+        e.slots++;
+        return s;
+    }
+
+    /** Frees slot s, which e must own. */
+    public void free(Environment e, int s) {
+        if (s < 0 || s >= SLOTS) throw new GuestError(KernelError.INVAL);
+        if (owner[s] != e) throw new GuestError(KernelError.PERM);
+        owner[s] = null;
+        e.slots--;
+        k.cost.charge(CostModel.TABLE_TOUCH);
+    }
+
+    /** Frees every slot of a destroyed environment. */
+    public void releaseSlots(Environment e) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (owner[i] == e) owner[i] = null;
+        }
+        e.slots = 0;
+        k.cost.charge(CostModel.TABLE_TOUCH);
+    }
+
+    /** The owner of slot s, or null (for the monitor and tests). */
+    public Environment owner(int s) {
+        return owner[s];
+    }
+
+    public int currentSlot() {
+        return slot;
+    }
+
+    // ---- switching ----------------------------------------------------------------------------
+
+    /** Starts the first slice; false if no environment holds a slot. */
+    public boolean startFirst() {
+        return switchNext();
+    }
+
+    /**
+     * Starts the next slice whose owner is alive and owes no forfeit, and enters the owner.
+     * Returns false (CPU idle) if no environment holds a slot.
+     */
+    public boolean switchNext() {
+        for (int tries = 0; tries < 3 * SLOTS; tries++) {
+            slot = (slot + 1) % SLOTS;
+            k.cost.charge(CostModel.TABLE_TOUCH);
+            Environment e = owner[slot];
+            if (e == null || !e.alive()) continue;
+            if (e.forfeits > 0) {
+                e.forfeits--;
+                continue;
+            }
+            cpu.timerCompare = cpu.cycles + k.options.quantum();
+            k.enter(e);
+            return true;
+        }
+        return false;
+    }
+
+    /** The timer interrupt: end of a slice, or end of an epilogue's grace period. */
+    public void timer(Environment e) {
+        if (e.inEpilogue) {
+            e.inEpilogue = false;
+            e.excess++;
+            e.forfeits++;
+            if (e.excess > k.options.excessLimit()) {
+                k.kill(e, 128 + exo.emulator.machine.Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
+                        + " cycles " + e.excess + " times (limit " + k.options.excessLimit() + ")");
+                return;
+            }
+            if (!switchNext()) k.machine.halt();
+            return;
+        }
+        int pc = cpu.epc;
+        k.saveContext(e, pc);
+        if (e.epilogue != 0 && k.forwarder.safeToUpcall(e, pc)) {
+            e.inEpilogue = true;
+            cpu.regs[Register.K0] = pc;
+            cpu.regs[Register.K1] = 0;
+            cpu.pc = e.epilogue;
+            cpu.timerCompare = cpu.cycles + k.options.grace();
+            k.cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+            return;
+        }
+        if (!switchNext()) k.machine.halt();
+    }
+
+    /**
+     * Gives up the rest of the slice: to target (directed yield) if non-null, else to the next
+     * slot. e resumes after the yield (or, from its epilogue, where the slice ended).
+     */
+    public void yield(Environment e, Environment target, int resumePc) {
+        if (e.inEpilogue) {
+            e.inEpilogue = false;
+        } else {
+            cpu.regs[Register.A0] = 0;
+            k.saveContext(e, resumePc);
+        }
+        if (target != null && target != e) {
+            k.enter(target);
+        } else if (!switchNext()) {
+            k.machine.halt();
+        }
+    }
+
+    /**
+     * Protected control transfer from caller to callee: the PC moves to the callee's IPC entry,
+     * the ASID to the callee's, k0 says how (1 synchronous, 2 asynchronous) and k1 who called;
+     * every other register is untouched — they are the message. Only the caller's resume PC is
+     * recorded. A synchronous transfer also gives the callee the current slot (and so its
+     * future slices), which the callee can hand back by a synchronous transfer of its own.
+     *
+     * @throws GuestError E_BADENV (callee dead or unknown), E_NOENTRY (no IPC entry),
+     *                    E_BUSY (callee inside its exception handler)
+     */
+    public void transfer(Environment caller, int calleeId, boolean sync, int resumePc) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        Environment callee = k.env(calleeId);
+        if (callee == null) throw new GuestError(KernelError.BADENV);
+        if (callee.ipcEntry == 0) throw new GuestError(KernelError.NOENTRY);
+        if (callee != caller && k.forwarder.busy(callee)) throw new GuestError(KernelError.BUSY);
+        caller.resumePc = resumePc;
+        caller.inEpilogue = false;
+        if (sync && slot >= 0 && owner[slot] == caller && callee != caller) {
+            owner[slot] = callee;
+            caller.slots--;
+            callee.slots++;
+            k.cost.charge(CostModel.TABLE_TOUCH);
+        }
+        k.stats.protectedTransfers++;
+        if (callee != caller) k.stats.contextSwitches++;
+        k.setCurrent(callee);
+        cpu.regs[Register.K0] = sync ? 1 : 2;
+        cpu.regs[Register.K1] = caller.id;
+        cpu.pc = callee.ipcEntry;
+        k.cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+    }
+}

@@ -1,0 +1,67 @@
+package exo.kernel;
+
+import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A1;
+import static exo.emulator.isa.Register.SP;
+import static exo.emulator.isa.Register.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.isa.Opcode;
+import exo.kernel.abi.SysCall;
+import org.junit.jupiter.api.Test;
+
+class BootTest {
+    @Test
+    void helloWorldPrintsAndExitsWithItsStatus() {
+        Boot b = new Boot();
+        b.boot(new Guest("hello").print("hello, exo\n").exit(7));
+        RunResult r = b.run();
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals("hello, exo\n", b.console());
+        assertEquals(7, r.exitStatus());
+        assertTrue(r.kernelCycles() > 0);
+    }
+
+    @Test
+    void argcAndArgvAreOnTheStack() {
+        // Prints argv[1] (whose length the test knows) and exits with argc.
+        Guest g = new Guest("args");
+        g.mv(T0, A0);
+        g.lw(A0, 8, SP);             // argv[1] = *(sp + 4 + 4)
+        g.li(A1, 5).sys(SysCall.CONS_WRITE);
+        g.mv(A0, T0).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g, "prog", "world");
+        RunResult r = b.run();
+        assertEquals("world", b.console());
+        assertEquals(2, r.exitStatus());
+    }
+
+    @Test
+    void instructionLimitStopsARunawayWithAClearMessage() {
+        Guest g = new Guest("spin");
+        g.emit(Opcode.JAL.encode(0, 0));
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.kernel.run(10_000);
+        assertEquals(RunResult.Reason.INSTRUCTION_LIMIT, r.reason());
+        assertTrue(r.problem().contains("--max-instructions"), r.problem());
+    }
+
+    @Test
+    void viewsShowEnvironmentsPagesAndSlices() {
+        Boot b = new Boot();
+        b.boot(new Guest("one").exit(0));
+        b.boot(new Guest("two").exit(0));
+        String envs = b.kernel.views.environments();
+        assertTrue(envs.contains("env 257 (one)") && envs.contains("env 258 (two)"), envs);
+        String pages = b.kernel.views.pages();
+        assertTrue(pages.contains("env 257 (pinned)") && pages.contains("pages free"), pages);
+        String slices = b.kernel.views.slices();
+        assertTrue(slices.contains("slot  0  env 257 (one)") && slices.contains("slot  1  env 258 (two)"), slices);
+        assertEquals(-1, b.kernel.peek(Guest.CODE), "nothing is on the CPU before the run");
+        b.kernel.run(0);
+        assertTrue(b.kernel.peek(Guest.CODE) >= 0);
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * JMH benchmarks (never timed unit tests). Add a class here with {@code @Benchmark} methods; the
+ * JMH annotation processor configured in tests/pom.xml generates its harness and
+ * {@code package} puts it in {@code tests/target/benchmarks.jar}:
+ *
+ * <pre>
+ * mvn -q -o -DskipTests package -pl tests -am
+ * java -jar tests/target/benchmarks.jar -f 1 -wi 3 -i 5 InterpreterBench
+ * </pre>
+ *
+ * A benchmark that measures guest instructions sets {@code @OperationsPerInvocation} to the
+ * instructions one invocation runs, so the score reads as guest instructions per second.
+ */
+package exo.bench;
