@@ -9,7 +9,9 @@ import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.StopReason;
 import exo.emulator.machine.Tlb;
 import exo.emulator.machine.TrapHandler;
+import exo.kernel.BootException;
 import exo.kernel.CostModel;
+import exo.kernel.GuestOs;
 import exo.kernel.KernelOptions;
 import exo.kernel.ProgramImage;
 import exo.kernel.RunResult;
@@ -31,7 +33,7 @@ import java.util.List;
  * <p>Use it like the exokernel: {@code new MonoKernel(machine, options)}, {@link #boot},
  * {@link #run}.
  */
-public final class MonoKernel implements TrapHandler {
+public final class MonoKernel implements TrapHandler, GuestOs {
     /** Top of every process's stack; the stack region below it grows on demand. */
     public static final int STACK_TOP = 0x7FFF0000;
     public static final int STACK_MAX = 8 << 20;
@@ -43,8 +45,8 @@ public final class MonoKernel implements TrapHandler {
     final KernelOptions options;
     final CostModel cost;
     final Stats stats = new Stats();
-    /** TLB misses the kernel resolved by walking page tables (and demand-zero fills). */
-    long walks, demandZeroFills;
+    /** Pages the kernel allocated on first touch (heap and stack). */
+    long demandZeroFills;
     private final BitSet freePages = new BitSet();
     private final Process[] byAsid = new Process[256];
     private final List<Process> booted = new ArrayList<>();
@@ -68,14 +70,17 @@ public final class MonoKernel implements TrapHandler {
     // ---- boot and run --------------------------------------------------------------------------
 
     /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
+    @Override
     public int boot(ProgramImage image, List<String> args) {
         Process p = newProcess(image.name(), image.symbolizer(), null);
+        if (p == null) throw new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)");
         int top = 0;
         for (ProgramImage.Segment s : image.segments()) {
             int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
                     | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
             for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
                 int ppn = mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
+                if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
                 if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
             }
@@ -84,7 +89,7 @@ public final class MonoKernel implements TrapHandler {
         p.heapStart = p.brk = top;
         p.stackTop = STACK_TOP;
         p.stackLow = STACK_TOP - STACK_MAX;
-        p.regs[Register.SP] = pushArgs(p, image.name(), args);
+        p.regs[Register.SP] = pushArgs(p, args);
         p.pc = image.entry();
         booted.add(p);
         runQueue.add(p);
@@ -92,29 +97,28 @@ public final class MonoKernel implements TrapHandler {
     }
 
     /** Lays out argv strings and the argv array at the top of the stack; returns the new sp. */
-    private int pushArgs(Process p, String name, List<String> args) {
-        List<String> all = new ArrayList<>();
-        all.add(name);
-        all.addAll(args);
+    private int pushArgs(Process p, List<String> all) {
         int sp = STACK_TOP;
         int[] ptrs = new int[all.size()];
         for (int i = all.size() - 1; i >= 0; i--) {
             byte[] b = (all.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
             sp -= b.length;
-            copyOut(p, sp, b, b.length);
+            if (!copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
             ptrs[i] = sp;
         }
         sp &= ~15;
         sp -= 4 * (ptrs.length + 1);
         int argv = sp;
-        for (int i = 0; i < ptrs.length; i++) storeWord(p, argv + 4 * i, ptrs[i]);
-        storeWord(p, argv + 4 * ptrs.length, 0);
+        for (int i = 0; i <= ptrs.length; i++) {
+            if (!storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
+        }
         p.regs[Register.A0] = ptrs.length;
         p.regs[Register.A1] = argv;
         return sp & ~15;
     }
 
     /** Runs until every process has exited, the instruction limit, or a stop; may be called again. */
+    @Override
     public RunResult run(long maxInstructions) {
         if (current == null && !machine.isHalted() && !switchNext()) machine.halt();
         StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
@@ -179,7 +183,7 @@ public final class MonoKernel implements TrapHandler {
         if ((pte & need) == 0) return false;
         machine.tlb.writeReplacing(vpn, p.asid, pte >>> PhysicalMemory.PAGE_SHIFT, tlbFlags(pte));
         cost.charge(CostModel.TLB_WRITE + CostModel.UPCALL);
-        walks++;
+        stats.missesFilledWalk++;
         return true;
     }
 
@@ -222,6 +226,7 @@ public final class MonoKernel implements TrapHandler {
             }
         }
         cost.charge(FRAME_WORDS * CostModel.WORD_SAVED + 6 * CostModel.REG_WRITE + CostModel.UPCALL);
+        stats.forwarded[cause.code]++;
         p.handling |= bit;
         cpu.regs[Register.SP] = frame;
         cpu.regs[Register.A0] = sig.number;
