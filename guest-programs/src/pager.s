@@ -5,13 +5,12 @@
 # The same workload (4 hot pages touched between every access to a sweep of 28 cold ones) runs
 # under two replacement policies the program chooses itself: FIFO, and CLOCK (second chance),
 # which asks the kernel for the TLB's hardware referenced bits through vm_referenced.
-# runtime: pt_linear
+# runtime: runtime-linear.list
 # expect: FIFO: checksum 4536, {n} page faults
 # expect: CLOCK: checksum 4536, {n} page faults
 # expect: CLOCK took fewer faults than FIFO: yes
+        .include "libos/libos.inc"
         .extern printf, malloc, memcpy, memset, vm_map, vm_unmap, vm_referenced, vm_set_fault_handler
-.equ SYS_PAGE_ALLOC, 10
-.equ PTE_W, 2
 .equ REGION, 0x50000000
 .equ VPAGES, 32
 .equ BUDGET, 8
@@ -20,14 +19,6 @@
 .equ FIFO, 0
 .equ CLOCK, 1
 
-.macro lwg rd, sym
-        la      \rd, \sym
-        lw      \rd, 0(\rd)
-.endm
-.macro swg rs, sym, tmp
-        la      \tmp, \sym
-        sw      \rs, 0(\tmp)
-.endm
 
         .text
         .globl  main
@@ -46,7 +37,7 @@ main:
         li      a1, 0
         li      a2, 0
         li      a3, -1
-        syscall SYS_PAGE_ALLOC
+        sys_page_alloc
         bltz    a0, 9f
         slli    t0, s1, 4
         la      t1, frames
