@@ -16,18 +16,9 @@
 # expect: break: skipped; inside the handler:
 # expect: tlb-load at 0x58800000: page reserved (nested at depth 2)
 # expect: 13 exceptions handled
+        .include "libos/libos.inc"
         .extern printf, vm_set_fault_handler, exc_set_handler, vm_reserve, vm_protect, vm_unprotect
         .extern cause_name, exc_depth, putc
-.equ FR_RA, 4
-.equ FR_EPC, 128
-.equ FR_CAUSE, 132
-.equ FR_BADVA, 136
-.equ CAUSE_TLB_FETCH, 3
-.equ CAUSE_PROT_STORE, 4
-.equ CAUSE_PROT_FETCH, 5
-.equ CAUSE_ADDR_FETCH, 8
-.equ CAUSE_BREAK, 14
-.equ PTE_W, 2
 .equ PAGE_A, 0x58000000
 .equ PAGE_B, 0x58001000
 

@@ -7,6 +7,7 @@
 # table, zero-filled on first touch). A prologue block (8 bytes, allocated) and an epilogue
 # header (size 0, allocated) bound the arena so coalescing needs no end tests.
         .include "libos.inc"
+        .extern heap_grow, memcpy, memset
 
 .equ GROW_MIN, 16384
 

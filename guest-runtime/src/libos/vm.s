@@ -7,6 +7,7 @@
 # and the Appel & Li primitives (protect, unprotect, and a user-level fault handler).
 # Page-table storage is itself guaranteed memory (ptmem_page), so walking it never faults.
         .include "libos.inc"
+        .extern exc_fatal, memcpy, panic, pt_init, pt_insert, pt_lookup, pt_remove
 
         .text
 # vm_init(): empty page table, arenas at their bases, the scratch page's record reserved.
