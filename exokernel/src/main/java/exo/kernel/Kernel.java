@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * {@link Forwarder} (exceptions), {@link Scheduler} (slices, yield, PCT), {@link Revoker}
  * (revocation and the abort protocol), {@link Syscalls} (the call table's handlers).
  */
-public final class Kernel implements TrapHandler {
+public final class Kernel implements TrapHandler, GuestOs {
     public final Machine machine;
     public final Cpu cpu;
     public final KernelOptions options;
@@ -52,8 +52,6 @@ public final class Kernel implements TrapHandler {
     public final Forwarder forwarder;
     public final Scheduler scheduler;
     public final Revoker revoker;
-    /** Read-only text views of the kernel's state (monitor, tests). */
-    public final KernelViews views = new KernelViews(this);
     private final Syscalls syscalls;
     private final Loader loader;
 
@@ -132,6 +130,11 @@ public final class Kernel implements TrapHandler {
     /** Kernel diagnostics in order (environments destroyed, revocations), one line or block each. */
     public List<String> log() {
         return log;
+    }
+
+    /** Every environment booted by the host, live or ended, in boot order. */
+    public List<Environment> booted() {
+        return booted;
     }
 
     // ---- the trap entry ---------------------------------------------------------------------

@@ -52,18 +52,35 @@ public final class SourceFile {
         }
     }
 
-    /** The file an {@code .include "name"} in this source refers to. */
+    /** Where {@code .include} looks last: the runtime's resources, so any program can include its headers. */
+    public static final String RUNTIME_INCLUDE = "guest-runtime/";
+
+    /**
+     * The file an {@code .include "name"} in this source refers to: relative to this source's
+     * directory (or resource folder); failing that, a relative name is looked up under
+     * {@link #RUNTIME_INCLUDE} on the classpath, so {@code .include "exo/kernel.inc"} works
+     * from any program.
+     */
     public SourceFile include(String name) throws IOException {
-        if (resource != null) {
-            int slash = resource.lastIndexOf('/');
-            return resource(slash < 0 ? name : resource.substring(0, slash + 1) + name);
+        try {
+            if (resource != null) {
+                int slash = resource.lastIndexOf('/');
+                return resource(slash < 0 ? name : resource.substring(0, slash + 1) + name);
+            }
+            Path p = Path.of(name);
+            if (!p.isAbsolute() && path != null) {
+                Path dir = path.getParent();
+                if (dir != null) p = dir.resolve(name);
+            }
+            return read(p.normalize());
+        } catch (NoSuchFileException e) {
+            if (Path.of(name).isAbsolute() || (resource != null && resource.startsWith(RUNTIME_INCLUDE) && !name.contains(".."))) throw e;
+            try {
+                return resource(RUNTIME_INCLUDE + name);
+            } catch (NoSuchFileException again) {
+                throw e;
+            }
         }
-        Path p = Path.of(name);
-        if (!p.isAbsolute() && path != null) {
-            Path dir = path.getParent();
-            if (dir != null) p = dir.resolve(name);
-        }
-        return read(p.normalize());
     }
 
     /** What makes two sources the same file, for include-cycle detection. */

@@ -72,6 +72,16 @@ public final class Toolchain {
 
     /** Assembles sources, reads objects and archives, and links them; or reads one executable. */
     public static Executable buildExecutable(List<Input> inputs, LinkOptions options) throws ToolchainException {
+        return buildExecutable(inputs, List.of(), List.of(), options);
+    }
+
+    /**
+     * As {@link #buildExecutable(List, LinkOptions)}, linking the program's inputs with objects
+     * and archives already in hand (the guest runtime, see {@link GuestRuntime}). A single
+     * executable input is returned as it is, without them.
+     */
+    public static Executable buildExecutable(List<Input> inputs, List<ObjectFile> extraObjects, List<List<ObjectFile>> extraArchives,
+            LinkOptions options) throws ToolchainException {
         List<Diagnostic> errors = new ArrayList<>();
         List<ObjectFile> objects = new ArrayList<>();
         List<List<ObjectFile>> archives = new ArrayList<>();
@@ -105,6 +115,8 @@ public final class Toolchain {
         }
         if (!errors.isEmpty()) throw new ToolchainException(errors);
         if (exe != null) return exe;
+        objects.addAll(extraObjects);
+        archives.addAll(extraArchives);
         return Linker.link(objects, archives, options);
     }
 
