@@ -485,16 +485,25 @@ public final class Assembler {
                 s.base = null;
                 throw err;
             }
-            if (e instanceof Expr.Dot || containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
+            if (containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
         } finally {
             s.evaluating = false;
         }
     }
 
+    /** Whether e mentions '.'; iterative, since a flat chain of operators is as deep as it is long. */
     private static boolean containsDot(Expr e) {
-        if (e instanceof Expr.Dot) return true;
-        if (e instanceof Expr.Unary) return containsDot(((Expr.Unary) e).e);
-        if (e instanceof Expr.Binary) return containsDot(((Expr.Binary) e).l) || containsDot(((Expr.Binary) e).r);
+        ArrayDeque<Expr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (x instanceof Expr.Dot) return true;
+            if (x instanceof Expr.Unary) todo.push(((Expr.Unary) x).e);
+            if (x instanceof Expr.Binary) {
+                todo.push(((Expr.Binary) x).l);
+                todo.push(((Expr.Binary) x).r);
+            }
+        }
         return false;
     }
 
