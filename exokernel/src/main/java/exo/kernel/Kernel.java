@@ -40,7 +40,7 @@ import java.util.SplittableRandom;
  * {@link Forwarder} (exceptions), {@link Scheduler} (slices, yield, PCT), {@link Revoker}
  * (revocation and the abort protocol), {@link Syscalls} (the call table's handlers).
  */
-public final class Kernel implements TrapHandler {
+public final class Kernel implements TrapHandler, GuestOs {
     public final Machine machine;
     public final Cpu cpu;
     public final KernelOptions options;
@@ -52,6 +52,8 @@ public final class Kernel implements TrapHandler {
     public final Forwarder forwarder;
     public final Scheduler scheduler;
     public final Revoker revoker;
+    /** Read-only text views of the kernel's state (monitor, tests). */
+    public final KernelViews views = new KernelViews(this);
     private final Syscalls syscalls;
     private final Loader loader;
 
@@ -119,9 +121,22 @@ public final class Kernel implements TrapHandler {
         return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
     }
 
+    /**
+     * The physical address va has for the environment on the CPU (TLB, STLB or guaranteed
+     * mapping), or -1; charges nothing and changes nothing (for the monitor).
+     */
+    public int peek(int va) {
+        return current == null ? -1 : memory.peek(current, va);
+    }
+
     /** Kernel diagnostics in order (environments destroyed, revocations), one line or block each. */
     public List<String> log() {
         return log;
+    }
+
+    /** Every environment booted by the host, live or ended, in boot order. */
+    public List<Environment> booted() {
+        return booted;
     }
 
     // ---- the trap entry ---------------------------------------------------------------------
@@ -230,6 +245,7 @@ public final class Kernel implements TrapHandler {
         e.exitStatus = status;
         e.diagnostic = diagnostic;
         flushLine(e);
+        revoker.cancel(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);

@@ -19,6 +19,9 @@ final class Guest {
     static final int CODE = 0x1000;
     static final int DATA = 0x20000;
     static final int DATA_SIZE = 0x2000;
+    /** Temporaries beyond t0 and saved registers beyond s0 (Register names only the first). */
+    static final int T1 = exo.emulator.isa.Register.T0 + 1, T2 = T1 + 1, T3 = T1 + 2, T4 = T1 + 3, T5 = T1 + 4;
+    static final int S1 = exo.emulator.isa.Register.S0 + 1, S2 = S1 + 1, S3 = S1 + 2;
 
     final String name;
     private final List<Integer> code = new ArrayList<>();
@@ -86,6 +89,35 @@ final class Guest {
     /** Replaces the placeholder at `at` with a branch op rs1, rs2 to target. */
     void patchBranch(int at, Opcode op, int rs1, int rs2, int target) {
         code.set((at - CODE) / 4, op.encode(rs1, rs2, target - at));
+    }
+
+    /** Rewrites the two-word li emitted at `at` to load v instead. */
+    void patchLi(int at, int rd, int v) {
+        code.set((at - CODE) / 4, Opcode.LUI.encode(rd, v >>> 16));
+        code.set((at - CODE) / 4 + 1, Opcode.ORI.encode(rd, rd, v & 0xFFFF));
+    }
+
+    /** Replaces the placeholder at `at` with a jump to target. */
+    void patchJump(int at, int target) {
+        code.set((at - CODE) / 4, Opcode.JAL.encode(0, target - at));
+    }
+
+    /** Sets a handler (for the caller) for cause at pc; clobbers a0..a4. */
+    Guest handler(int cause, int pc) {
+        li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, cause).li(exo.emulator.isa.Register.A4, pc);
+        return sys(SysCall.ENV_SET_HANDLER);
+    }
+
+    /** Sets the caller's save area; clobbers a0, a3. */
+    Guest saveArea(int va) {
+        li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, va);
+        return sys(SysCall.ENV_SET_SAVE_AREA);
+    }
+
+    /** Handler epilogue: clear the busy word, return to k0. */
+    Guest handlerReturn() {
+        sw(0, 12, exo.emulator.isa.Register.K1);
+        return emit(exo.kernel.Forwarder.JR_K0);
     }
 
     /** Places bytes in the data segment; returns their address. */

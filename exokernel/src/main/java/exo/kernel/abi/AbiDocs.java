@@ -1,0 +1,164 @@
+package exo.kernel.abi;
+
+import exo.emulator.machine.Cause;
+import exo.emulator.machine.Tlb;
+import exo.kernel.Forwarder;
+import exo.kernel.boot.Loader;
+import exo.kernel.env.KernelEvent;
+import exo.kernel.sched.Scheduler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Generates, from {@link SysCall} and {@link KernelError}, the guest include file
+ * ({@value #INCLUDE}: .equ constants and one stub macro per call) and the tables of
+ * {@value #DOC} (between {@code <!-- generated:NAME -->} and {@code <!-- end:NAME -->}
+ * markers; the prose around them is written by hand). {@code main} rewrites both files; a test
+ * fails if either differs from what the table generates.
+ */
+public final class AbiDocs {
+    public static final String INCLUDE = "guest-runtime/src/exo/kernel.inc";
+    public static final String DOC = "docs/kernel-abi.md";
+
+    private AbiDocs() {}
+
+    /** Every constant the guest sees, in include-file order, grouped by heading. */
+    public static Map<String, Map<String, Long>> constants() {
+        Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        Map<String, Long> calls = new LinkedHashMap<>();
+        for (SysCall c : SysCall.values()) calls.put(c.symbol(), (long) c.number);
+        groups.put("Kernel call numbers: the code field of `syscall`", calls);
+        Map<String, Long> errors = new LinkedHashMap<>();
+        for (KernelError e : KernelError.values()) errors.put(e.symbol, (long) e.code);
+        groups.put("Error codes, returned negative in a0 (k1 for pct_*)", errors);
+        Map<String, Long> causes = new LinkedHashMap<>();
+        for (int code = 0; code < KernelEvent.COUNT; code++) {
+            if (Cause.ofCode(code) != null || code >= Cause.CODES) causes.put(causeSymbol(code), (long) code);
+        }
+        groups.put("Causes and kernel events (CAUSE word of the save area; env_set_handler)", causes);
+        Map<String, Long> save = new LinkedHashMap<>();
+        save.put("SAVE_EPC", (long) Forwarder.SAVE_EPC);
+        save.put("SAVE_CAUSE", (long) Forwarder.SAVE_CAUSE);
+        save.put("SAVE_BADVADDR", (long) Forwarder.SAVE_BADVADDR);
+        save.put("SAVE_BUSY", (long) Forwarder.SAVE_BUSY);
+        save.put("SAVE_SIZE", (long) Forwarder.SAVE_SIZE);
+        groups.put("Save area layout (byte offsets)", save);
+        Map<String, Long> tlb = new LinkedHashMap<>();
+        tlb.put("TLB_V", (long) Tlb.VALID);
+        tlb.put("TLB_W", (long) Tlb.WRITABLE);
+        tlb.put("TLB_X", (long) Tlb.EXECUTABLE);
+        tlb.put("TLB_N", (long) Tlb.NOCACHE);
+        tlb.put("TLB_REF", (long) Tlb.REFERENCED);
+        tlb.put("TLB_SLOTS", (long) Tlb.SIZE);
+        groups.put("TLB flags", tlb);
+        Map<String, Long> misc = new LinkedHashMap<>();
+        misc.put("PC_PROLOGUE", (long) Syscalls.PC_PROLOGUE);
+        misc.put("PC_EPILOGUE", (long) Syscalls.PC_EPILOGUE);
+        misc.put("PC_IPC", (long) Syscalls.PC_IPC);
+        misc.put("PC_START", (long) Syscalls.PC_START);
+        misc.put("PCT_KIND_SYNC", 1L);
+        misc.put("PCT_KIND_ASYNC", 2L);
+        misc.put("TIME_SLOTS", (long) Scheduler.SLOTS);
+        misc.put("STACK_TOP", Loader.STACK_TOP & 0xFFFFFFFFL);
+        misc.put("STACK_PAGES", (long) Loader.STACK_PAGES);
+        groups.put("Entry points, transfers, slices, start-up", misc);
+        return groups;
+    }
+
+    static String causeSymbol(int code) {
+        return "CAUSE_" + KernelEvent.name(code).toUpperCase().replace('-', '_');
+    }
+
+    /** The guest include file. */
+    public static String includeFile() {
+        StringBuilder b = new StringBuilder();
+        b.append("# The exokernel ABI for guest code. Generated from exo.kernel.abi.SysCall by\n");
+        b.append("# exo.kernel.abi.AbiDocs; do not edit: change the table and regenerate.\n");
+        for (Map.Entry<String, Map<String, Long>> g : constants().entrySet()) {
+            b.append("\n# ").append(g.getKey().replace("`", "")).append('\n');
+            for (Map.Entry<String, Long> c : g.getValue().entrySet()) {
+                long v = c.getValue();
+                b.append(".equ ").append(c.getKey()).append(", ").append(v > 255 ? String.format("0x%x", v) : Long.toString(v)).append('\n');
+            }
+        }
+        b.append("\n# Stubs: arguments in a0..a7 (pct_*: callee in k1), results in a0..a2.\n");
+        for (SysCall c : SysCall.values()) {
+            b.append(".macro sys_").append(c.callName).append('\n');
+            b.append("    syscall ").append(c.symbol()).append('\n');
+            b.append(".endm\n");
+        }
+        return b.toString();
+    }
+
+    /** The generated tables of the ABI document, by marker name. */
+    public static Map<String, String> docTables() {
+        Map<String, String> t = new LinkedHashMap<>();
+        StringBuilder calls = new StringBuilder("| # | call | arguments | results | errors |\n|---|---|---|---|---|\n");
+        for (SysCall c : SysCall.values()) {
+            calls.append("| ").append(c.number).append(" | `").append(c.callName).append("` | ")
+                    .append(c.args.isEmpty() ? "—" : String.join("; ", c.args)).append(" | ").append(c.results).append(" | ");
+            StringBuilder errs = new StringBuilder();
+            for (KernelError e : c.errors) errs.append(errs.length() == 0 ? "" : ", ").append(e.symbol);
+            calls.append(errs.length() == 0 ? "—" : errs).append(" |\n");
+        }
+        calls.append('\n');
+        for (SysCall c : SysCall.values()) calls.append("- `").append(c.callName).append("`: ").append(c.description).append('\n');
+        t.put("calls", calls.toString());
+        StringBuilder errors = new StringBuilder("| code | name | meaning |\n|---|---|---|\n");
+        for (KernelError e : KernelError.values()) errors.append("| ").append(e.code).append(" | `").append(e.symbol).append("` | ").append(e.meaning).append(" |\n");
+        errors.append("| — | `E_NOSYS` also | any `syscall` whose code field names no call returns E_NOSYS in a0 |\n");
+        t.put("errors", errors.toString());
+        StringBuilder consts = new StringBuilder();
+        for (Map.Entry<String, Map<String, Long>> g : constants().entrySet()) {
+            if (g.getKey().startsWith("Kernel call") || g.getKey().startsWith("Error")) continue;
+            consts.append("**").append(g.getKey()).append("**: ");
+            StringBuilder row = new StringBuilder();
+            for (Map.Entry<String, Long> c : g.getValue().entrySet()) {
+                long v = c.getValue();
+                row.append(row.length() == 0 ? "" : ", ").append('`').append(c.getKey()).append(" = ").append(v > 255 ? String.format("0x%x", v) : Long.toString(v)).append('`');
+            }
+            consts.append(row).append("\n\n");
+        }
+        t.put("constants", consts.toString());
+        StringBuilder costs = new StringBuilder("| constant | cycles |\n|---|---|\n");
+        java.lang.reflect.Field[] fields = exo.kernel.CostModel.class.getFields();
+        java.util.Arrays.sort(fields, java.util.Comparator.comparing(java.lang.reflect.Field::getName));
+        for (java.lang.reflect.Field f : fields) {
+            try {
+                costs.append("| `").append(f.getName()).append("` | ").append(f.getInt(null)).append(" |\n");
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        t.put("costs", costs.toString());
+        return t;
+    }
+
+    /** existing with every generated region replaced by its current contents. */
+    public static String updateDoc(String existing) {
+        String s = existing;
+        for (Map.Entry<String, String> t : docTables().entrySet()) {
+            String begin = "<!-- generated:" + t.getKey() + " -->\n";
+            String end = "<!-- end:" + t.getKey() + " -->";
+            int a = s.indexOf(begin);
+            int z = s.indexOf(end);
+            if (a < 0 || z < a) throw new IllegalStateException(DOC + " lacks the markers for the generated '" + t.getKey() + "' table");
+            s = s.substring(0, a + begin.length()) + t.getValue() + s.substring(z);
+        }
+        return s;
+    }
+
+    /** Regenerates both files under the project root given as the only argument (default "."). */
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        Path inc = root.resolve(INCLUDE);
+        Files.createDirectories(inc.getParent());
+        Files.writeString(inc, includeFile(), StandardCharsets.UTF_8);
+        Path doc = root.resolve(DOC);
+        Files.writeString(doc, updateDoc(Files.readString(doc, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,280 @@
+package exo.kernel;
+
+import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A1;
+import static exo.emulator.isa.Register.A2;
+import static exo.emulator.isa.Register.A3;
+import static exo.emulator.isa.Register.A4;
+import static exo.emulator.isa.Register.A5;
+import static exo.emulator.isa.Register.A6;
+import static exo.emulator.isa.Register.A7;
+import static exo.emulator.isa.Register.K1;
+import static exo.emulator.isa.Register.S0;
+import static exo.emulator.isa.Register.T0;
+import static exo.kernel.Guest.S1;
+import static exo.kernel.Guest.T1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Cause;
+import exo.emulator.machine.Tlb;
+import exo.kernel.abi.KernelError;
+import exo.kernel.abi.SysCall;
+import exo.kernel.abi.Syscalls;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The adversarial table, in the spirit of xv6's usertests: each row is a guest program that
+ * attacks the kernel, booted beside a witness that prints five lines across several slices.
+ * Each attack must be refused with its documented error (the attacker exits with the code it
+ * got) or stopped (destroyed with a diagnostic, or left spinning at the instruction limit),
+ * and the witness must finish with exit status 0 and its output intact.
+ */
+class AdversarialTest {
+    static final int WITNESS = 257;
+    static final int VA = 0x400000;
+    static final String WITNESS_OUTPUT = "w\nw\nw\nw\nw\n";
+
+    /** What must happen to the attacker. */
+    sealed interface Outcome permits Refused, Destroyed, StillRunning {}
+    record Refused(KernelError error) implements Outcome {}
+    record Destroyed(String diagnosticContains) implements Outcome {}
+    record StillRunning() implements Outcome {}
+
+    static Arguments row(String name, Outcome outcome, Consumer<Guest> attack) {
+        return row(name, outcome, KernelOptions.defaults(), attack);
+    }
+
+    static Arguments row(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack) {
+        return Arguments.of(name, outcome, options, attack);
+    }
+
+    /** Ends an attack: exit with a0 (the code the last call returned). */
+    static void exitWithA0(Guest g) {
+        g.sys(SysCall.ENV_EXIT);
+    }
+
+    /** Loops `call` (set up by setup) until a0 < 0, then exits with a0. */
+    static void exhaust(Guest g, Consumer<Guest> setup, SysCall call) {
+        int loop = g.pc();
+        setup.accept(g);
+        g.sys(call).branch(Opcode.BGE, A0, 0, loop);
+        exitWithA0(g);
+    }
+
+    static Stream<Arguments> attacks() {
+        return Stream.of(
+            row("map a page it does not own, with a forged capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, VA).li(A1, 0).li(A2, 0x1234).li(A3, 0x5678).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("guess capabilities 2000 times", new Refused(KernelError.BADCAP), g -> {
+                g.li(S0, 2000).li(S1, 0x9E3779B9).li(T1, 0);
+                int loop = g.pc();
+                g.emit(Opcode.ADD.encode(T1, T1, S1));
+                g.li(A0, VA).li(A1, 1).mv(A2, T1).mv(A3, S0).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(T0, KernelError.BADCAP.code);
+                int bad = g.hole();
+                g.addi(S0, S0, -1).branch(Opcode.BNE, S0, 0, loop);
+                exitWithA0(g);
+                int fail = g.pc();
+                g.exit(1);
+                g.patchBranch(bad, Opcode.BNE, A0, T0, fail);
+            }),
+            row("an all-zero capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, VA).li(A1, 2).li(A2, 0).li(A3, 0).li(A4, 0).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("a read-only capability for a writable mapping", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).sys(SysCall.PAGE_CAP_RO);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("a capability used after the page was freed", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).mv(S0, A0).mv(S1, A1).mv(T1, A2).sys(SysCall.PAGE_FREE);
+                g.li(A0, VA).mv(A1, S0).mv(A2, S1).mv(A3, T1).li(A4, 0).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("a page number beyond physical memory", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, VA).li(A1, 0xFFFFF).li(A2, 1).li(A3, 1).li(A4, 0).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("the GLOBAL bit in a TLB write", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.GLOBAL).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("free another environment's page", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, 0).li(A1, 77).li(A2, 77).sys(SysCall.PAGE_FREE);
+                exitWithA0(g);
+            }),
+            row("allocate a page another environment owns", new Refused(KernelError.BUSY), g -> {
+                g.li(A0, 0).li(A3, 0).sys(SysCall.PAGE_ALLOC);
+                exitWithA0(g);
+            }),
+            row("guarantee another environment's page", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, 0).li(A3, VA).li(A4, 1).li(A5, 3).li(A6, 4).li(A7, 0).sys(SysCall.ENV_GUARANTEE);
+                exitWithA0(g);
+            }),
+            row("destroy the witness without its capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, WITNESS).li(A1, 1).li(A2, 2).sys(SysCall.ENV_DESTROY);
+                exitWithA0(g);
+            }),
+            row("set the witness's handler without its capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, WITNESS).li(A1, 0).li(A2, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, 0x1000).sys(SysCall.ENV_SET_HANDLER);
+                exitWithA0(g);
+            }),
+            row("a wild pointer to cons_write", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, 0xDEAD0000).li(A1, 16).sys(SysCall.CONS_WRITE);
+                exitWithA0(g);
+            }),
+            row("a buffer running off the end of its memory", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, Guest.DATA + Guest.DATA_SIZE - 4).li(A1, 64).sys(SysCall.CONS_WRITE);
+                exitWithA0(g);
+            }),
+            row("a negative length", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, Guest.DATA).li(A1, -1).sys(SysCall.CONS_WRITE);
+                exitWithA0(g);
+            }),
+            row("a 2 GiB length", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, Guest.DATA).li(A1, 0x7FFFFFFF).sys(SysCall.CONS_WRITE);
+                exitWithA0(g);
+            }),
+            row("cons_read into its read-only code", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, Guest.CODE).li(A1, 4).sys(SysCall.CONS_READ);
+                exitWithA0(g);
+            }),
+            row("a save area outside any guaranteed mapping", new Refused(KernelError.NOTGUARANTEED), g -> {
+                g.saveArea(0x500000);
+                exitWithA0(g);
+            }),
+            row("a save area in read-only guaranteed code", new Refused(KernelError.NOTGUARANTEED), g -> {
+                g.saveArea(Guest.CODE);
+                exitWithA0(g);
+            }),
+            row("a save area crossing a page", new Refused(KernelError.ALIGN), g -> {
+                g.saveArea(Guest.DATA + 0xFF8);
+                exitWithA0(g);
+            }),
+            row("a handler for a cause that does not exist", new Refused(KernelError.INVAL), g -> {
+                g.handler(99, 0x1000);
+                exitWithA0(g);
+            }),
+            row("a misaligned handler PC", new Refused(KernelError.ALIGN), g -> {
+                g.handler(Cause.OVERFLOW.code, 0x1002);
+                exitWithA0(g);
+            }),
+            row("an unknown kernel call", new Refused(KernelError.NOSYS), g -> {
+                g.sys(0x3FFFFFF);
+                exitWithA0(g);
+            }),
+            row("read a TLB slot that does not exist", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 64).sys(SysCall.TLB_READ);
+                exitWithA0(g);
+            }),
+            row("free a slot it does not own", new Refused(KernelError.PERM), g -> {
+                g.li(A0, 0).li(A3, 0).sys(SysCall.SLICE_FREE);
+                exitWithA0(g);
+            }),
+            row("transfer control to a dead environment", new Refused(KernelError.BADENV), g -> {
+                g.li(K1, 0x7701).sys(SysCall.PCT_SYNC).mv(A0, K1);
+                exitWithA0(g);
+            }),
+            row("transfer control to an environment with no IPC entry", new Refused(KernelError.NOENTRY), g -> {
+                g.li(K1, WITNESS).sys(SysCall.PCT_ASYNC).mv(A0, K1);
+                exitWithA0(g);
+            }),
+            row("exhaust its page limit", new Refused(KernelError.LIMIT), KernelOptions.defaults().withLimits(64, 48, 256),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.PAGE_ALLOC)),
+            row("exhaust physical memory", new Refused(KernelError.NOMEM),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.PAGE_ALLOC)),
+            row("exhaust the environment table", new Refused(KernelError.NOENV),
+                g -> exhaust(g, x -> { }, SysCall.ENV_CREATE)),
+            row("exhaust the time-slice vector", new Refused(KernelError.NOSLOT),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.SLICE_ALLOC)),
+            row("exhaust its guaranteed mappings", new Refused(KernelError.LIMIT), g -> {
+                g.li(S0, VA);
+                int loop = g.pc();
+                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+                g.mv(A4, A0).mv(A5, A1).mv(A6, A2).li(A0, 0).mv(A3, S0).li(A7, 0).sys(SysCall.ENV_GUARANTEE);
+                g.li(T0, 0x1000).emit(Opcode.ADD.encode(S0, S0, T0));
+                g.branch(Opcode.BGE, A0, 0, loop);
+                exitWithA0(g);
+            }),
+            row("take every slot, then spin forever", new StillRunning(), g -> {
+                int loop = g.pc();
+                g.li(A0, 0).li(A3, -1).sys(SysCall.SLICE_ALLOC).branch(Opcode.BGE, A0, 0, loop);
+                g.emit(Opcode.JAL.encode(0, 0));
+            }),
+            row("spin forever past its slice", new StillRunning(), g -> g.emit(Opcode.JAL.encode(0, 0))),
+            row("an epilogue that never gives the CPU back", new Destroyed("epilogue overran its grace period"), g -> {
+                int skip = g.hole();
+                int epilogue = g.pc();
+                g.emit(Opcode.JAL.encode(0, 0));
+                g.patchJump(skip, g.pc());
+                g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+                g.emit(Opcode.JAL.encode(0, 0));
+            }),
+            row("fault inside its own fault handler", new Destroyed("fault inside its own exception handler"), g -> {
+                int save = g.space(16);
+                int skip = g.hole();
+                int handler = g.pc();
+                g.li(T0, 0x00900000).lw(T1, 0, T0).handlerReturn();
+                g.patchJump(skip, g.pc());
+                g.handler(Cause.TLB_MISS_LOAD.code, handler).saveArea(save);
+                g.li(T0, 0x00500000).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("read an address it never mapped", new Destroyed("unhandled tlb-load"), g -> {
+                g.li(T0, 0x30000).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("jump to a wild address", new Destroyed("unhandled tlb-fetch at EPC 0xfffffff0"), g -> {
+                g.li(T0, 0xFFFFFFF0).emit(Opcode.JALR.encode(0, 0, T0));
+            }),
+            row("execute its data", new Destroyed("unhandled prot-fetch"), g -> {
+                g.li(T0, Guest.DATA).emit(Opcode.JALR.encode(0, 0, T0));
+            }),
+            row("write its own code", new Destroyed("unhandled prot-store"), g -> {
+                g.li(T0, Guest.CODE).sw(0, 0, T0);
+            }));
+    }
+
+    static Guest witness() {
+        return SchedulerTest.printer("witness", "w\n", 5, 15_000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attacks")
+    void theAttackIsStoppedAndTheWitnessFinishesIntact(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack) {
+        Boot b = new Boot(options);
+        assertEquals(WITNESS, b.boot(witness()));
+        Guest g = new Guest("attacker");
+        attack.accept(g);
+        b.boot(g);
+        RunResult r = b.kernel.run(20_000_000);
+        RunResult.Program w = r.programs().get(0), a = r.programs().get(1);
+        assertTrue(w.finished() && !w.killed(), name + ": witness did not finish: " + r.reason() + " " + w.diagnostic());
+        assertEquals(0, w.exitStatus(), name);
+        assertEquals(WITNESS_OUTPUT, w.output(), name);
+        if (outcome instanceof Refused ref) {
+            assertFalse(a.killed(), name + ": " + a.diagnostic());
+            assertEquals(ref.error(), KernelError.ofCode(a.exitStatus()), name + ": exit status " + a.exitStatus());
+        } else if (outcome instanceof Destroyed d) {
+            assertTrue(a.killed(), name + ": not destroyed");
+            assertNotNull(a.diagnostic());
+            assertTrue(a.diagnostic().contains(d.diagnosticContains()), name + ": " + a.diagnostic());
+        } else {
+            assertEquals(RunResult.Reason.INSTRUCTION_LIMIT, r.reason(), name);
+            assertFalse(a.finished(), name);
+        }
+    }
+
+}

@@ -1,0 +1,121 @@
+package exo.kernel;
+
+import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.K0;
+import static exo.emulator.isa.Register.T0;
+import static exo.kernel.Guest.T1;
+import static exo.kernel.Guest.T5;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Cause;
+import exo.kernel.abi.SysCall;
+import org.junit.jupiter.api.Test;
+
+class ForwardingTest {
+    /** A program whose handler for cause counts exceptions and skips the faulting instruction. */
+    static Guest counting(Cause cause, int faultingWord, int times) {
+        Guest g = new Guest("fwd");
+        int save = g.space(16);
+        int counter = g.space(4);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.li(T5, counter).lw(T1, 0, T5).addi(T1, T1, 1).sw(T1, 0, T5);
+        g.addi(K0, K0, 4).handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.handler(cause.code, handler).saveArea(save);
+        g.li(T0, 0x7FFFFFFF);
+        for (int i = 0; i < times; i++) g.emit(faultingWord);
+        g.li(T5, counter).lw(A0, 0, T5).sys(SysCall.ENV_EXIT);
+        return g;
+    }
+
+    @Test
+    void overflowIsForwardedAndTheHandlerReturnsByItself() {
+        Boot b = new Boot();
+        b.boot(counting(Cause.OVERFLOW, Opcode.ADDIO.encode(T1, T0, 1), 5));
+        RunResult r = b.run();
+        assertEquals(5, r.exitStatus());
+        assertEquals(5, r.stats().forwarded[Cause.OVERFLOW.code]);
+    }
+
+    @Test
+    void theSaveAreaHoldsEpcCauseBadVaddrAndBusy() {
+        Guest g = new Guest("save");
+        int save = g.space(16);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.addi(K0, K0, 4).handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.handler(Cause.ADDR_LOAD.code, handler).saveArea(save);
+        g.li(T0, 0x20003);
+        int faultAt = g.pc();
+        g.lw(T1, 0, T0);
+        // a0 = EPC word == faultAt ? busy cleared ? 1 : 2 : 3
+        g.li(T5, save).lw(T1, 0, T5).li(A0, faultAt);
+        int bad = g.hole();
+        g.lw(T1, 8, T5).li(A0, 0x20003);
+        int bad2 = g.hole();
+        g.lw(T1, 4, T5).li(A0, Cause.ADDR_LOAD.code);
+        int bad3 = g.hole();
+        g.lw(A0, 12, T5).sys(SysCall.ENV_EXIT);
+        int fail = g.pc();
+        g.exit(99);
+        g.patchBranch(bad, Opcode.BNE, T1, A0, fail);
+        g.patchBranch(bad2, Opcode.BNE, T1, A0, fail);
+        g.patchBranch(bad3, Opcode.BNE, T1, A0, fail);
+        Boot b = new Boot();
+        b.boot(g);
+        assertEquals(0, b.run().exitStatus());
+    }
+
+    @Test
+    void anUnhandledExceptionDestroysTheEnvironmentWithASymbolizedDiagnostic() {
+        Guest g = new Guest("crash");
+        g.li(T0, 0);
+        g.emit(Opcode.DIV.encode(T1, T0, T0));
+        g.exit(0);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        RunResult.Program p = r.programs().get(0);
+        assertTrue(p.killed());
+        assertEquals(128 + Cause.DIV_ZERO.code, p.exitStatus());
+        assertTrue(p.diagnostic().contains("unhandled divzero at EPC 0x00001008 crash+0x8 (crash.s:3)"), p.diagnostic());
+    }
+
+    @Test
+    void aFaultInsideTheHandlerIsADoubleFaultListingBothFaults() {
+        Guest g = new Guest("double");
+        int save = g.space(16);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.li(T5, 0x00900000).lw(T1, 0, T5);        // the handler itself misses
+        g.handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.handler(Cause.TLB_MISS_LOAD.code, handler).saveArea(save);
+        g.li(T0, 0x00500000).lw(T1, 0, T0);
+        g.exit(0);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult.Program p = b.run().programs().get(0);
+        assertTrue(p.killed());
+        String d = p.diagnostic();
+        assertTrue(d.contains("fault inside its own exception handler"), d);
+        assertTrue(d.contains("1. tlb-load at EPC") && d.contains("BADVADDR 0x00500000 (being handled)"), d);
+        assertTrue(d.contains("2. tlb-load at EPC") && d.contains("BADVADDR 0x00900000"), d);
+    }
+
+    @Test
+    void forwardingChargesTheDocumentedCost() {
+        Boot once = new Boot();
+        once.boot(counting(Cause.OVERFLOW, Opcode.ADDIO.encode(T1, T0, 1), 1));
+        RunResult one = once.run();
+        Boot twice = new Boot();
+        twice.boot(counting(Cause.OVERFLOW, Opcode.ADDIO.encode(T1, T0, 1), 2));
+        RunResult two = twice.run();
+        long perForward = CostModel.TRAP_ENTRY + 2 * CostModel.TABLE_TOUCH + 4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL;
+        assertEquals(perForward, two.kernelCycles() - one.kernelCycles());
+    }
+}

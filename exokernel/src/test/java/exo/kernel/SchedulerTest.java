@@ -1,0 +1,150 @@
+package exo.kernel;
+
+import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A3;
+import static exo.emulator.isa.Register.A4;
+import static exo.emulator.isa.Register.K0;
+import static exo.emulator.isa.Register.T0;
+import static exo.kernel.Guest.T1;
+import static exo.kernel.Guest.T2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.isa.Opcode;
+import exo.kernel.abi.SysCall;
+import exo.kernel.abi.Syscalls;
+import org.junit.jupiter.api.Test;
+
+class SchedulerTest {
+    /** Prints line n times, spinning `spin` iterations between prints, then exits 0. */
+    static Guest printer(String name, String line, int n, int spin) {
+        Guest g = new Guest(name);
+        g.li(T2, n);
+        int outer = g.pc();
+        g.print(line);
+        g.li(T0, spin);
+        int inner = g.pc();
+        g.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, inner);
+        g.addi(T2, T2, -1).branch(Opcode.BNE, T2, 0, outer);
+        return g.exit(0);
+    }
+
+    static Guest spinner(String name) {
+        Guest g = new Guest(name);
+        return g.emit(Opcode.JAL.encode(0, 0));
+    }
+
+    @Test
+    void twoProgramsShareTheSliceVectorAndKeepTheirOutputApart() {
+        Boot b = new Boot(KernelOptions.defaults().withPrefixOutput(true));
+        b.boot(printer("a", "from a\n", 3, 20_000));
+        b.boot(printer("b", "from b\n", 3, 20_000));
+        RunResult r = b.run();
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals("from a\nfrom a\nfrom a\n", r.programs().get(0).output());
+        assertEquals("from b\nfrom b\nfrom b\n", r.programs().get(1).output());
+        assertTrue(b.console().contains("[a] from a\n") && b.console().contains("[b] from b\n"), b.console());
+        assertTrue(r.stats().contextSwitches > 4, "slices must interleave: " + r.stats().contextSwitches);
+        int firstB = b.console().indexOf("[b]"), lastA = b.console().lastIndexOf("[a]");
+        assertTrue(firstB < lastA, "b must run before a finishes: " + b.console());
+    }
+
+    @Test
+    void aProgramSpinningForeverCannotStopAnotherFromFinishing() {
+        Boot b = new Boot();
+        b.boot(spinner("spin"));
+        b.boot(printer("work", "done\n", 2, 30_000));
+        RunResult r = b.kernel.run(3_000_000);
+        assertEquals(RunResult.Reason.INSTRUCTION_LIMIT, r.reason());
+        assertFalse(r.programs().get(0).finished());
+        assertTrue(r.programs().get(1).finished());
+        assertEquals("done\ndone\n", r.programs().get(1).output());
+    }
+
+    /** Epilogue upcall: counts upcalls and records k0, then yields. Main spins until three upcalls happened. */
+    @Test
+    void theEpilogueIsUpcalledAndItsYieldEndsTheSlice() {
+        Guest g = new Guest("epi");
+        int count = g.space(4), lastK0 = g.space(4);
+        int skip = g.hole();
+        int epilogue = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
+        g.li(T0, lastK0).sw(K0, 0, T0);
+        g.li(A0, 0).sys(SysCall.YIELD);
+        g.exit(99);                                       // never reached: yield from an epilogue does not return here
+        g.patchJump(skip, g.pc());
+        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(T2, 3);
+        int loopStart = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loopStart);
+        int loopEnd = g.pc();
+        g.li(T0, lastK0).lw(A0, 0, T0).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        int k0 = r.exitStatus();
+        assertTrue(k0 >= loopStart && k0 < loopEnd, "k0 must be the interrupted PC in the loop: " + Integer.toHexString(k0));
+    }
+
+    @Test
+    void anEpilogueThatNeverYieldsIsDestroyedPastTheExcessLimitWhileOthersFinish() {
+        Guest g = new Guest("hog");
+        int skip = g.hole();
+        int epilogue = g.pc();
+        g.emit(Opcode.JAL.encode(0, 0));
+        g.patchJump(skip, g.pc());
+        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.emit(Opcode.JAL.encode(0, 0));
+        Boot b = new Boot();
+        b.boot(g);
+        b.boot(printer("work", "ok\n", 3, 30_000));
+        RunResult r = b.run();
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        RunResult.Program hog = r.programs().get(0);
+        assertTrue(hog.killed());
+        assertTrue(hog.diagnostic().contains("epilogue overran its grace period"), hog.diagnostic());
+        assertEquals("ok\nok\nok\n", r.programs().get(1).output());
+    }
+
+    @Test
+    void thePrologueRunsAtTheStartOfEachSliceWithK0WhereToResume() {
+        Guest g = new Guest("pro");
+        int count = g.space(4);
+        int skip = g.hole();
+        int prologue = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
+        g.emit(Forwarder.JR_K0);
+        g.patchJump(skip, g.pc());
+        g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(T2, 3);
+        int loop = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loop);
+        g.mv(A0, T1).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g);
+        assertEquals(3, b.run().exitStatus());
+    }
+
+    @Test
+    void directedYieldDonatesTheRestOfTheSlice() {
+        Boot b = new Boot();
+        Guest a = new Guest("a");
+        a.print("a1\n").li(A0, 258).sys(SysCall.YIELD).print("a2\n").exit(0);
+        Guest bb = new Guest("b");
+        bb.print("b1\n").exit(0);
+        assertEquals(257, b.boot(a));
+        assertEquals(258, b.boot(bb));
+        b.run();
+        assertEquals("a1\nb1\na2\n", b.console());
+    }
+
+    @Test
+    void yieldToADeadEnvironmentIsRefused() {
+        Guest a = new Guest("a");
+        a.li(A0, 12345).sys(SysCall.YIELD).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(a);
+        assertEquals(exo.kernel.abi.KernelError.BADENV.code, b.run().exitStatus());
+    }
+}

@@ -1,0 +1,84 @@
+package exo.kernel;
+
+import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A1;
+import static exo.emulator.isa.Register.A2;
+import static exo.emulator.isa.Register.A3;
+import static exo.emulator.isa.Register.A4;
+import static exo.emulator.isa.Register.S0;
+import static exo.emulator.isa.Register.T0;
+import static exo.kernel.Guest.S1;
+import static exo.kernel.Guest.S2;
+import static exo.kernel.Guest.T1;
+import static exo.kernel.Guest.T2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Tlb;
+import exo.kernel.abi.SysCall;
+import org.junit.jupiter.api.Test;
+
+class StlbTest {
+    static final int BASE = 0x400000;
+
+    /** Maps `pages` fresh pages with tlb_write, stores i in page i, then sums them all back. */
+    static Guest manyPages(int pages) {
+        Guest g = new Guest("stlb");
+        g.li(S0, 0).li(S1, pages).li(S2, BASE);
+        int loop1 = g.pc();
+        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0);
+        g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(A0, T0, S2));
+        g.li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(T0, T0, S2)).sw(S0, 0, T0);
+        g.addi(S0, S0, 1).branch(Opcode.BLT, S0, S1, loop1);
+        g.li(S0, 0).li(T2, 0);
+        int loop2 = g.pc();
+        g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(T0, T0, S2)).lw(T1, 0, T0);
+        g.emit(Opcode.ADD.encode(T2, T2, T1)).addi(S0, S0, 1).branch(Opcode.BLT, S0, S1, loop2);
+        g.mv(A0, T2).sys(SysCall.ENV_EXIT);
+        return g;
+    }
+
+    @Test
+    void capacityMissesAreFilledFromTheStlbAndNeverForwarded() {
+        Boot b = new Boot();
+        b.boot(manyPages(100));
+        RunResult r = b.run();
+        assertEquals(4950, r.exitStatus());
+        Stats s = r.stats();
+        assertTrue(s.missesFilledStlb >= 100 - Tlb.SIZE, "STLB fills: " + s.missesFilledStlb);
+        assertEquals(0, s.missesForwarded);
+        assertEquals(s.stlbHits, s.missesFilledStlb);
+        assertTrue(r.statsReport().contains("STLB hit rate"));
+    }
+
+    @Test
+    void stlbHoldsAtLeast4096Entries() {
+        assertTrue(exo.kernel.mem.Stlb.ENTRIES >= 4096);
+    }
+
+    @Test
+    void aFreedPageLeavesNeitherTlbNorStlbBinding() {
+        Guest g = new Guest("free");
+        int capLo = g.space(4), capHi = g.space(4), ppnAt = g.space(4);
+        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.li(T0, ppnAt).sw(A0, 0, T0).li(T0, capLo).sw(A1, 0, T0).li(T0, capHi).sw(A2, 0, T0);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, BASE).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.li(T0, BASE).li(T1, 5).sw(T1, 0, T0);
+        g.li(T0, ppnAt).lw(A0, 0, T0).li(T0, capLo).lw(A1, 0, T0).li(T0, capHi).lw(A2, 0, T0).sys(SysCall.PAGE_FREE);
+        g.li(A0, BASE).li(A1, 0).sys(SysCall.TLB_PROBE);
+        g.li(T0, exo.kernel.abi.KernelError.NOTFOUND.code);
+        int ok = g.hole();
+        g.exit(77);                            // the probe still found a binding
+        g.patchBranch(ok, Opcode.BEQ, A0, T0, g.pc());
+        g.li(T0, BASE).lw(T1, 0, T0);          // must miss and, unhandled, destroy us
+        g.exit(0);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult.Program p = b.run().programs().get(0);
+        assertTrue(p.killed(), "access after free must fault");
+        assertTrue(p.diagnostic().contains("unhandled tlb-load") && p.diagnostic().contains("BADVADDR 0x00400000"), p.diagnostic());
+    }
+}

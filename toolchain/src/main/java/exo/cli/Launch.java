@@ -1,0 +1,74 @@
+package exo.cli;
+
+import exo.emulator.jit.Engines;
+import exo.emulator.machine.Console;
+import exo.emulator.machine.Machine;
+import exo.kernel.BootException;
+import exo.kernel.GuestOs;
+import exo.kernel.Kernel;
+import exo.kernel.KernelOptions;
+import exo.kernel.ProgramImage;
+import exo.toolchain.GuestRuntime;
+import exo.toolchain.ToolchainException;
+import exo.toolchain.exe.Executable;
+import exo.toolchain.exe.Loader;
+import exo.toolchain.link.LinkOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds and boots a system: programs from files (sources linked with the runtime, or
+ * executables as they are), a machine with the chosen engine, a kernel, every program booted as
+ * its own environment. Shared by run, debug and bench so they boot identically.
+ */
+public final class Launch {
+    public static final List<String> KERNELS = List.of("exo");
+
+    /** A program built from a file: its executable (symbols, lines) and bootable image. */
+    public record Program(Path file, Executable executable, ProgramImage image) {}
+
+    /** A booted system. */
+    public record Booted(Machine machine, GuestOs os, List<Program> programs) {}
+
+    private Launch() {}
+
+    /** Builds each file into a program; collects every diagnostic of every file before failing. */
+    public static List<Program> build(List<Path> files, SystemOptions o) throws ToolchainException {
+        List<Program> programs = new ArrayList<>();
+        List<exo.toolchain.Diagnostic> errors = new ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (Path f : files) {
+            try {
+                Executable exe = GuestRuntime.build(List.of(f), o.runtime, LinkOptions.DEFAULT);
+                // The same program twice is told apart in output prefixes: hello.s, hello.s#2.
+                String name = f.getFileName().toString();
+                int n = seen.merge(name, 1, Integer::sum);
+                programs.add(new Program(f, exe, Loader.image(n == 1 ? name : name + "#" + n, exe)));
+            } catch (ToolchainException e) {
+                errors.addAll(e.diagnostics());
+            }
+        }
+        if (!errors.isEmpty()) throw new ToolchainException(errors);
+        return programs;
+    }
+
+    /**
+     * A fresh machine and kernel with the programs booted, each given argv = its name, then args.
+     *
+     * @throws BootException if a program does not fit the machine
+     */
+    public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console) {
+        Machine m = new Machine(o.memory, o.seed, console);
+        m.setEngine(Engines.create(o.engine));
+        KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
+        GuestOs os = new Kernel(m, ko);
+        for (Program p : programs) {
+            List<String> argv = new ArrayList<>();
+            argv.add(p.image().name());
+            argv.addAll(args);
+            os.boot(p.image(), argv);
+        }
+        return new Booted(m, os, programs);
+    }
+}

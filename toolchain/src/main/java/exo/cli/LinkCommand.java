@@ -1,0 +1,57 @@
+package exo.cli;
+
+import exo.toolchain.ToolchainException;
+import exo.toolchain.Toolchain;
+import exo.toolchain.exe.Executable;
+import exo.toolchain.link.LinkOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code exo link}: objects, archives and sources to an executable. */
+@Command(name = "link", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Link objects (.o), archives (.a) and sources (.s, assembled first) into an executable.",
+            "Archive members are taken only when they define a symbol still needed. Segments: text at --base, "
+                + "then rodata, data and bss, each page-aligned. Format: docs/formats.md."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:linked", "64:bad command line", "65:bad input or unresolvable link", "66:an input file is missing", "73:cannot write the output"})
+public final class LinkCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "objects, archives or sources")
+    List<Path> inputs;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "output executable (default: the first input with .exo)")
+    Path output;
+
+    @Option(names = "--base", paramLabel = "ADDR", converter = CliIo.Address.class,
+            description = "address of the text segment, page-aligned (default: 0x00010000)")
+    int base = LinkOptions.DEFAULT_BASE;
+
+    @Option(names = {"-e", "--entry"}, paramLabel = "SYMBOL", description = "entry point symbol (default: _start)")
+    String entry = LinkOptions.DEFAULT_ENTRY;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            CliIo.requireExisting(inputs);
+            List<Toolchain.Input> in = new ArrayList<>();
+            for (Path p : inputs) in.add(Toolchain.Input.file(p));
+            Executable exe = Toolchain.buildExecutable(in, new LinkOptions(base, entry));
+            CliIo.write(output != null ? output : CliIo.withExtension(inputs.get(0), ".exo"), exe.write());
+            return ExitCodes.OK;
+        } catch (ToolchainException e) {
+            return CliIo.report(err, e);
+        } catch (CliIo.Failure f) {
+            return CliIo.fail(err, f);
+        }
+    }
+}

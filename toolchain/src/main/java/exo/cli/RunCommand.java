@@ -1,0 +1,131 @@
+package exo.cli;
+
+import exo.emulator.jit.Jit;
+import exo.emulator.machine.Console;
+import exo.kernel.BootException;
+import exo.kernel.RunResult;
+import exo.toolchain.ToolchainException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code exo run}: build, boot and run programs; the guest's exit status is the process's. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run guest programs on the exokernel.",
+            "Each PROGRAM (assembly source, object, or executable) boots as its own environment; sources are "
+                + "assembled and linked with the library OS first. Several programs share the machine and its "
+                + "time slices, each one's output prefixed with [name]. Arguments after -- go to every program "
+                + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"N:the program's exit status", "64:bad command line", "65:errors in a program's source or binary",
+            "66:a program file is missing", "124:--max-instructions reached", "125:the programs do not fit the machine"})
+public final class RunCommand implements Callable<Integer> {
+    /** The exit code when the instruction limit stops a run (as timeout(1) uses). */
+    static final int LIMIT_EXIT = 124;
+    static final int BOOT_EXIT = 125;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    SystemOptions system;
+
+    @Parameters(arity = "1..*", paramLabel = "PROGRAM", description = "programs to run, then -- and their arguments")
+    List<String> words;
+
+    @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "10000000000",
+            description = "stop after N instructions in all, so a runaway guest cannot hang the host (0: no limit; default: ${DEFAULT-VALUE})")
+    long maxInstructions;
+
+    @Option(names = "--stats", description = "print statistics to standard error after the run")
+    boolean stats;
+
+    private final OutputStream consoleOut;
+    private final InputStream consoleIn;
+
+    public RunCommand() {
+        this(System.out, System.in);
+    }
+
+    /** A run command whose guests' console is these streams (tests). */
+    public RunCommand(OutputStream consoleOut, InputStream consoleIn) {
+        this.consoleOut = consoleOut;
+        this.consoleIn = consoleIn;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        system.validate(spec.commandLine());
+        if (maxInstructions < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be 0 or more");
+        List<Path> files = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        split(files, args);
+        try {
+            CliIo.requireExisting(files);
+            List<Launch.Program> programs = Launch.build(files, system);
+            Console console = new Console(consoleOut, consoleIn);
+            Launch.Booted b = Launch.boot(programs, args, system, console);
+            long t0 = System.nanoTime();
+            RunResult r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
+            long nanos = System.nanoTime() - t0;
+            console.flush();
+            return report(err, b, r, nanos);
+        } catch (CliIo.Failure f) {
+            return CliIo.fail(err, f);
+        } catch (ToolchainException e) {
+            return CliIo.report(err, e);
+        } catch (BootException e) {
+            err.println("exo run: " + e.getMessage());
+            return BOOT_EXIT;
+        }
+    }
+
+    /** Programs are the words before "--"; the rest are the guests' arguments. */
+    private void split(List<Path> files, List<String> args) {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        int dash = original.indexOf("--");
+        int guestArgs = dash < 0 ? 0 : original.size() - dash - 1;
+        int programs = words.size() - guestArgs;
+        if (programs < 1) throw new CommandLine.ParameterException(spec.commandLine(), "no program to run before --");
+        for (int i = 0; i < words.size(); i++) {
+            if (i < programs) files.add(Path.of(words.get(i)));
+            else args.add(words.get(i));
+        }
+    }
+
+    private int report(PrintWriter err, Launch.Booted b, RunResult r, long nanos) {
+        boolean several = r.programs().size() > 1;
+        int code = -1;
+        for (RunResult.Program p : r.programs()) {
+            if (p.diagnostic() != null) err.println("exo run: " + p.diagnostic());
+            if (several && p.finished()) err.println("exo run: [" + p.name() + "] exited with status " + p.exitStatus());
+            if (p.finished() && code < 0 && p.exitStatus() != 0) code = p.exitStatus() & 0xFF;
+        }
+        if (code < 0) code = 0;
+        String problem = r.problem();
+        if (problem != null) {
+            err.println("exo run: " + problem);
+            if (r.reason() == RunResult.Reason.INSTRUCTION_LIMIT) code = LIMIT_EXIT;
+            else if (code == 0) code = 1;
+        }
+        if (stats) {
+            err.print(r.statsReport());
+            err.printf("engine                %s, %.3f s host time, %.1f million guest instructions/s%n", b.machine().engine().name(),
+                    nanos / 1e9, r.instructions() / (nanos / 1e3));
+            if (b.machine().engine() instanceof Jit) err.print(((Jit) b.machine().engine()).stats().describe());
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,71 @@
+package exo.cli;
+
+import exo.emulator.jit.Engines;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.PhysicalMemory;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that describe the emulated system, shared by {@code exo run}, {@code exo debug}
+ * and {@code exo bench}: engine, kernel, memory size, seed, and the runtime programs are linked
+ * with.
+ */
+public final class SystemOptions {
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jit",
+            description = "execution engine: jit (translates hot code to JVM bytecode) or interp (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "exo",
+            description = "kernel: exo (the exokernel) or mono (the monolithic baseline) (default: ${DEFAULT-VALUE})")
+    String kernel;
+
+    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "256M", converter = Size.class,
+            description = "physical memory: bytes, or with K, M or G (default: ${DEFAULT-VALUE})")
+    long memory;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "seed for TLB replacement and capability tokens; same seed, same run (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--runtime", paramLabel = "LIST", defaultValue = "runtime.list",
+            description = "runtime list under guest-runtime/ that sources are linked with (default: ${DEFAULT-VALUE})")
+    String runtime;
+
+    /** Checks the values picocli cannot: names of engine and kernel. */
+    void validate(CommandLine cl) {
+        if (!Engines.NAMES.contains(engine)) {
+            throw new CommandLine.ParameterException(cl, "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
+        }
+        if (!Launch.KERNELS.contains(kernel)) {
+            throw new CommandLine.ParameterException(cl, "unknown kernel '" + kernel + "'; choose one of " + String.join(", ", Launch.KERNELS));
+        }
+    }
+
+    /** Memory sizes: 65536, 64K, 256M, 1G; whole 4 KiB pages between 64 KiB and 2 GiB - 4 KiB. */
+    static final class Size implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            String t = s.trim().toUpperCase(java.util.Locale.ROOT);
+            long unit = 1;
+            if (t.endsWith("K")) unit = 1L << 10;
+            else if (t.endsWith("M")) unit = 1L << 20;
+            else if (t.endsWith("G")) unit = 1L << 30;
+            if (unit != 1) t = t.substring(0, t.length() - 1);
+            long v;
+            try {
+                v = Long.parseLong(t) * unit;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
+            }
+            if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || v % PhysicalMemory.PAGE_SIZE != 0) {
+                throw new CommandLine.TypeConversionException("memory must be whole 4 KiB pages between 64K and 2047M, not '" + s + "'");
+            }
+            return v;
+        }
+    }
+
+    static long defaultMemory() {
+        return Machine.DEFAULT_MEMORY;
+    }
+}

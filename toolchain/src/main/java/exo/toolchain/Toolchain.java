@@ -1,0 +1,130 @@
+package exo.toolchain;
+
+import exo.kernel.ProgramImage;
+import exo.toolchain.asm.Assembler;
+import exo.toolchain.exe.Executable;
+import exo.toolchain.exe.Loader;
+import exo.toolchain.link.LinkOptions;
+import exo.toolchain.link.Linker;
+import exo.toolchain.obj.Archive;
+import exo.toolchain.obj.FormatException;
+import exo.toolchain.obj.ObjectFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One-call entry points over assembler, linker and loader, for commands that start from files
+ * ({@code exo run}, {@code exo debug}, the benchmark runner). Inputs are recognized by content:
+ * object, archive and executable files by their magic number, anything else as assembly source.
+ * Every error of every input is collected before failing, in the usual diagnostic format.
+ */
+public final class Toolchain {
+    private Toolchain() {}
+
+    /** A file, or a classpath resource such as {@code guest-runtime/start.s}. */
+    public record Input(String name, Path path, String resource) {
+        public static Input file(Path p) {
+            return new Input(p.toString(), p, null);
+        }
+
+        public static Input resource(String name) {
+            String clean = name.startsWith("/") ? name.substring(1) : name;
+            return new Input(clean, null, clean);
+        }
+
+        byte[] bytes() throws IOException {
+            if (path != null) return Files.readAllBytes(path);
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader == null) loader = Toolchain.class.getClassLoader();
+            try (InputStream in = loader.getResourceAsStream(resource)) {
+                if (in == null) throw new NoSuchFileException(resource, null, "no such resource on the classpath");
+                return in.readAllBytes();
+            }
+        }
+
+        SourceFile source() throws IOException {
+            return path != null ? SourceFile.read(path) : SourceFile.resource(resource);
+        }
+    }
+
+    /**
+     * Builds the image the kernel boots from program inputs plus runtime inputs (e.g. the
+     * library OS as resources). A single executable input is loaded as it is.
+     */
+    public static ProgramImage buildImage(List<Path> program, List<String> runtimeResources, LinkOptions options) throws ToolchainException {
+        List<Input> inputs = new ArrayList<>();
+        for (Path p : program) inputs.add(Input.file(p));
+        for (String r : runtimeResources) inputs.add(Input.resource(r));
+        return buildImage(inputs, options);
+    }
+
+    public static ProgramImage buildImage(List<Input> inputs, LinkOptions options) throws ToolchainException {
+        if (inputs.isEmpty()) throw new ToolchainException(Diagnostic.error(null, "no input files"));
+        String name = inputs.get(0).path != null ? inputs.get(0).path.getFileName().toString() : inputs.get(0).name;
+        return Loader.image(name, buildExecutable(inputs, options));
+    }
+
+    /** Assembles sources, reads objects and archives, and links them; or reads one executable. */
+    public static Executable buildExecutable(List<Input> inputs, LinkOptions options) throws ToolchainException {
+        return buildExecutable(inputs, List.of(), List.of(), options);
+    }
+
+    /**
+     * As {@link #buildExecutable(List, LinkOptions)}, linking the program's inputs with objects
+     * and archives already in hand (the guest runtime, see {@link GuestRuntime}). A single
+     * executable input is returned as it is, without them.
+     */
+    public static Executable buildExecutable(List<Input> inputs, List<ObjectFile> extraObjects, List<List<ObjectFile>> extraArchives,
+            LinkOptions options) throws ToolchainException {
+        List<Diagnostic> errors = new ArrayList<>();
+        List<ObjectFile> objects = new ArrayList<>();
+        List<List<ObjectFile>> archives = new ArrayList<>();
+        Executable exe = null;
+        for (Input in : inputs) {
+            try {
+                byte[] bytes = in.bytes();
+                if (Executable.is(bytes)) {
+                    if (inputs.size() > 1) {
+                        errors.add(Diagnostic.error(in.name, "an executable cannot be linked with other inputs"));
+                        continue;
+                    }
+                    exe = Executable.read(bytes);
+                } else if (Archive.is(bytes)) {
+                    archives.add(Archive.read(in.name, bytes));
+                } else if (isObject(bytes)) {
+                    objects.add(ObjectFile.read(in.name, bytes));
+                } else {
+                    SourceFile src = in.path != null ? SourceFile.read(in.path) : in.source();
+                    objects.add(Assembler.assemble(src));
+                }
+            } catch (NoSuchFileException e) {
+                errors.add(Diagnostic.error(in.name, "no such file"));
+            } catch (IOException e) {
+                errors.add(Diagnostic.error(in.name, "cannot read: " + e.getMessage()));
+            } catch (FormatException e) {
+                errors.add(Diagnostic.error(in.name, e.getMessage()));
+            } catch (ToolchainException e) {
+                errors.addAll(e.diagnostics());
+            }
+        }
+        if (!errors.isEmpty()) throw new ToolchainException(errors);
+        if (exe != null) return exe;
+        objects.addAll(extraObjects);
+        archives.addAll(extraArchives);
+        return Linker.link(objects, archives, options);
+    }
+
+    /** Whether bytes start with the object-file magic number. */
+    public static boolean isObject(byte[] bytes) {
+        byte[] m = ObjectFile.MAGIC.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length < m.length) return false;
+        for (int i = 0; i < m.length; i++) if (bytes[i] != m[i]) return false;
+        return true;
+    }
+}

@@ -1,0 +1,3 @@
+.include "inc/defs.s"
+.data
+.byte K
