@@ -37,8 +37,8 @@ class MonitorTerminalTest {
         OutputStream keys = p.getOutputStream();
         try {
             waitFor(seen, "(exo) ", 30);
-            type(keys, "break ma\t");
-            waitFor(seen, "main", 10);
+            type(keys, "break spin_f\t");
+            waitFor(seen, "spin_forever", 10);
             type(keys, "\r");
             waitFor(seen, "breakpoint 1 at", 10);
             type(keys, "delete\r");
@@ -61,7 +61,7 @@ class MonitorTerminalTest {
         assertTrue(out.contains("spin.s:"), "the stop shows the source line: " + out);
         assertTrue(Files.exists(home.resolve(".exo_history")), "history is saved");
         String history = Files.readString(home.resolve(".exo_history"));
-        assertTrue(history.contains(":continue") && history.contains(":break main"), "Tab completed the words, and history has them: " + history);
+        assertTrue(history.contains(":continue") && history.contains(":break spin_forever"), "Tab completed the words, and history has them: " + history);
     }
 
     private static void type(OutputStream keys, String s) throws IOException {
