@@ -23,7 +23,7 @@ import java.util.List;
 public final class TestMachine {
     public static final int CODE = 0x1000;
     public static final int DATA = 0x8000;
-    public static final int MAPPED_LIMIT = 0x40000;
+    public static final int MAPPED_LIMIT = 0x100000;
     public static final int MEMORY = 1 << 20;
 
     /** Temporaries t0..t9 and saved s0..s7, for readable test programs. */

@@ -8,7 +8,7 @@ import java.util.List;
  * program and benchmark runs under either with the same command.
  */
 public interface GuestOs {
-    /** Boots a program as a new environment or process; returns its id. */
+    /** Boots a program as a new environment or process with argv = args (argv[0] first); returns its id. */
     int boot(ProgramImage image, List<String> args);
 
     /** Runs until all programs have ended, the instruction limit, or a stop; may be called again. */

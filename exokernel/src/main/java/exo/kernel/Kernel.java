@@ -11,7 +11,6 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.abi.Syscalls;
 import exo.kernel.boot.Loader;
 import exo.kernel.env.Environment;
-import exo.kernel.env.KernelEvent;
 import exo.kernel.mem.PageTable;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
@@ -52,6 +51,8 @@ public final class Kernel implements TrapHandler, GuestOs {
     public final Forwarder forwarder;
     public final Scheduler scheduler;
     public final Revoker revoker;
+    /** Read-only text views of the kernel's state (monitor, tests). */
+    public final KernelViews views = new KernelViews(this);
     private final Syscalls syscalls;
     private final Loader loader;
 
@@ -119,9 +120,22 @@ public final class Kernel implements TrapHandler, GuestOs {
         return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
     }
 
+    /**
+     * The physical address va has for the environment on the CPU (TLB, STLB or guaranteed
+     * mapping), or -1; charges nothing and changes nothing (for the monitor).
+     */
+    public int peek(int va) {
+        return current == null ? -1 : memory.peek(current, va);
+    }
+
     /** Kernel diagnostics in order (environments destroyed, revocations), one line or block each. */
     public List<String> log() {
         return log;
+    }
+
+    /** Every environment booted by the host, live or ended, in boot order. */
+    public List<Environment> booted() {
+        return booted;
     }
 
     // ---- the trap entry ---------------------------------------------------------------------
@@ -230,6 +244,7 @@ public final class Kernel implements TrapHandler, GuestOs {
         e.exitStatus = status;
         e.diagnostic = diagnostic;
         flushLine(e);
+        revoker.cancel(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);
@@ -311,9 +326,5 @@ public final class Kernel implements TrapHandler, GuestOs {
     /** Reports a kernel diagnostic (environment destroyed, page repossessed). */
     void note(String line) {
         log.add(line);
-    }
-
-    static String eventName(int code) {
-        return KernelEvent.name(code);
     }
 }

@@ -103,6 +103,11 @@ public final class Revoker {
         }
     }
 
+    /** Forgets e's outstanding request (e is being destroyed). */
+    void cancel(Environment e) {
+        if (e.revokePpn >= 0) finish(e);
+    }
+
     /** Pops the oldest repossessed page of e, or -1. */
     public int takeRepossessed(Environment e) {
         Integer p = e.repossessed.pollFirst();

@@ -120,4 +120,28 @@ class RevocationTest {
         assertFalse(b.kernel.revoker.request(e, pinned));
         assertFalse(b.kernel.revoker.request(e, -5));
     }
+
+    @Test
+    void whenMemoryRunsOutTheKernelReclaimsFromTheBiggestHolderByForce() {
+        Guest worker = new Guest("worker");
+        worker.li(T0, 500_000);                         // let the hog take all memory first
+        int spin = worker.pc();
+        worker.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, spin);
+        int loop = worker.pc();
+        worker.li(A0, 0).sys(SysCall.YIELD);
+        worker.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BLT, A0, 0, loop);
+        worker.print("got a page\n").exit(0);
+        Guest hog = new Guest("hog");
+        int grab = hog.pc();
+        hog.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BGE, A0, 0, grab);
+        hog.emit(Opcode.JAL.encode(0, 0));
+        Boot b = new Boot(KernelOptions.defaults().withRevokeDeadline(10_000));
+        b.boot(worker);
+        b.boot(hog);
+        RunResult r = b.kernel.run(6_000_000);
+        assertEquals("got a page\n", r.programs().get(0).output());
+        assertTrue(r.programs().get(0).finished());
+        assertFalse(r.programs().get(1).finished());
+        assertTrue(b.kernel.log().stream().anyMatch(l -> l.contains("hog") && l.contains("repossessed")), b.kernel.log().toString());
+    }
 }

@@ -21,6 +21,12 @@ import exo.emulator.machine.StopReason;
  * The arithmetic itself lives in {@link Alu}, shared with the JIT.
  */
 public final class Interpreter implements Engine {
+    private static final int PAGE_SHIFT = PhysicalMemory.PAGE_SHIFT, PAGE_MASK = PhysicalMemory.PAGE_MASK;
+    /**
+     * The fetch check compares {@code pc & ~PAGE_MASK | pc & 3} with the cached page; that value
+     * always has bits 11..2 clear, so this one (bit 2 set) matches no pc.
+     */
+    private static final int NO_PAGE = 4;
     /** Longest chunk between checks of halt and stop requests. */
     static final int CHUNK = 1 << 20;
 
@@ -61,8 +67,17 @@ public final class Interpreter implements Engine {
         void runChunk(Machine m, int n);
     }
 
-    /** Executes exactly one instruction (or takes its trap); for the debugger's single step. */
+    /**
+     * Executes exactly one instruction (or takes its trap); for the debugger's single step. A
+     * timer interrupt that is due is delivered instead, as {@link #runLoop} would before the
+     * next instruction, so stepping and running see interrupts at the same cycle.
+     */
     public void stepOne(Machine m) {
+        Cpu cpu = m.cpu;
+        if (cpu.cycles >= cpu.timerCompare) {
+            m.raise(Cause.TIMER, cpu.pc, 0);
+            return;
+        }
         runChunk(m, 1);
     }
 
@@ -71,20 +86,34 @@ public final class Interpreter implements Engine {
         return name();
     }
 
-    // The chunk: a switch over the table's rows. Kept small enough (under HotSpot's 8000-byte
-    // huge-method limit) for C2 to compile it; memory fast paths are Mmu.load/store/fetch.
+    /**
+     * Runs up to n instructions: a switch over the table's rows. The method must stay under
+     * HotSpot's 8000-byte huge-method limit or C2 will not compile it (javap shows its size).
+     *
+     * <p>The page being fetched from is kept in locals ({@code fetchPage} → {@code fetchBase}),
+     * and the MMU's host-cache arrays are read through locals with the fast path inlined. This
+     * is coherent because the TLB and ASID only change inside the kernel, which runs only from
+     * a trap, and every trap ends the chunk.
+     */
     public void runChunk(Machine m, int n) {
         final Cpu cpu = m.cpu;
         final int[] r = cpu.regs;
         final Mmu mmu = m.mmu;
+        final int[] loadTag = mmu.loadTag, loadBase = mmu.loadBase, storeTag = mmu.storeTag, storeBase = mmu.storeBase;
         final PhysicalMemory mem = m.memory;
         int pc = cpu.pc;
+        int fetchPage = NO_PAGE, fetchBase = 0;
         int done = 0;
         while (done < n) {
-            if ((pc & 3) != 0) { trap(m, done, Cause.ADDR_FETCH, pc, pc); return; }
-            int pa = mmu.fetch(pc);
-            if (pa < 0) { trap(m, done, Cause.ofCode(-pa), pc, pc); return; }
-            int w = mem.readWord(pa);
+            // One compare checks both "same page as the last fetch" and "word-aligned".
+            if ((pc & ~PAGE_MASK | (pc & 3)) != fetchPage) {
+                if ((pc & 3) != 0) { trap(m, done, Cause.ADDR_FETCH, pc, pc); return; }
+                int pa = mmu.fetch(pc);
+                if (pa < 0) { trap(m, done, Cause.ofCode(-pa), pc, pc); return; }
+                fetchPage = pc & ~PAGE_MASK;
+                fetchBase = pa & ~PAGE_MASK;
+            }
+            int w = mem.readWord(fetchBase | (pc & PAGE_MASK));
             Opcode op = Decoder.decode(w);
             if (op == null) { trap(m, done, Cause.ILLEGAL, pc, 0); return; }
             int a = Format.a(w), b = Format.b(w);
@@ -145,7 +174,8 @@ public final class Interpreter implements Engine {
                 case SRAI: r[a] = Alu.sra(r[b], Format.shamt(w)); break;
                 case LB: case LBU: {
                     int va = r[b] + Format.simm16(w);
-                    int p = mmu.load(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     r[a] = op == Opcode.LB ? mem.readByte(p) : mem.readByteUnsigned(p);
                     break;
@@ -153,7 +183,8 @@ public final class Interpreter implements Engine {
                 case LH: case LHU: {
                     int va = r[b] + Format.simm16(w);
                     if ((va & 1) != 0) { trap(m, done, Cause.ADDR_LOAD, pc, va); return; }
-                    int p = mmu.load(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     r[a] = op == Opcode.LH ? mem.readHalf(p) : mem.readHalfUnsigned(p);
                     break;
@@ -161,14 +192,16 @@ public final class Interpreter implements Engine {
                 case LW: {
                     int va = r[b] + Format.simm16(w);
                     if ((va & 3) != 0) { trap(m, done, Cause.ADDR_LOAD, pc, va); return; }
-                    int p = mmu.load(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     r[a] = mem.readWord(p);
                     break;
                 }
                 case SB: {
                     int va = r[b] + Format.simm16(w);
-                    int p = mmu.store(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     mem.writeByte(p, r[a]);
                     break;
@@ -176,7 +209,8 @@ public final class Interpreter implements Engine {
                 case SH: {
                     int va = r[b] + Format.simm16(w);
                     if ((va & 1) != 0) { trap(m, done, Cause.ADDR_STORE, pc, va); return; }
-                    int p = mmu.store(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     mem.writeHalf(p, r[a]);
                     break;
@@ -184,7 +218,8 @@ public final class Interpreter implements Engine {
                 case SW: {
                     int va = r[b] + Format.simm16(w);
                     if ((va & 3) != 0) { trap(m, done, Cause.ADDR_STORE, pc, va); return; }
-                    int p = mmu.store(va);
+                    int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
+                    int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
                     mem.writeWord(p, r[a]);
                     break;

@@ -9,7 +9,8 @@ import java.util.Set;
  * opcode, function code (R and RD formats), semantics in pseudo-code, and the exceptions it can
  * raise besides those of fetching it (fetch faults are common to all rows). The decoder,
  * disassembler, assembler, interpreter, JIT and docs/isa.md all derive from this table; adding
- * an instruction means a row here and its case in {@code exo.emulator.interp.Semantics}.
+ * an instruction means a row here, its arithmetic in {@code exo.emulator.interp.Alu} if it
+ * computes, and its case in the interpreter's switch (and the JIT's).
  *
  * <p>Every instruction costs one cycle; kernel work is charged separately by the cost model.
  */

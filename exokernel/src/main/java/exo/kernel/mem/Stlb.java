@@ -54,6 +54,15 @@ public final class Stlb {
         if (env[i] == envId && this.vpn[i] == vpn) env[i] = 0;
     }
 
+    /** The environment id recorded at line (0: empty), for the monitor's view. */
+    public int env(int line) {
+        return env[line];
+    }
+
+    public int vpn(int line) {
+        return vpn[line];
+    }
+
     public int ppn(int line) {
         return ppn[line];
     }

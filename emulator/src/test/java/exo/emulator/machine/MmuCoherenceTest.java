@@ -1,0 +1,144 @@
+package exo.emulator.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The host-side translation cache only ever mirrors the guest TLB: after every kind of TLB
+ * change, a lookup gives what the guest TLB says now, never a translation it no longer holds.
+ */
+class MmuCoherenceTest {
+    static final int ALL = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE;
+    static final int VA = 0x10008;
+
+    private static Machine warmed() {
+        Machine m = new Machine(1 << 20, 42, Console.capturing(new java.io.ByteArrayOutputStream()));
+        m.setAsid(1);
+        m.tlb.write(9, 0x10, 1, 0x20, ALL);
+        assertEquals(0x20008, m.mmu.load(VA));
+        assertEquals(0x20008, m.mmu.store(VA));
+        assertEquals(0x20008, m.mmu.fetch(VA));
+        for (int kind = 0; kind < 3; kind++) assertTrue(m.mmu.hostCached(VA, kind));
+        return m;
+    }
+
+    static Stream<Arguments> changes() {
+        return Stream.of(
+                Arguments.of("rewrite the slot to another page", (Consumer<Machine>) m -> m.tlb.write(9, 0x11, 1, 0x20, ALL)),
+                Arguments.of("rewrite the slot to another ASID", (Consumer<Machine>) m -> m.tlb.write(9, 0x10, 2, 0x20, ALL)),
+                Arguments.of("invalidate", (Consumer<Machine>) m -> m.tlb.invalidate(9)),
+                Arguments.of("flushAsid", (Consumer<Machine>) m -> m.tlb.flushAsid(1)),
+                Arguments.of("flushAll", (Consumer<Machine>) m -> m.tlb.flushAll()),
+                Arguments.of("ASID change", (Consumer<Machine>) m -> m.setAsid(2)),
+                Arguments.of("evicted by replacement", (Consumer<Machine>) m -> {
+                    for (int vpn = 0x100; m.tlb.isValid(9) && m.tlb.vpn(9) == 0x10; vpn++) m.tlb.writeReplacing(vpn, 1, 1, ALL);
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("changes")
+    void aDroppedEntryIsGoneFromTheHostCache(String name, Consumer<Machine> change) {
+        Machine m = warmed();
+        change.accept(m);
+        for (int kind = 0; kind < 3; kind++) {
+            assertFalse(m.mmu.hostCached(VA, kind), name + ": kind " + kind + " still cached");
+        }
+        assertEquals(-Cause.TLB_MISS_LOAD.code, m.mmu.load(VA));
+        assertEquals(-Cause.TLB_MISS_STORE.code, m.mmu.store(VA));
+        assertEquals(-Cause.TLB_MISS_FETCH.code, m.mmu.fetch(VA));
+    }
+
+    @Test
+    void narrowedRightsAreSeenAtOnce() {
+        Machine m = warmed();
+        m.tlb.write(9, 0x10, 1, 0x30, Tlb.VALID);
+        assertEquals(-Cause.PROT_STORE.code, m.mmu.store(VA));
+        assertEquals(-Cause.PROT_FETCH.code, m.mmu.fetch(VA));
+        assertEquals(0x30008, m.mmu.load(VA), "and the new frame");
+    }
+
+    @Test
+    void clearingTheReferencedBitDropsTheLines() {
+        Machine m = warmed();
+        m.tlb.clearReferenced(9);
+        for (int kind = 0; kind < 3; kind++) assertFalse(m.mmu.hostCached(VA, kind));
+    }
+
+    @Test
+    void lineConflictsReplaceButNeverAlias() {
+        Machine m = warmed();
+        int alias = VA + (Mmu.HOST_LINES << 12);
+        m.tlb.write(10, alias >>> 12, 1, 0x40, ALL);
+        assertEquals(0x40008, m.mmu.load(alias));
+        assertFalse(m.mmu.hostCached(VA, Mmu.LOAD), "the line now holds the alias");
+        assertEquals(0x20008, m.mmu.load(VA));
+    }
+
+    /**
+     * Random TLB operations and accesses against a reference that scans the TLB every time: every
+     * answer of the MMU (cached or not) must equal the reference, and every successful access
+     * must leave the entry referenced.
+     */
+    @Test
+    void randomOperationsAgreeWithAFreshLookup() {
+        Random rnd = new Random(2024);
+        Machine m = new Machine(64 * 4096, 7, Console.capturing(new java.io.ByteArrayOutputStream()));
+        int[] flagChoices = {Tlb.VALID, Tlb.VALID | Tlb.WRITABLE, Tlb.VALID | Tlb.EXECUTABLE, ALL, ALL | Tlb.GLOBAL,
+                Tlb.VALID | Tlb.GLOBAL, 0, ALL | Tlb.NOCACHE};
+        for (int step = 0; step < 200_000; step++) {
+            int op = rnd.nextInt(100);
+            // Few pages and few ASIDs, and pages 0 and 256 share a host line, so conflicts happen.
+            int vpn = rnd.nextBoolean() ? rnd.nextInt(8) : 256 + rnd.nextInt(8);
+            int asid = rnd.nextInt(3);
+            if (op < 8) {
+                m.tlb.write(rnd.nextInt(Tlb.SIZE), vpn, asid, rnd.nextInt(70), flagChoices[rnd.nextInt(flagChoices.length)]);
+            } else if (op < 14) {
+                m.tlb.writeReplacing(vpn, asid, rnd.nextInt(70), flagChoices[rnd.nextInt(flagChoices.length)]);
+            } else if (op < 16) {
+                m.tlb.invalidate(rnd.nextInt(Tlb.SIZE));
+            } else if (op < 17) {
+                m.tlb.flushAsid(asid);
+            } else if (op == 17 && rnd.nextInt(10) == 0) {
+                m.tlb.flushAll();
+            } else if (op < 21) {
+                m.tlb.clearReferenced(rnd.nextInt(Tlb.SIZE));
+            } else if (op < 24) {
+                m.setAsid(asid);
+            } else {
+                int kind = rnd.nextInt(3);
+                int va = vpn << 12 | (rnd.nextInt(1024) << 2);
+                int expected = reference(m, va, kind);
+                int got = kind == Mmu.LOAD ? m.mmu.load(va) : kind == Mmu.STORE ? m.mmu.store(va) : m.mmu.fetch(va);
+                assertEquals(expected, got, "step " + step + " kind " + kind + " va 0x" + Integer.toHexString(va));
+                if (got >= 0) {
+                    int slot = m.tlb.lookup(vpn, m.mmu.asid());
+                    assertTrue((m.tlb.flags(slot) & Tlb.REFERENCED) != 0, "step " + step + ": not referenced");
+                }
+            }
+        }
+    }
+
+    /** The architectural answer, from a scan of the guest TLB alone. */
+    private static int reference(Machine m, int va, int kind) {
+        Tlb tlb = m.tlb;
+        int vpn = va >>> 12;
+        for (int i = 0; i < Tlb.SIZE; i++) {
+            int f = tlb.flags(i);
+            if ((f & Tlb.VALID) == 0 || tlb.vpn(i) != vpn || ((f & Tlb.GLOBAL) == 0 && tlb.asid(i) != m.mmu.asid())) continue;
+            if (kind == Mmu.STORE && (f & Tlb.WRITABLE) == 0) return -Cause.PROT_STORE.code;
+            if (kind == Mmu.FETCH && (f & Tlb.EXECUTABLE) == 0) return -Cause.PROT_FETCH.code;
+            if (tlb.pfn(i) >= m.memory.pages()) return -Cause.BUS_ERROR.code;
+            return tlb.pfn(i) << 12 | (va & 0xFFF);
+        }
+        return -Mmu.missCause(kind).code;
+    }
+}

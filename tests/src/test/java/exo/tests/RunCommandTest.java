@@ -1,0 +1,92 @@
+package exo.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** exo run from the command line: output, exit codes, errors, limits, several programs. */
+class RunCommandTest {
+    @Test
+    void runsSourceAndReturnsTheGuestsExitStatus() {
+        Cli.Result r = Cli.run("run", Cli.file("hello.s"));
+        assertEquals("hello, exokernel\n", r.out());
+        assertEquals(3, r.code());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void argumentsAfterDoubleDashReachArgv() {
+        Cli.Result r = Cli.run("run", Cli.file("argc.s"), "--", "7", "x");
+        assertEquals(37, r.code(), r.err());
+    }
+
+    @Test
+    void bothEnginesGiveTheSameResultAndCycles() {
+        Cli.Result jit = Cli.run("run", "--stats", "--engine", "jit", Cli.file("loop.s"));
+        Cli.Result interp = Cli.run("run", "--stats", "--engine", "interp", Cli.file("loop.s"));
+        assertEquals(interp.code(), jit.code());
+        assertEquals(line(interp.err(), "cycles"), line(jit.err(), "cycles"));
+        assertEquals(line(interp.err(), "instructions"), line(jit.err(), "instructions"));
+        assertEquals((20000 * 20001 / 2) & 255, jit.code());
+    }
+
+    private static String line(String text, String prefix) {
+        for (String l : text.split("\n")) if (l.startsWith(prefix)) return l;
+        throw new AssertionError("no line starting " + prefix + " in " + text);
+    }
+
+    @Test
+    void severalProgramsShareTheMachineWithOutputKeptApart() {
+        Cli.Result r = Cli.run("run", Cli.file("hello.s"), Cli.file("hello.s"));
+        assertEquals("[hello.s] hello, exokernel\n[hello.s#2] hello, exokernel\n", r.out());
+        assertTrue(r.err().contains("[hello.s] exited with status 3"), r.err());
+        assertTrue(r.err().contains("[hello.s#2] exited with status 3"), r.err());
+        assertEquals(3, r.code());
+    }
+
+    @Test
+    void runawayGuestIsStoppedByTheInstructionLimit() {
+        Cli.Result r = Cli.run("run", "--max-instructions", "100000", Cli.file("spin.s"));
+        assertEquals(124, r.code());
+        assertTrue(r.err().contains("stopped after 100000 instructions: the --max-instructions limit was reached"), r.err());
+    }
+
+    @Test
+    void unhandledFaultNamesCauseSymbolAndLine() {
+        Cli.Result r = Cli.run("run", Cli.file("crash.s"));
+        assertTrue(r.err().contains("destroyed"), r.err());
+        assertTrue(r.err().contains("main+0x4"), r.err());
+        assertTrue(r.err().contains("crash.s:6"), r.err());
+        assertTrue(r.code() > 128, "exit " + r.code());
+    }
+
+    @Test
+    void sourceErrorsAreAllReportedWithLocations() {
+        Cli.Result r = Cli.run("run", Cli.file("bad.s"));
+        assertEquals(65, r.code());
+        assertTrue(r.err().contains("bad.s:4:"), r.err());
+        assertTrue(r.err().contains("bad.s:5:"), r.err());
+        assertTrue(r.err().contains("bad.s:6:"), r.err());
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void badCommandLinesGetUsageErrors() {
+        assertEquals(66, Cli.run("run", "/no/such/file.s").code());
+        Cli.Result engine = Cli.run("run", "--engine", "warp", Cli.file("hello.s"));
+        assertEquals(64, engine.code());
+        assertTrue(engine.err().contains("unknown engine 'warp'; choose one of jit, interp"), engine.err());
+        Cli.Result mem = Cli.run("run", "--mem", "12Q", Cli.file("hello.s"));
+        assertEquals(64, mem.code());
+        assertTrue(mem.err().contains("'12Q' is not a size"), mem.err());
+        assertEquals(64, Cli.run("run", "--max-instructions", "-5", Cli.file("hello.s")).code());
+    }
+
+    @Test
+    void programTooBigForMemoryIsABootError() {
+        Cli.Result r = Cli.run("run", "--mem", "64K", Cli.file("hello.s"));
+        assertTrue(r.code() == 125, r.code() + " " + r.err());
+        assertTrue(r.err().startsWith("exo run: "), r.err());
+    }
+}

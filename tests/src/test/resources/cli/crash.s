@@ -1,0 +1,7 @@
+# Stores through a null pointer with no handler installed.
+        .text
+        .globl main
+main:
+        li      t0, 0
+        sw      t0, 0(t0)
+        ret

@@ -1,0 +1,107 @@
+package exo.cli;
+
+import exo.emulator.machine.Console;
+import exo.kernel.BootException;
+import exo.kernel.Kernel;
+import exo.monitor.Debugger;
+import exo.monitor.ExeDebugInfo;
+import exo.monitor.Interactive;
+import exo.monitor.KernelTarget;
+import exo.monitor.Monitor;
+import exo.toolchain.ToolchainException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code exo debug}: the monitor on one program (docs/monitor.md). */
+@Command(name = "debug", mixinStandardHelpOptions = true,
+        description = {"Debug a guest program in the interactive monitor.",
+            "The program boots as 'exo run' would and stops at its entry. On a terminal the monitor has line "
+                + "editing, history and Tab completion; with -x, or when standard input is not a terminal, it reads "
+                + "commands from there and echoes them. Commands: docs/monitor.md, or 'help' in the monitor."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the monitor was left", "64:bad command line", "65:errors in the program", "66:a file is missing"})
+public final class DebugCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    SystemOptions system;
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "assembly source, object or executable")
+    Path program;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "arguments for the program (after --)")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = {"-x", "--commands"}, paramLabel = "FILE", description = "read monitor commands from FILE instead of the terminal")
+    Path script;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "the guest's console input when commands come from a script (default: none)")
+    Path input;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        system.validate(spec.commandLine());
+        try {
+            List<Path> need = new ArrayList<>(List.of(program));
+            if (script != null) need.add(script);
+            if (input != null) need.add(input);
+            CliIo.requireExisting(need);
+            List<Launch.Program> programs = Launch.build(List.of(program), system);
+            Launch.Program p = programs.get(0);
+            ExeDebugInfo info = new ExeDebugInfo(p.executable());
+            boolean terminal = script == null && System.console() != null;
+            InputStream guestIn = input != null ? Files.newInputStream(input) : terminal ? System.in : InputStream.nullInputStream();
+            OutputStream guestOut = System.out;
+            Debugger dbg = new Debugger((in, out) -> {
+                Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in));
+                b.os().run(0); // puts the first environment on the CPU without running it
+                return new KernelTarget(b.machine(), (Kernel) b.os(), info);
+            }, guestIn, guestOut);
+            if (terminal) return interactive(dbg);
+            PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(guestOut, StandardCharsets.UTF_8), true);
+            Monitor m = new Monitor(dbg, out);
+            BufferedReader commands = script != null ? Files.newBufferedReader(script) : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            m.run(Monitor.script(commands));
+            return ExitCodes.OK;
+        } catch (CliIo.Failure f) {
+            return CliIo.fail(err, f);
+        } catch (ToolchainException e) {
+            return CliIo.report(err, e);
+        } catch (BootException e) {
+            err.println("exo debug: " + e.getMessage());
+            return RunCommand.BOOT_EXIT;
+        } catch (IOException e) {
+            err.println("exo debug: " + e.getMessage());
+            return ExitCodes.IOERR;
+        }
+    }
+
+    private int interactive(Debugger dbg) throws IOException {
+        try (Terminal t = TerminalBuilder.builder().system(true).build()) {
+            PrintWriter out = t.writer();
+            Monitor m = new Monitor(dbg, out);
+            m.run(new Interactive(t, m, Path.of(System.getProperty("user.home"), ".exo_history")));
+        }
+        return ExitCodes.OK;
+    }
+}
