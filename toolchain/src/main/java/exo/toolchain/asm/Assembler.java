@@ -11,10 +11,7 @@ import exo.toolchain.SourceFile;
 import exo.toolchain.Suggest;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.obj.InstructionSlots;
-import exo.toolchain.obj.ObjSection;
-import exo.toolchain.obj.ObjSymbol;
 import exo.toolchain.obj.ObjectFile;
-import exo.toolchain.obj.Relocation;
 import exo.toolchain.obj.SectionKind;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -29,12 +26,13 @@ import java.util.TreeSet;
 /**
  * The assembler's first pass and its driver: reads lines from files, includes and macro
  * expansions, applies conditional assembly, defines labels, runs directives and parses
- * instructions, which {@link Encoder} encodes at once or after the last line. Then it builds
- * the object file.
+ * instructions, which {@link Encoder} encodes at once or after the last line; then
+ * {@link ObjectBuilder} makes the object and {@link Listing} the listing.
  *
- * <p>This class is larger than most because the directive set is one coherent language whose
- * rules (which directive may appear where, what it may refer to so far) share the state kept
- * here; splitting it would scatter that state across classes that all need all of it.
+ * <p>This class is larger than most (about 900 lines) because the directives, macros,
+ * conditionals and symbol definitions are one language whose rules share the state kept here:
+ * the line being read and its tokens, the current section, the symbol table as defined so far,
+ * the stack of files and expansions. Splitting it would pass all of that to every part.
  */
 public final class Assembler {
     /** Macro expansions inside expansions beyond this are reported as runaway recursion. */
@@ -66,7 +64,7 @@ public final class Assembler {
     private final ArrayDeque<Cond> conds = new ArrayDeque<>();
     private final Map<String, Integer> fileIndex = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
-    private final List<Listed> listed;
+    private final List<Listing.Entry> listed;
     private Loc loc;
     /** Column of the current statement's mnemonic: where errors about the whole statement point. */
     private int stmtCol;
@@ -86,7 +84,7 @@ public final class Assembler {
     public static Result assemble(SourceFile source, String objectName, boolean listing) throws ToolchainException {
         Assembler a = new Assembler(listing);
         a.run(source);
-        return new Result(a.object(objectName), listing ? a.listing() : null);
+        return new Result(a.object(objectName), listing ? Listing.format(a.listed) : null);
     }
 
     public static ObjectFile assemble(SourceFile source) throws ToolchainException {
@@ -101,7 +99,6 @@ public final class Assembler {
         return out;
     }
 
-    // ---- reading lines
 
     private abstract static class Frame {
         abstract Loc next();
@@ -237,7 +234,6 @@ public final class Assembler {
         }
     }
 
-    // ---- conditional assembly
 
     /** Handles .if/.ifdef/.ifndef/.elseif/.else/.endif; returns false if first was not one. */
     private boolean conditional(String d) throws AsmError {
@@ -290,7 +286,6 @@ public final class Assembler {
         return s != null && s.defined();
     }
 
-    // ---- macros
 
     private void collectLine() {
         String first = lx.ident(0);
@@ -366,7 +361,6 @@ public final class Assembler {
         frames.push(new MacroFrame(lines, depth));
     }
 
-    // ---- symbols
 
     private final Expr.Names names = new Expr.Names() {
         @Override
@@ -521,7 +515,6 @@ public final class Assembler {
         }
     }
 
-    // ---- directives
 
     private void directive(String d, int t) throws AsmError {
         SectionKind k = SectionKind.ofDirective(d);
@@ -681,7 +674,6 @@ public final class Assembler {
         return i;
     }
 
-    // ---- instructions
 
     private void statement(String word, int t) throws AsmError {
         // Macros cannot have instruction names, so the order of these lookups does not matter;
@@ -821,7 +813,7 @@ public final class Assembler {
         if (cur.kind.hasBytes() && n > 0) {
             Loc o = loc.outermost();
             cur.line(at, fileIndex(o.file), o.line);
-            if (listed != null) listed.add(new Listed(cur, at, n, o));
+            if (listed != null) listed.add(new Listing.Entry(cur, at, n, o));
         }
         return at;
     }
@@ -861,7 +853,6 @@ public final class Assembler {
         return i;
     }
 
-    // ---- the end: second pass and the object
 
     private void finish() {
         if (collecting != null) diags.report(collectStart.error(0, "macro '" + collecting.name() + "' has no .endm"));
@@ -904,62 +895,8 @@ public final class Assembler {
     }
 
     private ObjectFile object(String name) throws ToolchainException {
-        List<ObjSymbol> table = new ArrayList<>();
-        java.util.Set<Sym> referenced = new java.util.HashSet<>();
-        for (Section sec : sections) for (PendingReloc p : sec.relocations) referenced.add(p.base());
-        for (Sym s : symbols.values()) {
-            if (s.hidden) continue;
-            int file = s.defLoc != null ? fileIndex(s.defLoc.outermost().file) : s.refLoc != null ? fileIndex(s.refLoc.outermost().file) : 0;
-            int line = s.defLoc != null ? s.defLoc.outermost().line : s.refLoc != null ? s.refLoc.outermost().line : 0;
-            if (s.kind == Sym.LABEL) {
-                s.index = table.size();
-                table.add(new ObjSymbol(s.name, s.section.kind.ordinal(), (int) s.value, s.global, file, line));
-            } else if (s.kind == Sym.EQU && s.global && s.expr == null) {
-                s.index = table.size();
-                if (s.base == null) table.add(new ObjSymbol(s.name, ObjSymbol.ABSOLUTE, (int) s.value, true, file, line));
-                else if (s.base.kind == Sym.SECTION) table.add(new ObjSymbol(s.name, s.base.section.kind.ordinal(), (int) s.value, true, file, line));
-                else s.index = -1;
-            } else if (!s.defined() && (s.extern || s.global) && referenced.contains(s)) {
-                s.index = table.size();
-                table.add(new ObjSymbol(s.name, ObjSymbol.UNDEFINED, 0, true, file, line));
-            }
-        }
-        List<ObjSection> out = new ArrayList<>();
-        for (Section sec : sections) {
-            List<Relocation> rels = new ArrayList<>();
-            for (PendingReloc p : sec.relocations) {
-                Sym b = p.base();
-                if (b == null) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.ABSOLUTE, 0, (int) p.addend()));
-                else if (b.kind == Sym.SECTION) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.SECTION, b.section.kind.ordinal(), (int) p.addend()));
-                else if (b.index >= 0) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.SYMBOL, b.index, (int) p.addend()));
-                else diags.report(p.loc().error(p.col(), "'" + b.name + "' is an alias of an external symbol plus an offset and cannot be exported"));
-            }
-            byte[] bytes = sec.kind.hasBytes() ? Arrays.copyOf(sec.bytes, sec.size) : new byte[0];
-            out.add(new ObjSection(sec.kind, sec.align, sec.size, bytes, rels, List.copyOf(sec.lines)));
-        }
+        ObjectFile o = ObjectBuilder.build(name, sections, symbols.values(), fileNames, this::fileIndex, diags);
         diags.check();
-        return new ObjectFile(name, fileNames, out, table);
-    }
-
-    // ---- listing
-
-    private record Listed(Section section, int offset, int size, Loc loc) {}
-
-    private String listing() {
-        StringBuilder sb = new StringBuilder();
-        Loc last = null;
-        for (Listed l : listed) {
-            for (int i = 0; i < l.size; i += 8) {
-                boolean first = i == 0 && l.loc != last;
-                sb.append(String.format("%-8s %08x  ", first || i == 0 ? l.section.kind.directive : "", l.offset + i));
-                StringBuilder hex = new StringBuilder();
-                for (int j = i; j < Math.min(l.size, i + 8); j++) hex.append(String.format("%02x", l.section.bytes[l.offset + j] & 0xFF)).append(j == i + 3 ? " " : "");
-                sb.append(String.format("%-18s", hex));
-                if (first) sb.append(String.format("%s:%d  %s", l.loc.file.name, l.loc.line, l.loc.text.strip()));
-                sb.append('\n');
-            }
-            last = l.loc;
-        }
-        return sb.toString();
+        return o;
     }
 }
