@@ -5,7 +5,6 @@ import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Operand;
 import exo.emulator.isa.Register;
-import exo.toolchain.Diagnostic;
 import exo.toolchain.Diagnostics;
 import exo.toolchain.SourceFile;
 import exo.toolchain.Suggest;
@@ -18,21 +17,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The assembler's first pass and its driver: reads lines from files, includes and macro
  * expansions, applies conditional assembly, defines labels, runs directives and parses
- * instructions, which {@link Encoder} encodes at once or after the last line; then
- * {@link ObjectBuilder} makes the object and {@link Listing} the listing.
+ * instructions, which {@link Encoder} encodes at once or after the last line. Symbols live in
+ * {@link SymbolTable}; {@link ObjectBuilder} makes the object and {@link Listing} the listing.
  *
- * <p>This class is larger than most (about 900 lines) because the directives, macros,
- * conditionals and symbol definitions are one language whose rules share the state kept here:
- * the line being read and its tokens, the current section, the symbol table as defined so far,
- * the stack of files and expansions. Splitting it would pass all of that to every part.
+ * <p>This class is larger than most (about 800 lines) because directives, macros and
+ * conditionals are one language whose rules share the state kept here: the line being read and
+ * its tokens, the current section, the stack of files and expansions, the open conditionals.
+ * Splitting it would pass all of that to every part.
  */
 public final class Assembler {
     /** Macro expansions inside expansions beyond this are reported as runaway recursion. */
@@ -40,7 +37,6 @@ public final class Assembler {
     static final int MAX_INCLUDE_DEPTH = 32;
     /** Largest .space, so that a typo cannot ask for gigabytes. */
     static final int MAX_SPACE = 16 << 20;
-    static final char HIDDEN = '\u0001';
 
     private static final Expr.Num[] REGS = new Expr.Num[Register.COUNT];
 
@@ -56,8 +52,9 @@ public final class Assembler {
     private final Encoder enc = new Encoder();
     private final Section[] sections = new Section[SectionKind.ALL.length];
     private Section cur;
-    private final Map<String, Sym> symbols = new LinkedHashMap<>();
-    private final Map<Long, Integer> numericDefs = new HashMap<>();
+    private final SymbolTable table = new SymbolTable();
+    /** How expressions resolve names: through the symbol table. */
+    private final Expr.Names names = table;
     private final Map<String, Macro> macros = new HashMap<>();
     private final List<Stmt> deferred = new ArrayList<>();
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
@@ -166,6 +163,7 @@ public final class Assembler {
                 continue;
             }
             loc = l;
+            table.loc = l;
             line();
         }
         finish();
@@ -215,8 +213,8 @@ public final class Assembler {
         }
         try {
             while (lx.kind[t + 1] == Lexer.OP && lx.num[t + 1] == ':' && (lx.kind[t] == Lexer.IDENT || lx.kind[t] == Lexer.NUM)) {
-                if (lx.kind[t] == Lexer.IDENT) defineLabel((String) lx.val[t], lx.start[t]);
-                else defineNumeric(lx.num[t], lx.start[t]);
+                if (lx.kind[t] == Lexer.IDENT) table.defineLabel((String) lx.val[t], lx.start[t], cur);
+                else table.defineNumeric(lx.num[t], lx.start[t], cur);
                 t += 2;
             }
             if (lx.kind[t] == Lexer.EOL) return;
@@ -229,6 +227,8 @@ public final class Assembler {
             } else {
                 statement(word, t);
             }
+        } catch (SymbolTable.Duplicate d) {
+            diags.report(d.diagnostic(loc));
         } catch (AsmError e) {
             error(e.col, e.getMessage());
         }
@@ -282,7 +282,7 @@ public final class Assembler {
     private boolean defined(String d) throws AsmError {
         String name = lx.ident(1);
         if (name == null || lx.kind[2] != Lexer.EOL) throw new AsmError(lx.start[1], d + " takes one symbol name");
-        Sym s = symbols.get(name);
+        Sym s = table.get(name);
         return s != null && s.defined();
     }
 
@@ -362,98 +362,11 @@ public final class Assembler {
     }
 
 
-    private final Expr.Names names = new Expr.Names() {
-        @Override
-        public Expr symbol(String name, int col) {
-            Sym s = Assembler.this.symbol(name);
-            if (s.kind == Sym.EQU && s.redefinable && s.expr == null && s.base == null) return new Expr.Num(col, s.value);
-            if (!s.defined() && s.refLoc == null) {
-                s.refLoc = loc;
-                s.refCol = col;
-            }
-            return new Expr.Ref(col, s, name);
-        }
-
-        @Override
-        public Sym numericLabel(long number, boolean forward, int col) throws AsmError {
-            int defs = numericDefs.getOrDefault(number, 0);
-            if (!forward && defs == 0) throw new AsmError(col, "local label " + number + "b has no earlier '" + number + ":'");
-            Sym s = symbols.computeIfAbsent(number + "" + HIDDEN + (forward ? defs : defs - 1), n -> new Sym(n, true));
-            if (!s.defined() && s.refLoc == null) {
-                s.refLoc = loc;
-                s.refCol = col;
-            }
-            return s;
-        }
-    };
-
-    private Sym symbol(String name) {
-        Sym s = symbols.get(name);
-        if (s == null) {
-            s = new Sym(name, false);
-            symbols.put(name, s);
-        }
-        return s;
-    }
-
-    private void checkNew(Sym s, int col) throws AsmError {
-        if (s.defined() && !(s.kind == Sym.EQU && s.redefinable)) {
-            String shown = s.hidden ? "local label " + s.name.substring(0, s.name.indexOf(HIDDEN)) : "symbol '" + s.name + "'";
-            throw new Duplicate(col, shown + " is already defined", s);
-        }
-    }
-
-    /** An error that also points at the earlier definition. */
-    private static final class Duplicate extends AsmError {
-        final Sym first;
-
-        Duplicate(int col, String message, Sym first) {
-            super(col, message);
-            this.first = first;
-        }
-    }
-
-    private void defineLabel(String name, int col) throws AsmError {
-        Sym s = symbol(name);
-        if (Register.parse(name) >= 0) throw new AsmError(col, "'" + name + "' is a register name and cannot be a label");
-        try {
-            checkNew(s, col);
-        } catch (Duplicate d) {
-            diags.report(loc.error(col, d.getMessage()).withNote(
-                    Diagnostic.note(d.first.defLoc.file.name, d.first.defLoc.line, d.first.defCol + 1, "first defined here", d.first.defLoc.text)));
-            return;
-        }
-        label(s, col);
-    }
-
-    private void label(Sym s, int col) {
-        s.kind = Sym.LABEL;
-        s.section = cur;
-        s.value = cur.size;
-        s.defLoc = loc;
-        s.defCol = col;
-    }
-
-    private void defineNumeric(long n, int col) {
-        int defs = numericDefs.getOrDefault(n, 0);
-        Sym s = symbols.computeIfAbsent(n + "" + HIDDEN + defs, k -> new Sym(k, true));
-        numericDefs.put(n, defs + 1);
-        label(s, col);
-    }
-
     /** .equ, .set and name = expr: constant now if possible, else kept and evaluated on use. */
     private void define(String name, int col, int t, boolean redefinable) throws AsmError {
-        Sym s = symbol(name);
         if (Register.parse(name) >= 0) throw new AsmError(col, "'" + name + "' is a register name");
-        if (s.defined() && !(redefinable && s.redefinable && s.kind == Sym.EQU)) {
-            try {
-                checkNew(s, col);
-            } catch (Duplicate d) {
-                diags.report(loc.error(col, d.getMessage()).withNote(
-                        Diagnostic.note(d.first.defLoc.file.name, d.first.defLoc.line, d.first.defCol + 1, "first defined here", d.first.defLoc.text)));
-                return;
-            }
-        }
+        Sym s = table.symbol(name);
+        if (!(redefinable && s.redefinable && s.kind == Sym.EQU)) table.checkNew(s, col);
         int end = endOfOperands(t);
         Expr e = Expr.parse(lx, t, end, names);
         s.kind = Sym.EQU;
@@ -536,7 +449,7 @@ public final class Assembler {
                 for (int[] r : operands(t + 1)) {
                     String name = lx.ident(r[0]);
                     if (name == null || r[1] != r[0] + 1) throw new AsmError(lx.start[r[0]], d + " takes symbol names");
-                    Sym s = symbol(name);
+                    Sym s = table.symbol(name);
                     if (d.equals(".extern")) s.extern = true;
                     else s.global = true;
                     if (s.refLoc == null) {
@@ -862,12 +775,13 @@ public final class Assembler {
             try {
                 enc.encode(s);
             } catch (AsmError e) {
-                diags.report(s.loc.error(e.col, e.getMessage() + (e.getMessage().startsWith("undefined symbol") ? suggestion(e.getMessage()) : "")));
+                diags.report(s.loc.error(e.col, e.getMessage() + (e.getMessage().startsWith("undefined symbol") ? hint(e.getMessage()) : "")));
             }
         }
-        for (Sym s : symbols.values()) {
+        for (Sym s : table.all()) {
             if (s.kind == Sym.EQU && s.expr != null) {
                 loc = s.exprLoc;
+                table.loc = loc;
                 s.evaluating = true;
                 try {
                     s.value = enc.eval(s.expr);
@@ -884,18 +798,13 @@ public final class Assembler {
         }
     }
 
-    private String suggestion(String message) {
+    private String hint(String message) {
         int a = message.indexOf('\''), b = message.lastIndexOf('\'');
-        if (a < 0 || b <= a) return "";
-        String name = message.substring(a + 1, b);
-        TreeSet<String> defined = new TreeSet<>();
-        for (Sym s : symbols.values()) if (s.defined() && !s.hidden) defined.add(s.name);
-        String near = Suggest.nearest(name, defined);
-        return near != null ? "; did you mean '" + near + "'?" : " (declare it with .extern if another file defines it)";
+        return a < 0 || b <= a ? "" : table.hintForUndefined(message.substring(a + 1, b));
     }
 
     private ObjectFile object(String name) throws ToolchainException {
-        ObjectFile o = ObjectBuilder.build(name, sections, symbols.values(), fileNames, this::fileIndex, diags);
+        ObjectFile o = ObjectBuilder.build(name, sections, table.all(), fileNames, this::fileIndex, diags);
         diags.check();
         return o;
     }
