@@ -11,7 +11,6 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.abi.Syscalls;
 import exo.kernel.boot.Loader;
 import exo.kernel.env.Environment;
-import exo.kernel.env.KernelEvent;
 import exo.kernel.mem.PageTable;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
@@ -327,9 +326,5 @@ public final class Kernel implements TrapHandler, GuestOs {
     /** Reports a kernel diagnostic (environment destroyed, page repossessed). */
     void note(String line) {
         log.add(line);
-    }
-
-    static String eventName(int code) {
-        return KernelEvent.name(code);
     }
 }

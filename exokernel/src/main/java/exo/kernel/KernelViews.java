@@ -3,6 +3,7 @@ package exo.kernel;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * Text views of the kernel's state for the monitor and tests: environments, page ownership,
- * time slices. Reading them charges nothing and changes nothing.
+ * the STLB, time slices. Reading them charges nothing and changes nothing.
  */
 public final class KernelViews {
     private final Kernel k;
@@ -24,6 +25,7 @@ public final class KernelViews {
         Map<String, Supplier<String>> m = new LinkedHashMap<>();
         m.put("envs", this::environments);
         m.put("pages", this::pages);
+        m.put("stlb", this::stlb);
         m.put("slices", this::slices);
         return m;
     }
@@ -60,6 +62,22 @@ public final class KernelViews {
         }
         b.append(String.format("%d of %d pages free%n", k.pages.freePages(), n));
         return b.toString();
+    }
+
+    /** Live STLB bindings (lines whose environment, epoch and page generation still match). */
+    public String stlb() {
+        StringBuilder b = new StringBuilder();
+        int live = 0;
+        for (int line = 0; line < Stlb.ENTRIES; line++) {
+            int id = k.stlb.env(line);
+            Environment e = id == 0 ? null : k.env(id);
+            if (e == null || k.stlb.lookup(k.stlb.vpn(line), id, e.stlbEpoch, k.pages) != line) continue;
+            if (++live <= 64) {
+                b.append(String.format("line %4d  env %d  vpn 0x%05x -> ppn 0x%05x %s%n", line, id, k.stlb.vpn(line), k.stlb.ppn(line),
+                        Tlb.flagString(k.stlb.flags(line))));
+            }
+        }
+        return b + String.format("%d live bindings in %d lines%s%n", live, Stlb.ENTRIES, live > 64 ? " (first 64 shown)" : "");
     }
 
     /** The 64-slot vector, the running slot marked. */

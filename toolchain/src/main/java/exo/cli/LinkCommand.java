@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code exo link}: objects, archives and sources to an executable. */
-@Command(name = "link", mixinStandardHelpOptions = true,
+@Command(name = "link", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Link objects (.o), archives (.a) and sources (.s, assembled first) into an executable.",
             "Archive members are taken only when they define a symbol still needed. Segments: text at --base, "
                 + "then rodata, data and bss, each page-aligned. Format: docs/formats.md."},

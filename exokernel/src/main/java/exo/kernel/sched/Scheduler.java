@@ -1,6 +1,7 @@
 package exo.kernel.sched;
 
 import exo.emulator.isa.Register;
+import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.kernel.CostModel;
 import exo.kernel.Kernel;
@@ -123,7 +124,7 @@ public final class Scheduler {
             e.excess++;
             e.forfeits++;
             if (e.excess > k.options.excessLimit()) {
-                k.kill(e, 128 + exo.emulator.machine.Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
+                k.kill(e, 128 + Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
                         + " cycles " + e.excess + " times (limit " + k.options.excessLimit() + ")");
                 return;
             }
@@ -146,11 +147,13 @@ public final class Scheduler {
 
     /**
      * Gives up the rest of the slice: to target (directed yield) if non-null, else to the next
-     * slot. e resumes after the yield (or, from its epilogue, where the slice ended).
+     * slot. e resumes after the yield (or, from its epilogue, where the slice ended). From an
+     * epilogue the slice is already over, so the next slot starts whatever the target.
      */
     public void yield(Environment e, Environment target, int resumePc) {
         if (e.inEpilogue) {
             e.inEpilogue = false;
+            target = null;
         } else {
             cpu.regs[Register.A0] = 0;
             k.saveContext(e, resumePc);

@@ -10,7 +10,7 @@ import exo.toolchain.Diagnostics;
 import exo.toolchain.SourceFile;
 import exo.toolchain.Suggest;
 import exo.toolchain.ToolchainException;
-import exo.toolchain.obj.LineEntry;
+import exo.toolchain.obj.InstructionSlots;
 import exo.toolchain.obj.ObjSection;
 import exo.toolchain.obj.ObjSymbol;
 import exo.toolchain.obj.ObjectFile;
@@ -68,6 +68,8 @@ public final class Assembler {
     private final List<String> fileNames = new ArrayList<>();
     private final List<Listed> listed;
     private Loc loc;
+    /** Column of the current statement's mnemonic: where errors about the whole statement point. */
+    private int stmtCol;
     private int expansions;
     /** Non-null while collecting a macro body. */
     private Macro collecting;
@@ -483,16 +485,25 @@ public final class Assembler {
                 s.base = null;
                 throw err;
             }
-            if (e instanceof Expr.Dot || containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
+            if (containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
         } finally {
             s.evaluating = false;
         }
     }
 
+    /** Whether e mentions '.'; iterative, since a flat chain of operators is as deep as it is long. */
     private static boolean containsDot(Expr e) {
-        if (e instanceof Expr.Dot) return true;
-        if (e instanceof Expr.Unary) return containsDot(((Expr.Unary) e).e);
-        if (e instanceof Expr.Binary) return containsDot(((Expr.Binary) e).l) || containsDot(((Expr.Binary) e).r);
+        ArrayDeque<Expr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (x instanceof Expr.Dot) return true;
+            if (x instanceof Expr.Unary) todo.push(((Expr.Unary) x).e);
+            if (x instanceof Expr.Binary) {
+                todo.push(((Expr.Binary) x).l);
+                todo.push(((Expr.Binary) x).r);
+            }
+        }
         return false;
     }
 
@@ -694,8 +705,6 @@ public final class Assembler {
         else pseudo(p, ops, t);
     }
 
-    private int stmtCol;
-
     private void real(Opcode op, List<int[]> ops, int t) throws AsmError {
         List<Operand> want = op.format.operands;
         boolean optionalCode = want.size() == 1 && want.get(0) == Operand.CODE26;
@@ -703,7 +712,7 @@ public final class Assembler {
             throw new AsmError(ops.size() > want.size() ? lx.start[ops.get(want.size())[0]] : lx.start[t], op.mnemonic + " takes " + want.size()
                     + " operand" + (want.size() == 1 ? "" : "s") + " (" + syntax(op) + "), got " + ops.size());
         }
-        Expr[] slots = new Expr[Encoder.slots(op.format).length];
+        Expr[] slots = new Expr[InstructionSlots.of(op.format).length];
         int k = 0;
         for (int i = 0; i < want.size(); i++) {
             if (optionalCode && ops.isEmpty()) {
