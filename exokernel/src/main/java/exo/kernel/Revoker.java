@@ -75,6 +75,7 @@ public final class Revoker {
                 if (e.repossessed.size() == Environment.REPOSSESSION_SLOTS) e.repossessed.removeFirst();
                 e.repossessed.addLast(ppn);
                 e.repossessionPending = true;
+                e.repossessedPpn = ppn;
                 k.note(e + ": page " + ppn + " repossessed after the revocation deadline");
             }
         }
@@ -96,7 +97,7 @@ public final class Revoker {
         if (e.inEpilogue || !k.forwarder.safeToUpcall(e, k.cpu.pc)) return;
         if (e.repossessionPending) {
             e.repossessionPending = false;
-            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forward(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessed.peekLast());
+            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forward(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessedPpn);
         } else if (!e.revokeDelivered && e.handler[KernelEvent.REVOKE] != 0) {
             e.revokeDelivered = true;
             k.forwarder.forward(e, KernelEvent.REVOKE, k.cpu.pc, e.revokePpn);
