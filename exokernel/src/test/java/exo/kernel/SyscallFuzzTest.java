@@ -40,7 +40,8 @@ class SyscallFuzzTest {
             SysCall c = index < SysCall.values().length ? SysCall.values()[index] : null;
             if (c == SysCall.ENV_EXIT || c == SysCall.CONS_READ) continue;
             Environment self = b.kernel.current();
-            if (self == null || !self.alive() || self.id != 257) {      // exited, or a transfer moved the CPU to a child
+            if (self == null || !self.alive() || self.id != 257 || b.kernel.peek(Guest.CODE) < 0) {
+                // exited, a transfer moved the CPU to a child, or env_unguarantee unmapped its code
                 b = fresh();
                 self = b.kernel.current();
             }
