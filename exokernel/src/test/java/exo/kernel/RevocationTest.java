@@ -152,7 +152,7 @@ class RevocationTest {
         int rec = g.space(12), save = g.space(16), flag = g.space(4);
         int skip = g.hole();
         int prologue = g.pc();
-        g.addi(exo.emulator.isa.Register.T9, exo.emulator.isa.Register.T9, 1).emit(Forwarder.JR_K0);
+        g.addi(exo.emulator.isa.Register.T9, exo.emulator.isa.Register.T9, 1).handlerReturn();
         int handler = g.pc();
         g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
         g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
