@@ -1,7 +1,8 @@
 # faults: every exception cause a program can raise is forwarded by the kernel to a handler in
 # this program, which reports it and recovers: TLB misses on unreserved pages get a page,
 # protection faults unprotect, bad fetches return to the caller, the rest skip the faulting
-# instruction. The last one happens inside a handler (a nested exception).
+# instruction. The last one happens inside a handler (a nested exception). A bus error cannot
+# be caused from a guest: the kernel never maps a page beyond installed memory.
 # expect: tlb-load at 0x58000000: page reserved, read 0
 # expect: tlb-store at 0x58001000: page reserved, read back 42
 # expect: prot-store at 0x58000000: unprotected, read back 7

@@ -12,7 +12,7 @@
 # so level d's frame lies at exc_save - d*EXC_LEVEL - FR_SIZE and its handler runs below it.
 # exc_depth counts active levels; the thread scheduler never switches while it is non-zero.
         .include "libos.inc"
-        .extern cons_flush, panic, vm_fault
+        .extern cons_flush, panic, vm_fault, vm_revoke
 
         .text
         .globl  exc_init
@@ -38,8 +38,8 @@ exc_init:
         beq     s1, t0, 2f
         sys_env_set_handler
 2:      addi    s1, s1, 1
-        li      t0, CAUSE_TIMER
-        ble     s1, t0, 1b
+        li      t0, CAUSE_REVOKE
+        ble     s1, t0, 1b              # the hardware causes, and the kernel's revoke event
         lw      s1, 0(sp)
         leave   16
 9:      la      a0, msg_nosave
@@ -167,7 +167,11 @@ exc_dispatch:
         bgt     t0, t1, 2f
         call    vm_fault                # causes 1..4: TLB misses and write protection
         j       3f
-2:      slli    t1, t0, 2
+2:      li      t1, CAUSE_REVOKE
+        bne     t0, t1, 5f
+        call    vm_revoke               # the kernel asks for a page back
+        j       3f
+5:      slli    t1, t0, 2
         la      t2, exc_handlers
         add     t2, t2, t1
         lw      t2, 0(t2)

@@ -110,12 +110,13 @@ class SchedulerTest {
     @Test
     void thePrologueRunsAtTheStartOfEachSliceWithK0WhereToResume() {
         Guest g = new Guest("pro");
-        int count = g.space(4);
+        int count = g.space(4), save = g.space(16);
         int skip = g.hole();
-        int prologue = g.pc();
-        g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
-        g.emit(Forwarder.JR_K0);
+        int prologue = g.pc();                          // uses only t4/t5, which the main loop leaves alone
+        g.li(Guest.T4, count).lw(Guest.T5, 0, Guest.T4).addi(Guest.T5, Guest.T5, 1).sw(Guest.T5, 0, Guest.T4);
+        g.handlerReturn();
         g.patchJump(skip, g.pc());
+        g.saveArea(save);
         g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
         g.li(T2, 3);
         int loop = g.pc();
@@ -178,5 +179,34 @@ class SchedulerTest {
         RunResult r = b.run();
         assertEquals(0, r.exitStatus(), "epilogues ran inside the handler");
         assertEquals(1, r.stats().forwarded[exo.emulator.machine.Cause.OVERFLOW.code]);
+    }
+
+    /** A prologue preempted part-way (with an epilogue set) resumes where it was, not from its start with a new k0. */
+    @Test
+    void aPrologueLongerThanASliceIsResumedNotRestarted() {
+        Guest g = new Guest("longpro");
+        int count = g.space(4), save = g.space(16);
+        int skip = g.hole();
+        int epilogue = g.pc();
+        g.li(A0, 0).sys(SysCall.YIELD);
+        int prologue = g.pc();                          // uses only t4/t5, which the main loop leaves alone
+        g.li(Guest.T4, count).lw(Guest.T5, 0, Guest.T4).addi(Guest.T5, Guest.T5, 1).sw(Guest.T5, 0, Guest.T4);
+        g.li(Guest.T5, 30_000);
+        int spin = g.pc();
+        g.addi(Guest.T5, Guest.T5, -1).branch(Opcode.BNE, Guest.T5, 0, spin);
+        g.handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.saveArea(save);
+        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(T2, 3);
+        int loop = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loop);
+        g.mv(A0, T1).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.kernel.run(2_000_000);
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals(3, r.exitStatus(), String.valueOf(r.programs().get(0).diagnostic()));
     }
 }

@@ -26,7 +26,7 @@ class MonitorTerminalTest {
         assumeTrue(Files.isRegularFile(Path.of("/usr/bin/script")), "script(1) is needed to allocate a pseudo-terminal");
         assumeTrue(Files.isRegularFile(JAR), "the exo jar is built by the toolchain module's package phase");
         Path home = Files.createTempDirectory("exo-home");
-        String cmd = "stty cols 120 rows 40; exec java -Duser.home=" + home + " -jar " + JAR + " debug src/test/resources/monitor/spin.s";
+        String cmd = "stty cols 120 rows 40; exec java -Duser.home=" + home + " -jar " + JAR + " debug --runtime runtime-bare.list src/test/resources/monitor/spin.s";
         ProcessBuilder pb = new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true);
         pb.environment().put("TERM", "xterm");
         Process p = pb.start();

@@ -20,7 +20,8 @@ import exo.kernel.env.Environment;
  * the epilogue gives up the CPU with {@code yield}. An epilogue still running when the grace
  * period ends is an overrun: the excess-time counter grows, the environment forfeits its next
  * slice, and past {@code options.excessLimit()} overruns it is destroyed. The next slot's owner
- * gets its registers back and starts at its prologue (k0 = where it was), or simply resumes.
+ * gets its registers back and resumes, or starts at its prologue, entered like an exception
+ * handler (busy word set, k0 = where it was, k1 = the save area; see {@link Kernel#enter}).
  *
  * <p>The kernel keeps the outgoing registers (32 words) because the next owner must not see
  * them; it charges that work like any other.
