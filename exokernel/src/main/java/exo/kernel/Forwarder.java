@@ -5,6 +5,8 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Exception forwarding, the product's heart. On an exception the kernel:
@@ -53,20 +55,18 @@ public final class Forwarder {
         int save = savePhys(e);
         var mem = k.machine.memory;
         boolean inHandler = save >= 0 && mem.readWord(save + SAVE_BUSY) != 0;
-        if (!inHandler) e.faultChain.clear();
-        e.faultChain.add(e.describeFault(code, epc, badVaddr));
-        if (handler == 0) {
-            k.kill(e, 128 + code, (inHandler ? "fault inside its own exception handler, with no handler for it:" : "unhandled ") + chain(e));
+        if (handler == 0 || save < 0 || inHandler) {
+            List<Environment.Fault> chain = new ArrayList<>();
+            if (inHandler && e.lastCode != 0) chain.add(new Environment.Fault(e.lastCode, e.lastEpc, e.lastBadVaddr));
+            chain.add(new Environment.Fault(code, epc, badVaddr));
+            String why = inHandler ? "fault inside its own exception handler (busy word set):"
+                    : handler == 0 ? "unhandled " : "no writable guaranteed mapping under the save area for ";
+            k.kill(e, 128 + code, why + describe(e, chain));
             return;
         }
-        if (save < 0) {
-            k.kill(e, 128 + code, "no writable guaranteed mapping under the save area for " + chain(e));
-            return;
-        }
-        if (inHandler) {
-            k.kill(e, 128 + code, "fault inside its own exception handler (busy word set):" + chain(e));
-            return;
-        }
+        e.lastCode = code;
+        e.lastEpc = epc;
+        e.lastBadVaddr = badVaddr;
         mem.writeWord(save + SAVE_EPC, epc);
         mem.writeWord(save + SAVE_CAUSE, code);
         mem.writeWord(save + SAVE_BADVADDR, badVaddr);
@@ -78,15 +78,19 @@ public final class Forwarder {
         k.cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
     }
 
-    /** The fault chain as a diagnostic: one fault inline, several numbered on their own lines. */
-    private static String chain(Environment e) {
-        if (e.faultChain.size() == 1) return e.faultChain.get(0);
+    /** Faults as a diagnostic: one fault inline, several numbered on their own lines. */
+    private static String describe(Environment e, List<Environment.Fault> chain) {
+        if (chain.size() == 1) return describe(e, chain.get(0));
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < e.faultChain.size(); i++) {
-            b.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(e.faultChain.get(i));
+        for (int i = 0; i < chain.size(); i++) {
+            b.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(describe(e, chain.get(i)));
             b.append(i == 0 ? " (being handled)" : "");
         }
         return b.toString();
+    }
+
+    private static String describe(Environment e, Environment.Fault f) {
+        return e.describeFault(f.code(), f.epc(), f.badVaddr());
     }
 
     /** Physical address of e's save area through its guaranteed mapping, or -1 if it has none usable. */

@@ -222,6 +222,27 @@ public final class Memory {
      * rights asked for; E_FAULT if e has no such binding. Never takes a trap.
      */
     public int translate(Environment e, int va, boolean write) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        int pa = lookup(e, va, write);
+        if (pa < 0) throw new GuestError(KernelError.FAULT);
+        return pa;
+    }
+
+    /** Same as {@link #translate} but returns -1 instead of refusing. */
+    public int translateOrMinus(Environment e, int va, boolean write) {
+        k.cost.charge(CostModel.TABLE_TOUCH);
+        return lookup(e, va, write);
+    }
+
+    /**
+     * The physical address of va through e's bindings, or -1: no charge and no state change
+     * (for debuggers and the monitor).
+     */
+    public int peek(Environment e, int va) {
+        return lookup(e, va, false);
+    }
+
+    private int lookup(Environment e, int va, boolean write) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         int ppn = -1, f = 0;
         int s = tlb.lookup(vpn, e.asid);
@@ -241,18 +262,8 @@ public final class Memory {
                 }
             }
         }
-        k.cost.charge(CostModel.TABLE_TOUCH);
-        if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) throw new GuestError(KernelError.FAULT);
+        if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) return -1;
         return ppn << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
-    }
-
-    /** Same as {@link #translate} but returns -1 instead of refusing. */
-    public int translateOrMinus(Environment e, int va, boolean write) {
-        try {
-            return translate(e, va, write);
-        } catch (GuestError err) {
-            return -1;
-        }
     }
 
     /** Checks a guest buffer's length: 0..{@link #MAX_BUFFER} bytes. */
@@ -279,14 +290,19 @@ public final class Memory {
         return b;
     }
 
-    /** Copies b into e's memory at va; every page is checked writable before any byte is written. */
-    public void copyOut(Environment e, int va, byte[] b, int len) {
+    /** Checks the length and that every page of [va, va + len) is mapped for e with the rights asked for. */
+    public void checkBuffer(Environment e, int va, int len, boolean write) {
         checkLength(len);
         for (int done = 0; done < len; ) {
             int a = va + done;
-            translate(e, a, true);
+            translate(e, a, write);
             done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
         }
+    }
+
+    /** Copies b into e's memory at va; every page is checked writable before any byte is written. */
+    public void copyOut(Environment e, int va, byte[] b, int len) {
+        checkBuffer(e, va, len, true);
         for (int done = 0; done < len; ) {
             int a = va + done;
             int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));

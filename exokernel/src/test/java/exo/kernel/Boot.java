@@ -18,8 +18,13 @@ final class Boot {
     }
 
     Boot(KernelOptions options) {
-        machine = new Machine(4 << 20, 7, Console.capturing(console));
-        machine.setEngine(new Interpreter());
+        this(options, new Interpreter(), new byte[0]);
+    }
+
+    /** A machine running engine whose console input is `input`. */
+    Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input) {
+        machine = new Machine(4 << 20, 7, new Console(console, new java.io.ByteArrayInputStream(input)));
+        machine.setEngine(engine);
         kernel = new Kernel(machine, options);
     }
 

@@ -91,6 +91,12 @@ final class Guest {
         code.set((at - CODE) / 4, op.encode(rs1, rs2, target - at));
     }
 
+    /** Rewrites the two-word li emitted at `at` to load v instead. */
+    void patchLi(int at, int rd, int v) {
+        code.set((at - CODE) / 4, Opcode.LUI.encode(rd, v >>> 16));
+        code.set((at - CODE) / 4 + 1, Opcode.ORI.encode(rd, rd, v & 0xFFFF));
+    }
+
     /** Replaces the placeholder at `at` with a jump to target. */
     void patchJump(int at, int target) {
         code.set((at - CODE) / 4, Opcode.JAL.encode(0, target - at));

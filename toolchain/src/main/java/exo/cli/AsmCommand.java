@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code exo asm}: assembly sources to an object file, or to an archive of objects. */
-@Command(name = "asm", mixinStandardHelpOptions = true,
+@Command(name = "asm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Assemble source files into relocatable objects.",
             "One FILE.s becomes FILE.o (or OUT with -o). Several files become one object each, "
                 + "or with -o NAME.a one archive holding them all. Syntax: docs/assembler.md."},

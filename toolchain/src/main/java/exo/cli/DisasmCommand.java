@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code exo disasm}: a listing of an object, an archive or an executable. */
-@Command(name = "disasm", mixinStandardHelpOptions = true,
+@Command(name = "disasm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Disassemble an object, archive or executable: address, encoding, instruction, "
             + "with labels and symbolic targets; data as a hex dump."},
         exitCodeListHeading = "%nExit codes:%n",

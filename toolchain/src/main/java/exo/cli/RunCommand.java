@@ -5,6 +5,8 @@ import exo.emulator.machine.Console;
 import exo.kernel.BootException;
 import exo.kernel.RunResult;
 import exo.toolchain.ToolchainException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +43,25 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PROGRAM", description = "programs to run, then -- and their arguments")
     List<String> words;
 
-    @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "0",
-            description = "stop after N instructions in all (0: no limit; Ctrl-C also stops)")
+    @Option(names = "--max-instructions", paramLabel = "N", defaultValue = "10000000000",
+            description = "stop after N instructions in all, so a runaway guest cannot hang the host (0: no limit; default: ${DEFAULT-VALUE})")
     long maxInstructions;
 
     @Option(names = "--stats", description = "print statistics to standard error after the run")
     boolean stats;
+
+    private final OutputStream consoleOut;
+    private final InputStream consoleIn;
+
+    public RunCommand() {
+        this(System.out, System.in);
+    }
+
+    /** A run command whose guests' console is these streams (tests). */
+    public RunCommand(OutputStream consoleOut, InputStream consoleIn) {
+        this.consoleOut = consoleOut;
+        this.consoleIn = consoleIn;
+    }
 
     @Override
     public Integer call() {
@@ -59,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
-            Console console = new Console(System.out, System.in);
+            Console console = new Console(consoleOut, consoleIn);
             Launch.Booted b = Launch.boot(programs, args, system, console);
             long t0 = System.nanoTime();
             RunResult r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);

@@ -129,7 +129,8 @@ public final class Debugger {
             int epc = mm.cpu.epc, bad = cause.setsBadVaddr ? mm.cpu.badVaddr : 0;
             String context = target.context();
             kernel.trap(mm, cause);
-            String delivered = mm.isHalted() ? "machine halted" : target.deliveredTo(mm.cpu.pc);
+            String delivered = mm.isHalted() ? "machine halted"
+                    : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
             trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
             while (trapLog.size() > trapLogLimit) trapLog.removeFirst();
         });

@@ -38,7 +38,9 @@ public final class Interactive implements Monitor.LineSource {
     public String readLine(String prompt) throws IOException {
         while (true) {
             try {
-                return reader.readLine(prompt);
+                String line = reader.readLine(prompt);
+                reader.getHistory().save();
+                return line;
             } catch (UserInterruptException e) {
                 // Ctrl-C at the prompt abandons the line being typed.
             } catch (EndOfFileException e) {

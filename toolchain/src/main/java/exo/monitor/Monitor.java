@@ -423,6 +423,8 @@ public final class Monitor {
         List<String> lines;
         try {
             lines = Files.readAllLines(Path.of(a.strip()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Problem("cannot read " + a.strip() + ": no such file");
         } catch (IOException e) {
             throw new Problem("cannot read " + a.strip() + ": " + e.getMessage());
         }

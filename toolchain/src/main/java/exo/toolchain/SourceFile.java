@@ -74,7 +74,7 @@ public final class SourceFile {
             }
             return read(p.normalize());
         } catch (NoSuchFileException e) {
-            if (Path.of(name).isAbsolute() || (resource != null && resource.startsWith(RUNTIME_INCLUDE) && !name.contains(".."))) throw e;
+            if (Path.of(name).isAbsolute()) throw e;
             try {
                 return resource(RUNTIME_INCLUDE + name);
             } catch (NoSuchFileException again) {
@@ -83,10 +83,12 @@ public final class SourceFile {
         }
     }
 
+    private String identity;
+
     /** What makes two sources the same file, for include-cycle detection. */
     public String identity() {
-        if (resource != null) return "resource:" + resource;
-        return "file:" + path.toAbsolutePath().normalize();
+        if (identity == null) identity = resource != null ? "resource:" + resource : "file:" + path.toAbsolutePath().normalize();
+        return identity;
     }
 
     /** Number of lines (a final line without a newline counts). */

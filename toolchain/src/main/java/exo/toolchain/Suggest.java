@@ -4,9 +4,9 @@ package exo.toolchain;
 public final class Suggest {
     private Suggest() {}
 
-    /** The candidate closest to name, or null if none is within half its length (at least 1, at most 3 edits). */
+    /** The candidate closest to name, or null if none is within half its length (at least 1, at most 2 edits). */
     public static String nearest(String name, Iterable<String> candidates) {
-        int limit = Math.min(3, Math.max(1, (name.length() + 1) / 2));
+        int limit = Math.max(1, Math.min(2, name.length() / 2));
         String best = null;
         int bestDistance = limit + 1;
         for (String c : candidates) {

@@ -111,6 +111,18 @@ class DirectiveTest {
     }
 
     @Test
+    void directiveSpellingsThatAreAliases() {
+        ObjectFile o = Asm.object(".global f\nf: nop\n.data\n.string \"a\"\n.zero 2\n.balign 4");
+        assertTrue(sym(o, "f").global());
+        assertArrayEquals(b('a', 0, 0, 0), o.section(SectionKind.DATA).data());
+    }
+
+    @Test
+    void memoryOperandWithoutOffset() {
+        assertArrayEquals(new int[] {LW.encode(A0, 0, SP), SW.encode(A0, 12, SP)}, Asm.text("lw a0, (sp)\nsw a0, (4 + 8)(sp)"));
+    }
+
+    @Test
     void conditionalAssembly() {
         String src = ".equ DEBUG, 1\n.data\n.if DEBUG\n.byte 1\n.if 0\n.byte 99\n.else\n.byte 2\n.endif\n.else\n.byte 98\n.endif\n"
                 + ".ifdef DEBUG\n.byte 3\n.endif\n.ifndef NOPE\n.byte 4\n.endif\n.ifdef NOPE\n.byte 97\n.elseif DEBUG == 1\n.byte 5\n.else\n.byte 96\n.endif\n"

@@ -61,9 +61,13 @@ final class Emitter {
     /** Bytes of bytecode in execute, known after emission. */
     int codeSize;
 
-    private Emitter(Region region, MethodVisitor mv) {
+    private final boolean inlineTlb, inLocals;
+
+    private Emitter(Region region, JitOptions options, MethodVisitor mv) {
         this.region = region;
         this.mv = mv;
+        this.inlineTlb = options.inlineTlb();
+        this.inLocals = options.registersInLocals();
     }
 
     /** Number of link slots the translation needs (valid after {@link #emit}). */
@@ -75,7 +79,7 @@ final class Emitter {
      * Emits the class; {@code result[0]} receives the emitter for size and exit counts. Returns
      * null, without assembling the class file, when {@code execute} exceeds limit bytes.
      */
-    static byte[] emit(Region region, String internalName, int limit, Emitter[] result) {
+    static byte[] emit(Region region, String internalName, JitOptions options, int limit, Emitter[] result) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -91,7 +95,7 @@ final class Emitter {
         init.visitMaxs(0, 0);
         init.visitEnd();
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", EXECUTE_DESC, null, null);
-        Emitter e = new Emitter(region, mv);
+        Emitter e = new Emitter(region, options, mv);
         e.emitExecute();
         cw.visitEnd();
         result[0] = e;
@@ -146,7 +150,7 @@ final class Emitter {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
-        for (int r = 1; r < 32; r++) {
+        for (int r = 1; r < 32 && inLocals; r++) {
             if ((region.usedRegs & (1 << r)) == 0) continue;
             mv.visitVarInsn(ALOAD, REGS);
             push(r);
@@ -183,7 +187,8 @@ final class Emitter {
 
     /** Control transfer from block b to page offset target; retirement already counted. */
     private void edge(Region.Block b, int target, Region.Block next) {
-        if (!region.contains(target)) {
+        if (!region.contains(target) || blockLabel[target >>> 2] == null) {
+            // Outside the region, or into the middle of a block (single-block translations).
             exitTo(target);
             return;
         }
@@ -236,7 +241,7 @@ final class Emitter {
             case JAL:
                 if (a != 0) {
                     pushPc(off + 4);
-                    mv.visitVarInsn(ISTORE, REG0 + a);
+                    writeReg(a);
                 }
                 mv.visitIincInsn(DONE, len);
                 edge(b, off + Format.off21Bytes(w), next);
@@ -248,7 +253,7 @@ final class Emitter {
                 mv.visitVarInsn(ISTORE, XPC);
                 if (a != 0) {
                     pushPc(off + 4);
-                    mv.visitVarInsn(ISTORE, REG0 + a);
+                    writeReg(a);
                 }
                 mv.visitIincInsn(DONE, len);
                 push(exitCount++);
@@ -405,6 +410,20 @@ final class Emitter {
      * translation goes to a trap stub with cause {@code -pa}.
      */
     private void translate(int tagSlot, int baseSlot, int kind, int k, int off) {
+        if (!inlineTlb) {
+            Label fault = new Label();
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitVarInsn(ILOAD, VA);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MMU, kind == Mmu.LOAD ? "load" : "store", "(I)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, PA);
+            mv.visitJumpInsn(IFLT, fault);
+            coldStubs.add(() -> {
+                mv.visitLabel(fault);
+                translationFault(k, off);
+            });
+            return;
+        }
         Label slow = new Label(), done = new Label();
         mv.visitVarInsn(ALOAD, tagSlot);
         mv.visitVarInsn(ILOAD, VA);
@@ -437,16 +456,21 @@ final class Emitter {
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, PA);
             mv.visitJumpInsn(IFGE, done);
-            if (k != 0) mv.visitIincInsn(DONE, k);
-            pushPc(off);
-            mv.visitVarInsn(ISTORE, XPC);
-            mv.visitVarInsn(ILOAD, PA);
-            mv.visitInsn(INEG);
-            mv.visitVarInsn(ISTORE, XCAUSE);
-            mv.visitVarInsn(ILOAD, VA);
-            mv.visitVarInsn(ISTORE, XBAD);
-            mv.visitJumpInsn(GOTO, trap);
+            translationFault(k, off);
         });
+    }
+
+    /** Trap stub for a failed translation: the cause is {@code -PA}, BADVADDR is VA. */
+    private void translationFault(int k, int off) {
+        if (k != 0) mv.visitIincInsn(DONE, k);
+        pushPc(off);
+        mv.visitVarInsn(ISTORE, XPC);
+        mv.visitVarInsn(ILOAD, PA);
+        mv.visitInsn(INEG);
+        mv.visitVarInsn(ISTORE, XCAUSE);
+        mv.visitVarInsn(ILOAD, VA);
+        mv.visitVarInsn(ISTORE, XBAD);
+        mv.visitJumpInsn(GOTO, trap);
     }
 
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
@@ -523,7 +547,7 @@ final class Emitter {
     }
 
     private void storeBack() {
-        for (int r = 1; r < 32; r++) {
+        for (int r = 1; r < 32 && inLocals; r++) {
             if ((region.writtenRegs & (1 << r)) == 0) continue;
             mv.visitVarInsn(ALOAD, REGS);
             push(r);
@@ -581,14 +605,30 @@ final class Emitter {
     }
 
     private void readReg(int r) {
-        if (r == 0) mv.visitInsn(ICONST_0);
-        else mv.visitVarInsn(ILOAD, REG0 + r);
+        if (r == 0) {
+            mv.visitInsn(ICONST_0);
+        } else if (inLocals) {
+            mv.visitVarInsn(ILOAD, REG0 + r);
+        } else {
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitInsn(IALOAD);
+        }
     }
 
     /** Stores the int on the stack into guest register r; writes to r0 are discarded. */
     private void writeReg(int r) {
-        if (r == 0) mv.visitInsn(POP);
-        else mv.visitVarInsn(ISTORE, REG0 + r);
+        if (r == 0) {
+            mv.visitInsn(POP);
+        } else if (inLocals) {
+            mv.visitVarInsn(ISTORE, REG0 + r);
+        } else {
+            mv.visitVarInsn(ISTORE, TMP);
+            mv.visitVarInsn(ALOAD, REGS);
+            push(r);
+            mv.visitVarInsn(ILOAD, TMP);
+            mv.visitInsn(IASTORE);
+        }
     }
 
     private void alu(String name, String desc) {

@@ -32,10 +32,6 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
-    /** Default dispatches of a block entry before it is translated. */
-    public static final int DEFAULT_HOT_THRESHOLD = 50;
-    /** Default cap on instructions per region; emission shrinks it further if needed. */
-    public static final int DEFAULT_REGION_CAP = 256;
     /** Bytecode budget per generated method: well under HotSpot's 8000-byte compile limit. */
     public static final int METHOD_LIMIT = 6000;
 
@@ -49,8 +45,8 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     }
 
     private final Interpreter interpreter = new Interpreter();
+    private final JitOptions options;
     private final int hotThreshold;
-    private final int regionCap;
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     private Machine machine;
     private CodePage[] pages;
@@ -67,18 +63,16 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     private long translatedInstructions, interpretedInstructions, dispatches, linkedDispatches;
 
     public Jit() {
-        this(DEFAULT_HOT_THRESHOLD, DEFAULT_REGION_CAP);
+        this(JitOptions.DEFAULT);
     }
 
-    /**
-     * @param hotThreshold dispatches of a block entry before translating it (1 = translate on
-     *     first sight)
-     * @param regionCap the most instructions one region may hold
-     */
-    public Jit(int hotThreshold, int regionCap) {
-        if (hotThreshold < 1 || regionCap < 1) throw new IllegalArgumentException("threshold and cap must be positive");
-        this.hotThreshold = hotThreshold;
-        this.regionCap = regionCap;
+    public Jit(JitOptions options) {
+        this.options = options;
+        this.hotThreshold = options.hotThreshold();
+    }
+
+    public JitOptions options() {
+        return options;
     }
 
     @Override
@@ -234,13 +228,13 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         int[] words = new int[PAGE_WORDS];
         for (int i = 0; i < PAGE_WORDS; i++) words[i] = mem.readWord(pageBase + 4 * i);
         int entry = pa & PhysicalMemory.PAGE_MASK;
-        int cap = regionCap;
+        int cap = options.regionCap();
         try {
             while (true) {
-                Region region = Region.discover(words, entry, cap);
+                Region region = Region.discover(words, entry, cap, options.regions());
                 if (region == null) return null;
                 Emitter[] emitter = new Emitter[1];
-                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), METHOD_LIMIT, emitter);
+                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), options, METHOD_LIMIT, emitter);
                 int codeSize = emitter[0].codeSize;
                 if (bytes == null) {
                     // Too much bytecode: shrink the region in proportion and emit again.

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class Region {
     static final int WORDS = 1024;
+    static final int PAGE = WORDS * 4;
 
     /** A basic block: instruction offsets [start, end) in bytes from the page base. */
     record Block(int start, int end) {
@@ -36,18 +37,22 @@ final class Region {
     /** Guest registers the region reads or writes, and those it writes (bit i = register i). */
     int usedRegs, writtenRegs;
 
-    private Region(int entry, int[] words) {
+    private final boolean followBranches;
+
+    private Region(int entry, int[] words, boolean followBranches) {
         this.entry = entry;
         this.words = words;
+        this.followBranches = followBranches;
     }
 
     /**
      * Discovers the region entered at byte offset entry of a page whose words are given, with at
-     * most cap instructions; returns null if the entry word is not a valid instruction.
+     * most cap instructions; returns null if the entry word is not a valid instruction. Without
+     * followBranches the region is the entry's basic block alone.
      */
-    static Region discover(int[] words, int entry, int cap) {
+    static Region discover(int[] words, int entry, int cap, boolean followBranches) {
         if (Decoder.decode(words[entry >>> 2]) == null) return null;
-        Region r = new Region(entry, words);
+        Region r = new Region(entry, words, followBranches);
         boolean[] leader = new boolean[WORDS];
         ArrayDeque<Integer> work = new ArrayDeque<>();
         leader[entry >>> 2] = true;
@@ -82,10 +87,8 @@ final class Region {
         return r;
     }
 
-    static final int PAGE = WORDS * 4;
-
     private void addLeader(int off, boolean[] leader, ArrayDeque<Integer> work) {
-        if (off >= 0 && off < PAGE && !leader[off >>> 2]) {
+        if (followBranches && off >= 0 && off < PAGE && !leader[off >>> 2]) {
             leader[off >>> 2] = true;
             work.add(off);
         }

@@ -47,12 +47,14 @@ class RandomProgramTest {
         byte[] data = new byte[0x2000];
         rnd.nextBytes(data);
         long period = timer ? 5 + rnd.nextInt(300) : 0;
-        int threshold = 1 + rnd.nextInt(3);
-        int cap = rnd.nextBoolean() ? Jit.DEFAULT_REGION_CAP : 1 + rnd.nextInt(40);
+        int cap = rnd.nextBoolean() ? JitOptions.DEFAULT.regionCap() : 1 + rnd.nextInt(40);
+        // Mostly the default shape; every switch is exercised too.
+        JitOptions options = JitOptions.DEFAULT.withThreshold(1 + rnd.nextInt(3)).withRegionCap(cap)
+                .withRegions(rnd.nextInt(5) != 0).withInlineTlb(rnd.nextInt(5) != 0).withRegistersInLocals(rnd.nextInt(5) != 0);
         long budget = 1000 + rnd.nextInt(8000);
 
         Rig ref = Rig.interp(seed);
-        Rig jr = new Rig(verify ? Verified.jit(threshold, cap) : new Jit(threshold, cap), seed);
+        Rig jr = new Rig(verify ? Verified.jit(options) : new Jit(options), seed);
         for (Rig r : new Rig[] {ref, jr}) {
             r.haltOnBreak = false;
             r.perturbTlb = true;

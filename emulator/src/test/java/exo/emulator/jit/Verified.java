@@ -5,20 +5,25 @@ import java.io.StringWriter;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 
-/** A JIT for tests: translates on first sight and runs every generated class through ASM's checker. */
+/** JITs for tests that run every generated class through ASM's checker before it is defined. */
 final class Verified {
     private Verified() {}
 
     static int classesChecked;
 
-    static Jit jit(int threshold, int cap) {
-        Jit jit = new Jit(threshold, cap);
+    static Jit jit(JitOptions options) {
+        Jit jit = new Jit(options);
         jit.setClassObserver(Verified::check);
         return jit;
     }
 
+    static Jit jit(int threshold, int cap) {
+        return jit(JitOptions.DEFAULT.withThreshold(threshold).withRegionCap(cap));
+    }
+
+    /** Translates on first sight. */
     static Jit jit() {
-        return jit(1, Jit.DEFAULT_REGION_CAP);
+        return jit(1, JitOptions.DEFAULT.regionCap());
     }
 
     /** Verifies a class file with the data-flow verifier; fails the test on any complaint. */

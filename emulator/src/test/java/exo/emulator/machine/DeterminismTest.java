@@ -76,7 +76,7 @@ class DeterminismTest {
     /** The JIT, translating after one execution, gives the interpreter's every architectural result. */
     @Test
     void theJitAgreesWithTheInterpreter() {
-        TestMachine a = run(42), j = run(new Jit(1, Jit.DEFAULT_REGION_CAP), 42);
+        TestMachine a = run(42), j = run(new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)), 42);
         assertEquals(a.machine.cpu.cycles, j.machine.cpu.cycles);
         assertEquals(a.machine.cpu.instret, j.machine.cpu.instret);
         assertEquals(a.traps, j.traps);

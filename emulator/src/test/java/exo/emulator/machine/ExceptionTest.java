@@ -149,7 +149,7 @@ class ExceptionTest {
     @ParameterizedTest(name = "jit: {0}")
     @MethodSource("rows")
     void faultIsPreciseUnderTheJit(Row row) {
-        check(row, new Jit(1, Jit.DEFAULT_REGION_CAP));
+        check(row, new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)));
     }
 
     private static void check(Row row, Engine engine) {

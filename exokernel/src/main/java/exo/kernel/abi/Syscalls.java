@@ -92,7 +92,7 @@ public final class Syscalls {
     }
 
     boolean envCreate(Environment e, int[] r, int epc) {
-        Environment child = k.createEnv(e.id, e.name + "." + "child", e.symbolizer);
+        Environment child = k.createEnv(e.id, e.name + ".child", e.symbolizer);
         r[A0] = child.id;
         r[A1] = PageTable.low(child.token);
         r[A2] = PageTable.high(child.token);
@@ -274,8 +274,7 @@ public final class Syscalls {
 
     boolean consRead(Environment e, int[] r, int epc) {
         int len = r[A1];
-        exo.kernel.Memory.checkLength(len);
-        for (int i = 0; i < len; i++) k.memory.translate(e, r[A0] + i, true);
+        k.memory.checkBuffer(e, r[A0], len, true);            // before any input is consumed
         byte[] b = new byte[len];
         int n = 0;
         while (n < len) {

@@ -4,9 +4,7 @@ import exo.emulator.machine.Cause;
 import exo.kernel.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,8 +53,14 @@ public final class Environment {
     public int excess;
     public int forfeits;
 
-    /** Faults forwarded since the handler last ran to completion (busy word seen clear). */
-    public final List<String> faultChain = new ArrayList<>();
+    /** One fault as the kernel saw it; formatted only when a diagnostic needs it. */
+    public record Fault(int code, int epc, int badVaddr) {}
+
+    /**
+     * The last fault forwarded (code 0: none yet), kept as plain fields so the forwarding path
+     * allocates nothing; a double-fault diagnostic lists it before the new one.
+     */
+    public int lastCode, lastEpc, lastBadVaddr;
 
     /** Page asked back by a revocation, or -1; the cycle by which it must be freed. */
     public int revokePpn = -1;
@@ -67,6 +71,8 @@ public final class Environment {
     public final ArrayDeque<Integer> repossessed = new ArrayDeque<>();
     public static final int REPOSSESSION_SLOTS = 16;
     public boolean repossessionPending;
+    /** The page named by the pending repossess event. */
+    public int repossessedPpn;
 
     public End end = End.RUNNING;
     public int exitStatus;

@@ -16,14 +16,12 @@ final class Encoder {
     /** Thrown (preallocated, no stack trace) when a value depends on a symbol not defined yet. */
     static final AsmError NOT_YET = new AsmError(0, "not yet defined");
 
-    static Operand[] slots(Format f) {
-        return InstructionSlots.of(f);
-    }
-
     /** Second pass: undefined symbols are external if declared so, errors otherwise. */
     boolean finalPass;
     Section dotSection;
     int dotOffset;
+    /** Operand values of the instruction being encoded; {@link Format#pack} reads only its own slots. */
+    private final int[] slotValues = new int[4];
     /** Base of the last {@link #eval} result; null for a constant. */
     Sym base;
 
@@ -34,7 +32,30 @@ final class Encoder {
         }
     }
 
+    /**
+     * Evaluation depth, bounded so that no expression (a chain of a thousand additions, a
+     * symbol defined through symbols) can overflow the host stack.
+     */
+    static final int MAX_EVAL_DEPTH = 200;
+    private int evalDepth;
+
     long eval(Expr e) throws AsmError {
+        if (e instanceof Expr.Num) {
+            base = null;
+            return ((Expr.Num) e).value;
+        }
+        if (++evalDepth > MAX_EVAL_DEPTH) {
+            evalDepth = 0;
+            throw new AsmError(e.start(), "expression too complex: more than " + MAX_EVAL_DEPTH + " operators and symbols deep");
+        }
+        try {
+            return node(e);
+        } finally {
+            if (evalDepth > 0) evalDepth--;
+        }
+    }
+
+    private long node(Expr e) throws AsmError {
         if (e instanceof Expr.Num) {
             base = null;
             return ((Expr.Num) e).value;
@@ -79,6 +100,7 @@ final class Encoder {
                 } catch (AsmError err) {
                     if (err == NOT_YET) throw err;
                     if (err instanceof Cycle) throw new Cycle(r.col, err.getMessage());
+                    if (err.getMessage().startsWith("in the value of")) throw new AsmError(r.col, err.getMessage());
                     throw new AsmError(r.col, "in the value of '" + s.name + "' (" + s.exprLoc.where(err.col) + "): " + err.getMessage());
                 } finally {
                     s.evaluating = false;
@@ -159,7 +181,8 @@ final class Encoder {
         if (s.op == null) return data(s);
         Opcode op = s.op;
         Operand[] kinds = InstructionSlots.of(op.format);
-        int[] v = new int[kinds.length];
+        int[] v = slotValues;
+        java.util.Arrays.fill(v, 0);
         PendingReloc reloc = null;
         for (int i = 0; i < kinds.length; i++) {
             Expr e = s.slots[i];
@@ -171,7 +194,7 @@ final class Encoder {
                     if (e instanceof Expr.Half) {
                         Expr.Half h = (Expr.Half) e;
                         long x = eval(h.e);
-                        checkWord(x, h.e.col, "address");
+                        checkWord(x, h.e, "address");
                         if (base == null) {
                             v[i] = (int) (h.high ? (x >>> 16) & 0xFFFF : x & 0xFFFF);
                         } else {
@@ -198,8 +221,8 @@ final class Encoder {
                         v[i] = (int) off;
                     } else {
                         if (base == null) {
-                            checkWord(x, e.col, "target address");
-                            if ((x & 3) != 0) throw new AsmError(e.col, "target address 0x" + Long.toHexString(x & 0xFFFFFFFFL) + " is not a multiple of 4");
+                            checkWord(x, e, "target address");
+                            if ((x & 3) != 0) throw new AsmError(e.start(), "target address 0x" + Long.toHexString(x & 0xFFFFFFFFL) + " is not a multiple of 4");
                         }
                         reloc = new PendingReloc(s.offset, branch ? RelocKind.BRANCH16 : RelocKind.JUMP21, base, x, s.loc, e.col);
                     }
@@ -219,16 +242,16 @@ final class Encoder {
         long x = eval(e);
         if (base != null) {
             if (s.width != 4) {
-                throw new AsmError(e.col, (s.width == 1 ? ".byte" : ".half") + " needs a constant, but this is an address (only .word can hold one)");
+                throw new AsmError(e.start(), (s.width == 1 ? ".byte" : ".half") + " needs a constant, but this is an address (only .word can hold one)");
             }
-            checkWord(x, e.col, "address");
-            s.section.relocations.add(new PendingReloc(s.offset, RelocKind.ABS32, base, x, s.loc, e.col));
+            checkWord(x, e, "address");
+            s.section.relocations.add(new PendingReloc(s.offset, RelocKind.ABS32, base, x, s.loc, e.start()));
             return true;
         }
         long lo = s.width == 4 ? Integer.MIN_VALUE : -(1L << (8 * s.width - 1));
         long hi = (1L << (8 * s.width)) - 1;
         if (x < lo || x > hi) {
-            throw new AsmError(e.col, "value " + x + " out of range for " + (s.width == 1 ? ".byte" : s.width == 2 ? ".half" : ".word") + ": allowed " + lo + ".." + hi);
+            throw new AsmError(e.start(), "value " + x + " out of range for " + (s.width == 1 ? ".byte" : s.width == 2 ? ".half" : ".word") + ": allowed " + lo + ".." + hi);
         }
         if (s.width == 1) s.section.put8(s.offset, (int) x);
         else if (s.width == 2) s.section.put16(s.offset, (int) x);
@@ -239,21 +262,21 @@ final class Encoder {
     /** A constant operand in [lo, hi]; addresses and out-of-range values are errors naming both. */
     long constant(Expr e, long lo, long hi, String mnemonic, String what) throws AsmError {
         long x = eval(e);
-        if (base != null) throw new AsmError(e.col, mnemonic + " needs a constant " + what + ", but this is an address (use la to load an address)");
-        if (x < lo || x > hi) throw new AsmError(e.col, what + " " + x + " out of range for " + mnemonic + ": allowed " + lo + ".." + hi);
+        if (base != null) throw new AsmError(e.start(), mnemonic + " needs a constant " + what + ", but this is an address (use la to load an address)");
+        if (x < lo || x > hi) throw new AsmError(e.start(), what + " " + x + " out of range for " + mnemonic + ": allowed " + lo + ".." + hi);
         return x;
     }
 
-    private static void checkWord(long x, int col, String what) throws AsmError {
-        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(col, what + " " + x + " does not fit in 32 bits");
+    private static void checkWord(long x, Expr e, String what) throws AsmError {
+        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(e.start(), what + " " + x + " does not fit in 32 bits");
     }
 
     private static void checkTarget(Expr e, long off, boolean branch, Opcode op) throws AsmError {
         long limit = branch ? 1L << 17 : 1L << 22;
-        if ((off & 3) != 0) throw new AsmError(e.col, "target of " + op.mnemonic + " is " + off + " bytes away, not a multiple of 4");
+        if ((off & 3) != 0) throw new AsmError(e.start(), "target of " + op.mnemonic + " is " + off + " bytes away, not a multiple of 4");
         if (off < -limit || off > limit - 4) {
             String name = e instanceof Expr.Ref ? "'" + ((Expr.Ref) e).written + "'" : "target";
-            throw new AsmError(e.col, (branch ? "branch" : "jump") + " target " + name + " out of range: offset " + off + " bytes, allowed " + -limit + ".." + (limit - 4));
+            throw new AsmError(e.start(), (branch ? "branch" : "jump") + " target " + name + " out of range: offset " + off + " bytes, allowed " + -limit + ".." + (limit - 4));
         }
     }
 }

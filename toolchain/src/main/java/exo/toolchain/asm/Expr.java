@@ -12,6 +12,13 @@ abstract class Expr {
         this.col = col;
     }
 
+    /** Column of the expression's first token; {@link #col} of a binary node is its operator's. */
+    int start() {
+        Expr e = this;
+        while (e instanceof Binary) e = ((Binary) e).l;
+        return e.col;
+    }
+
     static final class Num extends Expr {
         final long value;
 
@@ -76,6 +83,12 @@ abstract class Expr {
         }
     }
 
+    /**
+     * Deepest nesting of parentheses and unary operators. Each level costs a dozen parser
+     * frames, so this keeps the deepest parse far inside a small thread stack.
+     */
+    static final int MAX_DEPTH = 64;
+
     static String opName(int op) {
         switch (op) {
             case Lexer.SHL: return "<<";
@@ -116,6 +129,8 @@ abstract class Expr {
         private final int to;
         private final Names names;
         int pos;
+        /** Nesting of parentheses and unary operators, bounded so no input can overflow the stack. */
+        private int depth;
 
         Parser(Lexer lx, int from, int to, Names names) {
             this.lx = lx;
@@ -140,12 +155,18 @@ abstract class Expr {
             return false;
         }
 
+        private void nest(int col) throws AsmError {
+            if (++depth > MAX_DEPTH) throw new AsmError(col, "expression nested more than " + MAX_DEPTH + " levels deep");
+        }
+
         Expr unary() throws AsmError {
             if (pos < to && lx.kind[pos] == Lexer.OP) {
                 int op = (int) lx.num[pos];
                 if (op == '-' || op == '~' || op == '!' || op == '+') {
                     int col = lx.start[pos++];
+                    nest(col);
                     Expr e = unary();
+                    depth--;
                     return op == '+' ? e : new Unary(col, op, e);
                 }
             }
@@ -172,8 +193,10 @@ abstract class Expr {
                 }
                 case Lexer.OP:
                     if (lx.num[pos] == '(') {
+                        nest(col);
                         pos++;
                         Expr e = binary(0);
+                        depth--;
                         if (pos >= to || !lx.isOp(pos, ')')) throw new AsmError(pos < lx.n ? lx.start[Math.min(pos, to)] : col, "missing ')'");
                         pos++;
                         return e;

@@ -43,7 +43,7 @@ final class Lexer {
             if (isIdentStart(c)) {
                 i++;
                 while (i < len && isIdentPart(s.charAt(i))) i++;
-                add(IDENT, begin, i, 0, s.substring(begin, i));
+                add(IDENT, begin, i, 0, intern(s, begin, i));
             } else if (c >= '0' && c <= '9') {
                 i = number(s, i);
                 if (i < 0) return;
@@ -73,6 +73,31 @@ final class Lexer {
             }
         }
         add(EOL, len, len, 0, null);
+    }
+
+    /**
+     * Identifiers seen recently, by hash: most lines repeat a few mnemonics, registers and
+     * labels, so reusing one String (with its cached hash) saves an allocation and a rehash
+     * for every symbol-table and mnemonic lookup.
+     */
+    private final String[] names = new String[4096];
+    private final int[] hashes = new int[4096];
+
+    private String intern(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+        int slot = (h ^ (h >>> 12)) & (names.length - 1);
+        String c = names[slot];
+        int len = to - from;
+        if (c != null && hashes[slot] == h && c.length() == len) {
+            int k = 0;
+            while (k < len && c.charAt(k) == s.charAt(from + k)) k++;
+            if (k == len) return c;
+        }
+        c = s.substring(from, to);
+        names[slot] = c;
+        hashes[slot] = h;
+        return c;
     }
 
     static boolean isIdentStart(char c) {
@@ -219,8 +244,10 @@ final class Lexer {
     }
 
     private void add(int k, int s, int e, long v, Object o) {
-        if (n == kind.length) {
-            int m = n * 2;
+        // Room for this token and a second EOL after the first, so that looking one token past
+        // the end of a line always sees EOL, never a stale token or the end of the array.
+        if (n + 2 >= kind.length) {
+            int m = kind.length * 2;
             kind = java.util.Arrays.copyOf(kind, m);
             start = java.util.Arrays.copyOf(start, m);
             end = java.util.Arrays.copyOf(end, m);
@@ -233,6 +260,12 @@ final class Lexer {
         num[n] = v;
         val[n] = o;
         n++;
+        if (k == EOL) {
+            kind[n] = EOL;
+            start[n] = s;
+            end[n] = e;
+            val[n] = null;
+        }
     }
 
     boolean isOp(int t, int op) {

@@ -104,7 +104,7 @@ final class Pseudo {
         if (known != null) {
             long v = known;
             if (v < Integer.MIN_VALUE || v > 0xFFFFFFFFL) {
-                throw new AsmError(value.col, "li value " + v + " does not fit in 32 bits: allowed " + Integer.MIN_VALUE + ".." + 0xFFFFFFFFL);
+                throw new AsmError(value.start(), "li value " + v + " does not fit in 32 bits: allowed " + Integer.MIN_VALUE + ".." + 0xFFFFFFFFL);
             }
             int w = (int) v;
             if (w >= -32768 && w <= 32767) {

@@ -17,7 +17,7 @@ public final class ExeSymbolizer implements ProgramImage.Symbolizer {
     public ExeSymbolizer(Executable exe) {
         this.exe = exe;
         List<Executable.Symbol> s = new ArrayList<>();
-        for (Executable.Symbol sym : exe.symbols()) if (segmentOf(sym.value()) != null) s.add(sym);
+        for (Executable.Symbol sym : exe.symbols()) if (!sym.absolute() && segmentOf(sym.value()) != null) s.add(sym);
         // At one address a global beats a local, then the alphabetically first, so output is stable.
         s.sort(Comparator.comparingLong((Executable.Symbol x) -> Integer.toUnsignedLong(x.value()))
                 .thenComparing(x -> !x.global()).thenComparing(Executable.Symbol::name));
@@ -34,26 +34,23 @@ public final class ExeSymbolizer implements ProgramImage.Symbolizer {
         Executable.Segment seg = segmentOf(address);
         if (seg == null) return null;
         long a = Integer.toUnsignedLong(address);
-        int lo = 0, hi = byAddress.size() - 1;
-        Executable.Symbol best = null;
+        // Last index whose value is <= a.
+        int lo = 0, hi = byAddress.size() - 1, found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long v = Integer.toUnsignedLong(byAddress.get(mid).value());
-            if (v <= a) {
-                if (best == null || Integer.toUnsignedLong(best.value()) != v) best = byAddress.get(mid);
+            if (Integer.toUnsignedLong(byAddress.get(mid).value()) <= a) {
+                found = mid;
                 lo = mid + 1;
             } else {
                 hi = mid - 1;
             }
         }
-        if (best != null) {
-            // First entry at that address (global first after sorting).
-            long v = Integer.toUnsignedLong(best.value());
-            int i = byAddress.indexOf(best);
-            while (i > 0 && Integer.toUnsignedLong(byAddress.get(i - 1).value()) == v) i--;
-            best = byAddress.get(i);
-        }
-        return best != null && seg.contains(best.value()) ? best : null;
+        if (found < 0) return null;
+        // The first entry at that address is the preferred name (globals sort first).
+        int v = byAddress.get(found).value();
+        while (found > 0 && byAddress.get(found - 1).value() == v) found--;
+        Executable.Symbol best = byAddress.get(found);
+        return seg.contains(best.value()) ? best : null;
     }
 
     /** "file.s:12" for the code at address, or null. */

@@ -41,7 +41,7 @@ public final class Linker {
     private final long[] segBase = new long[SectionKind.ALL.length];
     private final byte[][] contents = new byte[SectionKind.ALL.length][];
 
-    private record Def(ObjectFile obj, ObjSymbol sym) {}
+    private record Def(ObjectFile obj, int objIndex, ObjSymbol sym) {}
 
     private Linker() {}
 
@@ -91,7 +91,7 @@ public final class Linker {
                         "duplicate symbol '" + s.name() + "': defined in " + o.name + " and in " + prev.obj.name, null)
                         .withNote(Diagnostic.note(prev.obj.files.get(prev.sym.file()), prev.sym.line(), 0, "first defined here, in " + prev.obj.name, null)));
             } else {
-                globals.put(s.name(), new Def(o, s));
+                globals.put(s.name(), new Def(o, included.size() - 1, s));
             }
         }
     }
@@ -167,7 +167,7 @@ public final class Linker {
         if (s.section() == ObjSymbol.ABSOLUTE) return Integer.toUnsignedLong(s.value());
         if (s.section() >= 0) return base.get(objIndex)[s.section()] + Integer.toUnsignedLong(s.value());
         Def d = globals.get(s.name());
-        return address(included.indexOf(d.obj), d.sym);
+        return address(d.objIndex, d.sym);
     }
 
     private void relocate() {
@@ -241,7 +241,7 @@ public final class Linker {
         long addr = -1;
         Def d = globals.get(name);
         if (d != null) {
-            addr = address(included.indexOf(d.obj), d.sym);
+            addr = address(d.objIndex, d.sym);
         } else {
             for (int i = 0; i < included.size() && addr < 0; i++) {
                 for (ObjSymbol s : included.get(i).symbols) if (s.defined() && s.name().equals(name)) addr = address(i, s);
@@ -267,7 +267,9 @@ public final class Linker {
         List<Executable.Line> lines = new ArrayList<>();
         for (int i = 0; i < included.size(); i++) {
             ObjectFile o = included.get(i);
-            for (ObjSymbol s : o.symbols) if (s.defined()) symbols.add(new Executable.Symbol(s.name(), (int) address(i, s), s.global()));
+            for (ObjSymbol s : o.symbols) {
+                if (s.defined()) symbols.add(new Executable.Symbol(s.name(), (int) address(i, s), s.global(), s.section() == ObjSymbol.ABSOLUTE));
+            }
         }
         for (SectionKind k : SectionKind.ALL) {
             for (int i = 0; i < included.size(); i++) {

@@ -1,0 +1,155 @@
+# pt_linear.s: the page table as one sorted vector searched by bisection, as ExOS kept its
+# page tables (one of two implementations; a program picks one at link time, see
+# docs/libos.md).
+#
+# Entries are 16 bytes {vpn, PTE, capability low, capability high}, sorted by vpn, in page-table
+# storage that grows one guaranteed page (256 entries) at a time; the record handed out is the
+# entry's last three words. Lookup is a binary search; insertion and removal shift the entries
+# above (nothing for the common case of growing upward). Record pointers stay valid only until
+# the next pt_insert or pt_remove.
+        .include "libos.inc"
+        .extern memmove, ptmem_page
+
+.equ ENTRY_SHIFT, 4
+.equ ENTRIES_PER_PAGE, 256
+
+        .text
+        .globl  pt_init, pt_lookup, pt_insert, pt_remove, pt_walk, pt_kind
+pt_init:
+        enter   16
+        call    ptmem_page
+        swg     a0, ptl_base, t0
+        li      t0, ENTRIES_PER_PAGE
+        swg     t0, ptl_cap, t1
+        swg     zero, ptl_count, t1
+        leave   16
+
+# lower_bound(vpn) -> a0 = index of the first entry whose vpn >= vpn, a1 = that entry.
+lower_bound:
+        lwg     t0, ptl_base
+        li      t1, 0                   # lo
+        lwg     t2, ptl_count           # hi
+1:      bgeu    t1, t2, 3f
+        add     t3, t1, t2
+        srli    t3, t3, 1               # mid
+        slli    t4, t3, ENTRY_SHIFT
+        add     t4, t0, t4
+        lw      t5, 0(t4)
+        bgeu    t5, a0, 2f
+        addi    t1, t3, 1
+        j       1b
+2:      mv      t2, t3
+        j       1b
+3:      slli    a1, t1, ENTRY_SHIFT
+        add     a1, t0, a1
+        mv      a0, t1
+        ret
+
+# pt_lookup(vpn) -> a0 = the record of vpn, or 0.
+pt_lookup:
+        mv      t6, a0
+        enter   16
+        call    lower_bound
+        lwg     t0, ptl_count
+        bgeu    a0, t0, 1f
+        lw      t1, 0(a1)
+        bne     t1, t6, 1f
+        addi    a0, a1, 4
+        leave   16
+1:      li      a0, 0
+        leave   16
+
+# pt_insert(vpn) -> a0 = the record of vpn, created zeroed if it had none.
+pt_insert:
+        enter   32
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        mv      s1, a0
+        call    lower_bound
+        mv      s2, a0                  # index
+        mv      s3, a1                  # entry
+        lwg     t0, ptl_count
+        bgeu    s2, t0, 1f
+        lw      t1, 0(s3)
+        beq     t1, s1, 3f              # present already
+1:      lwg     t0, ptl_count
+        lwg     t1, ptl_cap
+        bne     t0, t1, 2f
+        call    ptmem_page              # the next page: contiguous with the vector
+        lwg     t1, ptl_cap
+        addi    t1, t1, ENTRIES_PER_PAGE
+        swg     t1, ptl_cap, t2
+2:      lwg     t0, ptl_count
+        sub     a2, t0, s2
+        slli    a2, a2, ENTRY_SHIFT
+        addi    a0, s3, 16
+        mv      a1, s3
+        call    memmove                 # open a gap at the index
+        sw      s1, 0(s3)
+        sw      zero, 4(s3)
+        sw      zero, 8(s3)
+        sw      zero, 12(s3)
+        lwg     t0, ptl_count
+        addi    t0, t0, 1
+        swg     t0, ptl_count, t1
+3:      addi    a0, s3, 4
+        lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        leave   32
+
+# pt_remove(vpn): forgets vpn's record.
+pt_remove:
+        enter   16
+        sw      s1, 0(sp)
+        mv      s1, a0
+        call    lower_bound
+        lwg     t0, ptl_count
+        bgeu    a0, t0, 1f
+        lw      t1, 0(a1)
+        bne     t1, s1, 1f
+        addi    t0, t0, -1
+        swg     t0, ptl_count, t2
+        sub     a2, t0, a0
+        slli    a2, a2, ENTRY_SHIFT
+        mv      a0, a1
+        addi    a1, a1, 16
+        call    memmove
+1:      lw      s1, 0(sp)
+        leave   16
+
+# pt_walk(fn, arg): calls fn(vpn, record, arg) for every entry, in vpn order.
+pt_walk:
+        enter   32
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        mv      s1, a0
+        mv      s2, a1
+        li      s3, 0
+1:      lwg     t0, ptl_count
+        bgeu    s3, t0, 2f
+        lwg     t0, ptl_base
+        slli    t1, s3, ENTRY_SHIFT
+        add     t1, t0, t1
+        lw      a0, 0(t1)
+        addi    a1, t1, 4
+        mv      a2, s2
+        jalr    ra, 0(s1)
+        addi    s3, s3, 1
+        j       1b
+2:      lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        leave   32
+
+        .rodata
+pt_kind:
+        .asciz  "linear"
+
+        .bss
+        .align  4
+ptl_base:  .space 4
+ptl_count: .space 4
+ptl_cap:   .space 4

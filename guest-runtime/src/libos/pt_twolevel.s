@@ -1,0 +1,127 @@
+# pt_twolevel.s: the page table as a two-level radix tree (one of two implementations; a
+# program picks one at link time, see docs/libos.md).
+#
+# A virtual page number (20 bits) splits into a directory index (high 12 bits) and a leaf index
+# (low 8 bits). The directory is 4096 words in .bss; each leaf is one page of page-table
+# storage holding 256 records of 16 bytes {PTE, capability low, capability high, unused}.
+# Lookup is two loads; insertion never moves a record.
+        .include "libos.inc"
+        .extern ptmem_page
+
+.equ LEAF_SHIFT, 8
+.equ LEAF_MASK, 0xFF
+.equ REC_SHIFT, 4
+
+        .text
+        .globl  pt_init, pt_lookup, pt_insert, pt_remove, pt_walk, pt_kind
+pt_init:
+        ret
+
+# pt_lookup(vpn) -> a0 = the record of vpn, or 0 if it has none.
+pt_lookup:
+        srli    t0, a0, LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)
+        beqz    t1, 1f
+        andi    t0, a0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     t1, t1, t0
+        lw      t0, PTREC_PTE(t1)
+        beqz    t0, 1f
+        mv      a0, t1
+        ret
+1:      li      a0, 0
+        ret
+
+# pt_insert(vpn) -> a0 = the record of vpn, created zeroed (PTE 0) if it had none. Records
+# never move, so the pointer stays valid until pt_remove.
+pt_insert:
+        srli    t0, a0, LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t2, 0(t1)
+        bnez    t2, 1f
+        enter   16
+        sw      a0, 0(sp)
+        sw      t1, 4(sp)
+        call    ptmem_page
+        mv      t2, a0
+        lw      a0, 0(sp)
+        lw      t1, 4(sp)
+        sw      t2, 0(t1)
+        lw      ra, 12(sp)
+        lw      fp, 8(sp)
+        addi    sp, sp, 16
+1:      andi    t0, a0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     a0, t2, t0
+        ret
+
+# pt_remove(vpn): forgets vpn's record.
+pt_remove:
+        srli    t0, a0, LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)
+        beqz    t1, 1f
+        andi    t0, a0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     t1, t1, t0
+        sw      zero, PTREC_PTE(t1)
+        sw      zero, PTREC_CAPLO(t1)
+        sw      zero, PTREC_CAPHI(t1)
+1:      ret
+
+# pt_walk(fn, arg): calls fn(vpn, record, arg) for every record in use, in vpn order. fn may
+# change records but not insert or remove any.
+pt_walk:
+        enter   32
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        sw      s4, 12(sp)
+        sw      s5, 16(sp)
+        mv      s1, a0
+        mv      s2, a1
+        li      s3, 0                   # directory index
+1:      li      t0, 4096
+        beq     s3, t0, 5f
+        slli    t0, s3, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      s4, 0(t1)               # leaf
+        beqz    s4, 4f
+        li      s5, 0
+2:      li      t0, 256
+        beq     s5, t0, 4f
+        slli    t0, s5, REC_SHIFT
+        add     a1, s4, t0
+        lw      t0, PTREC_PTE(a1)
+        beqz    t0, 3f
+        slli    a0, s3, LEAF_SHIFT
+        or      a0, a0, s5
+        mv      a2, s2
+        jalr    ra, 0(s1)
+3:      addi    s5, s5, 1
+        j       2b
+4:      addi    s3, s3, 1
+        j       1b
+5:      lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        lw      s4, 12(sp)
+        lw      s5, 16(sp)
+        leave   32
+
+        .rodata
+pt_kind:
+        .asciz  "two-level"
+
+        .bss
+        .align  4
+pt_dir:
+        .space  4096 * 4

@@ -1,0 +1,154 @@
+package exo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code exo run} end to end: real assembly, the kernel, crt0, the engines. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    final StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        CommandLine cl = new CommandLine(new RunCommand(console, new ByteArrayInputStream(new byte[0])));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler(ExitCodes::unexpected);
+        cl.setParameterExceptionHandler(ExitCodes::badUsage);
+        return cl.execute(args);
+    }
+
+    String out() {
+        return console.toString(StandardCharsets.UTF_8);
+    }
+
+    Path source(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    /** Prints its last argument (argv[argc-1], whose length is given) and exits with argc. */
+    static final String ECHO = """
+                    .text
+                    .globl main
+            main:
+                    mv      s0, a0
+                    addi    t0, a0, -1
+                    slli    t0, t0, 2
+                    add     t0, a1, t0
+                    lw      a0, 0(t0)
+                    li      a1, 5
+                    syscall 22
+                    mv      a0, s0
+                    ret
+            """;
+
+    @Test
+    void runsASourceWithArgumentsAndReturnsItsExitStatus() throws IOException {
+        for (String engine : new String[] {"interp", "jit"}) {
+            console.reset();
+            Path p = source("echo.s", ECHO);
+            assertEquals(3, run("--engine", engine, p.toString(), "--", "one", "hello"), err.toString());
+            assertEquals("hello", out());
+        }
+    }
+
+    @Test
+    void severalProgramsShareTheMachineWithPrefixedOutputAndReportEachStatus() throws IOException {
+        Path p = source("echo.s", ECHO);
+        assertEquals(2, run(p.toString(), p.toString(), "--", "hello"));
+        assertEquals("[echo.s] hello\n[echo.s#2] hello\n", out());
+        assertTrue(err.toString().contains("[echo.s] exited with status 2"), err.toString());
+        assertTrue(err.toString().contains("[echo.s#2] exited with status 2"), err.toString());
+    }
+
+    @Test
+    void aCrashIsDiagnosedWithCauseSymbolAndSourceLine() throws IOException {
+        Path p = source("crash.s", """
+                        .text
+                        .globl main
+                main:
+                        li      t0, 0
+                        lw      t1, 0(t0)
+                        ret
+                """);
+        assertEquals(128 + 1, run(p.toString()));
+        String e = err.toString();
+        assertTrue(e.contains("destroyed: unhandled tlb-load at EPC") && e.contains("main+0x4") && e.contains("crash.s:5"), e);
+        assertTrue(e.contains("BADVADDR 0x00000000"), e);
+    }
+
+    @Test
+    void theInstructionLimitStopsARunawayWithAClearMessage() throws IOException {
+        Path p = source("spin.s", ".text\n.globl main\nmain: j main\n");
+        assertEquals(RunCommand.LIMIT_EXIT, run("--max-instructions", "100000", p.toString()));
+        assertTrue(err.toString().contains("--max-instructions limit was reached"), err.toString());
+    }
+
+    @Test
+    void statsReportTheKernelFigures() throws IOException {
+        Path p = source("echo.s", ECHO);
+        run("--stats", p.toString(), "--", "hello");
+        for (String s : new String[] {"instructions", "cycles", "exceptions forwarded", "TLB misses", "STLB hit rate", "protected transfers", "context switches"}) {
+            assertTrue(err.toString().contains(s), s + " missing from " + err);
+        }
+    }
+
+    @Test
+    void badInputGetsOneClearMessageAndASysexitsCode() throws IOException {
+        assertEquals(ExitCodes.NOINPUT, run(dir.resolve("missing.s").toString()));
+        assertEquals(ExitCodes.USAGE, run("--mem", "12Q", "x.s"));
+        assertTrue(err.toString().contains("'12Q' is not a size"), err.toString());
+        Path bad = source("bad.s", ".text\n.globl main\nmain: frob t0\n");
+        assertEquals(ExitCodes.DATAERR, run(bad.toString()));
+        assertEquals(ExitCodes.USAGE, run("--engine", "warp", bad.toString()));
+        assertTrue(!err.toString().contains("Exception"), err.toString());
+    }
+
+    @Test
+    void aUserLevelHandlerWrittenWithTheGeneratedStubsHandlesForwardedExceptions() throws IOException {
+        Path inc = Path.of("..", "guest-runtime", "src", "exo", "kernel.inc").toAbsolutePath().normalize();
+        Path p = source("fwd.s", ".include \"" + inc + "\"\n" + """
+                        .data
+                        .align 4
+                save:   .space SAVE_SIZE
+                        .text
+                        .globl main
+                main:
+                        li      a0, 0
+                        li      a3, CAUSE_OVERFLOW
+                        la      a4, handler
+                        sys_env_set_handler
+                        li      a0, 0
+                        la      a3, save
+                        sys_env_set_save_area
+                        li      t0, 0x7fffffff
+                        li      t1, 1000
+                loop:   addio   t2, t0, 1
+                        addi    t1, t1, -1
+                        bne     t1, zero, loop
+                        li      a0, 0
+                        ret
+                handler:
+                        addi    k0, k0, 4
+                        sw      zero, SAVE_BUSY(k1)
+                        jr      k0
+                """);
+        assertEquals(0, run("--stats", p.toString()), err.toString());
+        assertTrue(err.toString().contains("exceptions forwarded  overflow=1,000"), err.toString());
+    }
+}
