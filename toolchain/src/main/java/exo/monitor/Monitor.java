@@ -98,9 +98,11 @@ public final class Monitor {
             args = word.substring(slash) + " " + args;
             word = word.substring(0, slash);
         }
-        Command c = table.get(word.toLowerCase(Locale.ROOT));
+        Command c = lookup(word.toLowerCase(Locale.ROOT));
         if (c == null) {
-            out.println("error: unknown command '" + word + "'" + suggestion(word) + "; 'help' lists the commands");
+            List<String> candidates = completions(word.toLowerCase(Locale.ROOT));
+            out.println("error: " + (candidates.size() > 1 ? "ambiguous command '" + word + "': " + String.join(", ", candidates)
+                    : "unknown command '" + word + "'" + suggestion(word)) + "; 'help' lists the commands");
             return;
         }
         try {
@@ -108,6 +110,25 @@ public final class Monitor {
         } catch (Problem p) {
             out.println("error: " + p.getMessage());
         }
+    }
+
+    /** The command named or aliased word, or the one command whose name starts with it (as gdb allows). */
+    private Command lookup(String word) {
+        Command c = table.get(word);
+        if (c != null) return c;
+        Command only = null;
+        for (Map.Entry<String, Command> e : table.entrySet()) {
+            if (!e.getKey().startsWith(word)) continue;
+            if (only != null && only != e.getValue()) return null;
+            only = e.getValue();
+        }
+        return only;
+    }
+
+    private List<String> completions(String word) {
+        List<String> l = new ArrayList<>();
+        for (Command c : commands()) if (c.name().startsWith(word)) l.add(c.name());
+        return l;
     }
 
     private String suggestion(String word) {

@@ -122,7 +122,7 @@ final class Views {
         String marker = a == dbg.machine().cpu.pc ? "=> " : "   ";
         if (pa < 0 || (a & 3) != 0) return sb.append(String.format("%s0x%08x:  <not mapped>", marker, a)).toString();
         int w = dbg.machine().memory.readWord(pa);
-        sb.append(String.format("%s0x%08x:  %08x  %s", marker, a, w, Disassembler.format(w, a, info::symbolAt)));
+        sb.append(String.format("%s0x%08x:  %08x  %s", marker, a, w, Disassembler.format(w, a, info::describe)));
         return sb.toString();
     }
 
