@@ -1,0 +1,146 @@
+package exo.benchmark;
+
+import exo.baseline.MonoKernel;
+import exo.emulator.jit.Engines;
+import exo.emulator.machine.Console;
+import exo.emulator.machine.Machine;
+import exo.kernel.GuestOs;
+import exo.kernel.Kernel;
+import exo.kernel.KernelOptions;
+import exo.kernel.ProgramImage;
+import exo.kernel.RunResult;
+import exo.toolchain.GuestRuntime;
+import exo.toolchain.Toolchain;
+import exo.toolchain.ToolchainException;
+import exo.toolchain.exe.Loader;
+import exo.toolchain.link.LinkOptions;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one benchmark program on a fresh machine and kernel and reads its measurement. The
+ * program brackets each timed window with a console write of "@" (see the harness in
+ * guest-programs/bench/KERNEL/harness.inc): the console stream here timestamps those writes on
+ * the host, so host time covers exactly the windows, never boot or set-up. Guest cycles are the
+ * program's own rdcycle differences over the same windows.
+ */
+public final class GuestBench {
+    /** Physical memory of every benchmark machine: room for every program, cheap to allocate. */
+    static final long MEMORY = 32L << 20;
+    static final long SEED = 42;
+    /** No benchmark legitimately runs this long; a broken one stops here instead of hanging. */
+    static final long MAX_INSTRUCTIONS = 20_000_000_000L;
+    private static final Pattern REPORT = Pattern.compile("bench cycles=([0-9a-f]{16}) ops=([0-9a-f]{8})");
+
+    /** One measured run: guest cycles and host nanoseconds over the timed windows, operations done. */
+    public record Measurement(long cycles, long nanos, long ops) {
+        public double cyclesPerOp() {
+            return (double) cycles / ops;
+        }
+
+        public double nanosPerOp() {
+            return (double) nanos / ops;
+        }
+    }
+
+    private final String engine;
+    private final Map<String, ProgramImage> images = new HashMap<>();
+
+    public GuestBench(String engine) {
+        if (!Engines.NAMES.contains(engine)) throw new IllegalArgumentException("unknown engine '" + engine + "'");
+        this.engine = engine;
+    }
+
+    /** The resource holding a benchmark program's source. */
+    public static String resource(String kernel, String program) {
+        return "guest-programs/bench/" + kernel + "/" + program + ".s";
+    }
+
+    /**
+     * Runs a program with N iterations and checks it did N x opsPerIteration operations.
+     *
+     * @throws IllegalStateException if the program fails or miscounts: a bug in Exo
+     */
+    public Measurement run(String kernel, Rows.Run run, int iterations) throws ToolchainException {
+        ProgramImage image = image(kernel, run.program());
+        MarkStream out = new MarkStream();
+        Machine m = new Machine(MEMORY, SEED, new Console(out, new ByteArrayInputStream(new byte[0])));
+        m.setEngine(Engines.create(engine));
+        KernelOptions ko = KernelOptions.defaults().withSeed(SEED);
+        GuestOs os = kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
+        os.boot(image, List.of(image.name(), Integer.toString(iterations), Integer.toString(run.variant())));
+        RunResult r = os.run(MAX_INSTRUCTIONS);
+        String what = kernel + "/" + run.program() + " variant " + run.variant();
+        RunResult.Program p = r.programs().get(0);
+        if (r.problem() != null || !p.finished() || p.exitStatus() != 0) {
+            throw new IllegalStateException(what + " failed: " + (p.diagnostic() != null ? p.diagnostic() : r.problem() != null ? r.problem() : "exit status " + p.exitStatus()));
+        }
+        Matcher mt = REPORT.matcher(out.text());
+        if (!mt.find()) throw new IllegalStateException(what + " printed no report: " + out.text());
+        long cycles = Long.parseUnsignedLong(mt.group(1), 16);
+        long ops = Long.parseLong(mt.group(2), 16);
+        long expected = (long) iterations * run.opsPerIteration();
+        if (ops != expected) throw new IllegalStateException(what + " did " + ops + " operations, not " + expected);
+        return new Measurement(cycles, out.windowNanos(), ops);
+    }
+
+    private ProgramImage image(String kernel, String program) throws ToolchainException {
+        String key = kernel + "/" + program;
+        ProgramImage image = images.get(key);
+        if (image == null) {
+            GuestRuntime.Library lib = GuestRuntime.load(kernel.equals("mono") ? "unix.list" : GuestRuntime.DEFAULT_LIST);
+            var exe = Toolchain.buildExecutable(List.of(Toolchain.Input.resource(resource(kernel, program))), lib.objects(),
+                    List.of(lib.members()), LinkOptions.DEFAULT);
+            image = Loader.image(program + ".s", exe);
+            images.put(key, image);
+        }
+        return image;
+    }
+
+    /**
+     * The guest's console: keeps the text and timestamps each "@" line. Marks pair up: the
+     * time between the first and second, third and fourth, ... is the timed windows' host time.
+     */
+    static final class MarkStream extends OutputStream {
+        private final StringBuilder text = new StringBuilder();
+        private final List<Long> marks = new ArrayList<>();
+        private int lineStart;
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                if (text.length() == lineStart + 1 && text.charAt(lineStart) == '@') {
+                    marks.add(System.nanoTime());
+                    text.setLength(lineStart);
+                    return;
+                }
+                text.append('\n');
+                lineStart = text.length();
+                return;
+            }
+            text.append((char) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) write(b[off + i]);
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        long windowNanos() {
+            if (marks.size() % 2 != 0) throw new IllegalStateException("unpaired timing marks: " + marks.size());
+            long sum = 0;
+            for (int i = 0; i < marks.size(); i += 2) sum += marks.get(i + 1) - marks.get(i);
+            return sum;
+        }
+    }
+}
