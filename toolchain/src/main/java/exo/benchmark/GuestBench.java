@@ -38,8 +38,11 @@ public final class GuestBench {
     static final long MAX_INSTRUCTIONS = 20_000_000_000L;
     private static final Pattern REPORT = Pattern.compile("bench cycles=([0-9a-f]{16}) ops=([0-9a-f]{8})");
 
-    /** One measured run: guest cycles and host nanoseconds over the timed windows, operations done. */
-    public record Measurement(long cycles, long nanos, long ops) {
+    /**
+     * One measured run: guest cycles and host nanoseconds over the timed windows, operations
+     * done, and guest instructions retired by the whole run (boot and set-up included).
+     */
+    public record Measurement(long cycles, long nanos, long ops, long instructions) {
         public double cyclesPerOp() {
             return (double) cycles / ops;
         }
@@ -68,13 +71,8 @@ public final class GuestBench {
      * @throws IllegalStateException if the program fails or miscounts: a bug in Exo
      */
     public Measurement run(String kernel, Rows.Run run, int iterations) throws ToolchainException {
-        ProgramImage image = image(kernel, run.program());
         MarkStream out = new MarkStream();
-        Machine m = new Machine(MEMORY, SEED, new Console(out, new ByteArrayInputStream(new byte[0])));
-        m.setEngine(Engines.create(engine));
-        KernelOptions ko = KernelOptions.defaults().withSeed(SEED);
-        GuestOs os = kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
-        os.boot(image, List.of(image.name(), Integer.toString(iterations), Integer.toString(run.variant())));
+        GuestOs os = boot(kernel, run, iterations, out);
         RunResult r = os.run(MAX_INSTRUCTIONS);
         String what = kernel + "/" + run.program() + " variant " + run.variant();
         RunResult.Program p = r.programs().get(0);
@@ -87,7 +85,65 @@ public final class GuestBench {
         long ops = Long.parseLong(mt.group(2), 16);
         long expected = (long) iterations * run.opsPerIteration();
         if (ops != expected) throw new IllegalStateException(what + " did " + ops + " operations, not " + expected);
-        return new Measurement(cycles, out.windowNanos(), ops);
+        return new Measurement(cycles, out.windowNanos(), ops, r.instructions());
+    }
+
+    /**
+     * The row's measurement: guest cycles from a bounded run of N iterations (deterministic),
+     * host time from a second, driven run on the same program booted with an endless iteration
+     * count: once its set-up is done (the first timing mark), it runs a warm-up of
+     * {@code warmup} iterations' worth of guest instructions, so the host JIT has compiled the
+     * kernel and the guest's translations, then N iterations' worth, timed on the host. The
+     * instructions per iteration come from the bounded run and one of N/4 iterations. Where the
+     * program times several windows per run (prot100, unprot100), only the windows are counted.
+     */
+    public Measurement measure(String kernel, Rows.Run run, int n, int warmup) throws ToolchainException {
+        Measurement full = run(kernel, run, n);
+        int quarter = Math.max(1, n / 4);
+        Measurement part = run(kernel, run, quarter);
+        double perIteration = (double) (full.instructions() - part.instructions()) / (n - quarter);
+        MarkStream out = new MarkStream();
+        GuestOs os = boot(kernel, run, Integer.MAX_VALUE, out);
+        while (out.marks() == 0) check(os.run(10_000), kernel, run);
+        if (warmup > 0) check(os.run(Math.round(perIteration * warmup)), kernel, run);
+        int first = out.marks();
+        long t0 = System.nanoTime();
+        check(os.run(Math.round(perIteration * n)), kernel, run);
+        long elapsed = System.nanoTime() - t0;
+        int last = out.marks();
+        long ops = (long) n * run.opsPerIteration();
+        if (last - first >= 4) {
+            // Several windows: the complete ones inside the measured stretch. A window starts
+            // at an odd mark number (the first mark, number 1, opened the first window).
+            int start = first % 2 == 1 ? first + 1 : first;
+            long sum = 0;
+            int windows = 0;
+            for (int i = start; i + 1 < last; i += 2, windows++) sum += out.at(i + 1) - out.at(i);
+            return new Measurement(full.cycles(), Math.round((double) sum / (windows * (long) run.opsPerIteration()) * full.ops()), full.ops(),
+                    full.instructions());
+        }
+        return new Measurement(full.cycles(), Math.round((double) elapsed / ops * full.ops()), full.ops(), full.instructions());
+    }
+
+    private static void check(RunResult r, String kernel, Rows.Run run) {
+        if (r.reason() != RunResult.Reason.INSTRUCTION_LIMIT) {
+            throw new IllegalStateException(kernel + "/" + run.program() + " variant " + run.variant() + " stopped in a driven run: " + r.reason()
+                    + (r.problem() != null ? " (" + r.problem() + ")" : ""));
+        }
+    }
+
+    /**
+     * A fresh machine and kernel with the program booted for N iterations, its console going
+     * to out (the JMH benchmarks drive the run themselves).
+     */
+    public GuestOs boot(String kernel, Rows.Run run, int iterations, OutputStream out) throws ToolchainException {
+        ProgramImage image = image(kernel, run.program());
+        Machine m = new Machine(MEMORY, SEED, new Console(out, new ByteArrayInputStream(new byte[0])));
+        m.setEngine(Engines.create(engine));
+        KernelOptions ko = KernelOptions.defaults().withSeed(SEED);
+        GuestOs os = kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
+        os.boot(image, List.of(image.name(), Integer.toString(iterations), Integer.toString(run.variant())));
+        return os;
     }
 
     private ProgramImage image(String kernel, String program) throws ToolchainException {
@@ -107,7 +163,7 @@ public final class GuestBench {
      * The guest's console: keeps the text and timestamps each "@" line. Marks pair up: the
      * time between the first and second, third and fourth, ... is the timed windows' host time.
      */
-    static final class MarkStream extends OutputStream {
+    public static final class MarkStream extends OutputStream {
         private final StringBuilder text = new StringBuilder();
         private final List<Long> marks = new ArrayList<>();
         private int lineStart;
@@ -132,11 +188,21 @@ public final class GuestBench {
             for (int i = 0; i < len; i++) write(b[off + i]);
         }
 
-        String text() {
+        public String text() {
             return text.toString();
         }
 
-        long windowNanos() {
+        /** The host time of mark i (0-based). */
+        public long at(int i) {
+            return marks.get(i);
+        }
+
+        /** Marks seen so far. */
+        public int marks() {
+            return marks.size();
+        }
+
+        public long windowNanos() {
             if (marks.size() % 2 != 0) throw new IllegalStateException("unpaired timing marks: " + marks.size());
             long sum = 0;
             for (int i = 0; i < marks.size(); i += 2) sum += marks.get(i + 1) - marks.get(i);

@@ -87,9 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchReport.Result(row, exo, mono, nat);
     }
 
-    /** A warm-up run (so the host's JIT has compiled the kernel and the guest's translations), then the measured one. */
+    /** Guest cycles from a bounded run; host time after a warm-up of half as many iterations (none with --quick). */
     private GuestBench.Measurement measure(GuestBench guest, String kernel, Rows.Run run, int n) throws ToolchainException {
-        if (!quick) guest.run(kernel, run, Math.max(2, n / 5));
-        return guest.run(kernel, run, n);
+        return guest.measure(kernel, run, n, quick ? 0 : n / 2);
     }
 }
