@@ -61,6 +61,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void compilerSearchFollowsThePath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        assertTrue(NativeBench.findCompiler(dir.toString()).isEmpty());
+        assertTrue(NativeBench.findCompiler("").isEmpty());
+        java.nio.file.Path cc = java.nio.file.Files.createFile(dir.resolve("cc"));
+        assertTrue(NativeBench.findCompiler(dir.toString()).isEmpty(), "not executable");
+        assertTrue(cc.toFile().setExecutable(true));
+        assertEquals(cc, NativeBench.findCompiler("/nonexistent" + java.io.File.pathSeparator + dir).orElseThrow());
+    }
+
+    @Test
     void badFlagsAreUsageErrors() {
         Cli.Result r = Cli.run("bench", "--engine", "qemu");
         assertEquals(64, r.code());

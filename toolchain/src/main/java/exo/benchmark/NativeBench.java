@@ -39,7 +39,11 @@ public final class NativeBench implements AutoCloseable {
 
     /** The first compiler on the PATH, if any. */
     public static Optional<Path> findCompiler() {
-        String path = System.getenv("PATH");
+        return findCompiler(System.getenv("PATH"));
+    }
+
+    /** The first of {@link #COMPILERS} in the directories of this search path, if any. */
+    public static Optional<Path> findCompiler(String path) {
         if (path == null) return Optional.empty();
         for (String name : COMPILERS) {
             for (String d : path.split(java.io.File.pathSeparator)) {

@@ -87,8 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchReport.Result(row, exo, mono, nat);
     }
 
-    /** Guest cycles from a bounded run; host time after a warm-up of half as many iterations (none with --quick). */
+    /** Guest cycles from a bounded run; host time after a warm-up of as many iterations (none with --quick). */
     private GuestBench.Measurement measure(GuestBench guest, String kernel, Rows.Run run, int n) throws ToolchainException {
-        return guest.measure(kernel, run, n, quick ? 0 : n / 2);
+        return guest.measure(kernel, run, n, quick ? 0 : n);
     }
 }
