@@ -11,7 +11,6 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.abi.Syscalls;
 import exo.kernel.boot.Loader;
 import exo.kernel.env.Environment;
-import exo.kernel.env.KernelEvent;
 import exo.kernel.mem.PageTable;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
@@ -267,7 +266,11 @@ public final class Kernel implements TrapHandler, GuestOs {
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
     }
 
-    /** Puts e on the CPU: its ASID, its registers, its PC (or its prologue upcall). */
+    /**
+     * Puts e on the CPU: its ASID, its registers, its PC — or, if it has a prologue and a save
+     * area and may take an upcall now, its prologue with k0 = where it would have resumed and
+     * k1 = the save area, busy word set.
+     */
     public void enter(Environment e) {
         if (current != e) stats.contextSwitches++;
         current = e;
@@ -276,11 +279,15 @@ public final class Kernel implements TrapHandler, GuestOs {
         else java.util.Arrays.fill(cpu.regs, 0);
         cpu.pc = e.resumePc;
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
-        if (e.prologue != 0 && forwarder.safeToUpcall(e, e.resumePc)) {
+        int save = forwarder.savePhys(e);
+        if (e.prologue != 0 && save >= 0 && forwarder.safeToUpcall(e, e.resumePc)) {
+            // Like an exception: busy is set, so a preemption inside the prologue resumes it as it
+            // was instead of re-entering it with a fresh k0. It returns as a handler does.
+            machine.memory.writeWord(save + Forwarder.SAVE_BUSY, 1);
             cpu.regs[Register.K0] = e.resumePc;
-            cpu.regs[Register.K1] = 0;
+            cpu.regs[Register.K1] = e.saveArea;
             cpu.pc = e.prologue;
-            cost.charge(2 * CostModel.REG_WRITE);
+            cost.charge(CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE);
         }
     }
 
@@ -327,9 +334,5 @@ public final class Kernel implements TrapHandler, GuestOs {
     /** Reports a kernel diagnostic (environment destroyed, page repossessed). */
     void note(String line) {
         log.add(line);
-    }
-
-    static String eventName(int code) {
-        return KernelEvent.name(code);
     }
 }

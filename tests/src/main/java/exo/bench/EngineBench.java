@@ -2,6 +2,7 @@ package exo.bench;
 
 import exo.emulator.jit.Engines;
 import exo.emulator.jit.Jit;
+import exo.emulator.jit.JitOptions;
 import exo.emulator.machine.Engine;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
@@ -29,17 +30,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * mvn -q -o -DskipTests package -pl tests -am
  * java -jar tests/target/benchmarks.jar -f 1 -wi 3 -i 5 EngineBench
+ * java -jar tests/target/benchmarks.jar -f 1 -wi 5 -i 5 -p engine=jit,jit-blocks,jit-calltlb,jit-regarray EngineBench
  * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EngineBench {
     static final int BUDGET = 10_000_000;
 
+    /**
+     * {@code interp}, {@code jit}, or the JIT with one optimisation off: {@code jit-blocks}
+     * (single basic blocks, no loops inside a method), {@code jit-calltlb} (host-cache lookup
+     * through a call), {@code jit-regarray} (guest registers in the CPU's array).
+     */
     @Param({"interp", "jit"})
     public String engine;
 
@@ -51,8 +58,16 @@ public class EngineBench {
     @Setup(Level.Trial)
     public void setUp() {
         machine = GuestLoops.machine(workload);
-        Engine e = Engines.create(engine);
-        machine.setEngine(e);
+        machine.setEngine(create(engine));
+    }
+
+    static Engine create(String name) {
+        switch (name) {
+            case "jit-blocks": return new Jit(JitOptions.DEFAULT.withRegions(false));
+            case "jit-calltlb": return new Jit(JitOptions.DEFAULT.withInlineTlb(false));
+            case "jit-regarray": return new Jit(JitOptions.DEFAULT.withRegistersInLocals(false));
+            default: return Engines.create(name);
+        }
     }
 
     @TearDown(Level.Trial)

@@ -112,7 +112,6 @@ final class GuestLoops {
         });
         int[] code = program(workload);
         for (int i = 0; i < code.length; i++) m.memory.writeWord(CODE + 4 * i, code[i]);
-        for (int i = 0; i < 8192; i += 4) m.memory.writeWord(DATA + 32 * 4096 + i, i * 0x9E3779B9);
         m.tlb.write(0, CODE >>> 12, 0, CODE >>> 12, Tlb.VALID | Tlb.EXECUTABLE);
         for (int p = 0; p < 32; p++) m.tlb.write(1 + p, (DATA >>> 12) - 1 + p, 0, (DATA >>> 12) - 1 + p, Tlb.VALID | Tlb.WRITABLE);
         for (int i = 0; i < CRC_BYTES; i += 4) m.memory.writeWord(DATA + i, i * 0x9E3779B9 + 12345);

@@ -72,6 +72,17 @@ class RunCommandTest {
     }
 
     @Test
+    void binaryGarbageIsRefusedWithOneLine() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("garbage", ".bin");
+        byte[] b = new byte[4096];
+        new java.util.Random(7).nextBytes(b);
+        java.nio.file.Files.write(f, b);
+        Cli.Result r = Cli.run("run", f.toString());
+        assertEquals(65, r.code());
+        assertEquals(f + ": error: not an assembly source, object, archive or executable (it holds binary data)\n", r.err());
+    }
+
+    @Test
     void badCommandLinesGetUsageErrors() {
         assertEquals(66, Cli.run("run", "/no/such/file.s").code());
         Cli.Result engine = Cli.run("run", "--engine", "warp", Cli.file("hello.s"));
