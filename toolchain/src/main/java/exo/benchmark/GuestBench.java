@@ -36,6 +36,12 @@ public final class GuestBench {
     static final long SEED = 42;
     /** No benchmark legitimately runs this long; a broken one stops here instead of hanging. */
     static final long MAX_INSTRUCTIONS = 20_000_000_000L;
+    /**
+     * The exokernel's programs use the kernel's primitives directly, with no library OS under
+     * them (its handlers, save area and time-slice upcalls would be measured too).
+     */
+    static final String EXO_RUNTIME = "runtime-bare.list";
+    static final String MONO_RUNTIME = "unix.list";
     private static final Pattern REPORT = Pattern.compile("bench cycles=([0-9a-f]{16}) ops=([0-9a-f]{8})");
 
     /**
@@ -150,7 +156,7 @@ public final class GuestBench {
         String key = kernel + "/" + program;
         ProgramImage image = images.get(key);
         if (image == null) {
-            GuestRuntime.Library lib = GuestRuntime.load(kernel.equals("mono") ? "unix.list" : GuestRuntime.DEFAULT_LIST);
+            GuestRuntime.Library lib = GuestRuntime.load(kernel.equals("mono") ? MONO_RUNTIME : EXO_RUNTIME);
             var exe = Toolchain.buildExecutable(List.of(Toolchain.Input.resource(resource(kernel, program))), lib.objects(),
                     List.of(lib.members()), LinkOptions.DEFAULT);
             image = Loader.image(program + ".s", exe);
