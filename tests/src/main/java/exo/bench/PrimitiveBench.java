@@ -45,7 +45,7 @@ public class PrimitiveBench {
     static final int OPS = 1_000;
 
     /** KERNEL/PROGRAM/VARIANT, as in {@link Rows}. */
-    @Param({"exo/except/3", "mono/except/3", "exo/ipc/0", "mono/ipc/0", "exo/tlb/1", "exo/vm/4", "mono/vm/4"})
+    @Param({"exo/except/3", "mono/except/3", "exo/ipc/0", "mono/ipc/0", "exo/tlb/1", "exo/vm/4", "exo/vm-libos/4", "mono/vm/4"})
     public String row;
 
     @Param({"jit"})

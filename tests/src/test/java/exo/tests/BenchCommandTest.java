@@ -24,7 +24,7 @@ class BenchCommandTest {
             if (row.mono() == null) assertEquals("n/a", cols[1], line);
             else assertTrue(cols[2].endsWith("x"), line);
         }
-        assertTrue(r.out().contains("Table 10: virtual memory (Appel & Li)"), r.out());
+        assertTrue(r.out().contains("Table 10: virtual memory (Appel & Li), on the library OS"), r.out());
     }
 
     @Test

@@ -38,10 +38,13 @@ public final class GuestBench {
     static final long MAX_INSTRUCTIONS = 20_000_000_000L;
     /**
      * The exokernel's programs use the kernel's primitives directly, with no library OS under
-     * them (its handlers, save area and time-slice upcalls would be measured too).
+     * them (its handlers, save area and time-slice upcalls would be measured too), except those
+     * named *-libos, which measure the library OS itself.
      */
-    static final String EXO_RUNTIME = "runtime-bare.list";
-    static final String MONO_RUNTIME = "unix.list";
+    static String runtime(String kernel, String program) {
+        if (kernel.equals("mono")) return "unix.list";
+        return program.endsWith("-libos") ? GuestRuntime.DEFAULT_LIST : "runtime-bare.list";
+    }
     private static final Pattern REPORT = Pattern.compile("bench cycles=([0-9a-f]{16}) ops=([0-9a-f]{8})");
 
     /**
@@ -156,7 +159,7 @@ public final class GuestBench {
         String key = kernel + "/" + program;
         ProgramImage image = images.get(key);
         if (image == null) {
-            GuestRuntime.Library lib = GuestRuntime.load(kernel.equals("mono") ? MONO_RUNTIME : EXO_RUNTIME);
+            GuestRuntime.Library lib = GuestRuntime.load(runtime(kernel, program));
             var exe = Toolchain.buildExecutable(List.of(Toolchain.Input.resource(resource(kernel, program))), lib.objects(),
                     List.of(lib.members()), LinkOptions.DEFAULT);
             image = Loader.image(program + ".s", exe);

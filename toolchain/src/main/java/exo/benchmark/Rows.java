@@ -37,7 +37,8 @@ public final class Rows {
     static final String T5B = "Section 5.4: TLB miss";
     static final String T6 = "Tables 6 and 8: control transfer and IPC";
     static final String T9 = "Table 9: compute";
-    static final String T10 = "Table 10: virtual memory (Appel & Li)";
+    static final String T10 = "Table 10: virtual memory (Appel & Li), on the kernel's primitives";
+    static final String T10L = "Table 10: virtual memory (Appel & Li), on the library OS";
 
     private static Run run(String program, int variant) {
         return new Run(program, variant, 1);
@@ -62,7 +63,14 @@ public final class Rows {
             new Row(T10, "unprot100", run("vm", 3), run("vm", 3), 3, 1_000),
             new Row(T10, "trap", run("vm", 4), run("vm", 4), 4, 50_000),
             new Row(T10, "appel1", run("vm", 5), run("vm", 5), 5, 50_000),
-            new Row(T10, "appel2", new Run("vm", 6, 100), new Run("vm", 6, 100), 6, 500));
+            new Row(T10, "appel2", new Run("vm", 6, 100), new Run("vm", 6, 100), 6, 500),
+            new Row(T10L, "libos dirty", run("vm-libos", 0), null, -1, 200_000),
+            new Row(T10L, "libos prot1", new Run("vm-libos", 1, 2), new Run("vm", 1, 2), 1, 50_000),
+            new Row(T10L, "libos prot100", run("vm-libos", 2), run("vm", 2), 2, 1_000),
+            new Row(T10L, "libos unprot100", run("vm-libos", 3), run("vm", 3), 3, 1_000),
+            new Row(T10L, "libos trap", run("vm-libos", 4), run("vm", 4), 4, 50_000),
+            new Row(T10L, "libos appel1", run("vm-libos", 5), run("vm", 5), 5, 50_000),
+            new Row(T10L, "libos appel2", new Run("vm-libos", 6, 100), new Run("vm", 6, 100), 6, 500));
 
     private Rows() {}
 }
