@@ -13,6 +13,7 @@ import exo.kernel.BootException;
 import exo.kernel.CostModel;
 import exo.kernel.GuestOs;
 import exo.kernel.KernelOptions;
+import exo.kernel.OutputLines;
 import exo.kernel.ProgramImage;
 import exo.kernel.RunResult;
 import exo.kernel.Stats;
@@ -461,7 +462,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     void output(Process p, byte[] b, int len) {
         if (p.output.size() < 1 << 20) p.output.write(b, 0, Math.min(len, (1 << 20) - p.output.size()));
-        lines.write(p.asid, p.name, b, len);
+        lines.write(p.asid, p.name, b, 0, len);
     }
 
     boolean hasFreePages(int n) {

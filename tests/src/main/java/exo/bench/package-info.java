@@ -10,5 +10,7 @@
  *
  * A benchmark that measures guest instructions sets {@code @OperationsPerInvocation} to the
  * instructions one invocation runs, so the score reads as guest instructions per second.
+ * {@code InterpreterBench} also prints, per iteration, guest instructions per second of the
+ * benchmark thread's CPU time, which holds steady when other work shares the machine.
  */
 package exo.bench;

@@ -10,13 +10,16 @@ import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.StopReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The reference engine: fetch, decode, execute, one instruction at a time.
  *
  * <p>{@link #run} slices execution into chunks that end exactly at the next event (timer
  * deadline, end of budget, or a bounded chunk length so stop requests are seen promptly);
- * {@link #step} runs a chunk with the PC, counters and memory in locals and registers in the
+ * {@link #runChunk} runs a chunk with the PC, counters and memory in locals and registers in the
  * CPU's array. A trap commits the retired count, raises the exception and ends the chunk.
  * The arithmetic itself lives in {@link Alu}, shared with the JIT.
  */
@@ -27,6 +30,13 @@ public final class Interpreter implements Engine {
      * always has bits 11..2 clear, so this one (bit 2 set) matches no pc.
      */
     private static final int NO_PAGE = 4;
+    /**
+     * Fetches and loads read the backing array directly (measured: about a quarter faster than through
+     * PhysicalMemory's methods); stores go through PhysicalMemory, which tells the JIT's code
+     * watcher about writes to translated pages.
+     */
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle HALF = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     /** Longest chunk between checks of halt and stop requests. */
     static final int CHUNK = 1 << 20;
 
@@ -101,6 +111,7 @@ public final class Interpreter implements Engine {
         final Mmu mmu = m.mmu;
         final int[] loadTag = mmu.loadTag, loadBase = mmu.loadBase, storeTag = mmu.storeTag, storeBase = mmu.storeBase;
         final PhysicalMemory mem = m.memory;
+        final byte[] bytes = mem.array();
         int pc = cpu.pc;
         int fetchPage = NO_PAGE, fetchBase = 0;
         int done = 0;
@@ -113,7 +124,7 @@ public final class Interpreter implements Engine {
                 fetchPage = pc & ~PAGE_MASK;
                 fetchBase = pa & ~PAGE_MASK;
             }
-            int w = mem.readWord(fetchBase | (pc & PAGE_MASK));
+            int w = (int) WORD.get(bytes, fetchBase | (pc & PAGE_MASK));
             Opcode op = Decoder.decode(w);
             if (op == null) { trap(m, done, Cause.ILLEGAL, pc, 0); return; }
             int a = Format.a(w), b = Format.b(w);
@@ -177,7 +188,7 @@ public final class Interpreter implements Engine {
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
-                    r[a] = op == Opcode.LB ? mem.readByte(p) : mem.readByteUnsigned(p);
+                    r[a] = op == Opcode.LB ? bytes[p] : bytes[p] & 0xFF;
                     break;
                 }
                 case LH: case LHU: {
@@ -186,7 +197,8 @@ public final class Interpreter implements Engine {
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
-                    r[a] = op == Opcode.LH ? mem.readHalf(p) : mem.readHalfUnsigned(p);
+                    int h = (short) HALF.get(bytes, p);
+                    r[a] = op == Opcode.LH ? h : h & 0xFFFF;
                     break;
                 }
                 case LW: {
@@ -195,7 +207,7 @@ public final class Interpreter implements Engine {
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
                     if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
-                    r[a] = mem.readWord(p);
+                    r[a] = (int) WORD.get(bytes, p);
                     break;
                 }
                 case SB: {

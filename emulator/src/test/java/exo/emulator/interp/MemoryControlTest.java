@@ -71,6 +71,14 @@ class MemoryControlTest {
     }
 
     @Test
+    void storeIntoTheCodePageBeingRunIsSeenByTheNextFetch() {
+        // sw t1, 8(t0) overwrites the instruction two words on, on the page being fetched from.
+        TestMachine t = new TestMachine().set(T0, CODE).set(T1, Opcode.ADDI.encode(T2, ZERO, 7));
+        t.load(Opcode.SW.encode(T1, 8, T0), nop(), Opcode.ADDI.encode(T2, ZERO, 1), brk()).run();
+        assertEquals(7, t.reg(T2));
+    }
+
+    @Test
     void addressWrapsAroundTheTopOfTheAddressSpace() {
         // rs1 = 0xFFFFFFF0, imm = 0x20: the sum wraps to 0x10.
         TestMachine t = new TestMachine().set(T0, -16);

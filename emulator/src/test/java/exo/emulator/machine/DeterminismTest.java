@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.TestMachine;
 import exo.emulator.interp.Interpreter;
 import exo.emulator.jit.Jit;
+import exo.emulator.jit.JitOptions;
 import exo.emulator.isa.Opcode;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class DeterminismTest {
     /** The JIT, translating after one execution, gives the interpreter's every architectural result. */
     @Test
     void theJitAgreesWithTheInterpreter() {
-        TestMachine a = run(42), j = run(new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)), 42);
+        TestMachine a = run(42), j = run(new Jit(JitOptions.DEFAULT.withThreshold(1)), 42);
         assertEquals(a.machine.cpu.cycles, j.machine.cpu.cycles);
         assertEquals(a.machine.cpu.instret, j.machine.cpu.instret);
         assertEquals(a.traps, j.traps);

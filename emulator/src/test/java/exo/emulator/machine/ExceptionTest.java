@@ -16,6 +16,7 @@ import exo.emulator.isa.Format;
 import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Opcode;
 import exo.emulator.jit.Jit;
+import exo.emulator.jit.JitOptions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -149,7 +150,7 @@ class ExceptionTest {
     @ParameterizedTest(name = "jit: {0}")
     @MethodSource("rows")
     void faultIsPreciseUnderTheJit(Row row) {
-        check(row, new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)));
+        check(row, new Jit(JitOptions.DEFAULT.withThreshold(1)));
     }
 
     private static void check(Row row, Engine engine) {
