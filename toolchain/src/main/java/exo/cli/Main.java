@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Exo: an exokernel on an emulated RISC machine, with its toolchain, monitor and benchmarks.",
-        subcommands = {CommandLine.HelpCommand.class, AsmCommand.class, LinkCommand.class, DisasmCommand.class, RunCommand.class, DebugCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, AsmCommand.class, LinkCommand.class, DisasmCommand.class, RunCommand.class, DebugCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,115 @@
+package exo.benchmark;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The results of one {@code exo bench} run and their two renderings: a table in the shape of
+ * the paper's Tables 4-10 (per row, guest cycles and host nanoseconds per operation under each
+ * kernel, the baseline's cost over the exokernel's, and the host Linux column with --native),
+ * and JSON for machines.
+ */
+public final class BenchReport {
+    /** One row's results; mono and nativeNanos are absent (null) where the row has none. */
+    public record Result(Rows.Row row, GuestBench.Measurement exo, GuestBench.Measurement mono, Double nativeNanos) {
+        /** The baseline's guest cycles over the exokernel's, or NaN. */
+        public double cycleRatio() {
+            return mono == null ? Double.NaN : mono.cyclesPerOp() / exo.cyclesPerOp();
+        }
+
+        /** The baseline's host time over the exokernel's, or NaN. */
+        public double nanosRatio() {
+            return mono == null ? Double.NaN : mono.nanosPerOp() / exo.nanosPerOp();
+        }
+    }
+
+    private final String engine;
+    private final boolean quick;
+    private final List<Result> results;
+    private final String nativeNote;
+
+    /**
+     * @param nativeNote null without --native; otherwise a description of the native column
+     */
+    public BenchReport(String engine, boolean quick, List<Result> results, String nativeNote) {
+        this.engine = engine;
+        this.quick = quick;
+        this.results = List.copyOf(results);
+        this.nativeNote = nativeNote;
+    }
+
+    public List<Result> results() {
+        return results;
+    }
+
+    public void printTable(PrintWriter out) {
+        boolean nat = nativeNote != null;
+        out.printf("exo bench: engine %s%s; per operation: guest cycles, host ns; ratio = mono / exo%n", engine, quick ? ", quick run" : "");
+        if (nat) out.println("linux: " + nativeNote);
+        String head = String.format("%-24s %10s %10s %7s %11s %11s %7s", "operation", "exo cyc", "mono cyc", "ratio", "exo ns", "mono ns", "ratio");
+        if (nat) head += String.format(" %11s", "linux ns");
+        String table = null;
+        for (Result r : results) {
+            if (!r.row().table().equals(table)) {
+                table = r.row().table();
+                out.println();
+                out.println(table);
+                out.println(head);
+            }
+            String line = String.format(Locale.ROOT, "%-24s %10s %10s %7s %11s %11s %7s", r.row().name(), num(r.exo().cyclesPerOp()),
+                    r.mono() == null ? "n/a" : num(r.mono().cyclesPerOp()), ratio(r.cycleRatio()), num(r.exo().nanosPerOp()),
+                    r.mono() == null ? "n/a" : num(r.mono().nanosPerOp()), ratio(r.nanosRatio()));
+            if (nat) line += String.format(" %11s", r.nativeNanos() == null ? "-" : num(r.nativeNanos()));
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    public void printJson(PrintWriter out) {
+        StringBuilder b = new StringBuilder();
+        b.append("{\"engine\":").append(str(engine)).append(",\"quick\":").append(quick);
+        b.append(",\"native\":").append(nativeNote == null ? "null" : str(nativeNote)).append(",\"rows\":[");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            if (i > 0) b.append(',');
+            b.append("\n{\"table\":").append(str(r.row().table())).append(",\"name\":").append(str(r.row().name()));
+            b.append(",\"exo\":").append(measurement(r.exo())).append(",\"mono\":").append(measurement(r.mono()));
+            b.append(",\"cycleRatio\":").append(jnum(r.cycleRatio())).append(",\"nanosRatio\":").append(jnum(r.nanosRatio()));
+            b.append(",\"linuxNanosPerOp\":").append(r.nativeNanos() == null ? "null" : jnum(r.nativeNanos())).append('}');
+        }
+        b.append("\n]}");
+        out.println(b);
+        out.flush();
+    }
+
+    private static String measurement(GuestBench.Measurement m) {
+        if (m == null) return "null";
+        return "{\"ops\":" + m.ops() + ",\"cycles\":" + m.cycles() + ",\"nanos\":" + m.nanos() + ",\"cyclesPerOp\":" + jnum(m.cyclesPerOp())
+                + ",\"nanosPerOp\":" + jnum(m.nanosPerOp()) + "}";
+    }
+
+    private static String num(double v) {
+        if (v >= 1000) return String.format(Locale.ROOT, "%,.0f", v);
+        if (v >= 100) return String.format(Locale.ROOT, "%.0f", v);
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1fx", v);
+    }
+
+    private static String jnum(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}

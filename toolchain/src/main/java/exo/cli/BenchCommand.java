@@ -1,0 +1,94 @@
+package exo.cli;
+
+import exo.benchmark.BenchReport;
+import exo.benchmark.GuestBench;
+import exo.benchmark.NativeBench;
+import exo.benchmark.Rows;
+import exo.emulator.jit.Engines;
+import exo.toolchain.ToolchainException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code exo bench}: every row of the paper's Tables 4-10 under the exokernel and the baseline
+ * in the same run (docs/benchmarks.md).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Benchmark the exokernel's primitives against the monolithic baseline, side by side.",
+            "Runs each benchmark program (guest-programs/bench/) under both kernels and prints, per operation, guest cycles "
+                + "and host nanoseconds and the baseline's cost over the exokernel's, grouped like Tables 4-10 of the "
+                + "exokernel paper. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "64:bad command line", "69:--native asked for but no C compiler, or the native programs failed",
+            "70:a benchmark program failed or miscounted (a bug in Exo)"})
+public final class BenchCommand implements Callable<Integer> {
+    /** sysexits EX_UNAVAILABLE: a required service (the host's C compiler) is missing. */
+    static final int UNAVAILABLE = 69;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jit",
+            description = "execution engine: jit or interp (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--quick", description = "a short run (1/" + Rows.QUICK_DIVISOR + " of the iterations, no warm-up): for tests and CI")
+    boolean quick;
+
+    @Option(names = "--json", description = "print the results as JSON instead of a table")
+    boolean json;
+
+    @Option(names = "--native", description = "add a column for the host's own Linux: compiles C equivalents of the null call, "
+            + "mprotect and Appel & Li rows with gcc or cc and runs them in the same run")
+    boolean nativeColumn;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Engines.NAMES.contains(engine)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
+        }
+        NativeBench host = null;
+        try {
+            if (nativeColumn) host = NativeBench.compile();
+            GuestBench guest = new GuestBench(engine);
+            List<BenchReport.Result> results = new ArrayList<>();
+            for (Rows.Row row : Rows.ALL) results.add(measure(guest, host, row));
+            String note = host == null ? null : "the host's Linux (" + System.getProperty("os.name") + " " + System.getProperty("os.version")
+                    + "), C programs compiled with " + NativeBench.findCompiler().map(Object::toString).orElse("?") + " -O2";
+            BenchReport report = new BenchReport(engine, quick, results, note);
+            if (json) report.printJson(out);
+            else report.printTable(out);
+            return ExitCodes.OK;
+        } catch (NativeBench.Unavailable e) {
+            err.println("exo bench: " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (ToolchainException e) {
+            throw new IllegalStateException("a shipped benchmark program does not build: " + e.getMessage(), e);
+        } finally {
+            if (host != null) host.close();
+        }
+    }
+
+    private BenchReport.Result measure(GuestBench guest, NativeBench host, Rows.Row row) throws ToolchainException, NativeBench.Unavailable {
+        int n = row.iterations(quick);
+        GuestBench.Measurement exo = measure(guest, "exo", row.exo(), n);
+        GuestBench.Measurement mono = row.mono() == null ? null : measure(guest, "mono", row.mono(), n);
+        Double nat = null;
+        if (host != null && row.nativeRun() >= 0) nat = host.nanosPerOp(row.nativeRun(), n, (long) n * row.exo().opsPerIteration());
+        return new BenchReport.Result(row, exo, mono, nat);
+    }
+
+    /** Guest cycles from a bounded run; host time after a warm-up of as many iterations (none with --quick). */
+    private GuestBench.Measurement measure(GuestBench guest, String kernel, Rows.Run run, int n) throws ToolchainException {
+        return guest.measure(kernel, run, n, quick ? 0 : n);
+    }
+}
