@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     /** Bytecode budget per generated method: well under HotSpot's 8000-byte compile limit. */
-    public static final int METHOD_LIMIT = 6000;
+    public static final int METHOD_LIMIT = 3000;
 
     private static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 4;
 
