@@ -48,7 +48,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
      * entry, instead of every instruction of a hot loop becoming another copy of the loop for
      * HotSpot to compile. An entry that really is hot still gets translated eventually.
      */
-    private static final int HEAT_UNCOVERED = 32, HEAT_COVERED = 1;
+    private static final int HEAT_UNCOVERED = 256, HEAT_COVERED = 1;
 
     /** Per physical page: translations by entry word, heat counters, cached block lengths. */
     private static final class CodePage {
