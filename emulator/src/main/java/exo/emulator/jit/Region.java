@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The guest code one translation covers: every instruction of one physical page reachable from
  * the entry through fall-through, conditional branches and plain jumps ({@code jal} with rd =
- * r0) whose targets stay in the page, up to a cap. Calls, indirect jumps, {@code syscall}/{@code break}, invalid words, targets outside
- * the page and instructions beyond the cap end the region (they become exits or traps).
+ * r0) whose targets stay in the page, up to a cap. Calls, indirect jumps,
+ * {@code syscall}/{@code break}, invalid words, targets outside the page and instructions beyond
+ * the cap end the region (they become exits or traps).
  *
  * <p>Instructions are split into basic blocks at leaders (the entry, branch targets,
  * fall-throughs after branches). Blocks are listed in address order, so any cycle in the
