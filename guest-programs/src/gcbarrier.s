@@ -13,8 +13,8 @@
 # expect: list: 100 nodes, sum 79500 (expected 79500)
 # expect: minor collections: 3, objects promoted: 91
 # expect: barrier faults: 2, dirty pages scanned: 2
+        .include "libos/libos.inc"
         .extern printf, vm_alloc, vm_protect, vm_unprotect, vm_set_fault_handler, arg_int, calloc
-.equ CAUSE_PROT_STORE, 4
 .equ OBJ, 16
 .equ NURSERY_PAGES, 1
 .equ OLD_PAGES, 16
@@ -27,14 +27,6 @@
 .equ R_NODE, 8
 .equ NROOTS, 3
 
-.macro lwg rd, sym
-        la      \rd, \sym
-        lw      \rd, 0(\rd)
-.endm
-.macro swg rs, sym, tmp
-        la      \tmp, \sym
-        sw      \rs, 0(\tmp)
-.endm
 
         .text
         .globl  main

@@ -4,14 +4,15 @@
 # the heap), maps the frame at the faulting page with vm_map and reads the page back in.
 # The same workload (4 hot pages touched between every access to a sweep of 28 cold ones) runs
 # under two replacement policies the program chooses itself: FIFO, and CLOCK (second chance),
-# which asks the kernel for the TLB's hardware referenced bits through vm_referenced.
-# runtime: pt_linear
-# expect: FIFO: checksum 4536, {n} page faults
-# expect: CLOCK: checksum 4536, {n} page faults
+# which asks the kernel for the TLB's hardware referenced bits through vm_referenced. Pages are
+# dirty-tracked (vm_track_dirty) once read in, so only victims written since go back to disk.
+# runtime: runtime-linear.list
+# expect: FIFO: checksum 4536, {n} page faults, {n} written back
+# expect: CLOCK: checksum 4536, {n} page faults, {n} written back
 # expect: CLOCK took fewer faults than FIFO: yes
+        .include "libos/libos.inc"
         .extern printf, malloc, memcpy, memset, vm_map, vm_unmap, vm_referenced, vm_set_fault_handler
-.equ SYS_PAGE_ALLOC, 10
-.equ PTE_W, 2
+        .extern vm_track_dirty, vm_dirty
 .equ REGION, 0x50000000
 .equ VPAGES, 32
 .equ BUDGET, 8
@@ -20,14 +21,6 @@
 .equ FIFO, 0
 .equ CLOCK, 1
 
-.macro lwg rd, sym
-        la      \rd, \sym
-        lw      \rd, 0(\rd)
-.endm
-.macro swg rs, sym, tmp
-        la      \tmp, \sym
-        sw      \rs, 0(\tmp)
-.endm
 
         .text
         .globl  main
@@ -46,7 +39,7 @@ main:
         li      a1, 0
         li      a2, 0
         li      a3, -1
-        syscall SYS_PAGE_ALLOC
+        sys_page_alloc
         bltz    a0, 9f
         slli    t0, s1, 4
         la      t1, frames
@@ -148,6 +141,7 @@ run:
 71:     la      a0, m_result
         mv      a2, s4
         lwg     a3, faults
+        lwg     a4, writebacks
         call    printf
         lwg     a0, faults
         lw      s1, 0(sp)
@@ -179,6 +173,7 @@ reset:
         swg     zero, resident, t0
         swg     zero, hand, t0
         swg     zero, faults, t0
+        swg     zero, writebacks, t0
         lw      ra, 12(sp)
         lw      fp, 8(sp)
         addi    sp, sp, 16
@@ -212,7 +207,15 @@ pager_fault:
         la      t0, slot_page
         slli    t1, s2, 2
         add     t0, t0, t1
-        lw      s3, 0(t0)               # evict: write it to the disk, unmap it
+        lw      s3, 0(t0)               # evict: write it to the disk if dirty, unmap it
+        slli    a0, s3, 12
+        li      t0, REGION
+        add     a0, a0, t0
+        call    vm_dirty
+        beqz    a0, 3f
+        lwg     t0, writebacks
+        addi    t0, t0, 1
+        swg     t0, writebacks, t1
         slli    a1, s3, 12
         li      t0, REGION
         add     a1, a1, t0
@@ -225,7 +228,7 @@ pager_fault:
         add     t0, t0, s3
         li      t1, 1
         sb      t1, 0(t0)
-        slli    a0, s3, 12
+3:      slli    a0, s3, 12
         li      t0, REGION
         add     a0, a0, t0
         li      a1, 1
@@ -261,7 +264,12 @@ pager_fault:
 5:      li      a1, 0                   # never written: a zero page
         li      a2, 4096
         call    memset
-6:      li      a0, 1
+6:      slli    a0, s1, 12              # clean from now on: track writes
+        li      t0, REGION
+        add     a0, a0, t0
+        li      a1, 1
+        call    vm_track_dirty
+        li      a0, 1
         lw      s1, 0(sp)
         lw      s2, 4(sp)
         lw      s3, 8(sp)
@@ -305,7 +313,7 @@ choose_victim:
         ret
 
         .rodata
-m_result: .asciz "%s: checksum %d, %d page faults\n"
+m_result: .asciz "%s: checksum %d, %d page faults, %d written back\n"
 m_better: .asciz "CLOCK took fewer faults than FIFO: %s\n"
 n_fifo:   .asciz "FIFO"
 n_clock:  .asciz "CLOCK"
@@ -321,4 +329,5 @@ policy:    .space 4
 resident:  .space 4
 hand:      .space 4
 faults:    .space 4
+writebacks: .space 4
 written:   .space VPAGES

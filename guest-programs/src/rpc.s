@@ -10,13 +10,13 @@
 # expect: channel: sent 100 words, server summed 5050
 # expect: server: notified with 3, exiting
 # expect: server exited with status 3
+        .include "libos/libos.inc"
         .extern printf, fork, wait, exit, rpc_call, rpc_serve, rpc_notify, chan_create, chan_attach
         .extern chan_send, chan_recv, arg_int
 .equ OP_PING, 0
 .equ OP_ADD, 1
 .equ OP_ATTACH, 2
 .equ OP_SUM, 3
-.equ SYS_YIELD, 19
 .equ CHAN_WORDS, 100
         .text
         .globl  main
@@ -45,7 +45,7 @@ main:
         call    rpc_call
         bgez    a0, 3f
         mv      a0, s1
-        syscall SYS_YIELD
+        sys_yield
         j       2b
 3:      rdcycle s3
         li      s2, 0                   # i

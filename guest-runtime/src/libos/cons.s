@@ -3,6 +3,7 @@
 # Output is buffered (OUTBUF bytes) and written by one kernel call at each newline, when the
 # buffer fills, before reading input, and at exit. Input is read a line at a time into INBUF.
         .include "libos.inc"
+        .extern strlen
 
 .equ OUTBUF, 512
 .equ INBUF, 512

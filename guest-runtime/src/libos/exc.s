@@ -12,6 +12,7 @@
 # so level d's frame lies at exc_save - d*EXC_LEVEL - FR_SIZE and its handler runs below it.
 # exc_depth counts active levels; the thread scheduler never switches while it is non-zero.
         .include "libos.inc"
+        .extern cons_flush, panic, vm_fault, vm_revoke
 
         .text
         .globl  exc_init
@@ -37,8 +38,8 @@ exc_init:
         beq     s1, t0, 2f
         sys_env_set_handler
 2:      addi    s1, s1, 1
-        li      t0, CAUSE_TIMER
-        ble     s1, t0, 1b
+        li      t0, CAUSE_REVOKE
+        ble     s1, t0, 1b              # the hardware causes, and the kernel's revoke event
         lw      s1, 0(sp)
         leave   16
 9:      la      a0, msg_nosave
@@ -166,7 +167,11 @@ exc_dispatch:
         bgt     t0, t1, 2f
         call    vm_fault                # causes 1..4: TLB misses and write protection
         j       3f
-2:      slli    t1, t0, 2
+2:      li      t1, CAUSE_REVOKE
+        bne     t0, t1, 5f
+        call    vm_revoke               # the kernel asks for a page back
+        j       3f
+5:      slli    t1, t0, 2
         la      t2, exc_handlers
         add     t2, t2, t1
         lw      t2, 0(t2)
@@ -189,22 +194,24 @@ exc_set_handler:
         mv      a0, t2
         ret
 
-# exc_fatal(frame): reports an exception nobody handles and exits with 128 + cause.
+# exc_fatal(frame): gives up on an exception nobody handles. Flushes console output, removes
+# the handler for the cause and returns, so the instruction faults again and the kernel
+# destroys the environment with its own diagnostic (cause, EPC with symbol and source line,
+# BADVADDR) and exit status 128 + cause.
         .globl  exc_fatal
 exc_fatal:
         enter   16
         sw      s1, 0(sp)
         mv      s1, a0
-        lw      a0, FR_CAUSE(s1)
-        call    cause_name
-        mv      a1, a0
-        la      a0, msg_fatal
-        lw      a2, FR_EPC(s1)
-        lw      a3, FR_BADVA(s1)
-        call    printf
-        lw      a0, FR_CAUSE(s1)
-        addi    a0, a0, 128
-        call    exit
+        call    cons_flush
+        li      a0, 0
+        li      a1, 0
+        li      a2, 0
+        lw      a3, FR_CAUSE(s1)
+        li      a4, 0
+        sys_env_set_handler
+        lw      s1, 0(sp)
+        leave   16
 
 # cause_name(cause) -> a0 = its short name ("tlb-load", "divzero", ...).
         .globl  cause_name
@@ -241,7 +248,6 @@ n_brk:      .asciz "break"
 n_timer:    .asciz "timer"
 n_revoke:   .asciz "revoke"
 n_reposs:   .asciz "repossess"
-msg_fatal:  .asciz "libos: unhandled %s at pc 0x%08x (badvaddr 0x%08x)\n"
 msg_deep:   .asciz "exceptions nested too deep"
 msg_nosave: .asciz "cannot set the exception save area"
 

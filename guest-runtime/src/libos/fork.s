@@ -12,6 +12,8 @@
 # MAILBOX_VA); wait(child) polls it, giving the child the CPU by directed yield meanwhile.
 # Only the calling thread exists in the child.
         .include "libos.inc"
+        .extern cons_flush, exc_init, memcpy, pt_walk, ptmem_pages, scratch_map, scratch_unmap, vm_page
+        .extern vm_reserve
 
 .equ MAILBOX_VA, 0x5FFFF000
 .equ MAILBOX_SLOTS, 256                 # {env id, status, done, unused}

@@ -7,6 +7,7 @@
 # table, zero-filled on first touch). A prologue block (8 bytes, allocated) and an epilogue
 # header (size 0, allocated) bound the arena so coalescing needs no end tests.
         .include "libos.inc"
+        .extern heap_grow, memcpy, memset
 
 .equ GROW_MIN, 16384
 
@@ -47,9 +48,8 @@ malloc:
         slli    s1, s1, 3
 2:      lwg     s2, heap_first
 3:      lw      t0, -4(s2)              # header
-        beqz    t0, 5f                  # epilogue (size 0, allocated: word is 1)
         li      t1, 1
-        beq     t0, t1, 5f
+        beq     t0, t1, 5f              # the epilogue (size 0, allocated): no fit
         andi    t1, t0, 1
         bnez    t1, 4f
         bgeu    t0, s1, 6f

@@ -16,6 +16,7 @@
 # it with chan_attach. A channel is a ring of CHAN_SLOTS words: word 0 the write index, word 1
 # the read index, words 2.. the data. One writer, one reader.
         .include "libos.inc"
+        .extern cons_flush, vm_alloc, vm_map, vm_page, vm_set_flags
 
 .equ CHAN_SLOTS, 1022
 .equ RPC_STACK, 4096

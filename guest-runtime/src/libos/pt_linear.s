@@ -8,6 +8,7 @@
 # above (nothing for the common case of growing upward). Record pointers stay valid only until
 # the next pt_insert or pt_remove.
         .include "libos.inc"
+        .extern memmove, ptmem_page
 
 .equ ENTRY_SHIFT, 4
 .equ ENTRIES_PER_PAGE, 256

@@ -6,6 +6,7 @@
 # storage holding 256 records of 16 bytes {PTE, capability low, capability high, unused}.
 # Lookup is two loads; insertion never moves a record.
         .include "libos.inc"
+        .extern ptmem_page
 
 .equ LEAF_SHIFT, 8
 .equ LEAF_MASK, 0xFF

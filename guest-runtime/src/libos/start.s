@@ -4,6 +4,7 @@
 # "Start-up"). _start installs the exception machinery, virtual memory and the console, then
 # calls main(argc, argv) and exits with its result.
         .include "libos.inc"
+        .extern cons_flush, exc_init, fork_child_exiting, print, puts, vm_init
 
         .text
         .globl  _start

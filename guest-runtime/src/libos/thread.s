@@ -13,6 +13,7 @@
 # Mutexes and condition variables are one word each, identified by address; a blocked thread
 # records the address it waits on in its TCB. Uniprocessor: sched_lock is the only atomicity.
         .include "libos.inc"
+        .extern exc_depth, exc_save, panic, vm_alloc, vm_unmap
 
         .text
 # thread_tcb(id) -> a0 = its TCB.

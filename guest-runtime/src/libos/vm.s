@@ -7,6 +7,7 @@
 # and the Appel & Li primitives (protect, unprotect, and a user-level fault handler).
 # Page-table storage is itself guaranteed memory (ptmem_page), so walking it never faults.
         .include "libos.inc"
+        .extern exc_fatal, memcpy, panic, pt_init, pt_insert, pt_lookup, pt_remove, pt_walk
 
         .text
 # vm_init(): empty page table, arenas at their bases, the scratch page's record reserved.
@@ -492,6 +493,59 @@ vm_referenced:
 1:      li      a0, 0
         ret
 
+# vm_revoke(frame): the kernel's revoke event (BADVADDR = the page it wants; any page will do).
+# The library OS gives back a page it can rebuild without loss: a present private page whose
+# contents are all zero, which becomes zero-fill-on-touch again. If it has none, it gives
+# nothing and the kernel repossesses the page at the deadline. pages_given_back counts them.
+        .globl  vm_revoke
+vm_revoke:
+        enter   16
+        swg     zero, revoke_done, t0
+        la      a0, revoke_one
+        li      a1, 0
+        call    pt_walk
+        leave   16
+
+# revoke_one(vpn, rec, arg): pt_walk callback: frees the first all-zero private page.
+revoke_one:
+        lwg     t0, revoke_done
+        bnez    t0, 9f
+        lw      t0, PTREC_PTE(a1)
+        andi    t1, t0, PTE_P | PTE_FOREIGN | PTE_COW | PTE_SHARED | PTE_NA
+        li      t2, PTE_P
+        bne     t1, t2, 9f
+        slli    t3, a0, PAGE_SHIFT      # its contents: all zero?
+        li      t4, PAGE_SIZE
+        add     t4, t3, t4
+1:      lw      t5, 0(t3)
+        bnez    t5, 9f
+        addi    t3, t3, 4
+        bne     t3, t4, 1b
+        enter   16
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        mv      s1, a0
+        mv      s2, a1
+        li      t1, -PAGE_SIZE          # forget the page first, then free it
+        and     t1, t0, t1
+        srli    t1, t1, PAGE_SHIFT
+        andi    t0, t0, PTE_FLAGS & ~PTE_P
+        sw      t0, PTREC_PTE(s2)
+        mv      a0, t1
+        lw      a1, PTREC_CAPLO(s2)
+        lw      a2, PTREC_CAPHI(s2)
+        sys_page_free                   # breaks every binding to it
+        bltz    a0, 2f
+        li      t0, 1
+        swg     t0, revoke_done, t1
+        lwg     t0, pages_given_back
+        addi    t0, t0, 1
+        swg     t0, pages_given_back, t1
+2:      lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        leave   16
+9:      ret
+
 # vm_set_fault_handler(fn) -> a0 = the previous one. fn(frame, va, cause) is called for faults
 # the VM system does not resolve itself (protected pages, unreserved addresses); it returns
 # non-zero to retry the access, 0 to make the fault fatal.
@@ -514,6 +568,7 @@ msg_badcap:   .asciz "the kernel refused a TLB write (stale capability)"
         .bss
         .align  4
         .globl  heap_brk, vm_brk, cow_copies, vm_misses, vm_pages_allocated, ptmem_pages
+        .globl  pages_given_back
 heap_brk:           .space 4
 vm_brk:             .space 4
 ptmem_pages:        .space 4
@@ -521,3 +576,5 @@ vm_fault_handler:   .space 4
 cow_copies:         .space 4
 vm_misses:          .space 4
 vm_pages_allocated: .space 4
+pages_given_back:   .space 4
+revoke_done:        .space 4

@@ -11,11 +11,9 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.abi.Syscalls;
 import exo.kernel.boot.Loader;
 import exo.kernel.env.Environment;
-import exo.kernel.env.KernelEvent;
 import exo.kernel.mem.PageTable;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +62,7 @@ public final class Kernel implements TrapHandler, GuestOs {
     private final SplittableRandom envTokens;
     private final List<Environment> booted = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
-    private final ByteArrayOutputStream[] lineBuffers = new ByteArrayOutputStream[256];
+    private final OutputLines lines;
 
     /** The environment on the CPU, or null before the first run and after the last exit. */
     Environment current;
@@ -73,6 +71,7 @@ public final class Kernel implements TrapHandler, GuestOs {
         this.machine = machine;
         this.cpu = machine.cpu;
         this.options = options;
+        this.lines = new OutputLines(machine.console(), options.prefixOutput());
         this.cost = new CostModel(machine);
         this.pages = new PageTable(machine.memory.pages(), options.seed());
         this.envTokens = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 1);
@@ -108,7 +107,7 @@ public final class Kernel implements TrapHandler, GuestOs {
             if (!scheduler.startFirst()) machine.halt();
         }
         StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
-        flushLines();
+        lines.flushAll();
         RunResult.Reason reason;
         if (why == StopReason.BUDGET) reason = RunResult.Reason.INSTRUCTION_LIMIT;
         else if (why == StopReason.STOPPED) reason = RunResult.Reason.STOPPED;
@@ -244,7 +243,7 @@ public final class Kernel implements TrapHandler, GuestOs {
         e.end = end;
         e.exitStatus = status;
         e.diagnostic = diagnostic;
-        flushLine(e);
+        lines.flush(e.asid, e.name);
         revoker.cancel(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
@@ -267,7 +266,11 @@ public final class Kernel implements TrapHandler, GuestOs {
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
     }
 
-    /** Puts e on the CPU: its ASID, its registers, its PC (or its prologue upcall). */
+    /**
+     * Puts e on the CPU: its ASID, its registers, its PC — or, if it has a prologue and a save
+     * area and may take an upcall now, its prologue with k0 = where it would have resumed and
+     * k1 = the save area, busy word set.
+     */
     public void enter(Environment e) {
         if (current != e) stats.contextSwitches++;
         current = e;
@@ -276,11 +279,15 @@ public final class Kernel implements TrapHandler, GuestOs {
         else java.util.Arrays.fill(cpu.regs, 0);
         cpu.pc = e.resumePc;
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
-        if (e.prologue != 0 && forwarder.safeToUpcall(e, e.resumePc)) {
+        int save = forwarder.savePhys(e);
+        if (e.prologue != 0 && save >= 0 && forwarder.safeToUpcall(e, e.resumePc)) {
+            // Like an exception: busy is set, so a preemption inside the prologue resumes it as it
+            // was instead of re-entering it with a fresh k0. It returns as a handler does.
+            machine.memory.writeWord(save + Forwarder.SAVE_BUSY, 1);
             cpu.regs[Register.K0] = e.resumePc;
-            cpu.regs[Register.K1] = 0;
+            cpu.regs[Register.K1] = e.saveArea;
             cpu.pc = e.prologue;
-            cost.charge(2 * CostModel.REG_WRITE);
+            cost.charge(CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE);
         }
     }
 
@@ -289,47 +296,14 @@ public final class Kernel implements TrapHandler, GuestOs {
     /** Console output of e: kept in its own buffer and written to the console, prefixed per line if several programs run. */
     public void output(Environment e, byte[] b, int off, int len) {
         if (e.output.size() < OUTPUT_CAPTURE_LIMIT) e.output.write(b, off, Math.min(len, OUTPUT_CAPTURE_LIMIT - e.output.size()));
-        if (!options.prefixOutput()) {
-            machine.console().write(b, off, len);
-            return;
-        }
-        ByteArrayOutputStream line = lineBuffers[e.asid];
-        if (line == null) line = lineBuffers[e.asid] = new ByteArrayOutputStream();
-        for (int i = off; i < off + len; i++) {
-            line.write(b[i]);
-            if (b[i] == '\n') writeLine(e, line);
-        }
+        lines.write(e.asid, e.name, b, off, len);
     }
 
     /** Each environment's captured output stops growing here (the console still gets it all). */
     static final int OUTPUT_CAPTURE_LIMIT = 1 << 20;
 
-    private void writeLine(Environment e, ByteArrayOutputStream line) {
-        byte[] prefix = ("[" + e.name + "] ").getBytes(StandardCharsets.UTF_8);
-        machine.console().write(prefix, 0, prefix.length);
-        byte[] body = line.toByteArray();
-        machine.console().write(body, 0, body.length);
-        if (body.length == 0 || body[body.length - 1] != '\n') machine.console().write('\n');
-        line.reset();
-    }
-
-    private void flushLine(Environment e) {
-        ByteArrayOutputStream line = lineBuffers[e.asid];
-        if (line != null && line.size() > 0) writeLine(e, line);
-        lineBuffers[e.asid] = null;
-    }
-
-    private void flushLines() {
-        for (Environment e : envs) if (e != null) flushLine(e);
-        machine.console().flush();
-    }
-
     /** Reports a kernel diagnostic (environment destroyed, page repossessed). */
     void note(String line) {
         log.add(line);
-    }
-
-    static String eventName(int code) {
-        return KernelEvent.name(code);
     }
 }

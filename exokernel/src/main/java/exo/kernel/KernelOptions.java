@@ -25,7 +25,7 @@ public record KernelOptions(int maxEnvironments, int pagesPerEnv, long quantum, 
     }
 
     public static KernelOptions defaults() {
-        return new KernelOptions(64, 16384, 20_000, 2_000, 3, 50_000, 8, 256, false, 42);
+        return new KernelOptions(64, 32768, 20_000, 2_000, 3, 50_000, 8, 256, false, 42);
     }
 
     public KernelOptions withSeed(long s) {

@@ -14,7 +14,8 @@ import exo.kernel.env.KernelEvent;
  *
  * <p>Deadlines are enforced at the next kernel entry at or after them (a timer interrupt
  * bounds the delay to one time slice). Events are delivered when the environment is on the
- * CPU at a point where an upcall is safe (see {@link Forwarder#safeToUpcall}).
+ * CPU at a point where an upcall is safe (see {@link Forwarder#safeToUpcall}) and not at an
+ * entry point whose k0/k1 the kernel has just loaded.
  */
 public final class Revoker {
     private final Kernel k;
@@ -75,6 +76,7 @@ public final class Revoker {
                 if (e.repossessed.size() == Environment.REPOSSESSION_SLOTS) e.repossessed.removeFirst();
                 e.repossessed.addLast(ppn);
                 e.repossessionPending = true;
+                e.repossessedPpn = ppn;
                 k.note(e + ": page " + ppn + " repossessed after the revocation deadline");
             }
         }
@@ -93,10 +95,12 @@ public final class Revoker {
     /** Delivers e's pending revoke or repossess event if an upcall is safe now. */
     void deliverPending(Environment e) {
         if (e.revokePpn < 0 && !e.repossessionPending) return;
-        if (e.inEpilogue || !k.forwarder.safeToUpcall(e, k.cpu.pc)) return;
+        int pc = k.cpu.pc;
+        // Not at an entry whose k0/k1 the kernel just loaded (prologue, IPC entry, epilogue, handler).
+        if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0) || !k.forwarder.safeToUpcall(e, pc)) return;
         if (e.repossessionPending) {
             e.repossessionPending = false;
-            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forward(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessed.peekLast());
+            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forward(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessedPpn);
         } else if (!e.revokeDelivered && e.handler[KernelEvent.REVOKE] != 0) {
             e.revokeDelivered = true;
             k.forwarder.forward(e, KernelEvent.REVOKE, k.cpu.pc, e.revokePpn);

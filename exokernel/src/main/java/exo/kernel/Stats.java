@@ -5,10 +5,12 @@ import exo.kernel.env.KernelEvent;
 
 /** Counters the kernel keeps for {@code --stats}; plain fields, bumped on the paths they name. */
 public final class Stats {
-    /** Exceptions and kernel events forwarded to a handler, by event code. */
+    /** Exceptions and kernel events forwarded to a handler (on the baseline: delivered as signals), by event code. */
     public final long[] forwarded = new long[KernelEvent.COUNT];
     /** TLB misses the kernel filled itself (STLB hit or guaranteed mapping). */
     public long missesFilledStlb, missesFilledGuaranteed;
+    /** TLB misses a kernel filled by walking page tables (the monolithic baseline). */
+    public long missesFilledWalk;
     /** TLB misses forwarded to the environment (or fatal to it). */
     public long missesForwarded;
     public long stlbLookups, stlbHits;
@@ -31,8 +33,8 @@ public final class Stats {
             }
         }
         b.append(any ? "" : " none").append(System.lineSeparator());
-        b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed), %,d forwarded%n",
-                missesFilledStlb + missesFilledGuaranteed, missesFilledStlb, missesFilledGuaranteed, missesForwarded));
+        b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed, %,d page-table walk), %,d forwarded%n",
+                missesFilledStlb + missesFilledGuaranteed + missesFilledWalk, missesFilledStlb, missesFilledGuaranteed, missesFilledWalk, missesForwarded));
         b.append(String.format("STLB hit rate         %s (%,d of %,d lookups)%n",
                 stlbLookups == 0 ? "n/a" : String.format("%.1f%%", 100.0 * stlbHits / stlbLookups), stlbHits, stlbLookups));
         b.append(String.format("protected transfers   %,d%n", protectedTransfers));

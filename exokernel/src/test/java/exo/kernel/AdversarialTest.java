@@ -53,7 +53,12 @@ class AdversarialTest {
     }
 
     static Arguments row(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack) {
-        return Arguments.of(name, outcome, options, attack);
+        return Arguments.of(name, outcome, options, attack, (Consumer<Kernel>) k -> { });
+    }
+
+    /** A row whose attack needs the host to act (after 100,000 instructions), e.g. to revoke a page. */
+    static Arguments rowWithHost(String name, Outcome outcome, Consumer<Guest> attack, Consumer<Kernel> host) {
+        return Arguments.of(name, outcome, KernelOptions.defaults(), attack, host);
     }
 
     /** Ends an attack: exit with a0 (the code the last call returned). */
@@ -102,6 +107,14 @@ class AdversarialTest {
                 g.li(A0, VA).mv(A1, S0).mv(A2, S1).mv(A3, T1).li(A4, 0).sys(SysCall.TLB_WRITE);
                 exitWithA0(g);
             }),
+            rowWithHost("use a capability after its page was repossessed", new Refused(KernelError.BADCAP), g -> {
+                int rec = g.space(12);
+                RevocationTest.allocateAndMap(g, rec);
+                int wait = g.pc();
+                g.li(A0, 0).sys(SysCall.YIELD).sys(SysCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, wait);
+                g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, 0).sys(SysCall.TLB_WRITE);
+                exitWithA0(g);
+            }, k -> k.revoker.request(k.env(WITNESS + 1), RevocationTest.revocablePage(k, WITNESS + 1))),
             row("a page number beyond physical memory", new Refused(KernelError.INVAL), g -> {
                 g.li(A0, VA).li(A1, 0xFFFFF).li(A2, 1).li(A3, 1).li(A4, 0).sys(SysCall.TLB_WRITE);
                 exitWithA0(g);
@@ -253,12 +266,15 @@ class AdversarialTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
-    void theAttackIsStoppedAndTheWitnessFinishesIntact(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack) {
+    void theAttackIsStoppedAndTheWitnessFinishesIntact(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack,
+                                                        Consumer<Kernel> host) {
         Boot b = new Boot(options);
         assertEquals(WITNESS, b.boot(witness()));
         Guest g = new Guest("attacker");
         attack.accept(g);
         b.boot(g);
+        b.kernel.run(100_000);
+        if (b.kernel.env(WITNESS + 1) != null) host.accept(b.kernel);
         RunResult r = b.kernel.run(20_000_000);
         RunResult.Program w = r.programs().get(0), a = r.programs().get(1);
         assertTrue(w.finished() && !w.killed(), name + ": witness did not finish: " + r.reason() + " " + w.diagnostic());

@@ -144,4 +144,33 @@ class RevocationTest {
         assertFalse(r.programs().get(1).finished());
         assertTrue(b.kernel.log().stream().anyMatch(l -> l.contains("hog") && l.contains("repossessed")), b.kernel.log().toString());
     }
+
+    /** A revoke event is never delivered on top of a prologue upcall (whose k0 holds the resume PC). */
+    @Test
+    void revocationEventsWaitForAPointWhereK0IsDead() {
+        Guest g = new Guest("prologue");
+        int rec = g.space(12), save = g.space(16), flag = g.space(4);
+        int skip = g.hole();
+        int prologue = g.pc();
+        g.addi(exo.emulator.isa.Register.T9, exo.emulator.isa.Register.T9, 1).handlerReturn();
+        int handler = g.pc();
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
+        g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
+        g.handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.handler(KernelEvent.REVOKE, handler).saveArea(save);
+        g.li(A0, 0).li(A3, exo.kernel.abi.Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        allocateAndMap(g, rec);
+        int loop = g.pc();
+        g.li(A0, 0).sys(SysCall.YIELD).sys(SysCall.NULL);
+        g.li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
+        g.exit(1);
+        Boot b = new Boot();
+        int id = b.boot(g);
+        b.kernel.run(2_000);
+        assertTrue(b.kernel.revoker.request(b.kernel.env(id), revocablePage(b.kernel, id)));
+        RunResult r = b.kernel.run(1_000_000);
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals(1, r.exitStatus());
+    }
 }

@@ -110,12 +110,13 @@ class SchedulerTest {
     @Test
     void thePrologueRunsAtTheStartOfEachSliceWithK0WhereToResume() {
         Guest g = new Guest("pro");
-        int count = g.space(4);
+        int count = g.space(4), save = g.space(16);
         int skip = g.hole();
-        int prologue = g.pc();
-        g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
-        g.emit(Forwarder.JR_K0);
+        int prologue = g.pc();                          // uses only t4/t5, which the main loop leaves alone
+        g.li(Guest.T4, count).lw(Guest.T5, 0, Guest.T4).addi(Guest.T5, Guest.T5, 1).sw(Guest.T5, 0, Guest.T4);
+        g.handlerReturn();
         g.patchJump(skip, g.pc());
+        g.saveArea(save);
         g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
         g.li(T2, 3);
         int loop = g.pc();
@@ -146,5 +147,66 @@ class SchedulerTest {
         Boot b = new Boot();
         b.boot(a);
         assertEquals(exo.kernel.abi.KernelError.BADENV.code, b.run().exitStatus());
+    }
+
+    /** A slice that ends while the handler runs (busy word set) skips the epilogue: k0 stays live. */
+    @Test
+    void noEpilogueUpcallInterruptsAnExceptionHandler() {
+        Guest g = new Guest("busy");
+        int save = g.space(16), count = g.space(4), seenAtStart = g.space(4), seenAtEnd = g.space(4);
+        int skip = g.hole();
+        int epilogue = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
+        g.li(A0, 0).sys(SysCall.YIELD);
+        int handler = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).li(T0, seenAtStart).sw(T1, 0, T0);
+        g.li(T0, 60_000);                                  // three slices' worth of work inside the handler
+        int spin = g.pc();
+        g.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, spin);
+        g.li(T0, count).lw(T1, 0, T0).li(T0, seenAtEnd).sw(T1, 0, T0);
+        g.emit(Opcode.ADDI.encode(K0, K0, 4)).handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.handler(exo.emulator.machine.Cause.OVERFLOW.code, handler).saveArea(save);
+        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(T0, 0x7FFFFFFF).emit(Opcode.ADDIO.encode(T1, T0, 1));
+        g.li(T2, 2);
+        int wait = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, wait);
+        g.li(T0, seenAtEnd).lw(A0, 0, T0).li(T0, seenAtStart).lw(T1, 0, T0).emit(Opcode.SUB.encode(A0, A0, T1));
+        g.sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        assertEquals(0, r.exitStatus(), "epilogues ran inside the handler");
+        assertEquals(1, r.stats().forwarded[exo.emulator.machine.Cause.OVERFLOW.code]);
+    }
+
+    /** A prologue preempted part-way (with an epilogue set) resumes where it was, not from its start with a new k0. */
+    @Test
+    void aPrologueLongerThanASliceIsResumedNotRestarted() {
+        Guest g = new Guest("longpro");
+        int count = g.space(4), save = g.space(16);
+        int skip = g.hole();
+        int epilogue = g.pc();
+        g.li(A0, 0).sys(SysCall.YIELD);
+        int prologue = g.pc();                          // uses only t4/t5, which the main loop leaves alone
+        g.li(Guest.T4, count).lw(Guest.T5, 0, Guest.T4).addi(Guest.T5, Guest.T5, 1).sw(Guest.T5, 0, Guest.T4);
+        g.li(Guest.T5, 30_000);
+        int spin = g.pc();
+        g.addi(Guest.T5, Guest.T5, -1).branch(Opcode.BNE, Guest.T5, 0, spin);
+        g.handlerReturn();
+        g.patchJump(skip, g.pc());
+        g.saveArea(save);
+        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(T2, 3);
+        int loop = g.pc();
+        g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loop);
+        g.mv(A0, T1).sys(SysCall.ENV_EXIT);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.kernel.run(2_000_000);
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals(3, r.exitStatus(), String.valueOf(r.programs().get(0).diagnostic()));
     }
 }

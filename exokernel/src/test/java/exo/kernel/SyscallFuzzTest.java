@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * ever escapes, and every failure is one of the errors the call table documents for that call.
  */
 class SyscallFuzzTest {
-    static final int[] INTERESTING = {0, 1, -1, 2, 4, 0xFFF, 0x1000, 0x1002, 0x7FFFFFFF, 0x80000000, 0xFFFFF000, 64, 63, 16, 17, 257, 258,
+    static final int[] INTERESTING = {0, 1, -1, 2, 3, 4, 5, 12, 13, 16, 17, 18, 0xFFF, 0x1000, 0x1002, 0x7FFFFFFF, 0x80000000, 0xFFFFF000, 64, 63, 16, 17, 257, 258,
         Guest.CODE, Guest.DATA, Guest.DATA + 0xFF0, 0x400000, 0x7FFF0000, 0x7FFFFFF0, 1024, 1023, 0xFFFFF};
 
     /** A program whose code is `syscall n` for every n in the table, then a spin. */
@@ -40,7 +40,8 @@ class SyscallFuzzTest {
             SysCall c = index < SysCall.values().length ? SysCall.values()[index] : null;
             if (c == SysCall.ENV_EXIT || c == SysCall.CONS_READ) continue;
             Environment self = b.kernel.current();
-            if (self == null || !self.alive() || self.id != 257) {      // exited, or a transfer moved the CPU to a child
+            if (self == null || !self.alive() || self.id != 257 || b.kernel.peek(Guest.CODE) < 0) {
+                // exited, a transfer moved the CPU to a child, or env_unguarantee unmapped its code
                 b = fresh();
                 self = b.kernel.current();
             }

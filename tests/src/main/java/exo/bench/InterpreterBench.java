@@ -8,6 +8,8 @@ import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
 import exo.emulator.machine.Tlb;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,6 +23,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -61,6 +64,8 @@ public class InterpreterBench {
     static final int BUDGET = 10_000_000;
     static final int CODE = 0x1000;
     static final int DATA = 0x10000;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private Machine machine;
     private final Interpreter interpreter = new Interpreter();
@@ -108,6 +113,26 @@ public class InterpreterBench {
     public void setUp() {
         machine = newMachine();
         machine.setEngine(interpreter);
+    }
+
+    private long cpuAtStart, instretAtStart;
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        cpuAtStart = THREADS.getCurrentThreadCpuTime();
+        instretAtStart = machine.cpu.instret;
+    }
+
+    /**
+     * Also prints guest instructions per second of this thread's CPU time: on a shared machine
+     * the wall-clock score falls with other load, this figure much less.
+     */
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
+        if (cpu > 0) {
+            System.out.printf("  [%.1f M guest instr per CPU-second]%n", (machine.cpu.instret - instretAtStart) * 1e3 / cpu);
+        }
     }
 
     @Benchmark

@@ -26,7 +26,7 @@ class MonitorTerminalTest {
         assumeTrue(Files.isRegularFile(Path.of("/usr/bin/script")), "script(1) is needed to allocate a pseudo-terminal");
         assumeTrue(Files.isRegularFile(JAR), "the exo jar is built by the toolchain module's package phase");
         Path home = Files.createTempDirectory("exo-home");
-        String cmd = "stty cols 120 rows 40; exec java -Duser.home=" + home + " -jar " + JAR + " debug src/test/resources/monitor/spin.s";
+        String cmd = "stty cols 120 rows 40; exec java -Duser.home=" + home + " -jar " + JAR + " debug --runtime runtime-bare.list src/test/resources/monitor/spin.s";
         ProcessBuilder pb = new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true);
         pb.environment().put("TERM", "xterm");
         Process p = pb.start();
@@ -37,8 +37,8 @@ class MonitorTerminalTest {
         OutputStream keys = p.getOutputStream();
         try {
             waitFor(seen, "(exo) ", 30);
-            type(keys, "break ma\t");
-            waitFor(seen, "main", 10);
+            type(keys, "break spin_f\t");
+            waitFor(seen, "spin_forever", 10);
             type(keys, "\r");
             waitFor(seen, "breakpoint 1 at", 10);
             type(keys, "delete\r");
@@ -61,7 +61,7 @@ class MonitorTerminalTest {
         assertTrue(out.contains("spin.s:"), "the stop shows the source line: " + out);
         assertTrue(Files.exists(home.resolve(".exo_history")), "history is saved");
         String history = Files.readString(home.resolve(".exo_history"));
-        assertTrue(history.contains(":continue") && history.contains(":break main"), "Tab completed the words, and history has them: " + history);
+        assertTrue(history.contains(":continue") && history.contains(":break spin_forever"), "Tab completed the words, and history has them: " + history);
     }
 
     private static void type(OutputStream keys, String s) throws IOException {

@@ -17,7 +17,7 @@ class MonitorTranscriptTest {
     @Test
     void scriptedSessionMatchesTheGoldenTranscript() throws Exception {
         String commands = Files.readString(DIR.resolve("session.cmds"));
-        Cli.Result r = Cli.withInput(commands, "debug", DIR.resolve("prog.s").toString());
+        Cli.Result r = Cli.withInput(commands, "debug", "--runtime", "runtime-bare.list", DIR.resolve("prog.s").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         Path golden = DIR.resolve("session.expected");
@@ -28,8 +28,8 @@ class MonitorTranscriptTest {
     @Test
     void sameSessionUnderTheInterpreterGivesTheSameTranscript() throws Exception {
         String commands = Files.readString(DIR.resolve("session.cmds"));
-        Cli.Result jit = Cli.withInput(commands, "debug", "--engine", "jit", DIR.resolve("prog.s").toString());
-        Cli.Result interp = Cli.withInput(commands, "debug", "--engine", "interp", DIR.resolve("prog.s").toString());
+        Cli.Result jit = Cli.withInput(commands, "debug", "--runtime", "runtime-bare.list", "--engine", "jit", DIR.resolve("prog.s").toString());
+        Cli.Result interp = Cli.withInput(commands, "debug", "--runtime", "runtime-bare.list", "--engine", "interp", DIR.resolve("prog.s").toString());
         assertEquals(interp.out(), jit.out());
     }
 }

@@ -72,6 +72,31 @@ class RunCommandTest {
     }
 
     @Test
+    void assembleLinkWithTheRuntimeThenRunTheExecutable() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("exo-link");
+        String obj = dir.resolve("hello.o").toString(), exe = dir.resolve("hello.exo").toString();
+        assertEquals(0, Cli.run("asm", "../guest-programs/src/hello.s", "-o", obj).code());
+        Cli.Result bare = Cli.run("link", obj, "-o", exe);
+        assertEquals(65, bare.code(), "without the runtime, puts and printf are undefined");
+        assertTrue(bare.err().contains("undefined symbol 'puts'"), bare.err());
+        assertEquals(0, Cli.run("link", "-r", obj, "-o", exe).code());
+        Cli.Result r = Cli.run("run", exe, "--", "x");
+        assertEquals("hello, world\nargc=2\n", r.out());
+        assertEquals(0, r.code());
+    }
+
+    @Test
+    void binaryGarbageIsRefusedWithOneLine() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("garbage", ".bin");
+        byte[] b = new byte[4096];
+        new java.util.Random(7).nextBytes(b);
+        java.nio.file.Files.write(f, b);
+        Cli.Result r = Cli.run("run", f.toString());
+        assertEquals(65, r.code());
+        assertEquals(f + ": error: not an assembly source, object, archive or executable (it holds binary data)\n", r.err());
+    }
+
+    @Test
     void badCommandLinesGetUsageErrors() {
         assertEquals(66, Cli.run("run", "/no/such/file.s").code());
         Cli.Result engine = Cli.run("run", "--engine", "warp", Cli.file("hello.s"));

@@ -1,5 +1,6 @@
 package exo.cli;
 
+import exo.baseline.MonoKernel;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
@@ -23,7 +24,7 @@ import java.util.List;
  * its own environment. Shared by run, debug and bench so they boot identically.
  */
 public final class Launch {
-    public static final List<String> KERNELS = List.of("exo");
+    public static final List<String> KERNELS = List.of("exo", "mono");
 
     /** A program built from a file: its executable (symbols, lines) and bootable image. */
     public record Program(Path file, Executable executable, ProgramImage image) {}
@@ -40,7 +41,7 @@ public final class Launch {
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (Path f : files) {
             try {
-                Executable exe = GuestRuntime.build(List.of(f), o.runtime, LinkOptions.DEFAULT);
+                Executable exe = GuestRuntime.build(List.of(f), o.runtimeList(), LinkOptions.DEFAULT);
                 // The same program twice is told apart in output prefixes: hello.s, hello.s#2.
                 String name = f.getFileName().toString();
                 int n = seen.merge(name, 1, Integer::sum);
@@ -62,7 +63,7 @@ public final class Launch {
         Machine m = new Machine(o.memory, o.seed, console);
         m.setEngine(Engines.create(o.engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
-        GuestOs os = new Kernel(m, ko);
+        GuestOs os = o.kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
         for (Program p : programs) {
             List<String> argv = new ArrayList<>();
             argv.add(p.image().name());

@@ -1,5 +1,6 @@
 package exo.cli;
 
+import exo.toolchain.GuestRuntime;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.Toolchain;
 import exo.toolchain.exe.Executable;
@@ -38,6 +39,15 @@ public final class LinkCommand implements Callable<Integer> {
     @Option(names = {"-e", "--entry"}, paramLabel = "SYMBOL", description = "entry point symbol (default: _start)")
     String entry = LinkOptions.DEFAULT_ENTRY;
 
+    @Option(names = {"-r", "--with-runtime"},
+            description = "also link the library OS (guest-runtime/runtime.list), as exo run does for sources; "
+                + "without it the inputs must define the entry symbol themselves")
+    boolean withRuntime;
+
+    @Option(names = "--runtime", paramLabel = "LIST",
+            description = "link this runtime list from guest-runtime/ instead, e.g. unix.list for the baseline kernel (implies -r)")
+    String runtime;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -45,7 +55,14 @@ public final class LinkCommand implements Callable<Integer> {
             CliIo.requireExisting(inputs);
             List<Toolchain.Input> in = new ArrayList<>();
             for (Path p : inputs) in.add(Toolchain.Input.file(p));
-            Executable exe = Toolchain.buildExecutable(in, new LinkOptions(base, entry));
+            LinkOptions options = new LinkOptions(base, entry);
+            Executable exe;
+            if (runtime == null && !withRuntime) {
+                exe = Toolchain.buildExecutable(in, options);
+            } else {
+                GuestRuntime.Library lib = GuestRuntime.load(runtime != null ? runtime : GuestRuntime.DEFAULT_LIST);
+                exe = Toolchain.buildExecutable(in, lib.objects(), List.of(lib.members()), options);
+            }
             CliIo.write(output != null ? output : CliIo.withExtension(inputs.get(0), ".exo"), exe.write());
             return ExitCodes.OK;
         } catch (ToolchainException e) {

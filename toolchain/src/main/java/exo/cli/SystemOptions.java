@@ -28,9 +28,15 @@ public final class SystemOptions {
             description = "seed for TLB replacement and capability tokens; same seed, same run (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--runtime", paramLabel = "LIST", defaultValue = "runtime.list",
-            description = "runtime list under guest-runtime/ that sources are linked with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--runtime", paramLabel = "LIST",
+            description = "runtime list under guest-runtime/ that sources are linked with "
+                + "(default: runtime.list, the library OS; unix.list with --kernel mono)")
     String runtime;
+
+    /** The runtime list sources are linked with: the chosen one, or the kernel's own. */
+    String runtimeList() {
+        return runtime != null ? runtime : kernel.equals("mono") ? "unix.list" : "runtime.list";
+    }
 
     /** Checks the values picocli cannot: names of engine and kernel. */
     void validate(CommandLine cl) {

@@ -69,6 +69,14 @@ public final class GuestRuntime {
         return new Library(List.copyOf(objects), List.copyOf(members));
     }
 
+    private static boolean isExecutable(Path p) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+            return Executable.is(in.readNBytes(16));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * Builds a program from its files (sources, objects, archives) linked with the runtime, or
      * loads a single executable as it is.
@@ -76,6 +84,7 @@ public final class GuestRuntime {
     public static Executable build(List<Path> files, String list, LinkOptions options) throws ToolchainException {
         List<Toolchain.Input> inputs = new ArrayList<>();
         for (Path p : files) inputs.add(Toolchain.Input.file(p));
+        if (inputs.size() == 1 && isExecutable(files.get(0))) return Toolchain.buildExecutable(inputs, options);
         Library lib = load(list);
         return Toolchain.buildExecutable(inputs, lib.objects(), List.of(lib.members()), options);
     }

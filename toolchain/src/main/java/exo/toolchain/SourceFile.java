@@ -74,7 +74,7 @@ public final class SourceFile {
             }
             return read(p.normalize());
         } catch (NoSuchFileException e) {
-            if (Path.of(name).isAbsolute() || (resource != null && resource.startsWith(RUNTIME_INCLUDE) && !name.contains(".."))) throw e;
+            if (Path.of(name).isAbsolute()) throw e;
             try {
                 return resource(RUNTIME_INCLUDE + name);
             } catch (NoSuchFileException again) {

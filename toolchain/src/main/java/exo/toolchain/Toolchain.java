@@ -99,6 +99,8 @@ public final class Toolchain {
                     archives.add(Archive.read(in.name, bytes));
                 } else if (isObject(bytes)) {
                     objects.add(ObjectFile.read(in.name, bytes));
+                } else if (isBinary(bytes)) {
+                    errors.add(Diagnostic.error(in.name, "not an assembly source, object, archive or executable (it holds binary data)"));
                 } else {
                     SourceFile src = in.path != null ? SourceFile.read(in.path) : in.source();
                     objects.add(Assembler.assemble(src));
@@ -118,6 +120,19 @@ public final class Toolchain {
         objects.addAll(extraObjects);
         archives.addAll(extraArchives);
         return Linker.link(objects, archives, options);
+    }
+
+    /**
+     * Whether bytes look like binary data rather than text: a NUL byte, or more than one in
+     * twenty bytes a control character other than tab, newline, carriage return or form feed.
+     */
+    static boolean isBinary(byte[] bytes) {
+        int control = 0;
+        for (byte b : bytes) {
+            if (b == 0) return true;
+            if (b > 0 && b < 32 && b != '\t' && b != '\n' && b != '\r' && b != '\f') control++;
+        }
+        return control * 20 > bytes.length;
     }
 
     /** Whether bytes start with the object-file magic number. */

@@ -83,14 +83,27 @@ class FuzzTest {
         });
     }
 
+    /** Runs on a thread with a 512 KiB stack, half the 64-bit JVM default, to prove the bounds hold once the code is compiled. */
     @Test
-    void pathologicalNestingIsAnErrorNotAStackOverflow() {
-        assembleQuietly(".data\n.word " + "(".repeat(100_000) + "1" + ")".repeat(100_000));
-        assembleQuietly(".data\n.word " + "-".repeat(100_000) + "1");
-        StringBuilder chain = new StringBuilder(".data\n.word s0\n");
-        for (int i = 0; i < 3_000; i++) chain.append(".equ s").append(i).append(", s").append(i + 1).append(" + 1\n");
-        chain.append("s3000: .word 0\n");
-        assembleQuietly(chain.toString());
+    void pathologicalNestingIsAnErrorNotAStackOverflow() throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                assembleQuietly(".data\n.word " + "(".repeat(100_000) + "1" + ")".repeat(100_000));
+                assembleQuietly(".data\n.word " + "-".repeat(100_000) + "1");
+                assembleQuietly(".data\n.word 1" + " + 1".repeat(100_000));
+                assembleQuietly(".data\n.equ x, y" + " + 1".repeat(100_000) + "\ny: .word x");
+                StringBuilder chain = new StringBuilder(".data\n.word v0\n");
+                for (int i = 0; i < 3_000; i++) chain.append(".equ v").append(i).append(", v").append(i + 1).append(" + 1\n");
+                chain.append("v3000: .word 0\n");
+                assembleQuietly(chain.toString());
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "small-stack", 512 * 1024);
+        t.start();
+        t.join();
+        if (failure[0] != null) throw new AssertionError(failure[0]);
     }
 
     private static byte[] mutate(byte[] original, Random rnd) {

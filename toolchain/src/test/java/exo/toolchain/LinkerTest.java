@@ -133,6 +133,15 @@ class LinkerTest {
     }
 
     @Test
+    void exportedConstantsNeverNameAnAddress() throws Exception {
+        Executable exe = Asm.link(Asm.object("c.s", ".globl _start, BASE\n.equ BASE, 0x10000\n_start: li a0, BASE"));
+        Executable.Symbol base = exe.symbols().stream().filter(s -> s.name().equals("BASE")).findFirst().orElseThrow();
+        assertTrue(base.absolute() && base.global());
+        assertEquals("_start (c.s:3)", new exo.toolchain.exe.ExeSymbolizer(exe).describe(0x10000));
+        assertTrue(Executable.read(exe.write()).symbols().contains(base));
+    }
+
+    @Test
     void lineTableAndSymbolsSurviveLinking() {
         Executable exe = Asm.link(MAIN, LIB);
         assertEquals(List.of("main.s", "lib.s"), exe.files());

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.TestMachine;
 import exo.emulator.interp.Interpreter;
+import exo.emulator.jit.Jit;
 import exo.emulator.isa.Opcode;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,11 @@ class DeterminismTest {
      * generator) mixing loads, stores and arithmetic, under a periodic timer.
      */
     private static TestMachine run(long seed) {
-        TestMachine t = new TestMachine(new Interpreter(), seed);
+        return run(new Interpreter(), seed);
+    }
+
+    private static TestMachine run(Engine engine, long seed) {
+        TestMachine t = new TestMachine(engine, seed);
         t.timerPeriod = 997;
         t.machine.cpu.timerCompare = 997;
         t.load(
@@ -66,6 +71,17 @@ class DeterminismTest {
             assertEquals(a.machine.tlb.vpn(i), b.machine.tlb.vpn(i));
             assertEquals(a.machine.tlb.flags(i), b.machine.tlb.flags(i));
         }
+    }
+
+    /** The JIT, translating after one execution, gives the interpreter's every architectural result. */
+    @Test
+    void theJitAgreesWithTheInterpreter() {
+        TestMachine a = run(42), j = run(new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)), 42);
+        assertEquals(a.machine.cpu.cycles, j.machine.cpu.cycles);
+        assertEquals(a.machine.cpu.instret, j.machine.cpu.instret);
+        assertEquals(a.traps, j.traps);
+        assertArrayEquals(a.machine.cpu.regs, j.machine.cpu.regs);
+        assertArrayEquals(a.machine.memory.array(), j.machine.memory.array());
     }
 
     @Test

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.TestMachine;
 import exo.emulator.isa.Format;
+import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Opcode;
+import exo.emulator.jit.Jit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -140,7 +142,18 @@ class ExceptionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void faultIsPreciseAndHasNoEffect(Row row) {
-        TestMachine t = new TestMachine();
+        check(row, new Interpreter());
+    }
+
+    /** The same under the JIT, translating code the first time it runs. */
+    @ParameterizedTest(name = "jit: {0}")
+    @MethodSource("rows")
+    void faultIsPreciseUnderTheJit(Row row) {
+        check(row, new Jit(exo.emulator.jit.JitOptions.DEFAULT.withThreshold(1)));
+    }
+
+    private static void check(Row row, Engine engine) {
+        TestMachine t = new TestMachine(engine);
         for (int r = 1; r < 32; r++) t.set(r, 0x10000000 + r * 0x111);
         mapSpecialPages(t);
         row.setup().accept(t);

@@ -92,7 +92,7 @@ public final class Syscalls {
     }
 
     boolean envCreate(Environment e, int[] r, int epc) {
-        Environment child = k.createEnv(e.id, e.name + "." + "child", e.symbolizer);
+        Environment child = k.createEnv(e.id, e.name + ".child", e.symbolizer);
         r[A0] = child.id;
         r[A1] = PageTable.low(child.token);
         r[A2] = PageTable.high(child.token);

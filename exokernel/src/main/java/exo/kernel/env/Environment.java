@@ -71,6 +71,8 @@ public final class Environment {
     public final ArrayDeque<Integer> repossessed = new ArrayDeque<>();
     public static final int REPOSSESSION_SLOTS = 16;
     public boolean repossessionPending;
+    /** The page named by the pending repossess event. */
+    public int repossessedPpn;
 
     public End end = End.RUNNING;
     public int exitStatus;

@@ -1,6 +1,7 @@
 package exo.kernel.sched;
 
 import exo.emulator.isa.Register;
+import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.kernel.CostModel;
 import exo.kernel.Kernel;
@@ -19,7 +20,8 @@ import exo.kernel.env.Environment;
  * the epilogue gives up the CPU with {@code yield}. An epilogue still running when the grace
  * period ends is an overrun: the excess-time counter grows, the environment forfeits its next
  * slice, and past {@code options.excessLimit()} overruns it is destroyed. The next slot's owner
- * gets its registers back and starts at its prologue (k0 = where it was), or simply resumes.
+ * gets its registers back and resumes, or starts at its prologue, entered like an exception
+ * handler (busy word set, k0 = where it was, k1 = the save area; see {@link Kernel#enter}).
  *
  * <p>The kernel keeps the outgoing registers (32 words) because the next owner must not see
  * them; it charges that work like any other.
@@ -123,7 +125,7 @@ public final class Scheduler {
             e.excess++;
             e.forfeits++;
             if (e.excess > k.options.excessLimit()) {
-                k.kill(e, 128 + exo.emulator.machine.Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
+                k.kill(e, 128 + Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
                         + " cycles " + e.excess + " times (limit " + k.options.excessLimit() + ")");
                 return;
             }
@@ -146,11 +148,13 @@ public final class Scheduler {
 
     /**
      * Gives up the rest of the slice: to target (directed yield) if non-null, else to the next
-     * slot. e resumes after the yield (or, from its epilogue, where the slice ended).
+     * slot. e resumes after the yield (or, from its epilogue, where the slice ended). From an
+     * epilogue the slice is already over, so the next slot starts whatever the target.
      */
     public void yield(Environment e, Environment target, int resumePc) {
         if (e.inEpilogue) {
             e.inEpilogue = false;
+            target = null;
         } else {
             cpu.regs[Register.A0] = 0;
             k.saveContext(e, resumePc);

@@ -5,36 +5,31 @@ import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Operand;
 import exo.emulator.isa.Register;
-import exo.toolchain.Diagnostic;
 import exo.toolchain.Diagnostics;
 import exo.toolchain.SourceFile;
 import exo.toolchain.Suggest;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.obj.InstructionSlots;
-import exo.toolchain.obj.ObjSection;
-import exo.toolchain.obj.ObjSymbol;
 import exo.toolchain.obj.ObjectFile;
-import exo.toolchain.obj.Relocation;
 import exo.toolchain.obj.SectionKind;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The assembler's first pass and its driver: reads lines from files, includes and macro
  * expansions, applies conditional assembly, defines labels, runs directives and parses
- * instructions, which {@link Encoder} encodes at once or after the last line. Then it builds
- * the object file.
+ * instructions, which {@link Encoder} encodes at once or after the last line. Symbols live in
+ * {@link SymbolTable}; {@link ObjectBuilder} makes the object and {@link Listing} the listing.
  *
- * <p>This class is larger than most because the directive set is one coherent language whose
- * rules (which directive may appear where, what it may refer to so far) share the state kept
- * here; splitting it would scatter that state across classes that all need all of it.
+ * <p>This class is larger than most (about 800 lines) because directives, macros and
+ * conditionals are one language whose rules share the state kept here: the line being read and
+ * its tokens, the current section, the stack of files and expansions, the open conditionals.
+ * Splitting it would pass all of that to every part.
  */
 public final class Assembler {
     /** Macro expansions inside expansions beyond this are reported as runaway recursion. */
@@ -42,7 +37,6 @@ public final class Assembler {
     static final int MAX_INCLUDE_DEPTH = 32;
     /** Largest .space, so that a typo cannot ask for gigabytes. */
     static final int MAX_SPACE = 16 << 20;
-    static final char HIDDEN = '\u0001';
 
     private static final Expr.Num[] REGS = new Expr.Num[Register.COUNT];
 
@@ -58,15 +52,16 @@ public final class Assembler {
     private final Encoder enc = new Encoder();
     private final Section[] sections = new Section[SectionKind.ALL.length];
     private Section cur;
-    private final Map<String, Sym> symbols = new LinkedHashMap<>();
-    private final Map<Long, Integer> numericDefs = new HashMap<>();
+    private final SymbolTable table = new SymbolTable();
+    /** How expressions resolve names: through the symbol table. */
+    private final Expr.Names names = table;
     private final Map<String, Macro> macros = new HashMap<>();
     private final List<Stmt> deferred = new ArrayList<>();
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
     private final ArrayDeque<Cond> conds = new ArrayDeque<>();
     private final Map<String, Integer> fileIndex = new HashMap<>();
     private final List<String> fileNames = new ArrayList<>();
-    private final List<Listed> listed;
+    private final List<Listing.Entry> listed;
     private Loc loc;
     /** Column of the current statement's mnemonic: where errors about the whole statement point. */
     private int stmtCol;
@@ -86,7 +81,7 @@ public final class Assembler {
     public static Result assemble(SourceFile source, String objectName, boolean listing) throws ToolchainException {
         Assembler a = new Assembler(listing);
         a.run(source);
-        return new Result(a.object(objectName), listing ? a.listing() : null);
+        return new Result(a.object(objectName), listing ? Listing.format(a.listed) : null);
     }
 
     public static ObjectFile assemble(SourceFile source) throws ToolchainException {
@@ -101,7 +96,6 @@ public final class Assembler {
         return out;
     }
 
-    // ---- reading lines
 
     private abstract static class Frame {
         abstract Loc next();
@@ -169,6 +163,7 @@ public final class Assembler {
                 continue;
             }
             loc = l;
+            table.loc = l;
             line();
         }
         finish();
@@ -218,8 +213,8 @@ public final class Assembler {
         }
         try {
             while (lx.kind[t + 1] == Lexer.OP && lx.num[t + 1] == ':' && (lx.kind[t] == Lexer.IDENT || lx.kind[t] == Lexer.NUM)) {
-                if (lx.kind[t] == Lexer.IDENT) defineLabel((String) lx.val[t], lx.start[t]);
-                else defineNumeric(lx.num[t], lx.start[t]);
+                if (lx.kind[t] == Lexer.IDENT) table.defineLabel((String) lx.val[t], lx.start[t], cur);
+                else table.defineNumeric(lx.num[t], lx.start[t], cur);
                 t += 2;
             }
             if (lx.kind[t] == Lexer.EOL) return;
@@ -232,12 +227,13 @@ public final class Assembler {
             } else {
                 statement(word, t);
             }
+        } catch (SymbolTable.Duplicate d) {
+            diags.report(d.diagnostic(loc));
         } catch (AsmError e) {
             error(e.col, e.getMessage());
         }
     }
 
-    // ---- conditional assembly
 
     /** Handles .if/.ifdef/.ifndef/.elseif/.else/.endif; returns false if first was not one. */
     private boolean conditional(String d) throws AsmError {
@@ -286,11 +282,10 @@ public final class Assembler {
     private boolean defined(String d) throws AsmError {
         String name = lx.ident(1);
         if (name == null || lx.kind[2] != Lexer.EOL) throw new AsmError(lx.start[1], d + " takes one symbol name");
-        Sym s = symbols.get(name);
+        Sym s = table.get(name);
         return s != null && s.defined();
     }
 
-    // ---- macros
 
     private void collectLine() {
         String first = lx.ident(0);
@@ -366,100 +361,12 @@ public final class Assembler {
         frames.push(new MacroFrame(lines, depth));
     }
 
-    // ---- symbols
-
-    private final Expr.Names names = new Expr.Names() {
-        @Override
-        public Expr symbol(String name, int col) {
-            Sym s = Assembler.this.symbol(name);
-            if (s.kind == Sym.EQU && s.redefinable && s.expr == null && s.base == null) return new Expr.Num(col, s.value);
-            if (!s.defined() && s.refLoc == null) {
-                s.refLoc = loc;
-                s.refCol = col;
-            }
-            return new Expr.Ref(col, s, name);
-        }
-
-        @Override
-        public Sym numericLabel(long number, boolean forward, int col) throws AsmError {
-            int defs = numericDefs.getOrDefault(number, 0);
-            if (!forward && defs == 0) throw new AsmError(col, "local label " + number + "b has no earlier '" + number + ":'");
-            Sym s = symbols.computeIfAbsent(number + "" + HIDDEN + (forward ? defs : defs - 1), n -> new Sym(n, true));
-            if (!s.defined() && s.refLoc == null) {
-                s.refLoc = loc;
-                s.refCol = col;
-            }
-            return s;
-        }
-    };
-
-    private Sym symbol(String name) {
-        Sym s = symbols.get(name);
-        if (s == null) {
-            s = new Sym(name, false);
-            symbols.put(name, s);
-        }
-        return s;
-    }
-
-    private void checkNew(Sym s, int col) throws AsmError {
-        if (s.defined() && !(s.kind == Sym.EQU && s.redefinable)) {
-            String shown = s.hidden ? "local label " + s.name.substring(0, s.name.indexOf(HIDDEN)) : "symbol '" + s.name + "'";
-            throw new Duplicate(col, shown + " is already defined", s);
-        }
-    }
-
-    /** An error that also points at the earlier definition. */
-    private static final class Duplicate extends AsmError {
-        final Sym first;
-
-        Duplicate(int col, String message, Sym first) {
-            super(col, message);
-            this.first = first;
-        }
-    }
-
-    private void defineLabel(String name, int col) throws AsmError {
-        Sym s = symbol(name);
-        if (Register.parse(name) >= 0) throw new AsmError(col, "'" + name + "' is a register name and cannot be a label");
-        try {
-            checkNew(s, col);
-        } catch (Duplicate d) {
-            diags.report(loc.error(col, d.getMessage()).withNote(
-                    Diagnostic.note(d.first.defLoc.file.name, d.first.defLoc.line, d.first.defCol + 1, "first defined here", d.first.defLoc.text)));
-            return;
-        }
-        label(s, col);
-    }
-
-    private void label(Sym s, int col) {
-        s.kind = Sym.LABEL;
-        s.section = cur;
-        s.value = cur.size;
-        s.defLoc = loc;
-        s.defCol = col;
-    }
-
-    private void defineNumeric(long n, int col) {
-        int defs = numericDefs.getOrDefault(n, 0);
-        Sym s = symbols.computeIfAbsent(n + "" + HIDDEN + defs, k -> new Sym(k, true));
-        numericDefs.put(n, defs + 1);
-        label(s, col);
-    }
 
     /** .equ, .set and name = expr: constant now if possible, else kept and evaluated on use. */
     private void define(String name, int col, int t, boolean redefinable) throws AsmError {
-        Sym s = symbol(name);
         if (Register.parse(name) >= 0) throw new AsmError(col, "'" + name + "' is a register name");
-        if (s.defined() && !(redefinable && s.redefinable && s.kind == Sym.EQU)) {
-            try {
-                checkNew(s, col);
-            } catch (Duplicate d) {
-                diags.report(loc.error(col, d.getMessage()).withNote(
-                        Diagnostic.note(d.first.defLoc.file.name, d.first.defLoc.line, d.first.defCol + 1, "first defined here", d.first.defLoc.text)));
-                return;
-            }
-        }
+        Sym s = table.symbol(name);
+        if (!(redefinable && s.redefinable && s.kind == Sym.EQU)) table.checkNew(s, col);
         int end = endOfOperands(t);
         Expr e = Expr.parse(lx, t, end, names);
         s.kind = Sym.EQU;
@@ -485,16 +392,25 @@ public final class Assembler {
                 s.base = null;
                 throw err;
             }
-            if (e instanceof Expr.Dot || containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
+            if (containsDot(e)) throw new AsmError(e.col, "'.' in a value that depends on later symbols");
         } finally {
             s.evaluating = false;
         }
     }
 
+    /** Whether e mentions '.'; iterative, since a flat chain of operators is as deep as it is long. */
     private static boolean containsDot(Expr e) {
-        if (e instanceof Expr.Dot) return true;
-        if (e instanceof Expr.Unary) return containsDot(((Expr.Unary) e).e);
-        if (e instanceof Expr.Binary) return containsDot(((Expr.Binary) e).l) || containsDot(((Expr.Binary) e).r);
+        ArrayDeque<Expr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (x instanceof Expr.Dot) return true;
+            if (x instanceof Expr.Unary) todo.push(((Expr.Unary) x).e);
+            if (x instanceof Expr.Binary) {
+                todo.push(((Expr.Binary) x).l);
+                todo.push(((Expr.Binary) x).r);
+            }
+        }
         return false;
     }
 
@@ -512,7 +428,6 @@ public final class Assembler {
         }
     }
 
-    // ---- directives
 
     private void directive(String d, int t) throws AsmError {
         SectionKind k = SectionKind.ofDirective(d);
@@ -534,7 +449,7 @@ public final class Assembler {
                 for (int[] r : operands(t + 1)) {
                     String name = lx.ident(r[0]);
                     if (name == null || r[1] != r[0] + 1) throw new AsmError(lx.start[r[0]], d + " takes symbol names");
-                    Sym s = symbol(name);
+                    Sym s = table.symbol(name);
                     if (d.equals(".extern")) s.extern = true;
                     else s.global = true;
                     if (s.refLoc == null) {
@@ -672,17 +587,18 @@ public final class Assembler {
         return i;
     }
 
-    // ---- instructions
 
     private void statement(String word, int t) throws AsmError {
-        Macro m = macros.get(word);
-        if (m != null) {
-            expand(m, t);
-            return;
-        }
+        // Macros cannot have instruction names, so the order of these lookups does not matter;
+        // the most common comes first.
         Opcode op = Decoder.byMnemonic(word);
         Pseudo p = op == null ? Pseudo.get(word) : null;
         if (op == null && p == null) {
+            Macro m = macros.get(word);
+            if (m != null) {
+                expand(m, t);
+                return;
+            }
             List<String> all = mnemonics();
             all.addAll(macros.keySet());
             String near = Suggest.nearest(word.toLowerCase(java.util.Locale.ROOT), all);
@@ -810,20 +726,27 @@ public final class Assembler {
         if (cur.kind.hasBytes() && n > 0) {
             Loc o = loc.outermost();
             cur.line(at, fileIndex(o.file), o.line);
-            if (listed != null) listed.add(new Listed(cur, at, n, o));
+            if (listed != null) listed.add(new Listing.Entry(cur, at, n, o));
         }
         return at;
     }
 
     /** Operand ranges [from, to) of tokens from t to the end of the line, split at top-level commas. */
     private List<int[]> operands(int t) throws AsmError {
-        List<int[]> out = new ArrayList<>(3);
+        // One list and its ranges are reused for every line: callers finish with them before
+        // the next line is read.
+        List<int[]> out = operandList;
+        out.clear();
         if (lx.kind[t] == Lexer.EOL) return out;
         int depth = 0, start = t;
         for (int i = t; ; i++) {
             if (lx.kind[i] == Lexer.EOL || depth == 0 && lx.isOp(i, ',')) {
                 if (i == start) throw new AsmError(lx.start[i], "missing operand");
-                out.add(new int[] {start, i});
+                if (out.size() == operandRanges.size()) operandRanges.add(new int[2]);
+                int[] r = operandRanges.get(out.size());
+                r[0] = start;
+                r[1] = i;
+                out.add(r);
                 if (lx.kind[i] == Lexer.EOL) return out;
                 start = i + 1;
             } else if (lx.isOp(i, '(')) {
@@ -834,13 +757,15 @@ public final class Assembler {
         }
     }
 
+    private final List<int[]> operandList = new ArrayList<>();
+    private final List<int[]> operandRanges = new ArrayList<>();
+
     private int endOfOperands(int t) {
         int i = t;
         while (lx.kind[i] != Lexer.EOL) i++;
         return i;
     }
 
-    // ---- the end: second pass and the object
 
     private void finish() {
         if (collecting != null) diags.report(collectStart.error(0, "macro '" + collecting.name() + "' has no .endm"));
@@ -850,12 +775,13 @@ public final class Assembler {
             try {
                 enc.encode(s);
             } catch (AsmError e) {
-                diags.report(s.loc.error(e.col, e.getMessage() + (e.getMessage().startsWith("undefined symbol") ? suggestion(e.getMessage()) : "")));
+                diags.report(s.loc.error(e.col, e.getMessage() + (e.getMessage().startsWith("undefined symbol") ? hint(e.getMessage()) : "")));
             }
         }
-        for (Sym s : symbols.values()) {
+        for (Sym s : table.all()) {
             if (s.kind == Sym.EQU && s.expr != null) {
                 loc = s.exprLoc;
+                table.loc = loc;
                 s.evaluating = true;
                 try {
                     s.value = enc.eval(s.expr);
@@ -872,73 +798,14 @@ public final class Assembler {
         }
     }
 
-    private String suggestion(String message) {
+    private String hint(String message) {
         int a = message.indexOf('\''), b = message.lastIndexOf('\'');
-        if (a < 0 || b <= a) return "";
-        String name = message.substring(a + 1, b);
-        TreeSet<String> defined = new TreeSet<>();
-        for (Sym s : symbols.values()) if (s.defined() && !s.hidden) defined.add(s.name);
-        String near = Suggest.nearest(name, defined);
-        return near != null ? "; did you mean '" + near + "'?" : " (declare it with .extern if another file defines it)";
+        return a < 0 || b <= a ? "" : table.hintForUndefined(message.substring(a + 1, b));
     }
 
     private ObjectFile object(String name) throws ToolchainException {
-        List<ObjSymbol> table = new ArrayList<>();
-        java.util.Set<Sym> referenced = new java.util.HashSet<>();
-        for (Section sec : sections) for (PendingReloc p : sec.relocations) referenced.add(p.base());
-        for (Sym s : symbols.values()) {
-            if (s.hidden) continue;
-            int file = s.defLoc != null ? fileIndex(s.defLoc.outermost().file) : s.refLoc != null ? fileIndex(s.refLoc.outermost().file) : 0;
-            int line = s.defLoc != null ? s.defLoc.outermost().line : s.refLoc != null ? s.refLoc.outermost().line : 0;
-            if (s.kind == Sym.LABEL) {
-                s.index = table.size();
-                table.add(new ObjSymbol(s.name, s.section.kind.ordinal(), (int) s.value, s.global, file, line));
-            } else if (s.kind == Sym.EQU && s.global && s.expr == null) {
-                s.index = table.size();
-                if (s.base == null) table.add(new ObjSymbol(s.name, ObjSymbol.ABSOLUTE, (int) s.value, true, file, line));
-                else if (s.base.kind == Sym.SECTION) table.add(new ObjSymbol(s.name, s.base.section.kind.ordinal(), (int) s.value, true, file, line));
-                else s.index = -1;
-            } else if (!s.defined() && (s.extern || s.global) && referenced.contains(s)) {
-                s.index = table.size();
-                table.add(new ObjSymbol(s.name, ObjSymbol.UNDEFINED, 0, true, file, line));
-            }
-        }
-        List<ObjSection> out = new ArrayList<>();
-        for (Section sec : sections) {
-            List<Relocation> rels = new ArrayList<>();
-            for (PendingReloc p : sec.relocations) {
-                Sym b = p.base();
-                if (b == null) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.ABSOLUTE, 0, (int) p.addend()));
-                else if (b.kind == Sym.SECTION) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.SECTION, b.section.kind.ordinal(), (int) p.addend()));
-                else if (b.index >= 0) rels.add(new Relocation(p.offset(), p.kind(), Relocation.Target.SYMBOL, b.index, (int) p.addend()));
-                else diags.report(p.loc().error(p.col(), "'" + b.name + "' is an alias of an external symbol plus an offset and cannot be exported"));
-            }
-            byte[] bytes = sec.kind.hasBytes() ? Arrays.copyOf(sec.bytes, sec.size) : new byte[0];
-            out.add(new ObjSection(sec.kind, sec.align, sec.size, bytes, rels, List.copyOf(sec.lines)));
-        }
+        ObjectFile o = ObjectBuilder.build(name, sections, table.all(), fileNames, this::fileIndex, diags);
         diags.check();
-        return new ObjectFile(name, fileNames, out, table);
-    }
-
-    // ---- listing
-
-    private record Listed(Section section, int offset, int size, Loc loc) {}
-
-    private String listing() {
-        StringBuilder sb = new StringBuilder();
-        Loc last = null;
-        for (Listed l : listed) {
-            for (int i = 0; i < l.size; i += 8) {
-                boolean first = i == 0 && l.loc != last;
-                sb.append(String.format("%-8s %08x  ", first || i == 0 ? l.section.kind.directive : "", l.offset + i));
-                StringBuilder hex = new StringBuilder();
-                for (int j = i; j < Math.min(l.size, i + 8); j++) hex.append(String.format("%02x", l.section.bytes[l.offset + j] & 0xFF)).append(j == i + 3 ? " " : "");
-                sb.append(String.format("%-18s", hex));
-                if (first) sb.append(String.format("%s:%d  %s", l.loc.file.name, l.loc.line, l.loc.text.strip()));
-                sb.append('\n');
-            }
-            last = l.loc;
-        }
-        return sb.toString();
+        return o;
     }
 }

@@ -20,7 +20,8 @@ final class Encoder {
     boolean finalPass;
     Section dotSection;
     int dotOffset;
-    private int symbolDepth;
+    /** Operand values of the instruction being encoded; {@link Format#pack} reads only its own slots. */
+    private final int[] slotValues = new int[4];
     /** Base of the last {@link #eval} result; null for a constant. */
     Sym base;
 
@@ -31,7 +32,30 @@ final class Encoder {
         }
     }
 
+    /**
+     * Evaluation depth, bounded so that no expression (a chain of a thousand additions, a
+     * symbol defined through symbols) can overflow the host stack.
+     */
+    static final int MAX_EVAL_DEPTH = 200;
+    private int evalDepth;
+
     long eval(Expr e) throws AsmError {
+        if (e instanceof Expr.Num) {
+            base = null;
+            return ((Expr.Num) e).value;
+        }
+        if (++evalDepth > MAX_EVAL_DEPTH) {
+            evalDepth = 0;
+            throw new AsmError(e.start(), "expression too complex: more than " + MAX_EVAL_DEPTH + " operators and symbols deep");
+        }
+        try {
+            return node(e);
+        } finally {
+            if (evalDepth > 0) evalDepth--;
+        }
+    }
+
+    private long node(Expr e) throws AsmError {
         if (e instanceof Expr.Num) {
             base = null;
             return ((Expr.Num) e).value;
@@ -67,11 +91,6 @@ final class Encoder {
                 }
                 if (s.evaluating) throw new Cycle(r.col, "'" + s.name + "' is defined in terms of itself");
                 s.evaluating = true;
-                if (++symbolDepth > Expr.MAX_DEPTH) {
-                    symbolDepth = 0;
-                    s.evaluating = false;
-                    throw new AsmError(r.col, "'" + s.name + "' is defined through more than " + Expr.MAX_DEPTH + " other symbols");
-                }
                 try {
                     long v = eval(s.expr);
                     s.expr = null;
@@ -85,7 +104,6 @@ final class Encoder {
                     throw new AsmError(r.col, "in the value of '" + s.name + "' (" + s.exprLoc.where(err.col) + "): " + err.getMessage());
                 } finally {
                     s.evaluating = false;
-                    if (symbolDepth > 0) symbolDepth--;
                 }
             default:
                 if (!finalPass) throw NOT_YET;
@@ -163,7 +181,8 @@ final class Encoder {
         if (s.op == null) return data(s);
         Opcode op = s.op;
         Operand[] kinds = InstructionSlots.of(op.format);
-        int[] v = new int[kinds.length];
+        int[] v = slotValues;
+        java.util.Arrays.fill(v, 0);
         PendingReloc reloc = null;
         for (int i = 0; i < kinds.length; i++) {
             Expr e = s.slots[i];
@@ -175,7 +194,7 @@ final class Encoder {
                     if (e instanceof Expr.Half) {
                         Expr.Half h = (Expr.Half) e;
                         long x = eval(h.e);
-                        checkWord(x, h.e.start(), "address");
+                        checkWord(x, h.e, "address");
                         if (base == null) {
                             v[i] = (int) (h.high ? (x >>> 16) & 0xFFFF : x & 0xFFFF);
                         } else {
@@ -202,7 +221,7 @@ final class Encoder {
                         v[i] = (int) off;
                     } else {
                         if (base == null) {
-                            checkWord(x, e.start(), "target address");
+                            checkWord(x, e, "target address");
                             if ((x & 3) != 0) throw new AsmError(e.start(), "target address 0x" + Long.toHexString(x & 0xFFFFFFFFL) + " is not a multiple of 4");
                         }
                         reloc = new PendingReloc(s.offset, branch ? RelocKind.BRANCH16 : RelocKind.JUMP21, base, x, s.loc, e.col);
@@ -225,7 +244,7 @@ final class Encoder {
             if (s.width != 4) {
                 throw new AsmError(e.start(), (s.width == 1 ? ".byte" : ".half") + " needs a constant, but this is an address (only .word can hold one)");
             }
-            checkWord(x, e.start(), "address");
+            checkWord(x, e, "address");
             s.section.relocations.add(new PendingReloc(s.offset, RelocKind.ABS32, base, x, s.loc, e.start()));
             return true;
         }
@@ -248,8 +267,8 @@ final class Encoder {
         return x;
     }
 
-    private static void checkWord(long x, int col, String what) throws AsmError {
-        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(col, what + " " + x + " does not fit in 32 bits");
+    private static void checkWord(long x, Expr e, String what) throws AsmError {
+        if (x < Integer.MIN_VALUE || x > 0xFFFFFFFFL) throw new AsmError(e.start(), what + " " + x + " does not fit in 32 bits");
     }
 
     private static void checkTarget(Expr e, long off, boolean branch, Opcode op) throws AsmError {

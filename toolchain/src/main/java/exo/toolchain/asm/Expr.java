@@ -83,8 +83,11 @@ abstract class Expr {
         }
     }
 
-    /** Deepest nesting of parentheses and unary operators, and of symbols defined by symbols. */
-    static final int MAX_DEPTH = 256;
+    /**
+     * Deepest nesting of parentheses and unary operators. Each level costs a dozen parser
+     * frames, so this keeps the deepest parse far inside a small thread stack.
+     */
+    static final int MAX_DEPTH = 64;
 
     static String opName(int op) {
         switch (op) {

@@ -43,7 +43,7 @@ final class Lexer {
             if (isIdentStart(c)) {
                 i++;
                 while (i < len && isIdentPart(s.charAt(i))) i++;
-                add(IDENT, begin, i, 0, s.substring(begin, i));
+                add(IDENT, begin, i, 0, intern(s, begin, i));
             } else if (c >= '0' && c <= '9') {
                 i = number(s, i);
                 if (i < 0) return;
@@ -73,6 +73,31 @@ final class Lexer {
             }
         }
         add(EOL, len, len, 0, null);
+    }
+
+    /**
+     * Identifiers seen recently, by hash: most lines repeat a few mnemonics, registers and
+     * labels, so reusing one String (with its cached hash) saves an allocation and a rehash
+     * for every symbol-table and mnemonic lookup.
+     */
+    private final String[] names = new String[4096];
+    private final int[] hashes = new int[4096];
+
+    private String intern(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+        int slot = (h ^ (h >>> 12)) & (names.length - 1);
+        String c = names[slot];
+        int len = to - from;
+        if (c != null && hashes[slot] == h && c.length() == len) {
+            int k = 0;
+            while (k < len && c.charAt(k) == s.charAt(from + k)) k++;
+            if (k == len) return c;
+        }
+        c = s.substring(from, to);
+        names[slot] = c;
+        hashes[slot] = h;
+        return c;
     }
 
     static boolean isIdentStart(char c) {

@@ -29,7 +29,7 @@ public final class Disassembly {
     public static String executable(String name, Executable exe) {
         ExeSymbolizer sym = new ExeSymbolizer(exe);
         Map<Integer, List<String>> labels = new HashMap<>();
-        for (Executable.Symbol s : exe.symbols()) labels.computeIfAbsent(s.value(), k -> new ArrayList<>()).add(s.name());
+        for (Executable.Symbol s : exe.symbols()) if (!s.absolute()) labels.computeIfAbsent(s.value(), k -> new ArrayList<>()).add(s.name());
         StringBuilder sb = new StringBuilder();
         sb.append(name).append(": executable, entry 0x").append(hex(exe.entry()));
         String e = sym.describe(exe.entry());
@@ -58,7 +58,7 @@ public final class Disassembly {
             }
             if (s.data().length < Integer.toUnsignedLong(s.memSize())) {
                 for (Executable.Symbol sy : exe.symbols()) {
-                    if (Integer.compareUnsigned(sy.value(), s.vaddr() + s.data().length) >= 0 && s.contains(sy.value())) {
+                    if (!sy.absolute() && Integer.compareUnsigned(sy.value(), s.vaddr() + s.data().length) >= 0 && s.contains(sy.value())) {
                         sb.append(String.format("%08x <%s>%n", sy.value(), sy.name()));
                     }
                 }

@@ -17,7 +17,7 @@ public final class ExeSymbolizer implements ProgramImage.Symbolizer {
     public ExeSymbolizer(Executable exe) {
         this.exe = exe;
         List<Executable.Symbol> s = new ArrayList<>();
-        for (Executable.Symbol sym : exe.symbols()) if (segmentOf(sym.value()) != null) s.add(sym);
+        for (Executable.Symbol sym : exe.symbols()) if (!sym.absolute() && segmentOf(sym.value()) != null) s.add(sym);
         // At one address a global beats a local, then the alphabetically first, so output is stable.
         s.sort(Comparator.comparingLong((Executable.Symbol x) -> Integer.toUnsignedLong(x.value()))
                 .thenComparing(x -> !x.global()).thenComparing(Executable.Symbol::name));

@@ -35,7 +35,14 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
         }
     }
 
-    public record Symbol(String name, int value, boolean global) {}
+    /** A symbol: an address, or with {@code absolute} a constant (a global {@code .equ}). */
+    public record Symbol(String name, int value, boolean global, boolean absolute) {
+        public static final int GLOBAL = 1, ABSOLUTE = 2;
+
+        int flags() {
+            return (global ? GLOBAL : 0) | (absolute ? ABSOLUTE : 0);
+        }
+    }
 
     /** Code from {@code address} on came from files[file]:line. */
     public record Line(int address, int file, int line) {}
@@ -54,7 +61,7 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
         w.u32(segments.size());
         for (Segment s : segments) w.u32(s.vaddr()).u32(s.memSize()).u8(s.flags()).u32(s.data().length).bytes(s.data());
         w.u32(symbols.size());
-        for (Symbol s : symbols) w.str(s.name()).u32(s.value()).u8(s.global() ? 1 : 0);
+        for (Symbol s : symbols) w.str(s.name()).u32(s.value()).u8(s.flags());
         w.u32(files.size());
         for (String f : files) w.str(f);
         w.u32(lines.size());
@@ -86,8 +93,8 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
             int value = r.u32("a symbol value");
             int flags = r.u8("symbol flags");
             if (name.isEmpty()) throw new FormatException("symbol " + i + " has an empty name");
-            if ((flags & ~1) != 0) throw new FormatException("symbol '" + name + "' has unknown flags 0x" + Integer.toHexString(flags));
-            syms.add(new Symbol(name, value, flags == 1));
+            if ((flags & ~(Symbol.GLOBAL | Symbol.ABSOLUTE)) != 0) throw new FormatException("symbol '" + name + "' has unknown flags 0x" + Integer.toHexString(flags));
+            syms.add(new Symbol(name, value, (flags & Symbol.GLOBAL) != 0, (flags & Symbol.ABSOLUTE) != 0));
         }
         int nfiles = r.count("source file names", 2);
         List<String> files = new ArrayList<>(nfiles);

@@ -267,7 +267,9 @@ public final class Linker {
         List<Executable.Line> lines = new ArrayList<>();
         for (int i = 0; i < included.size(); i++) {
             ObjectFile o = included.get(i);
-            for (ObjSymbol s : o.symbols) if (s.defined()) symbols.add(new Executable.Symbol(s.name(), (int) address(i, s), s.global()));
+            for (ObjSymbol s : o.symbols) {
+                if (s.defined()) symbols.add(new Executable.Symbol(s.name(), (int) address(i, s), s.global(), s.section() == ObjSymbol.ABSOLUTE));
+            }
         }
         for (SectionKind k : SectionKind.ALL) {
             for (int i = 0; i < included.size(); i++) {

@@ -1,0 +1,477 @@
+package exo.baseline;
+
+import exo.emulator.isa.Register;
+import exo.emulator.machine.Cause;
+import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Mmu;
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.StopReason;
+import exo.emulator.machine.Tlb;
+import exo.emulator.machine.TrapHandler;
+import exo.kernel.BootException;
+import exo.kernel.CostModel;
+import exo.kernel.GuestOs;
+import exo.kernel.KernelOptions;
+import exo.kernel.OutputLines;
+import exo.kernel.ProgramImage;
+import exo.kernel.RunResult;
+import exo.kernel.Stats;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The monolithic baseline: a small Unix-like kernel on the same machine, there to be measured
+ * against the exokernel (docs/baseline.md). The kernel owns every abstraction: it walks
+ * two-level page tables on TLB misses, demand-zeroes heap and stack, implements mprotect,
+ * turns exceptions into signals delivered with a full register frame pushed on the user stack
+ * (returned from through sigreturn), and moves bytes through pipes in kernel buffers. It charges
+ * guest cycles from the same {@link CostModel} as the exokernel, so comparisons are fair.
+ *
+ * <p>Use it like the exokernel: {@code new MonoKernel(machine, options)}, {@link #boot},
+ * {@link #run}.
+ */
+public final class MonoKernel implements TrapHandler, GuestOs {
+    /** Top of every process's stack; the stack region below it grows on demand. */
+    public static final int STACK_TOP = 0x7FFF0000;
+    public static final int STACK_MAX = 8 << 20;
+    /** Words of a signal frame: pc, r1..r31, cause, badvaddr, signo, saved mask. */
+    static final int FRAME_WORDS = 36;
+
+    final Machine machine;
+    final Cpu cpu;
+    final KernelOptions options;
+    final CostModel cost;
+    final Stats stats = new Stats();
+    /** Pages the kernel allocated on first touch (heap and stack). */
+    long demandZeroFills;
+    private final BitSet freePages = new BitSet();
+    private final Process[] byAsid = new Process[256];
+    private final List<Process> booted = new ArrayList<>();
+    private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
+    private final UnixSyscalls calls;
+    private final OutputLines lines;
+    private int nextPid = 1;
+    Process current;
+
+    public MonoKernel(Machine machine, KernelOptions options) {
+        this.machine = machine;
+        this.cpu = machine.cpu;
+        this.options = options;
+        this.cost = new CostModel(machine);
+        this.calls = new UnixSyscalls(this);
+        this.lines = new OutputLines(machine.console(), options.prefixOutput());
+        freePages.set(0, machine.memory.pages());
+        machine.setTrapHandler(this);
+    }
+
+    // ---- boot and run --------------------------------------------------------------------------
+
+    /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
+    @Override
+    public int boot(ProgramImage image, List<String> args) {
+        Process p = newProcess(image.name(), image.symbolizer(), null);
+        if (p == null) throw new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)");
+        int top = 0;
+        for (ProgramImage.Segment s : image.segments()) {
+            int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
+                    | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
+            for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
+                int ppn = mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
+                if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
+                int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
+                if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+            }
+            top = Math.max(top, s.vaddr() + ((s.memSize() + PhysicalMemory.PAGE_MASK) & ~PhysicalMemory.PAGE_MASK));
+        }
+        p.heapStart = p.brk = top;
+        p.stackTop = STACK_TOP;
+        p.stackLow = STACK_TOP - STACK_MAX;
+        p.regs[Register.SP] = pushArgs(p, args);
+        p.pc = image.entry();
+        booted.add(p);
+        runQueue.add(p);
+        return p.pid;
+    }
+
+    /** Lays out argv strings and the argv array at the top of the stack; returns the new sp. */
+    private int pushArgs(Process p, List<String> all) {
+        int sp = STACK_TOP;
+        int[] ptrs = new int[all.size()];
+        for (int i = all.size() - 1; i >= 0; i--) {
+            byte[] b = (all.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
+            sp -= b.length;
+            if (!copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
+            ptrs[i] = sp;
+        }
+        sp &= ~15;
+        sp -= 4 * (ptrs.length + 1);
+        int argv = sp;
+        for (int i = 0; i <= ptrs.length; i++) {
+            if (!storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
+        }
+        p.regs[Register.A0] = ptrs.length;
+        p.regs[Register.A1] = argv;
+        return sp & ~15;
+    }
+
+    /** Runs until every process has exited, the instruction limit, or a stop; may be called again. */
+    @Override
+    public RunResult run(long maxInstructions) {
+        if (current == null && !machine.isHalted() && !switchNext()) machine.halt();
+        StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
+        lines.flushAll();
+        RunResult.Reason reason = why == StopReason.BUDGET ? RunResult.Reason.INSTRUCTION_LIMIT
+                : why == StopReason.STOPPED ? RunResult.Reason.STOPPED : live() > 0 ? RunResult.Reason.NO_RUNNABLE : RunResult.Reason.ALL_DONE;
+        List<RunResult.Program> ps = new ArrayList<>();
+        for (Process p : booted) {
+            ps.add(new RunResult.Program(p.name, p.pid, p.state == Process.State.ZOMBIE, p.diagnostic != null, p.exitStatus, p.diagnostic,
+                    p.output.toString(StandardCharsets.UTF_8)));
+        }
+        return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
+    }
+
+    private int live() {
+        int n = 0;
+        for (Process p : byAsid) if (p != null && p.state != Process.State.ZOMBIE) n++;
+        return n;
+    }
+
+    // ---- the trap entry ------------------------------------------------------------------------
+
+    @Override
+    public void trap(Machine m, Cause cause) {
+        cost.charge(CostModel.TRAP_ENTRY);
+        Process p = current;
+        if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
+        switch (cause) {
+            case SYSCALL:
+                stats.syscalls++;
+                calls.dispatch(p);
+                break;
+            case TIMER:
+                preempt(p);
+                break;
+            case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
+                if (!refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) {
+                    stats.missesForwarded++;
+                    signal(p, Signal.SIGSEGV, cause);
+                }
+                break;
+            default:
+                signal(p, Signal.of(cause), cause);
+        }
+    }
+
+    /**
+     * Resolves a TLB miss by walking p's page table (two table touches), demand-zeroing heap and
+     * stack pages, and writing the TLB; false if the access is not allowed (a signal follows).
+     */
+    private boolean refill(Process p, int va, int kind) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        cost.charge(2 * CostModel.TABLE_TOUCH);
+        int pte = p.pte(vpn);
+        if ((pte & Process.PTE_PRESENT) == 0) {
+            if (!p.demandZero(va) || p.pagesOwned >= options.pagesPerEnv() || freePages.isEmpty()) return false;
+            mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE));
+            demandZeroFills++;
+            pte = p.pte(vpn);
+        }
+        int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
+        if ((pte & need) == 0) return false;
+        machine.tlb.writeReplacing(vpn, p.asid, pte >>> PhysicalMemory.PAGE_SHIFT, tlbFlags(pte));
+        cost.charge(CostModel.TLB_WRITE + CostModel.UPCALL);
+        stats.missesFilledWalk++;
+        return true;
+    }
+
+    static int tlbFlags(int pte) {
+        return Tlb.VALID | ((pte & Process.PTE_WRITE) != 0 ? Tlb.WRITABLE : 0) | ((pte & Process.PTE_EXEC) != 0 ? Tlb.EXECUTABLE : 0);
+    }
+
+    // ---- signals -------------------------------------------------------------------------------
+
+    /**
+     * Delivers sig for an exception: pushes the full register frame (pc, r1..r31, cause,
+     * badvaddr, signo, mask) on the user stack and enters the handler with a0 = signo,
+     * a1 = badvaddr, a2 = frame, a3 = cause and ra = the restorer that calls sigreturn. With no
+     * handler, or a fault of the same signal inside its handler, the process is killed.
+     */
+    void signal(Process p, Signal sig, Cause cause) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        int bit = 1 << sig.number;
+        String what = describeFault(p, cause);
+        if (p.handlers[sig.number] == 0) {
+            kill(p, 128 + sig.number, "killed by " + sig + ": " + what);
+            return;
+        }
+        if ((p.handling & bit) != 0) {
+            kill(p, 128 + sig.number, "killed by " + sig + ": " + what + ", raised inside its own " + sig + " handler");
+            return;
+        }
+        int frame = (cpu.regs[Register.SP] - 4 * FRAME_WORDS) & ~15;
+        int[] words = new int[FRAME_WORDS];
+        words[0] = cpu.epc;
+        System.arraycopy(cpu.regs, 1, words, 1, 31);
+        words[32] = cause.code;
+        words[33] = cpu.badVaddr;
+        words[34] = sig.number;
+        words[35] = p.handling;
+        for (int i = 0; i < FRAME_WORDS; i++) {
+            if (!storeWord(p, frame + 4 * i, words[i])) {
+                kill(p, 128 + sig.number, "killed by " + sig + ": " + what + "; the signal frame could not be pushed at 0x" + Integer.toHexString(frame));
+                return;
+            }
+        }
+        cost.charge(FRAME_WORDS * CostModel.WORD_SAVED + 6 * CostModel.REG_WRITE + CostModel.UPCALL);
+        stats.forwarded[cause.code]++;
+        p.handling |= bit;
+        cpu.regs[Register.SP] = frame;
+        cpu.regs[Register.A0] = sig.number;
+        cpu.regs[Register.A1] = cpu.badVaddr;
+        cpu.regs[Register.A2] = frame;
+        cpu.regs[Register.A3] = cause.code;
+        cpu.regs[Register.RA] = p.restorer;
+        cpu.pc = p.handlers[sig.number];
+    }
+
+    /** Restores the frame at sp pushed by {@link #signal}; the saved pc may have been changed by the handler. */
+    void sigreturn(Process p) {
+        int frame = cpu.regs[Register.SP];
+        int[] words = new int[FRAME_WORDS];
+        for (int i = 0; i < FRAME_WORDS; i++) {
+            long w = loadWord(p, frame + 4 * i);
+            if (w < 0) {
+                kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
+                return;
+            }
+            words[i] = (int) w;
+        }
+        System.arraycopy(words, 1, cpu.regs, 1, 31);
+        p.handling = words[35];
+        cpu.pc = words[0];
+        cost.charge(FRAME_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+    }
+
+    String describeFault(Process p, Cause cause) {
+        String sym = p.symbolizer.describe(cpu.epc);
+        return String.format("%s at epc 0x%08x%s%s", cause.shortName, cpu.epc, sym == null ? "" : " <" + sym + ">",
+                cause.setsBadVaddr ? String.format(", badvaddr 0x%08x", cpu.badVaddr) : "");
+    }
+
+    // ---- processes -----------------------------------------------------------------------------
+
+    Process newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
+        for (int asid = 1; asid <= options.maxEnvironments(); asid++) {
+            cost.charge(CostModel.TABLE_TOUCH);
+            if (byAsid[asid] == null) {
+                Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
+                byAsid[asid] = p;
+                machine.tlb.flushAsid(asid);
+                for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixSyscalls.CONSOLE;
+                return p;
+            }
+        }
+        return null;
+    }
+
+    Iterable<Process> processes() {
+        List<Process> l = new ArrayList<>();
+        for (Process p : byAsid) if (p != null) l.add(p);
+        return l;
+    }
+
+    /** Ends p with status; its pages and descriptors are released, its parent may reap it. */
+    void exit(Process p, int status) {
+        p.exitStatus = status;
+        p.state = Process.State.ZOMBIE;
+        lines.flush(p.asid, p.name);
+        calls.closeAll(p);
+        releasePages(p);
+        machine.tlb.flushAsid(p.asid);
+        cost.charge(CostModel.TLB_SCAN);
+        if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid[p.asid] = null;
+        else if (p.parent.state == Process.State.BLOCKED) wake(p.parent);
+        for (Process c : processes()) {
+            if (c.parent == p && c.state == Process.State.ZOMBIE) byAsid[c.asid] = null;
+        }
+        if (current == p) {
+            current = null;
+            if (!switchNext()) machine.halt();
+        }
+    }
+
+    void kill(Process p, int status, String why) {
+        p.diagnostic = p + " " + why;
+        exit(p, status);
+    }
+
+    void reap(Process child) {
+        byAsid[child.asid] = null;
+    }
+
+    // ---- scheduling ----------------------------------------------------------------------------
+
+    private void preempt(Process p) {
+        save(p, cpu.epc);
+        runQueue.add(p);
+        current = null;
+        switchNext();
+    }
+
+    /** Blocks the current process so that its system call restarts when it is woken. */
+    void block(Process p) {
+        save(p, cpu.epc);
+        p.state = Process.State.BLOCKED;
+        current = null;
+        if (!switchNext()) machine.halt();
+    }
+
+    /** Adds a runnable process to the end of the run queue. */
+    void requeue(Process p) {
+        runQueue.add(p);
+    }
+
+    void wake(Process p) {
+        if (p.state == Process.State.BLOCKED) {
+            p.state = Process.State.RUNNABLE;
+            runQueue.add(p);
+        }
+    }
+
+    void save(Process p, int pc) {
+        System.arraycopy(cpu.regs, 0, p.regs, 0, 32);
+        p.pc = pc;
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+    }
+
+    /** Puts the next runnable process on the CPU; false if none can run (deadlocked ones are killed). */
+    boolean switchNext() {
+        Process next;
+        do next = runQueue.poll(); while (next != null && next.state != Process.State.RUNNABLE);
+        if (next == null) {
+            for (Process p : processes()) {
+                if (p.state == Process.State.BLOCKED) kill(p, 128, "killed: every process is blocked (deadlock)");
+            }
+            return false;
+        }
+        if (current != next) stats.contextSwitches++;
+        current = next;
+        machine.setAsid(next.asid);
+        System.arraycopy(next.regs, 0, cpu.regs, 0, 32);
+        cpu.pc = next.pc;
+        cpu.timerCompare = cpu.cycles + options.quantum();
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        return true;
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or -1. */
+    int mapNew(Process p, int va, int flags) {
+        int ppn = freePages.nextSetBit(0);
+        if (ppn < 0 || p.pagesOwned >= options.pagesPerEnv()) return -1;
+        freePages.clear(ppn);
+        machine.memory.clearPage(ppn);
+        p.pagesOwned++;
+        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
+        cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
+        return ppn;
+    }
+
+    void unmap(Process p, int vpn) {
+        int pte = p.pte(vpn);
+        if ((pte & Process.PTE_PRESENT) == 0) return;
+        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
+        p.pagesOwned--;
+        p.setPte(vpn, 0);
+        invalidateTlb(p, vpn);
+    }
+
+    /** Drops the hardware TLB entry for (vpn, p's ASID) if it holds one. */
+    void invalidateTlb(Process p, int vpn) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        int slot = machine.tlb.lookup(vpn, p.asid);
+        if (slot >= 0) {
+            machine.tlb.invalidate(slot);
+            cost.charge(CostModel.TLB_WRITE);
+        }
+    }
+
+    private void releasePages(Process p) {
+        for (int d = 0; d < 1024; d++) {
+            int[] t = p.directory[d];
+            if (t == null) continue;
+            for (int i = 0; i < 1024; i++) {
+                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
+            }
+            p.directory[d] = null;
+        }
+        p.pagesOwned = 0;
+    }
+
+    /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
+    int userAddress(Process p, int va, boolean write) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int pte = p.pte(vpn);
+        if ((pte & Process.PTE_PRESENT) == 0) {
+            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
+            pte = p.pte(vpn);
+        }
+        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
+        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    boolean storeWord(Process p, int va, int v) {
+        int pa = (va & 3) == 0 ? userAddress(p, va, true) : -1;
+        if (pa < 0) return false;
+        machine.memory.writeWord(pa, v);
+        return true;
+    }
+
+    long loadWord(Process p, int va) {
+        int pa = (va & 3) == 0 ? userAddress(p, va, false) : -1;
+        return pa < 0 ? -1 : machine.memory.readWord(pa) & 0xFFFFFFFFL;
+    }
+
+    /** Copies len bytes to user memory at va; false (nothing reliable written) if any byte is not writable. */
+    boolean copyOut(Process p, int va, byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            int pa = userAddress(p, va + i, true);
+            if (pa < 0) return false;
+            machine.memory.writeByte(pa, b[i]);
+        }
+        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
+        return true;
+    }
+
+    /** Copies len bytes from user memory at va, or null if any byte is not readable. */
+    byte[] copyIn(Process p, int va, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            int pa = userAddress(p, va + i, false);
+            if (pa < 0) return null;
+            b[i] = (byte) machine.memory.readByte(pa);
+        }
+        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
+        return b;
+    }
+
+    void output(Process p, byte[] b, int len) {
+        if (p.output.size() < 1 << 20) p.output.write(b, 0, Math.min(len, (1 << 20) - p.output.size()));
+        lines.write(p.asid, p.name, b, 0, len);
+    }
+
+    boolean hasFreePages(int n) {
+        return freePages.cardinality() >= n;
+    }
+
+    List<String> diagnostics() {
+        List<String> l = new ArrayList<>();
+        for (Process p : booted) if (p.diagnostic != null) l.add(p.diagnostic);
+        return l;
+    }
+}

@@ -1,0 +1,146 @@
+package exo.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every program in guest-programs/src runs under {@code exo run} with the library OS and must
+ * print exactly what its header says, on both engines, with identical cycle counts. Header
+ * lines: {@code # args: A B} (the test's arguments: small sizes; the defaults are for
+ * benchmarks), {@code # input: LINE} (console input), {@code # expect: LINE} (one output line;
+ * {@code {n}} stands for a number that depends on timing), {@code # status: N} (exit status,
+ * default 0), {@code # runtime: LIST} (the runtime list under guest-runtime/, default
+ * runtime.list). Every program also runs with the other page-table implementation, chosen at
+ * link time, and must print the same.
+ */
+class GuestProgramsTest {
+    static final Path PROGRAMS = Path.of("..", "guest-programs", "src").toAbsolutePath().normalize();
+    static final String TWO_LEVEL = "runtime.list", LINEAR = "runtime-linear.list";
+
+    /** A program and what its header asks for. */
+    record Program(Path file, List<String> args, String input, List<String> expect, int status, String runtime) {
+        String name() {
+            return file.getFileName().toString();
+        }
+
+        static Program parse(Path file) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<String> args = new ArrayList<>(), expect = new ArrayList<>();
+            StringBuilder input = new StringBuilder();
+            int status = 0;
+            String runtime = TWO_LEVEL;
+            for (String l : lines) {
+                if (l.startsWith("# args:")) args.addAll(Arrays.asList(l.substring(7).trim().split("\\s+")));
+                else if (l.startsWith("# input:")) input.append(l.substring(8).trim()).append('\n');
+                else if (l.startsWith("# expect:")) expect.add(l.substring(9).trim());
+                else if (l.startsWith("# status:")) status = Integer.parseInt(l.substring(9).trim());
+                else if (l.startsWith("# runtime:")) runtime = l.substring(10).trim();
+            }
+            return new Program(file, args, input.toString(), expect, status, runtime);
+        }
+
+        Cli.Result run(String engine, String runtimeList) {
+            List<String> cmd = new ArrayList<>(List.of("run", "--stats", "--engine", engine, "--runtime", runtimeList, file.toString()));
+            if (!args.isEmpty()) {
+                cmd.add("--");
+                cmd.addAll(args);
+            }
+            return Cli.withInput(input, cmd.toArray(new String[0]));
+        }
+
+        void check(Cli.Result r, String how) {
+            assertEquals(status, r.code(), name() + " (" + how + ") exit status; stderr:\n" + r.err());
+            List<String> got = r.out().isEmpty() ? List.of() : List.of(r.out().split("\n", -1));
+            String shown = name() + " (" + how + ") printed:\n" + r.out();
+            assertTrue(r.out().endsWith("\n") || r.out().isEmpty(), shown);
+            assertEquals(expect.size(), got.size() - 1, shown);
+            for (int i = 0; i < expect.size(); i++) {
+                assertTrue(matches(expect.get(i), got.get(i)), "line " + (i + 1) + ": expected '" + expect.get(i) + "', got '" + got.get(i) + "'\n" + shown);
+            }
+        }
+    }
+
+    /** Whether an output line matches an expected one, {n} matching any integer. */
+    static boolean matches(String expected, String line) {
+        String[] parts = expected.split("\\{n\\}", -1);
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) re.append("-?\\d+");
+            re.append(Pattern.quote(parts[i]));
+        }
+        return line.matches(re.toString());
+    }
+
+    static List<Program> programs() {
+        try (Stream<Path> s = Files.list(PROGRAMS)) {
+            return s.filter(p -> p.toString().endsWith(".s")).sorted().map(Program::parse).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String cyclesLine(Cli.Result r) {
+        for (String l : r.err().split("\n")) if (l.strip().startsWith("cycles")) return l.strip();
+        throw new AssertionError("no cycles line in --stats output:\n" + r.err());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyProgramPrintsWhatItsHeaderSaysOnBothEngines() {
+        return programs().stream().map(p -> dynamicTest(p.name(), () -> {
+            Cli.Result interp = p.run("interp", p.runtime());
+            p.check(interp, "interpreter");
+            Cli.Result jit = p.run("jit", p.runtime());
+            p.check(jit, "JIT");
+            assertEquals(interp.out(), jit.out(), p.name() + ": the engines disagree");
+            assertEquals(cyclesLine(interp), cyclesLine(jit), p.name() + ": the engines disagree on cycles");
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyProgramRunsAlikeWithTheOtherPageTable() {
+        return programs().stream().map(p -> dynamicTest(p.name(), () -> {
+            String other = p.runtime().equals(LINEAR) ? TWO_LEVEL : LINEAR;
+            p.check(p.run("interp", other), other);
+        }));
+    }
+
+    @Test
+    void everyProgramStatesItsExpectedOutput() {
+        List<Program> all = programs();
+        assertTrue(all.size() >= 11, "programs found: " + all);
+        for (Program p : all) assertTrue(!p.expect().isEmpty(), p.name() + " has no '# expect:' line");
+    }
+
+    @Test
+    void theExpectationsOfTheBenchmarkProgramsAreTheIssuesExactly() throws IOException {
+        assertTrue(Files.readString(PROGRAMS.resolve("sieve.s")).contains("# default-expect: primes<=10000000: 664579"));
+        assertTrue(Files.readString(PROGRAMS.resolve("crc32.s")).contains("# default-expect: crc32=e638eb83"));
+        assertTrue(Files.readString(PROGRAMS.resolve("matmul.s")).contains("# default-expect: matmul checksum=4294966671 C[17][42]=-89"));
+    }
+
+    @Test
+    void placeholdersMatchNumbersOnly() {
+        assertTrue(matches("cycles per round trip: {n}", "cycles per round trip: 162"));
+        assertTrue(!matches("cycles per round trip: {n}", "cycles per round trip: many"));
+        assertTrue(matches("a (b) [c]", "a (b) [c]"));
+    }
+}
