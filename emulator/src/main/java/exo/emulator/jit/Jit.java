@@ -32,16 +32,31 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
-    /** Bytecode budget per generated method: well under HotSpot's 8000-byte compile limit. */
-    public static final int METHOD_LIMIT = 6000;
+    /**
+     * Bytecode budget per generated method: well under HotSpot's 8000-byte limit for compiling
+     * at all, and small enough that C1's linear-scan allocator does not give up on it (at 6000
+     * bytes it did, leaving hot translations in the bytecode interpreter).
+     */
+    public static final int METHOD_LIMIT = 3000;
 
     private static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 4;
+
+    /**
+     * Heat added per dispatch of an entry no translation covers, and of one inside a translated
+     * region (a loop resumed mid-body after an interrupt or a fault). Mid-region entries heat
+     * up this many times slower: the interpreter runs one block and reaches the region's own
+     * entry, instead of every instruction of a hot loop becoming another copy of the loop for
+     * HotSpot to compile. An entry that really is hot still gets translated eventually.
+     */
+    private static final int HEAT_UNCOVERED = 256, HEAT_COVERED = 1;
 
     /** Per physical page: translations by entry word, heat counters, cached block lengths. */
     private static final class CodePage {
         final Translation[] entries = new Translation[PAGE_WORDS];
         final int[] heat = new int[PAGE_WORDS];
         final short[] blockLength = new short[PAGE_WORDS];
+        /** Words included in some translation of this page. */
+        final boolean[] covered = new boolean[PAGE_WORDS];
     }
 
     private final Interpreter interpreter = new Interpreter();
@@ -176,9 +191,9 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         if (page == null) return null;
         int i = (pa & PhysicalMemory.PAGE_MASK) >>> 2;
         Translation t = page.entries[i];
-        if (t != null || page.heat[i] < hotThreshold) return t;
+        if (t != null || page.heat[i] < hotThreshold * HEAT_UNCOVERED) return t;
         page.heat[i] = Integer.MIN_VALUE; // translate once; an untranslatable entry stays cold
-        t = translate(pa);
+        t = translate(pa, page.covered);
         page.entries[i] = t;
         return t;
     }
@@ -196,7 +211,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
             m.memory.watchCode(ppn); // heat and block lengths describe the page's current words
         }
         int i = (pa & PhysicalMemory.PAGE_MASK) >>> 2;
-        if (page.heat[i] >= 0) page.heat[i]++;
+        if (page.heat[i] >= 0) page.heat[i] += page.covered[i] ? HEAT_COVERED : HEAT_UNCOVERED;
         int len = page.blockLength[i];
         if (len == 0) {
             len = scanBlock(m.memory, pa);
@@ -221,7 +236,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         }
     }
 
-    private Translation translate(int pa) {
+    private Translation translate(int pa, boolean[] covered) {
         long start = System.nanoTime();
         PhysicalMemory mem = machine.memory;
         int pageBase = pa & ~PhysicalMemory.PAGE_MASK;
@@ -248,6 +263,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 t.pa = pa;
                 t.size = region.size;
                 t.links = new Translation[emitter[0].exits()];
+                for (int i = 0; i < PAGE_WORDS; i++) covered[i] |= region.included[i];
                 regionsTranslated++;
                 instructionsTranslated += region.size;
                 largestMethod = Math.max(largestMethod, codeSize);

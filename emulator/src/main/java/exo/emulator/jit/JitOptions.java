@@ -14,7 +14,7 @@ package exo.emulator.jit;
  *     {@code Cpu.regs} on every access
  */
 public record JitOptions(int hotThreshold, int regionCap, boolean regions, boolean inlineTlb, boolean registersInLocals) {
-    public static final JitOptions DEFAULT = new JitOptions(50, 256, true, true, true);
+    public static final JitOptions DEFAULT = new JitOptions(50, 32, true, true, true);
 
     public JitOptions {
         if (hotThreshold < 1 || regionCap < 1) {

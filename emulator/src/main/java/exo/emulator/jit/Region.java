@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * The guest code one translation covers: every instruction of one physical page reachable from
- * the entry through fall-through, conditional branches and {@code jal} whose targets stay in the
- * page, up to a cap. Indirect jumps, {@code syscall}/{@code break}, invalid words, targets outside
- * the page and instructions beyond the cap end the region (they become exits or traps).
+ * the entry through fall-through, conditional branches and plain jumps ({@code jal} with rd =
+ * r0) whose targets stay in the page, up to a cap. Calls, indirect jumps,
+ * {@code syscall}/{@code break}, invalid words, targets outside the page and instructions beyond
+ * the cap end the region (they become exits or traps).
  *
  * <p>Instructions are split into basic blocks at leaders (the entry, branch targets,
  * fall-throughs after branches). Blocks are listed in address order, so any cycle in the
@@ -77,7 +78,9 @@ final class Region {
                 if (op.format == Format.BR) {
                     r.addLeader(off + 4, leader, work);
                     r.addLeader(off + Format.off16Bytes(w), leader, work);
-                } else if (op == Opcode.JAL) {
+                } else if (op == Opcode.JAL && Format.a(w) == 0) {
+                    // A plain jump is followed; a call is not: the callee would drag its whole
+                    // body (and its callees) into every caller's method. Calls exit, chained.
                     r.addLeader(off + Format.off21Bytes(w), leader, work);
                 }
                 break;

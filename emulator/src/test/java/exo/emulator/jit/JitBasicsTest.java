@@ -2,6 +2,7 @@ package exo.emulator.jit;
 
 import static exo.emulator.isa.Opcode.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.TestMachine;
@@ -120,7 +121,7 @@ class JitBasicsTest {
         Engine e = Engines.create("jit");
         assertEquals("jit", e.name());
         assertEquals("interp", Engines.create("interp").name());
-        IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Engines.create("qemu"));
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> Engines.create("qemu"));
         assertEquals("unknown engine 'qemu'; choose one of jit, interp", x.getMessage());
     }
 }

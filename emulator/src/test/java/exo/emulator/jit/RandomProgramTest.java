@@ -49,9 +49,9 @@ class RandomProgramTest {
         long period = timer ? 5 + rnd.nextInt(300) : 0;
         int cap = rnd.nextBoolean() ? JitOptions.DEFAULT.regionCap() : 1 + rnd.nextInt(40);
         // Mostly the default shape; every switch is exercised too.
-        JitOptions options = JitOptions.DEFAULT.withThreshold(1 + rnd.nextInt(3)).withRegionCap(cap)
+        JitOptions options = JitOptions.DEFAULT.withThreshold(2 + rnd.nextInt(4)).withRegionCap(cap)
                 .withRegions(rnd.nextInt(5) != 0).withInlineTlb(rnd.nextInt(5) != 0).withRegistersInLocals(rnd.nextInt(5) != 0);
-        long budget = 1000 + rnd.nextInt(8000);
+        long budget = 500 + rnd.nextInt(5000);
 
         Rig ref = Rig.interp(seed);
         Rig jr = new Rig(verify ? Verified.jit(options) : new Jit(options), seed);
