@@ -7,6 +7,12 @@ package exo.emulator.machine;
  *
  * <p>Every change is reported to the {@link Mmu}, whose host-side translation cache must only
  * ever mirror what this TLB holds.
+ *
+ * <p>Searches do not scan the 64 slots: {@link #validMask} has bit i set exactly when slot i is
+ * valid, and {@link #bucket} holds, per hash line of the virtual page number, the mask of valid
+ * slots whose vpn hashes there. A lookup tests only the slots of its line, lowest slot first,
+ * so it returns the same slot as a scan in slot order would. Every write of a slot's vpn or
+ * flags goes through {@link #setEntry} or {@link #flushAll}, which keep both masks exact.
  */
 public final class Tlb {
     public static final int SIZE = 64;
@@ -25,6 +31,9 @@ public final class Tlb {
     private final int[] asid = new int[SIZE];
     private final int[] pfn = new int[SIZE];
     private final int[] flags = new int[SIZE];
+    private static final int BUCKET_BITS = 8;
+    private final long[] bucket = new long[1 << BUCKET_BITS];
+    private long validMask;
     private int random;
     private Mmu mmu;
 
@@ -44,11 +53,29 @@ public final class Tlb {
 
     /** Slot of the valid entry translating virtual page vpn for asid, or -1. */
     public int lookup(int vpn, int asid) {
-        for (int i = 0; i < SIZE; i++) {
-            int f = flags[i];
-            if ((f & VALID) != 0 && this.vpn[i] == vpn && ((f & GLOBAL) != 0 || this.asid[i] == asid)) return i;
+        for (long m = bucket[bucketOf(vpn)]; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            if (this.vpn[i] == vpn && ((flags[i] & GLOBAL) != 0 || this.asid[i] == asid)) return i;
         }
         return -1;
+    }
+
+    private static int bucketOf(int vpn) {
+        return (vpn ^ (vpn >>> BUCKET_BITS)) & ((1 << BUCKET_BITS) - 1);
+    }
+
+    /** Sets slot's vpn and flags, moving it between buckets and keeping the valid mask exact. */
+    private void setEntry(int slot, int newVpn, int newFlags) {
+        long bit = 1L << slot;
+        if ((flags[slot] & VALID) != 0) bucket[bucketOf(vpn[slot])] &= ~bit;
+        vpn[slot] = newVpn;
+        flags[slot] = newFlags;
+        if ((newFlags & VALID) != 0) {
+            bucket[bucketOf(newVpn)] |= bit;
+            validMask |= bit;
+        } else {
+            validMask &= ~bit;
+        }
     }
 
     /**
@@ -58,10 +85,9 @@ public final class Tlb {
     public void write(int slot, int vpn, int asid, int pfn, int flags) {
         checkSlot(slot);
         int oldVpn = this.vpn[slot];
-        this.vpn[slot] = vpn & 0xFFFFF;
         this.asid[slot] = asid & 0xFF;
         this.pfn[slot] = pfn & 0xFFFFF;
-        this.flags[slot] = flags & WRITE_FLAGS;
+        setEntry(slot, vpn & 0xFFFFF, flags & WRITE_FLAGS);
         changed(oldVpn, vpn & 0xFFFFF);
     }
 
@@ -71,26 +97,16 @@ public final class Tlb {
      * one chosen by the seeded generator. Returns the slot.
      */
     public int writeReplacing(int vpn, int asid, int pfn, int flags) {
-        int slot = lookupExact(vpn & 0xFFFFF, asid & 0xFF);
+        int slot = lookup(vpn & 0xFFFFF, asid & 0xFF);
         if (slot < 0) slot = firstInvalid();
         if (slot < 0) slot = nextRandom();
         write(slot, vpn, asid, pfn, flags);
         return slot;
     }
 
-    /** Slot holding exactly (vpn, asid), valid or global-matching, or -1. */
-    private int lookupExact(int vpn, int asid) {
-        for (int i = 0; i < SIZE; i++) {
-            if ((flags[i] & VALID) != 0 && this.vpn[i] == vpn && (this.asid[i] == asid || (flags[i] & GLOBAL) != 0)) return i;
-        }
-        return -1;
-    }
-
     private int firstInvalid() {
-        for (int i = 0; i < SIZE; i++) {
-            if ((flags[i] & VALID) == 0) return i;
-        }
-        return -1;
+        long free = ~validMask;
+        return free == 0 ? -1 : Long.numberOfTrailingZeros(free);
     }
 
     private int nextRandom() {
@@ -105,19 +121,22 @@ public final class Tlb {
     public void invalidate(int slot) {
         checkSlot(slot);
         int old = vpn[slot];
-        flags[slot] = 0;
+        setEntry(slot, old, 0);
         changed(old, old);
     }
 
     /** Invalidates every non-global entry of asid. */
     public void flushAsid(int asid) {
-        for (int i = 0; i < SIZE; i++) {
-            if ((flags[i] & VALID) != 0 && (flags[i] & GLOBAL) == 0 && this.asid[i] == (asid & 0xFF)) invalidate(i);
+        for (long m = validMask; m != 0; m &= m - 1) {
+            int i = Long.numberOfTrailingZeros(m);
+            if ((flags[i] & GLOBAL) == 0 && this.asid[i] == (asid & 0xFF)) invalidate(i);
         }
     }
 
     public void flushAll() {
         java.util.Arrays.fill(flags, 0);
+        java.util.Arrays.fill(bucket, 0);
+        validMask = 0;
         if (mmu != null) mmu.flushHostCache();
     }
 

@@ -165,4 +165,37 @@ class TlbTest {
         m.tlb.write(5, 6, 0, 0xFF, Tlb.VALID);
         assertEquals(0xFFFFC, m.mmu.load(0x6FFC), "the last installed page");
     }
+
+    /** The slot a scan in slot order finds: the reference for the indexed lookup. */
+    private static int scan(Tlb t, int vpn, int asid) {
+        for (int i = 0; i < Tlb.SIZE; i++) {
+            int f = t.flags(i);
+            if ((f & Tlb.VALID) != 0 && t.vpn(i) == vpn && ((f & Tlb.GLOBAL) != 0 || t.asid(i) == asid)) return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void indexedLookupAgreesWithAScanInSlotOrder() {
+        java.util.Random rnd = new java.util.Random(7);
+        Tlb t = machine().tlb;
+        for (int step = 0; step < 200_000; step++) {
+            // Few pages and ASIDs, some aliasing bucket lines, so duplicates and globals collide.
+            int vpn = rnd.nextInt(8) + (rnd.nextBoolean() ? 0 : 0x100 * rnd.nextInt(4));
+            int asid = rnd.nextInt(3);
+            int flags = Tlb.VALID | (rnd.nextInt(6) == 0 ? Tlb.GLOBAL : 0);
+            switch (rnd.nextInt(8)) {
+                case 0: t.write(rnd.nextInt(Tlb.SIZE), vpn, asid, 1, rnd.nextInt(5) == 0 ? 0 : flags); break;
+                case 1: case 2: t.writeReplacing(vpn, asid, 1, flags); break;
+                case 3: t.invalidate(rnd.nextInt(Tlb.SIZE)); break;
+                case 4: if (rnd.nextInt(50) == 0) t.flushAll(); else t.flushAsid(asid); break;
+                case 5: t.clearReferenced(rnd.nextInt(Tlb.SIZE)); break;
+                default: break;
+            }
+            for (int v = 0; v < 8; v++) {
+                assertEquals(scan(t, v, asid), t.lookup(v, asid), "step " + step + " vpn " + v);
+                assertEquals(scan(t, v + 0x100, asid), t.lookup(v + 0x100, asid), "step " + step + " vpn " + (v + 0x100));
+            }
+        }
+    }
 }
