@@ -95,7 +95,7 @@ public final class Memory {
 
     /** Takes ppn from its owner: breaks every TLB binding to it, drops guaranteed mappings, frees it. */
     void release(Environment owner, int ppn) {
-        for (Environment.Guaranteed g : owner.guaranteed.values().toArray(new Environment.Guaranteed[0])) {
+        for (Environment.Guaranteed g : owner.guaranteed.values()) {
             if (g.ppn() == ppn) unguarantee(owner, g.vpn() << PhysicalMemory.PAGE_SHIFT);
         }
         breakBindings(ppn);
@@ -199,7 +199,7 @@ public final class Memory {
         Environment.Guaranteed old = target.guaranteed.get(vpn);
         if (old == null && target.guaranteed.size() >= k.options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
-        target.guaranteed.put(vpn, new Environment.Guaranteed(vpn, ppn, f));
+        target.guaranteed.put(new Environment.Guaranteed(vpn, ppn, f));
         pages.pin(ppn);
         k.cost.charge(CostModel.TABLE_TOUCH);
     }

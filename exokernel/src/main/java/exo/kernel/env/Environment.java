@@ -4,8 +4,6 @@ import exo.emulator.machine.Cause;
 import exo.kernel.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A processor environment: everything the kernel knows about one protection domain. As in
@@ -35,7 +33,7 @@ public final class Environment {
     /** Virtual address of the 4-word save area, or 0 if none is set. */
     public int saveArea;
     public int prologue, epilogue, ipcEntry;
-    public final Map<Integer, Guaranteed> guaranteed = new HashMap<>();
+    public final GuaranteedMappings guaranteed = new GuaranteedMappings();
 
     /** Saved registers r0..r31 and the PC to resume at, valid when {@link #hasContext}. */
     public final int[] context = new int[32];
