@@ -38,8 +38,18 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Top of every process's stack; the stack region below it grows on demand. */
     public static final int STACK_TOP = 0x7FFF0000;
     public static final int STACK_MAX = 8 << 20;
-    /** Words of a signal frame: pc, r1..r31, cause, badvaddr, signo, saved mask. */
-    static final int FRAME_WORDS = 36;
+    /*
+     * The signal frame pushed on the user stack, laid out like a 32-bit Linux rt_sigframe
+     * (without floating point): signo, pointers to siginfo and ucontext, the restorer; a 32-word
+     * siginfo (signo, errno, code = cause, addr = badvaddr); a ucontext with flags, link, the
+     * signal stack, the machine context (pc, r1..r31, cause, badvaddr) and the signal mask.
+     */
+    static final int FRAME_SIGINFO = 4, SIGINFO_WORDS = 32;
+    static final int FRAME_UCONTEXT = FRAME_SIGINFO + SIGINFO_WORDS;
+    static final int FRAME_MCONTEXT = FRAME_UCONTEXT + 5;
+    static final int FRAME_CAUSE = FRAME_MCONTEXT + 32, FRAME_BADVADDR = FRAME_CAUSE + 1;
+    static final int FRAME_SIGMASK = FRAME_BADVADDR + 1;
+    static final int FRAME_WORDS = FRAME_SIGMASK + 2;
 
     final Machine machine;
     final Cpu cpu;
@@ -142,11 +152,23 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     // ---- the trap entry ------------------------------------------------------------------------
 
+    /**
+     * The trap entry. A TLB miss first takes the refill fast vector (a few instructions that save
+     * nothing, like a MIPS kernel's UTLB handler). Everything else takes the generic path of a
+     * kernel written in a compiled language: its code may use any register, so it saves the whole
+     * user context on entry (SAVE_ALL) and restores it on the way back to user mode (RESTORE_ALL).
+     */
     @Override
     public void trap(Machine m, Cause cause) {
         cost.charge(CostModel.TRAP_ENTRY);
         Process p = current;
         if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
+        boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
+        if (miss) {
+            if (refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) return;
+            stats.missesForwarded++;
+        }
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
         switch (cause) {
             case SYSCALL:
                 stats.syscalls++;
@@ -155,15 +177,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
             case TIMER:
                 preempt(p);
                 break;
-            case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (!refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) {
-                    stats.missesForwarded++;
-                    signal(p, Signal.SIGSEGV, cause);
-                }
-                break;
             default:
-                signal(p, Signal.of(cause), cause);
+                signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause);
         }
+        if (current != null && !machine.isHalted()) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
     }
 
     /**
@@ -214,12 +231,20 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
         int frame = (cpu.regs[Register.SP] - 4 * FRAME_WORDS) & ~15;
         int[] words = new int[FRAME_WORDS];
-        words[0] = cpu.epc;
-        System.arraycopy(cpu.regs, 1, words, 1, 31);
-        words[32] = cause.code;
-        words[33] = cpu.badVaddr;
-        words[34] = sig.number;
-        words[35] = p.handling;
+        words[0] = sig.number;
+        words[1] = frame + 4 * FRAME_SIGINFO;
+        words[2] = frame + 4 * FRAME_UCONTEXT;
+        words[3] = p.restorer;
+        words[FRAME_SIGINFO] = sig.number;
+        words[FRAME_SIGINFO + 2] = cause.code;
+        words[FRAME_SIGINFO + 3] = cpu.badVaddr;
+        words[FRAME_UCONTEXT + 2] = p.stackLow;
+        words[FRAME_UCONTEXT + 4] = p.stackTop - p.stackLow;
+        words[FRAME_MCONTEXT] = cpu.epc;
+        System.arraycopy(cpu.regs, 1, words, FRAME_MCONTEXT + 1, 31);
+        words[FRAME_CAUSE] = cause.code;
+        words[FRAME_BADVADDR] = cpu.badVaddr;
+        words[FRAME_SIGMASK] = p.handling;
         for (int i = 0; i < FRAME_WORDS; i++) {
             if (!storeWord(p, frame + 4 * i, words[i])) {
                 kill(p, 128 + sig.number, "killed by " + sig + ": " + what + "; the signal frame could not be pushed at 0x" + Integer.toHexString(frame));
@@ -238,11 +263,14 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cpu.pc = p.handlers[sig.number];
     }
 
-    /** Restores the frame at sp pushed by {@link #signal}; the saved pc may have been changed by the handler. */
+    /**
+     * Restores the user context from the frame at sp pushed by {@link #signal}: the ucontext's
+     * machine context and signal mask (the handler may have changed the saved pc).
+     */
     void sigreturn(Process p) {
         int frame = cpu.regs[Register.SP];
         int[] words = new int[FRAME_WORDS];
-        for (int i = 0; i < FRAME_WORDS; i++) {
+        for (int i = FRAME_UCONTEXT; i < FRAME_WORDS; i++) {
             long w = loadWord(p, frame + 4 * i);
             if (w < 0) {
                 kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
@@ -250,10 +278,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
             }
             words[i] = (int) w;
         }
-        System.arraycopy(words, 1, cpu.regs, 1, 31);
-        p.handling = words[35];
-        cpu.pc = words[0];
-        cost.charge(FRAME_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        System.arraycopy(words, FRAME_MCONTEXT + 1, cpu.regs, 1, 31);
+        p.handling = words[FRAME_SIGMASK];
+        cpu.pc = words[FRAME_MCONTEXT];
+        cost.charge((FRAME_WORDS - FRAME_UCONTEXT) * CostModel.WORD_RESTORED + CostModel.UPCALL);
     }
 
     String describeFault(Process p, Cause cause) {
@@ -342,11 +370,18 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
     }
 
+    /**
+     * Parks p to resume at pc. Its user registers are already in the trap frame (SAVE_ALL);
+     * switching away only saves the kernel's callee-saved registers on its kernel stack.
+     */
     void save(Process p, int pc) {
         System.arraycopy(cpu.regs, 0, p.regs, 0, 32);
         p.pc = pc;
-        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+        cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_SAVED);
     }
+
+    /** Kernel registers a context switch saves and restores: s0..s7, sp and ra. */
+    static final int KERNEL_SWITCH_WORDS = 10;
 
     /** Puts the next runnable process on the CPU; false if none can run (deadlocked ones are killed). */
     boolean switchNext() {
@@ -364,7 +399,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         System.arraycopy(next.regs, 0, cpu.regs, 0, 32);
         cpu.pc = next.pc;
         cpu.timerCompare = cpu.cycles + options.quantum();
-        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
         return true;
     }
 
