@@ -130,6 +130,7 @@ public final class Debugger {
             String context = target.context();
             kernel.trap(mm, cause);
             String delivered = mm.isHalted() ? "machine halted"
+                    : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
                     : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
             trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
             while (trapLog.size() > trapLogLimit) trapLog.removeFirst();
