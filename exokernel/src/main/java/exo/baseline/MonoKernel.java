@@ -20,7 +20,6 @@ import exo.kernel.Stats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -58,7 +57,8 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     final Stats stats = new Stats();
     /** Pages the kernel allocated on first touch (heap and stack). */
     long demandZeroFills;
-    private final BitSet freePages = new BitSet();
+    /** Physical page frames and every access to user memory. */
+    final UserMemory mem;
     private final Process[] byAsid = new Process[256];
     private final List<Process> booted = new ArrayList<>();
     private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
@@ -72,9 +72,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.cpu = machine.cpu;
         this.options = options;
         this.cost = new CostModel(machine);
+        this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
         this.calls = new UnixSyscalls(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
-        freePages.set(0, machine.memory.pages());
         machine.setTrapHandler(this);
     }
 
@@ -90,7 +90,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
             int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
                     | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
             for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
-                int ppn = mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
+                int ppn = mem.mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
                 if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
                 if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
@@ -114,14 +114,14 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         for (int i = all.size() - 1; i >= 0; i--) {
             byte[] b = (all.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
             sp -= b.length;
-            if (!copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
+            if (!mem.copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
             ptrs[i] = sp;
         }
         sp &= ~15;
         sp -= 4 * (ptrs.length + 1);
         int argv = sp;
         for (int i = 0; i <= ptrs.length; i++) {
-            if (!storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
+            if (!mem.storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
         }
         p.regs[Register.A0] = ptrs.length;
         p.regs[Register.A1] = argv;
@@ -192,8 +192,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || p.pagesOwned >= options.pagesPerEnv() || freePages.isEmpty()) return false;
-            mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE));
+            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return false;
             demandZeroFills++;
             pte = p.pte(vpn);
         }
@@ -246,7 +245,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         words[FRAME_BADVADDR] = cpu.badVaddr;
         words[FRAME_SIGMASK] = p.handling;
         for (int i = 0; i < FRAME_WORDS; i++) {
-            if (!storeWord(p, frame + 4 * i, words[i])) {
+            if (!mem.storeWord(p, frame + 4 * i, words[i])) {
                 kill(p, 128 + sig.number, "killed by " + sig + ": " + what + "; the signal frame could not be pushed at 0x" + Integer.toHexString(frame));
                 return;
             }
@@ -271,7 +270,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         int frame = cpu.regs[Register.SP];
         int[] words = new int[FRAME_WORDS];
         for (int i = FRAME_UCONTEXT; i < FRAME_WORDS; i++) {
-            long w = loadWord(p, frame + 4 * i);
+            long w = mem.loadWord(p, frame + 4 * i);
             if (w < 0) {
                 kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
                 return;
@@ -318,7 +317,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         p.state = Process.State.ZOMBIE;
         lines.flush(p.asid, p.name);
         calls.closeAll(p);
-        releasePages(p);
+        mem.releasePages(p);
         machine.tlb.flushAsid(p.asid);
         cost.charge(CostModel.TLB_SCAN);
         if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid[p.asid] = null;
@@ -403,110 +402,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         return true;
     }
 
-    // ---- memory --------------------------------------------------------------------------------
-
-    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or -1. */
-    int mapNew(Process p, int va, int flags) {
-        int ppn = freePages.nextSetBit(0);
-        if (ppn < 0 || p.pagesOwned >= options.pagesPerEnv()) return -1;
-        freePages.clear(ppn);
-        machine.memory.clearPage(ppn);
-        p.pagesOwned++;
-        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
-        cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
-        return ppn;
-    }
-
-    void unmap(Process p, int vpn) {
-        int pte = p.pte(vpn);
-        if ((pte & Process.PTE_PRESENT) == 0) return;
-        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
-        p.pagesOwned--;
-        p.setPte(vpn, 0);
-        invalidateTlb(p, vpn);
-    }
-
-    /** Drops the hardware TLB entry for (vpn, p's ASID) if it holds one. */
-    void invalidateTlb(Process p, int vpn) {
-        cost.charge(CostModel.TABLE_TOUCH);
-        int slot = machine.tlb.lookup(vpn, p.asid);
-        if (slot >= 0) {
-            machine.tlb.invalidate(slot);
-            cost.charge(CostModel.TLB_WRITE);
-        }
-    }
-
-    private void releasePages(Process p) {
-        for (int d = 0; d < 1024; d++) {
-            int[] t = p.directory[d];
-            if (t == null) continue;
-            for (int i = 0; i < 1024; i++) {
-                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
-            }
-            p.directory[d] = null;
-        }
-        p.pagesOwned = 0;
-    }
-
-    /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
-    int userAddress(Process p, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        int pte = p.pte(vpn);
-        if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
-            pte = p.pte(vpn);
-        }
-        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
-    }
-
-    boolean storeWord(Process p, int va, int v) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, true) : -1;
-        if (pa < 0) return false;
-        machine.memory.writeWord(pa, v);
-        return true;
-    }
-
-    long loadWord(Process p, int va) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, false) : -1;
-        return pa < 0 ? -1 : machine.memory.readWord(pa) & 0xFFFFFFFFL;
-    }
-
-    /** Copies len bytes to user memory at va; false (nothing reliable written) if any byte is not writable. */
-    boolean copyOut(Process p, int va, byte[] b, int len) {
-        for (int i = 0; i < len; i++) {
-            int pa = userAddress(p, va + i, true);
-            if (pa < 0) return false;
-            machine.memory.writeByte(pa, b[i]);
-        }
-        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
-        return true;
-    }
-
-    /** Copies len bytes from user memory at va, or null if any byte is not readable. */
-    byte[] copyIn(Process p, int va, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            int pa = userAddress(p, va + i, false);
-            if (pa < 0) return null;
-            b[i] = (byte) machine.memory.readByte(pa);
-        }
-        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
-        return b;
-    }
-
     void output(Process p, byte[] b, int len) {
         if (p.output.size() < 1 << 20) p.output.write(b, 0, Math.min(len, (1 << 20) - p.output.size()));
         lines.write(p.asid, p.name, b, 0, len);
     }
 
-    boolean hasFreePages(int n) {
-        return freePages.cardinality() >= n;
-    }
-
-    List<String> diagnostics() {
-        List<String> l = new ArrayList<>();
-        for (Process p : booted) if (p.diagnostic != null) l.add(p.diagnostic);
-        return l;
-    }
 }
