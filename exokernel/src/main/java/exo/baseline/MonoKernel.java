@@ -55,8 +55,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     final KernelOptions options;
     final CostModel cost;
     final Stats stats = new Stats();
-    /** Pages the kernel allocated on first touch (heap and stack). */
-    long demandZeroFills;
     /** Physical page frames and every access to user memory. */
     final UserMemory mem;
     private final Process[] byAsid = new Process[256];
@@ -193,7 +191,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
             if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return false;
-            demandZeroFills++;
             pte = p.pte(vpn);
         }
         int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
