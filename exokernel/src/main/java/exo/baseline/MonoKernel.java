@@ -148,6 +148,51 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         return n;
     }
 
+    // ---- what a debugger sees ------------------------------------------------------------------
+
+    /** The current process's physical address for va, through its page table; no side effects. */
+    @Override
+    public int peek(int va) {
+        Process p = current;
+        if (p == null) return -1;
+        int pte = p.pte(va >>> PhysicalMemory.PAGE_SHIFT);
+        if ((pte & Process.PTE_PRESENT) == 0 || (pte >>> PhysicalMemory.PAGE_SHIFT) >= machine.memory.pages()) return -1;
+        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    @Override
+    public String context() {
+        return current == null ? "-" : "pid " + current.pid;
+    }
+
+    @Override
+    public java.util.Map<String, java.util.function.Supplier<String>> views() {
+        return java.util.Map.of("procs", this::processTable);
+    }
+
+    /** One line per process: pid, name, state, pages, and its installed signal handlers. */
+    private String processTable() {
+        StringBuilder b = new StringBuilder();
+        for (Process p : processes()) {
+            b.append(String.format("%s%s  %s  %d pages  heap 0x%08x-0x%08x%n", p == current ? "* " : "  ", p, p.state.name().toLowerCase(java.util.Locale.ROOT),
+                    p.pagesOwned, p.heapStart, p.brk));
+            for (Signal sig : Signal.values()) {
+                if (p.handlers[sig.number] != 0) b.append(String.format("    %-8s -> 0x%08x%n", sig, p.handlers[sig.number]));
+            }
+        }
+        return b.length() == 0 ? "no processes\n" : b.toString();
+    }
+
+    @Override
+    public List<String> summary() {
+        List<String> l = new ArrayList<>();
+        for (Process p : booted) {
+            l.add(p.diagnostic != null ? p.diagnostic
+                    : p + (p.state == Process.State.ZOMBIE ? " exited with status " + p.exitStatus : " still running"));
+        }
+        return l;
+    }
+
     // ---- the trap entry ------------------------------------------------------------------------
 
     /**
