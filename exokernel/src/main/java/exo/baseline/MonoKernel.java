@@ -20,7 +20,6 @@ import exo.kernel.Stats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -38,17 +37,26 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Top of every process's stack; the stack region below it grows on demand. */
     public static final int STACK_TOP = 0x7FFF0000;
     public static final int STACK_MAX = 8 << 20;
-    /** Words of a signal frame: pc, r1..r31, cause, badvaddr, signo, saved mask. */
-    static final int FRAME_WORDS = 36;
+    /*
+     * The signal frame pushed on the user stack, laid out like a 32-bit Linux rt_sigframe
+     * (without floating point): signo, pointers to siginfo and ucontext, the restorer; a 32-word
+     * siginfo (signo, errno, code = cause, addr = badvaddr); a ucontext with flags, link, the
+     * signal stack, the machine context (pc, r1..r31, cause, badvaddr) and the signal mask.
+     */
+    static final int FRAME_SIGINFO = 4, SIGINFO_WORDS = 32;
+    static final int FRAME_UCONTEXT = FRAME_SIGINFO + SIGINFO_WORDS;
+    static final int FRAME_MCONTEXT = FRAME_UCONTEXT + 5;
+    static final int FRAME_CAUSE = FRAME_MCONTEXT + 32, FRAME_BADVADDR = FRAME_CAUSE + 1;
+    static final int FRAME_SIGMASK = FRAME_BADVADDR + 1;
+    static final int FRAME_WORDS = FRAME_SIGMASK + 2;
 
     final Machine machine;
     final Cpu cpu;
     final KernelOptions options;
     final CostModel cost;
     final Stats stats = new Stats();
-    /** Pages the kernel allocated on first touch (heap and stack). */
-    long demandZeroFills;
-    private final BitSet freePages = new BitSet();
+    /** Physical page frames and every access to user memory. */
+    final UserMemory mem;
     private final Process[] byAsid = new Process[256];
     private final List<Process> booted = new ArrayList<>();
     private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
@@ -62,9 +70,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.cpu = machine.cpu;
         this.options = options;
         this.cost = new CostModel(machine);
+        this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
         this.calls = new UnixSyscalls(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
-        freePages.set(0, machine.memory.pages());
         machine.setTrapHandler(this);
     }
 
@@ -80,7 +88,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
             int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
                     | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
             for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
-                int ppn = mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
+                int ppn = mem.mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
                 if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
                 if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
@@ -104,14 +112,14 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         for (int i = all.size() - 1; i >= 0; i--) {
             byte[] b = (all.get(i) + "\0").getBytes(StandardCharsets.UTF_8);
             sp -= b.length;
-            if (!copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
+            if (!mem.copyOut(p, sp, b, b.length)) throw new BootException("arguments do not fit in memory");
             ptrs[i] = sp;
         }
         sp &= ~15;
         sp -= 4 * (ptrs.length + 1);
         int argv = sp;
         for (int i = 0; i <= ptrs.length; i++) {
-            if (!storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
+            if (!mem.storeWord(p, argv + 4 * i, i < ptrs.length ? ptrs[i] : 0)) throw new BootException("arguments do not fit in memory");
         }
         p.regs[Register.A0] = ptrs.length;
         p.regs[Register.A1] = argv;
@@ -140,13 +148,70 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         return n;
     }
 
+    // ---- what a debugger sees ------------------------------------------------------------------
+
+    /** The current process's physical address for va, through its page table; no side effects. */
+    @Override
+    public int peek(int va) {
+        Process p = current;
+        if (p == null) return -1;
+        int pte = p.pte(va >>> PhysicalMemory.PAGE_SHIFT);
+        if ((pte & Process.PTE_PRESENT) == 0 || (pte >>> PhysicalMemory.PAGE_SHIFT) >= machine.memory.pages()) return -1;
+        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    @Override
+    public String context() {
+        return current == null ? "-" : "pid " + current.pid;
+    }
+
+    @Override
+    public java.util.Map<String, java.util.function.Supplier<String>> views() {
+        return java.util.Map.of("procs", this::processTable);
+    }
+
+    /** One line per process: pid, name, state, pages, and its installed signal handlers. */
+    private String processTable() {
+        StringBuilder b = new StringBuilder();
+        for (Process p : processes()) {
+            b.append(String.format("%s%s  %s  %d pages  heap 0x%08x-0x%08x%n", p == current ? "* " : "  ", p, p.state.name().toLowerCase(java.util.Locale.ROOT),
+                    p.pagesOwned, p.heapStart, p.brk));
+            for (Signal sig : Signal.values()) {
+                if (p.handlers[sig.number] != 0) b.append(String.format("    %-8s -> 0x%08x%n", sig, p.handlers[sig.number]));
+            }
+        }
+        return b.length() == 0 ? "no processes\n" : b.toString();
+    }
+
+    @Override
+    public List<String> summary() {
+        List<String> l = new ArrayList<>();
+        for (Process p : booted) {
+            l.add(p.diagnostic != null ? p.diagnostic
+                    : p + (p.state == Process.State.ZOMBIE ? " exited with status " + p.exitStatus : " still running"));
+        }
+        return l;
+    }
+
     // ---- the trap entry ------------------------------------------------------------------------
 
+    /**
+     * The trap entry. A TLB miss first takes the refill fast vector (a few instructions that save
+     * nothing, like a MIPS kernel's UTLB handler). Everything else takes the generic path of a
+     * kernel written in a compiled language: its code may use any register, so it saves the whole
+     * user context on entry (SAVE_ALL) and restores it on the way back to user mode (RESTORE_ALL).
+     */
     @Override
     public void trap(Machine m, Cause cause) {
         cost.charge(CostModel.TRAP_ENTRY);
         Process p = current;
         if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
+        boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
+        if (miss) {
+            if (refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) return;
+            stats.missesForwarded++;
+        }
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
         switch (cause) {
             case SYSCALL:
                 stats.syscalls++;
@@ -155,15 +220,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
             case TIMER:
                 preempt(p);
                 break;
-            case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (!refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) {
-                    stats.missesForwarded++;
-                    signal(p, Signal.SIGSEGV, cause);
-                }
-                break;
             default:
-                signal(p, Signal.of(cause), cause);
+                signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause);
         }
+        if (current != null && !machine.isHalted()) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
     }
 
     /**
@@ -175,9 +235,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || p.pagesOwned >= options.pagesPerEnv() || freePages.isEmpty()) return false;
-            mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE));
-            demandZeroFills++;
+            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return false;
             pte = p.pte(vpn);
         }
         int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
@@ -214,14 +272,22 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
         int frame = (cpu.regs[Register.SP] - 4 * FRAME_WORDS) & ~15;
         int[] words = new int[FRAME_WORDS];
-        words[0] = cpu.epc;
-        System.arraycopy(cpu.regs, 1, words, 1, 31);
-        words[32] = cause.code;
-        words[33] = cpu.badVaddr;
-        words[34] = sig.number;
-        words[35] = p.handling;
+        words[0] = sig.number;
+        words[1] = frame + 4 * FRAME_SIGINFO;
+        words[2] = frame + 4 * FRAME_UCONTEXT;
+        words[3] = p.restorer;
+        words[FRAME_SIGINFO] = sig.number;
+        words[FRAME_SIGINFO + 2] = cause.code;
+        words[FRAME_SIGINFO + 3] = cpu.badVaddr;
+        words[FRAME_UCONTEXT + 2] = p.stackLow;
+        words[FRAME_UCONTEXT + 4] = p.stackTop - p.stackLow;
+        words[FRAME_MCONTEXT] = cpu.epc;
+        System.arraycopy(cpu.regs, 1, words, FRAME_MCONTEXT + 1, 31);
+        words[FRAME_CAUSE] = cause.code;
+        words[FRAME_BADVADDR] = cpu.badVaddr;
+        words[FRAME_SIGMASK] = p.handling;
         for (int i = 0; i < FRAME_WORDS; i++) {
-            if (!storeWord(p, frame + 4 * i, words[i])) {
+            if (!mem.storeWord(p, frame + 4 * i, words[i])) {
                 kill(p, 128 + sig.number, "killed by " + sig + ": " + what + "; the signal frame could not be pushed at 0x" + Integer.toHexString(frame));
                 return;
             }
@@ -238,22 +304,25 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cpu.pc = p.handlers[sig.number];
     }
 
-    /** Restores the frame at sp pushed by {@link #signal}; the saved pc may have been changed by the handler. */
+    /**
+     * Restores the user context from the frame at sp pushed by {@link #signal}: the ucontext's
+     * machine context and signal mask (the handler may have changed the saved pc).
+     */
     void sigreturn(Process p) {
         int frame = cpu.regs[Register.SP];
         int[] words = new int[FRAME_WORDS];
-        for (int i = 0; i < FRAME_WORDS; i++) {
-            long w = loadWord(p, frame + 4 * i);
+        for (int i = FRAME_UCONTEXT; i < FRAME_WORDS; i++) {
+            long w = mem.loadWord(p, frame + 4 * i);
             if (w < 0) {
                 kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
                 return;
             }
             words[i] = (int) w;
         }
-        System.arraycopy(words, 1, cpu.regs, 1, 31);
-        p.handling = words[35];
-        cpu.pc = words[0];
-        cost.charge(FRAME_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        System.arraycopy(words, FRAME_MCONTEXT + 1, cpu.regs, 1, 31);
+        p.handling = words[FRAME_SIGMASK];
+        cpu.pc = words[FRAME_MCONTEXT];
+        cost.charge((FRAME_WORDS - FRAME_UCONTEXT) * CostModel.WORD_RESTORED + CostModel.UPCALL);
     }
 
     String describeFault(Process p, Cause cause) {
@@ -290,7 +359,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         p.state = Process.State.ZOMBIE;
         lines.flush(p.asid, p.name);
         calls.closeAll(p);
-        releasePages(p);
+        mem.releasePages(p);
         machine.tlb.flushAsid(p.asid);
         cost.charge(CostModel.TLB_SCAN);
         if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid[p.asid] = null;
@@ -342,11 +411,18 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
     }
 
+    /**
+     * Parks p to resume at pc. Its user registers are already in the trap frame (SAVE_ALL);
+     * switching away only saves the kernel's callee-saved registers on its kernel stack.
+     */
     void save(Process p, int pc) {
         System.arraycopy(cpu.regs, 0, p.regs, 0, 32);
         p.pc = pc;
-        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+        cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_SAVED);
     }
+
+    /** Kernel registers a context switch saves and restores: s0..s7, sp and ra. */
+    static final int KERNEL_SWITCH_WORDS = 10;
 
     /** Puts the next runnable process on the CPU; false if none can run (deadlocked ones are killed). */
     boolean switchNext() {
@@ -364,100 +440,8 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         System.arraycopy(next.regs, 0, cpu.regs, 0, 32);
         cpu.pc = next.pc;
         cpu.timerCompare = cpu.cycles + options.quantum();
-        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
         return true;
-    }
-
-    // ---- memory --------------------------------------------------------------------------------
-
-    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or -1. */
-    int mapNew(Process p, int va, int flags) {
-        int ppn = freePages.nextSetBit(0);
-        if (ppn < 0 || p.pagesOwned >= options.pagesPerEnv()) return -1;
-        freePages.clear(ppn);
-        machine.memory.clearPage(ppn);
-        p.pagesOwned++;
-        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
-        cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
-        return ppn;
-    }
-
-    void unmap(Process p, int vpn) {
-        int pte = p.pte(vpn);
-        if ((pte & Process.PTE_PRESENT) == 0) return;
-        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
-        p.pagesOwned--;
-        p.setPte(vpn, 0);
-        invalidateTlb(p, vpn);
-    }
-
-    /** Drops the hardware TLB entry for (vpn, p's ASID) if it holds one. */
-    void invalidateTlb(Process p, int vpn) {
-        cost.charge(CostModel.TABLE_TOUCH);
-        int slot = machine.tlb.lookup(vpn, p.asid);
-        if (slot >= 0) {
-            machine.tlb.invalidate(slot);
-            cost.charge(CostModel.TLB_WRITE);
-        }
-    }
-
-    private void releasePages(Process p) {
-        for (int d = 0; d < 1024; d++) {
-            int[] t = p.directory[d];
-            if (t == null) continue;
-            for (int i = 0; i < 1024; i++) {
-                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
-            }
-            p.directory[d] = null;
-        }
-        p.pagesOwned = 0;
-    }
-
-    /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
-    int userAddress(Process p, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        int pte = p.pte(vpn);
-        if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
-            pte = p.pte(vpn);
-        }
-        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
-    }
-
-    boolean storeWord(Process p, int va, int v) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, true) : -1;
-        if (pa < 0) return false;
-        machine.memory.writeWord(pa, v);
-        return true;
-    }
-
-    long loadWord(Process p, int va) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, false) : -1;
-        return pa < 0 ? -1 : machine.memory.readWord(pa) & 0xFFFFFFFFL;
-    }
-
-    /** Copies len bytes to user memory at va; false (nothing reliable written) if any byte is not writable. */
-    boolean copyOut(Process p, int va, byte[] b, int len) {
-        for (int i = 0; i < len; i++) {
-            int pa = userAddress(p, va + i, true);
-            if (pa < 0) return false;
-            machine.memory.writeByte(pa, b[i]);
-        }
-        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
-        return true;
-    }
-
-    /** Copies len bytes from user memory at va, or null if any byte is not readable. */
-    byte[] copyIn(Process p, int va, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            int pa = userAddress(p, va + i, false);
-            if (pa < 0) return null;
-            b[i] = (byte) machine.memory.readByte(pa);
-        }
-        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
-        return b;
     }
 
     void output(Process p, byte[] b, int len) {
@@ -465,13 +449,4 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         lines.write(p.asid, p.name, b, 0, len);
     }
 
-    boolean hasFreePages(int n) {
-        return freePages.cardinality() >= n;
-    }
-
-    List<String> diagnostics() {
-        List<String> l = new ArrayList<>();
-        for (Process p : booted) if (p.diagnostic != null) l.add(p.diagnostic);
-        return l;
-    }
 }

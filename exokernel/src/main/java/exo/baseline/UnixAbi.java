@@ -33,11 +33,13 @@ public final class UnixAbi {
         m.put("PROT_READ", (long) Process.PROT_READ);
         m.put("PROT_WRITE", (long) Process.PROT_WRITE);
         m.put("PROT_EXEC", (long) Process.PROT_EXEC);
-        m.put("FRAME_PC", 0L);
-        m.put("FRAME_CAUSE", 4L * 32);
-        m.put("FRAME_BADVADDR", 4L * 33);
-        m.put("FRAME_SIGNO", 4L * 34);
-        m.put("FRAME_MASK", 4L * 35);
+        m.put("FRAME_SIGNO", 0L);
+        m.put("FRAME_SIGINFO", 4L * MonoKernel.FRAME_SIGINFO);
+        m.put("FRAME_UCONTEXT", 4L * MonoKernel.FRAME_UCONTEXT);
+        m.put("FRAME_PC", 4L * MonoKernel.FRAME_MCONTEXT);
+        m.put("FRAME_CAUSE", 4L * MonoKernel.FRAME_CAUSE);
+        m.put("FRAME_BADVADDR", 4L * MonoKernel.FRAME_BADVADDR);
+        m.put("FRAME_MASK", 4L * MonoKernel.FRAME_SIGMASK);
         m.put("FRAME_SIZE", 4L * MonoKernel.FRAME_WORDS);
         m.put("STACK_TOP", (long) MonoKernel.STACK_TOP);
         return m;
@@ -45,8 +47,8 @@ public final class UnixAbi {
 
     public static String include() {
         StringBuilder b = new StringBuilder("# The baseline kernel's ABI for guest code. Generated from exo.baseline.UnixCall, Errno and Signal\n"
-                + "# by exo.baseline.UnixAbi; do not edit. A signal frame holds pc at FRAME_PC, register rN at 4*N,\n"
-                + "# then cause, badvaddr, signo and the saved mask.\n");
+                + "# by exo.baseline.UnixAbi; do not edit. A signal frame (docs/baseline.md) holds the saved pc at\n"
+                + "# FRAME_PC and register rN at FRAME_PC + 4*N; a handler resumes elsewhere by changing FRAME_PC.\n");
         for (Map.Entry<String, Long> e : constants().entrySet()) b.append(".equ ").append(e.getKey()).append(", ").append(e.getValue()).append('\n');
         return b.toString();
     }

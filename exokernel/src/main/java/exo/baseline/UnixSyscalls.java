@@ -34,7 +34,7 @@ final class UnixSyscalls {
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int[] r = cpu.regs;
         // As on the exokernel, the call number is the code field of the syscall instruction.
-        long word = k.loadWord(p, cpu.epc);
+        long word = k.mem.loadWord(p, cpu.epc);
         UnixCall call = word < 0 ? null : UnixCall.of(Format.code26((int) word));
         int result;
         try {
@@ -99,7 +99,7 @@ final class UnixSyscalls {
         Object f = fd(p, fd);
         len = checkLength(len);
         if (f instanceof PipeEnd && !((PipeEnd) f).writer()) throw Errno.EBADF.fail();
-        byte[] b = k.copyIn(p, buf, len);
+        byte[] b = k.mem.copyIn(p, buf, len);
         if (b == null) throw Errno.EFAULT.fail();
         if (f == CONSOLE) {
             k.output(p, b, len);
@@ -118,7 +118,7 @@ final class UnixSyscalls {
         Object f = fd(p, fd);
         len = checkLength(len);
         if (f instanceof PipeEnd && ((PipeEnd) f).writer()) throw Errno.EBADF.fail();
-        if (k.userAddress(p, buf, true) < 0 || (len > 0 && k.userAddress(p, buf + len - 1, true) < 0)) throw Errno.EFAULT.fail();
+        if (k.mem.userAddress(p, buf, true) < 0 || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) < 0)) throw Errno.EFAULT.fail();
         byte[] b;
         int n = 0;
         if (f == CONSOLE) {
@@ -140,7 +140,7 @@ final class UnixSyscalls {
             for (int i = 0; i < n; i++) b[i] = pipe.take();
             wakeAll();
         }
-        if (!k.copyOut(p, buf, b, n)) throw Errno.EFAULT.fail();
+        if (!k.mem.copyOut(p, buf, b, n)) throw Errno.EFAULT.fail();
         return n;
     }
 
@@ -155,7 +155,7 @@ final class UnixSyscalls {
         if (next < (p.heapStart & 0xFFFFFFFFL) || next > ((p.stackLow & 0xFFFFFFFFL) - PhysicalMemory.PAGE_SIZE)) throw Errno.ENOMEM.fail();
         if (increment < 0) {
             for (long a = (next + PhysicalMemory.PAGE_MASK) & ~PhysicalMemory.PAGE_MASK; a < (p.brk & 0xFFFFFFFFL); a += PhysicalMemory.PAGE_SIZE) {
-                k.unmap(p, (int) (a >>> PhysicalMemory.PAGE_SHIFT));
+                k.mem.unmap(p, (int) (a >>> PhysicalMemory.PAGE_SHIFT));
             }
         }
         p.brk = (int) next;
@@ -170,8 +170,8 @@ final class UnixSyscalls {
         for (int i = 0; i < pages; i++) {
             if ((p.pte(vpn0 + i) & Process.PTE_PRESENT) != 0) throw Errno.EINVAL.fail();
         }
-        if (p.pagesOwned + pages > k.options.pagesPerEnv() || !k.hasFreePages(pages)) throw Errno.ENOMEM.fail();
-        for (int i = 0; i < pages; i++) k.mapNew(p, addr + (i << PhysicalMemory.PAGE_SHIFT), Process.pteFlags(prot));
+        if (p.pagesOwned + pages > k.options.pagesPerEnv() || !k.mem.hasFreePages(pages)) throw Errno.ENOMEM.fail();
+        for (int i = 0; i < pages; i++) k.mem.mapNew(p, addr + (i << PhysicalMemory.PAGE_SHIFT), Process.pteFlags(prot));
         return addr;
     }
 
@@ -180,7 +180,7 @@ final class UnixSyscalls {
         int pages = (int) (((len & 0xFFFFFFFFL) + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT);
         for (int i = 0; i < pages; i++) {
             k.cost.charge(2 * CostModel.TABLE_TOUCH);
-            k.unmap(p, (addr >>> PhysicalMemory.PAGE_SHIFT) + i);
+            k.mem.unmap(p, (addr >>> PhysicalMemory.PAGE_SHIFT) + i);
         }
         return 0;
     }
@@ -202,7 +202,7 @@ final class UnixSyscalls {
             int pte = p.pte(vpn0 + i);
             p.setPte(vpn0 + i, (pte & ~PhysicalMemory.PAGE_MASK) | Process.pteFlags(prot));
             k.cost.charge(CostModel.WORD_SAVED);
-            k.invalidateTlb(p, vpn0 + i);
+            k.mem.invalidateTlb(p, vpn0 + i);
         }
         return 0;
     }
@@ -224,7 +224,7 @@ final class UnixSyscalls {
             else if (wfd < 0) wfd = i;
         }
         if (wfd < 0) throw Errno.EMFILE.fail();
-        if (!k.storeWord(p, fdsPtr, rfd) || !k.storeWord(p, fdsPtr + 4, wfd)) throw Errno.EFAULT.fail();
+        if (!k.mem.storeWord(p, fdsPtr, rfd) || !k.mem.storeWord(p, fdsPtr + 4, wfd)) throw Errno.EFAULT.fail();
         Pipe pipe = new Pipe();
         p.fds[rfd] = new PipeEnd(pipe, false);
         p.fds[wfd] = new PipeEnd(pipe, true);
@@ -259,7 +259,7 @@ final class UnixSyscalls {
     private int fork(Process p) {
         Process c = k.newProcess(p.name, p.symbolizer, p);
         if (c == null) throw Errno.ESRCH.fail();
-        if (p.pagesOwned > k.options.pagesPerEnv() || !k.hasFreePages(p.pagesOwned)) {
+        if (p.pagesOwned > k.options.pagesPerEnv() || !k.mem.hasFreePages(p.pagesOwned)) {
             k.exit(c, 0);
             k.reap(c);
             throw Errno.ENOMEM.fail();
@@ -270,7 +270,7 @@ final class UnixSyscalls {
             for (int i = 0; i < 1024; i++) {
                 if ((t[i] & Process.PTE_PRESENT) == 0) continue;
                 int va = (d << 10 | i) << PhysicalMemory.PAGE_SHIFT;
-                int ppn = k.mapNew(c, va, t[i] & PhysicalMemory.PAGE_MASK);
+                int ppn = k.mem.mapNew(c, va, t[i] & PhysicalMemory.PAGE_MASK);
                 byte[] page = new byte[PhysicalMemory.PAGE_SIZE];
                 k.machine.memory.read(t[i] & ~PhysicalMemory.PAGE_MASK, page, 0, page.length);
                 k.machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, page, 0, page.length);
@@ -305,7 +305,7 @@ final class UnixSyscalls {
             if (c.parent != p) continue;
             any = true;
             if (c.state == Process.State.ZOMBIE) {
-                if (statusPtr != 0 && !k.storeWord(p, statusPtr, c.exitStatus)) throw Errno.EFAULT.fail();
+                if (statusPtr != 0 && !k.mem.storeWord(p, statusPtr, c.exitStatus)) throw Errno.EFAULT.fail();
                 k.reap(c);
                 return c.pid;
             }

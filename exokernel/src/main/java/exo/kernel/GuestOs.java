@@ -1,11 +1,13 @@
 package exo.kernel;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the command line, the monitor and the benchmarks need of a kernel: boot programs, run
- * them. The exokernel ({@link Kernel}) and the monolithic baseline both provide it, so every
- * program and benchmark runs under either with the same command.
+ * them, and let a debugger look. The exokernel ({@link Kernel}) and the monolithic baseline both
+ * provide it, so every program, benchmark and debugging session runs under either.
  */
 public interface GuestOs {
     /** Boots a program as a new environment or process with argv = args (argv[0] first); returns its id. */
@@ -13,4 +15,19 @@ public interface GuestOs {
 
     /** Runs until all programs have ended, the instruction limit, or a stop; may be called again. */
     RunResult run(long maxInstructions);
+
+    /**
+     * The physical address virtual address va has for whoever is on the CPU, or -1: through the
+     * kernel's own bindings, changing nothing and charging nothing (for the monitor).
+     */
+    int peek(int va);
+
+    /** Who is on the CPU, for the trap log: {@code env 257}, {@code pid 3}, or {@code -}. */
+    String context();
+
+    /** Named text views of the kernel's state (environments, pages, ...) for the monitor. */
+    Map<String, Supplier<String>> views();
+
+    /** One line per program: how it ended, or that it is still running; kernel diagnostics first. */
+    List<String> summary();
 }

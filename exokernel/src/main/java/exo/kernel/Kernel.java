@@ -124,6 +124,7 @@ public final class Kernel implements TrapHandler, GuestOs {
      * The physical address va has for the environment on the CPU (TLB, STLB or guaranteed
      * mapping), or -1; charges nothing and changes nothing (for the monitor).
      */
+    @Override
     public int peek(int va) {
         return current == null ? -1 : memory.peek(current, va);
     }
@@ -197,6 +198,26 @@ public final class Kernel implements TrapHandler, GuestOs {
         if (e == null) throw new GuestError(KernelError.BADENV);
         if (e.token != PageTable.join(capLow, capHigh)) throw new GuestError(KernelError.BADCAP);
         return e;
+    }
+
+    @Override
+    public String context() {
+        return current == null ? "-" : "env " + current.id;
+    }
+
+    @Override
+    public java.util.Map<String, java.util.function.Supplier<String>> views() {
+        return views.all();
+    }
+
+    @Override
+    public List<String> summary() {
+        List<String> l = new ArrayList<>(log);
+        for (Environment e : booted) {
+            if (e.end == Environment.End.KILLED) continue;
+            l.add(e + (e.end == Environment.End.RUNNING ? " still running" : " exited with status " + e.exitStatus));
+        }
+        return l;
     }
 
     public Environment current() {

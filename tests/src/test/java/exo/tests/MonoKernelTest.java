@@ -62,6 +62,17 @@ class MonoKernelTest {
         assertEquals(exo.code(), mono.code());
     }
 
+    @org.junit.jupiter.api.Test
+    void theMonitorDebugsProgramsOnTheBaselineToo() {
+        Cli.Result r = Cli.withInput("catch break\ncatch divzero\ncontinue\nprocs\ntraps 2\ncontinue\ncontinue\n", "debug", "--kernel", "mono", path("signals.s"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("caught divzero at epc"), r.out());
+        assertTrue(r.out().contains("* process 1 (signals.s)  runnable"), r.out());
+        assertTrue(r.out().contains("SIGSEGV  -> 0x"), r.out());
+        assertTrue(r.out().contains("pid 1"), "the trap log names the process: " + r.out());
+        assertTrue(r.out().contains("process 1 (signals.s) exited with status 38"), r.out());
+    }
+
     private static String path(String name) {
         try {
             return Path.of("src/test/resources/mono", Path.of(MonoKernelTest.class.getResource("/mono/" + name).toURI()).getFileName().toString()).toString();

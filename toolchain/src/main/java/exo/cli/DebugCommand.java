@@ -2,11 +2,10 @@ package exo.cli;
 
 import exo.emulator.machine.Console;
 import exo.kernel.BootException;
-import exo.kernel.Kernel;
 import exo.monitor.Debugger;
 import exo.monitor.ExeDebugInfo;
 import exo.monitor.Interactive;
-import exo.monitor.KernelTarget;
+import exo.monitor.OsTarget;
 import exo.monitor.Monitor;
 import exo.toolchain.ToolchainException;
 import java.io.BufferedReader;
@@ -75,7 +74,7 @@ public final class DebugCommand implements Callable<Integer> {
             Debugger dbg = new Debugger((in, out) -> {
                 Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in));
                 b.os().run(0); // puts the first environment on the CPU without running it
-                return new KernelTarget(b.machine(), (Kernel) b.os(), info);
+                return new OsTarget(b.machine(), b.os(), info);
             }, guestIn, guestOut);
             if (terminal) return interactive(dbg);
             PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(guestOut, StandardCharsets.UTF_8), true);

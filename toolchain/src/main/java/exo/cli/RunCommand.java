@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code exo run}: build, boot and run programs; the guest's exit status is the process's. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run guest programs on the exokernel.",
+        description = {"Run guest programs on the exokernel (or, with --kernel mono, on the monolithic baseline).",
             "Each PROGRAM (assembly source, object, or executable) boots as its own environment; sources are "
                 + "assembled and linked with the library OS first. Several programs share the machine and its "
                 + "time slices, each one's output prefixed with [name]. Arguments after -- go to every program "

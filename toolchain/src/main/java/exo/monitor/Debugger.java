@@ -12,12 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,47 +32,6 @@ public final class Debugger {
     /** Why execution stopped, and a one-line message for the user. */
     public record Stop(Kind kind, String message) {}
 
-    public static final class Breakpoint {
-        final int id;
-        final int address;
-        final String where;
-        final String condition;
-        final boolean temporary;
-        boolean enabled = true;
-        long hits;
-
-        Breakpoint(int id, int address, String where, String condition, boolean temporary) {
-            this.id = id;
-            this.address = address;
-            this.where = where;
-            this.condition = condition;
-            this.temporary = temporary;
-        }
-    }
-
-    public static final class Watchpoint {
-        final int id;
-        final int start;
-        final int length;
-        final boolean onRead;
-        final boolean onWrite;
-        boolean enabled = true;
-        long hits;
-
-        Watchpoint(int id, int start, int length, boolean onRead, boolean onWrite) {
-            this.id = id;
-            this.start = start;
-            this.length = length;
-            this.onRead = onRead;
-            this.onWrite = onWrite;
-        }
-
-        boolean overlaps(int va, int size) {
-            long s = va & 0xFFFFFFFFL, a = start & 0xFFFFFFFFL;
-            return s < a + length && a < s + size;
-        }
-    }
-
     /** One exception as the trap log keeps it. */
     public record TrapRecord(long position, Cause cause, int epc, int badVaddr, String context, String delivered) {}
 
@@ -89,12 +45,11 @@ public final class Debugger {
     private final DebugTarget.Factory factory;
     private final ReplayStreams streams;
     private DebugTarget target;
-    private final Map<Integer, Breakpoint> breakpoints = new LinkedHashMap<>();
-    private final Map<Integer, Watchpoint> watchpoints = new LinkedHashMap<>();
+    /** Breakpoints and watchpoints; they survive restarts and re-executions. */
+    public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
     private final Deque<TrapRecord> trapLog = new ArrayDeque<>();
     private int trapLogLimit = 256;
-    private int nextId = 1;
     private volatile boolean interrupt;
     private boolean replaying;
     private Cause caught;
@@ -130,6 +85,7 @@ public final class Debugger {
             String context = target.context();
             kernel.trap(mm, cause);
             String delivered = mm.isHalted() ? "machine halted"
+                    : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
                     : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
             trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
             while (trapLog.size() > trapLogLimit) trapLog.removeFirst();
@@ -162,46 +118,7 @@ public final class Debugger {
         m.requestStop();
     }
 
-    // ---- breakpoints, watchpoints, catches ----------------------------------------------------
-
-    public Breakpoint addBreakpoint(int address, String where, String condition, boolean temporary) {
-        Breakpoint b = new Breakpoint(nextId++, address, where, condition, temporary);
-        breakpoints.put(b.id, b);
-        return b;
-    }
-
-    public Watchpoint addWatchpoint(int start, int length, boolean onRead, boolean onWrite) {
-        Watchpoint w = new Watchpoint(nextId++, start, length, onRead, onWrite);
-        watchpoints.put(w.id, w);
-        return w;
-    }
-
-    /** Deletes breakpoint or watchpoint id; false if there is none. */
-    public boolean delete(int id) {
-        return breakpoints.remove(id) != null | watchpoints.remove(id) != null;
-    }
-
-    public void deleteAll() {
-        breakpoints.clear();
-        watchpoints.clear();
-    }
-
-    /** Enables or disables breakpoint or watchpoint id; false if there is none. */
-    public boolean setEnabled(int id, boolean enabled) {
-        Breakpoint b = breakpoints.get(id);
-        if (b != null) b.enabled = enabled;
-        Watchpoint w = watchpoints.get(id);
-        if (w != null) w.enabled = enabled;
-        return b != null || w != null;
-    }
-
-    public Collection<Breakpoint> breakpoints() {
-        return breakpoints.values();
-    }
-
-    public Collection<Watchpoint> watchpoints() {
-        return watchpoints.values();
-    }
+    // ---- catches and the trap log --------------------------------------------------------------
 
     public Set<Cause> catches() {
         return catches;
@@ -303,7 +220,7 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
-        boolean fast = hook == null && stopBefore == null && watchpoints.isEmpty() && activeBreakpoints() == 0;
+        boolean fast = hook == null && stopBefore == null && !points.anyActive();
         while (true) {
             if (interrupt) {
                 interrupt = false;
@@ -313,7 +230,7 @@ public final class Debugger {
             int pc = m.cpu.pc;
             if (!first) {
                 if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
-                Breakpoint b = breakpointHit(pc);
+                Breakpoints.Breakpoint b = points.hit(pc, target);
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
@@ -325,7 +242,7 @@ public final class Debugger {
                 continue;
             }
             int w = wordAt(pc);
-            String watch = watchBefore(pc, w);
+            String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
             long before = m.cpu.instret;
             StopReason r = m.run(1);
@@ -333,7 +250,7 @@ public final class Debugger {
             Stop s = afterRun(r);
             if (s != null) return s;
             boolean retired = m.cpu.instret != before;
-            if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + watchAfter(pc, w));
+            if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target));
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
         }
     }
@@ -350,70 +267,6 @@ public final class Debugger {
             return new Stop(Kind.INTERRUPTED, "interrupted");
         }
         return null;
-    }
-
-    private int activeBreakpoints() {
-        int n = 0;
-        for (Breakpoint b : breakpoints.values()) if (b.enabled) n++;
-        return n;
-    }
-
-    private Breakpoint breakpointHit(int pc) {
-        for (Breakpoint b : breakpoints.values()) {
-            if (!b.enabled || b.address != pc) continue;
-            if (b.condition != null) {
-                try {
-                    if (Expr.eval(b.condition, target) == 0) continue;
-                } catch (Expr.Error e) {
-                    // A condition that cannot be evaluated stops, so the user sees why.
-                }
-            }
-            b.hits++;
-            if (b.temporary) breakpoints.remove(b.id);
-            return b;
-        }
-        return null;
-    }
-
-    private int watchOld;
-
-    /** Message if the instruction at pc accesses a watched range (checked before it runs). */
-    private String watchBefore(int pc, int w) {
-        if (watchpoints.isEmpty()) return null;
-        Opcode op = Decoder.decode(w);
-        if (op == null || (op.format != Format.LD && op.format != Format.ST)) return null;
-        boolean store = op.format == Format.ST;
-        int va = machine().cpu.regs[Format.b(w)] + Format.simm16(w);
-        int size = accessSize(op);
-        for (Watchpoint wp : watchpoints.values()) {
-            if (!wp.enabled || !wp.overlaps(va, size) || !(store ? wp.onWrite : wp.onRead)) continue;
-            wp.hits++;
-            watchOld = readQuiet(va, size);
-            return String.format("watchpoint %d: %s of %d byte%s at 0x%08x by %s", wp.id, store ? "write" : "read", size,
-                    size == 1 ? "" : "s", va, describe(pc));
-        }
-        return null;
-    }
-
-    private String watchAfter(int pc, int w) {
-        Opcode op = Decoder.decode(w);
-        if (op.format != Format.ST) return "";
-        int va = machine().cpu.regs[Format.b(w)] + Format.simm16(w);
-        return String.format(" (old 0x%x, new 0x%x)", watchOld, readQuiet(va, accessSize(op)));
-    }
-
-    private static int accessSize(Opcode op) {
-        switch (op) {
-            case LB: case LBU: case SB: return 1;
-            case LH: case LHU: case SH: return 2;
-            default: return 4;
-        }
-    }
-
-    private int readQuiet(int va, int size) {
-        int pa = target.translate(va);
-        if (pa < 0 || (va & (size - 1)) != 0) return 0;
-        return size == 1 ? machine().memory.readByteUnsigned(pa) : size == 2 ? machine().memory.readHalfUnsigned(pa) : machine().memory.readWord(pa);
     }
 
     /** The instruction word at virtual pc, or 0 (an invalid word) if it cannot be fetched. */
@@ -466,11 +319,10 @@ public final class Debugger {
             boot();
             Machine m = machine();
             while (m.cpu.instret < now && !m.isHalted()) {
-                for (Breakpoint b : breakpoints.values()) {
-                    if (b.enabled && b.address == m.cpu.pc && conditionHolds(b)) {
-                        last = m.cpu.instret;
-                        lastId = b.id;
-                    }
+                Breakpoints.Breakpoint b = points.firstHolding(m.cpu.pc, target);
+                if (b != null) {
+                    last = m.cpu.instret;
+                    lastId = b.id;
                 }
                 m.run(1);
             }
@@ -483,15 +335,6 @@ public final class Debugger {
         }
         replayTo(last);
         return new Stop(Kind.BREAKPOINT, "breakpoint " + lastId + " at " + describe(machine().cpu.pc) + " (reached backwards)");
-    }
-
-    private boolean conditionHolds(Breakpoint b) {
-        if (b.condition == null) return true;
-        try {
-            return Expr.eval(b.condition, target) != 0;
-        } catch (Expr.Error e) {
-            return true;
-        }
     }
 
     private void replayTo(long position) {

@@ -267,7 +267,7 @@ public final class Monitor {
         String loc = a.isBlank() ? String.format("0x%x", dbg.machine().cpu.pc) : a.strip();
         int addr = location(loc);
         if ((addr & 3) != 0) throw new Problem(String.format("0x%08x is not an instruction address (not 4-aligned)", addr));
-        Debugger.Breakpoint b = dbg.addBreakpoint(addr, loc, cond, temporary);
+        Breakpoints.Breakpoint b = dbg.points.addBreakpoint(addr, loc, cond, temporary);
         out.println((temporary ? "temporary breakpoint " : "breakpoint ") + b.id + " at " + dbg.describe(addr) + (cond == null ? "" : " if " + cond));
     }
 
@@ -277,7 +277,7 @@ public final class Monitor {
         int addr = eval(p[0]);
         int len = p.length > 1 ? eval(p[1]) : 4;
         if (len <= 0) throw new Problem("length must be positive");
-        Debugger.Watchpoint w = dbg.addWatchpoint(addr, len, read, write);
+        Breakpoints.Watchpoint w = dbg.points.addWatchpoint(addr, len, read, write);
         out.println(String.format("watchpoint %d on %s of [0x%08x, 0x%08x)", w.id, read && write ? "access" : read ? "read" : "write", addr, addr + len));
     }
 
@@ -311,35 +311,35 @@ public final class Monitor {
 
     private void delete(String a) throws Problem {
         if (a.isBlank()) {
-            dbg.deleteAll();
+            dbg.points.deleteAll();
             out.println("deleted all breakpoints and watchpoints");
             return;
         }
         for (String id : a.split("[\\s,]+")) {
-            if (!dbg.delete((int) count(id))) throw new Problem("no breakpoint or watchpoint " + id);
+            if (!dbg.points.delete((int) count(id))) throw new Problem("no breakpoint or watchpoint " + id);
         }
     }
 
     private void enable(String a, boolean on) throws Problem {
         if (a.isBlank()) throw new Problem("which? give breakpoint or watchpoint numbers");
         for (String id : a.split("[\\s,]+")) {
-            if (!dbg.setEnabled((int) count(id), on)) throw new Problem("no breakpoint or watchpoint " + id);
+            if (!dbg.points.setEnabled((int) count(id), on)) throw new Problem("no breakpoint or watchpoint " + id);
         }
     }
 
     private void info(String a) throws Problem {
         switch (a.strip()) {
             case "b": case "break": case "breakpoints": case "w": case "watch": case "watchpoints":
-                if (dbg.breakpoints().isEmpty() && dbg.watchpoints().isEmpty()) {
+                if (dbg.points.breakpoints().isEmpty() && dbg.points.watchpoints().isEmpty()) {
                     out.println("no breakpoints or watchpoints");
                     return;
                 }
                 out.println("id  type        enabled  hits  where");
-                for (Debugger.Breakpoint b : dbg.breakpoints()) {
+                for (Breakpoints.Breakpoint b : dbg.points.breakpoints()) {
                     out.println(String.format("%-3d %-11s %-8s %4d  %s%s", b.id, b.temporary ? "tbreak" : "breakpoint", b.enabled ? "yes" : "no", b.hits,
                             dbg.describe(b.address), b.condition == null ? "" : " if " + b.condition));
                 }
-                for (Debugger.Watchpoint w : dbg.watchpoints()) {
+                for (Breakpoints.Watchpoint w : dbg.points.watchpoints()) {
                     out.println(String.format("%-3d %-11s %-8s %4d  [0x%08x, 0x%08x)", w.id, w.onRead && w.onWrite ? "awatch" : w.onRead ? "rwatch" : "watch",
                             w.enabled ? "yes" : "no", w.hits, w.start, w.start + w.length));
                 }

@@ -1,0 +1,122 @@
+package exo.baseline;
+
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.Tlb;
+import exo.kernel.CostModel;
+import java.util.BitSet;
+
+/**
+ * The baseline kernel's memory: the free page frames, the mapping of new zeroed pages into a
+ * process's page table, and every kernel access to user memory, which walks the caller's page
+ * table (demand-zeroing heap and stack) and checks the rights before touching a byte.
+ */
+final class UserMemory {
+    private final PhysicalMemory memory;
+    private final Tlb tlb;
+    private final CostModel cost;
+    private final int pageLimit;
+    private final BitSet freePages = new BitSet();
+
+    UserMemory(Machine machine, CostModel cost, int pageLimit) {
+        this.memory = machine.memory;
+        this.tlb = machine.tlb;
+        this.cost = cost;
+        this.pageLimit = pageLimit;
+        freePages.set(0, memory.pages());
+    }
+
+    boolean hasFreePages(int n) {
+        return freePages.cardinality() >= n;
+    }
+
+    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or -1. */
+    int mapNew(Process p, int va, int flags) {
+        int ppn = freePages.nextSetBit(0);
+        if (ppn < 0 || p.pagesOwned >= pageLimit) return -1;
+        freePages.clear(ppn);
+        memory.clearPage(ppn);
+        p.pagesOwned++;
+        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
+        cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
+        return ppn;
+    }
+
+    void unmap(Process p, int vpn) {
+        int pte = p.pte(vpn);
+        if ((pte & Process.PTE_PRESENT) == 0) return;
+        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
+        p.pagesOwned--;
+        p.setPte(vpn, 0);
+        invalidateTlb(p, vpn);
+    }
+
+    /** Drops the hardware TLB entry for (vpn, p's ASID) if it holds one. */
+    void invalidateTlb(Process p, int vpn) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        int slot = tlb.lookup(vpn, p.asid);
+        if (slot >= 0) {
+            tlb.invalidate(slot);
+            cost.charge(CostModel.TLB_WRITE);
+        }
+    }
+
+    void releasePages(Process p) {
+        for (int d = 0; d < 1024; d++) {
+            int[] t = p.directory[d];
+            if (t == null) continue;
+            for (int i = 0; i < 1024; i++) {
+                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
+            }
+            p.directory[d] = null;
+        }
+        p.pagesOwned = 0;
+    }
+
+    /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
+    int userAddress(Process p, int va, boolean write) {
+        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int pte = p.pte(vpn);
+        if ((pte & Process.PTE_PRESENT) == 0) {
+            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
+            pte = p.pte(vpn);
+        }
+        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
+        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+    }
+
+    boolean storeWord(Process p, int va, int v) {
+        int pa = (va & 3) == 0 ? userAddress(p, va, true) : -1;
+        if (pa < 0) return false;
+        memory.writeWord(pa, v);
+        return true;
+    }
+
+    long loadWord(Process p, int va) {
+        int pa = (va & 3) == 0 ? userAddress(p, va, false) : -1;
+        return pa < 0 ? -1 : memory.readWord(pa) & 0xFFFFFFFFL;
+    }
+
+    /** Copies len bytes to user memory at va; false (nothing reliable written) if any byte is not writable. */
+    boolean copyOut(Process p, int va, byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            int pa = userAddress(p, va + i, true);
+            if (pa < 0) return false;
+            memory.writeByte(pa, b[i]);
+        }
+        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
+        return true;
+    }
+
+    /** Copies len bytes from user memory at va, or null if any byte is not readable. */
+    byte[] copyIn(Process p, int va, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            int pa = userAddress(p, va + i, false);
+            if (pa < 0) return null;
+            b[i] = (byte) memory.readByte(pa);
+        }
+        cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
+        return b;
+    }
+}

@@ -1,0 +1,182 @@
+package exo.monitor;
+
+import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Format;
+import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Machine;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The breakpoints and watchpoints of a debugging session, numbered from one sequence, and the
+ * checks the execution loop makes with them: a breakpoint hit at a PC (its condition evaluated
+ * against the target), and a watched access by the instruction about to run (pre-decoded, so
+ * the old value can be shown beside the new).
+ */
+public final class Breakpoints {
+    public static final class Breakpoint {
+        final int id;
+        final int address;
+        final String where;
+        final String condition;
+        final boolean temporary;
+        boolean enabled = true;
+        long hits;
+
+        Breakpoint(int id, int address, String where, String condition, boolean temporary) {
+            this.id = id;
+            this.address = address;
+            this.where = where;
+            this.condition = condition;
+            this.temporary = temporary;
+        }
+    }
+
+    public static final class Watchpoint {
+        final int id;
+        final int start;
+        final int length;
+        final boolean onRead;
+        final boolean onWrite;
+        boolean enabled = true;
+        long hits;
+
+        Watchpoint(int id, int start, int length, boolean onRead, boolean onWrite) {
+            this.id = id;
+            this.start = start;
+            this.length = length;
+            this.onRead = onRead;
+            this.onWrite = onWrite;
+        }
+
+        boolean overlaps(int va, int size) {
+            long s = va & 0xFFFFFFFFL, a = start & 0xFFFFFFFFL;
+            return s < a + length && a < s + size;
+        }
+    }
+
+    private final Map<Integer, Breakpoint> breakpoints = new LinkedHashMap<>();
+    private final Map<Integer, Watchpoint> watchpoints = new LinkedHashMap<>();
+    private int nextId = 1;
+    /** The watched value before the access now being executed, for the "old" in the report. */
+    private int watchOld;
+
+    public Breakpoint addBreakpoint(int address, String where, String condition, boolean temporary) {
+        Breakpoint b = new Breakpoint(nextId++, address, where, condition, temporary);
+        breakpoints.put(b.id, b);
+        return b;
+    }
+
+    public Watchpoint addWatchpoint(int start, int length, boolean onRead, boolean onWrite) {
+        Watchpoint w = new Watchpoint(nextId++, start, length, onRead, onWrite);
+        watchpoints.put(w.id, w);
+        return w;
+    }
+
+    /** Deletes breakpoint or watchpoint id; false if there is none. */
+    public boolean delete(int id) {
+        return breakpoints.remove(id) != null | watchpoints.remove(id) != null;
+    }
+
+    public void deleteAll() {
+        breakpoints.clear();
+        watchpoints.clear();
+    }
+
+    /** Enables or disables breakpoint or watchpoint id; false if there is none. */
+    public boolean setEnabled(int id, boolean enabled) {
+        Breakpoint b = breakpoints.get(id);
+        if (b != null) b.enabled = enabled;
+        Watchpoint w = watchpoints.get(id);
+        if (w != null) w.enabled = enabled;
+        return b != null || w != null;
+    }
+
+    public Collection<Breakpoint> breakpoints() {
+        return breakpoints.values();
+    }
+
+    public Collection<Watchpoint> watchpoints() {
+        return watchpoints.values();
+    }
+
+    /** Whether any check is needed between instructions (else the loop may run at full speed). */
+    boolean anyActive() {
+        if (!watchpoints.isEmpty()) return true;
+        for (Breakpoint b : breakpoints.values()) if (b.enabled) return true;
+        return false;
+    }
+
+    /**
+     * The enabled breakpoint at pc whose condition holds, counting the hit (and deleting it if
+     * temporary); or null. A condition that cannot be evaluated counts as true, so the user sees
+     * why.
+     */
+    Breakpoint hit(int pc, DebugTarget target) {
+        Breakpoint b = firstHolding(pc, target);
+        if (b != null) {
+            b.hits++;
+            if (b.temporary) breakpoints.remove(b.id);
+        }
+        return b;
+    }
+
+    /** As {@link #hit} without side effects: for re-executions that only look. */
+    Breakpoint firstHolding(int pc, DebugTarget target) {
+        for (Breakpoint b : breakpoints.values()) {
+            if (b.enabled && b.address == pc && holds(b, target)) return b;
+        }
+        return null;
+    }
+
+    private static boolean holds(Breakpoint b, DebugTarget target) {
+        if (b.condition == null) return true;
+        try {
+            return Expr.eval(b.condition, target) != 0;
+        } catch (Expr.Error e) {
+            return true;
+        }
+    }
+
+    /** The report if instruction word w at pc will access a watched range (checked before it runs), or null. */
+    String watchBefore(int pc, int w, DebugTarget target, java.util.function.IntFunction<String> describe) {
+        if (watchpoints.isEmpty()) return null;
+        Opcode op = Decoder.decode(w);
+        if (op == null || (op.format != Format.LD && op.format != Format.ST)) return null;
+        boolean store = op.format == Format.ST;
+        int va = target.machine().cpu.regs[Format.b(w)] + Format.simm16(w);
+        int size = accessSize(op);
+        for (Watchpoint wp : watchpoints.values()) {
+            if (!wp.enabled || !wp.overlaps(va, size) || !(store ? wp.onWrite : wp.onRead)) continue;
+            wp.hits++;
+            watchOld = readQuiet(target, va, size);
+            return String.format("watchpoint %d: %s of %d byte%s at 0x%08x by %s", wp.id, store ? "write" : "read", size,
+                    size == 1 ? "" : "s", va, describe.apply(pc));
+        }
+        return null;
+    }
+
+    /** After a watched store retired: its old and new values. */
+    String watchAfter(int w, DebugTarget target) {
+        Opcode op = Decoder.decode(w);
+        if (op.format != Format.ST) return "";
+        int va = target.machine().cpu.regs[Format.b(w)] + Format.simm16(w);
+        return String.format(" (old 0x%x, new 0x%x)", watchOld, readQuiet(target, va, accessSize(op)));
+    }
+
+    private static int accessSize(Opcode op) {
+        switch (op) {
+            case LB: case LBU: case SB: return 1;
+            case LH: case LHU: case SH: return 2;
+            default: return 4;
+        }
+    }
+
+    private static int readQuiet(DebugTarget target, int va, int size) {
+        int pa = target.translate(va);
+        Machine m = target.machine();
+        if (pa < 0 || (va & (size - 1)) != 0) return 0;
+        return size == 1 ? m.memory.readByteUnsigned(pa) : size == 2 ? m.memory.readHalfUnsigned(pa) : m.memory.readWord(pa);
+    }
+}
