@@ -118,37 +118,4 @@ class RunCommandTest {
         assertEquals(ExitCodes.USAGE, run("--engine", "warp", bad.toString()));
         assertTrue(!err.toString().contains("Exception"), err.toString());
     }
-
-    @Test
-    void aUserLevelHandlerWrittenWithTheGeneratedStubsHandlesForwardedExceptions() throws IOException {
-        Path inc = Path.of("..", "guest-runtime", "src", "exo", "kernel.inc").toAbsolutePath().normalize();
-        Path p = source("fwd.s", ".include \"" + inc + "\"\n" + """
-                        .data
-                        .align 4
-                save:   .space SAVE_SIZE
-                        .text
-                        .globl main
-                main:
-                        li      a0, 0
-                        li      a3, CAUSE_OVERFLOW
-                        la      a4, handler
-                        sys_env_set_handler
-                        li      a0, 0
-                        la      a3, save
-                        sys_env_set_save_area
-                        li      t0, 0x7fffffff
-                        li      t1, 1000
-                loop:   addio   t2, t0, 1
-                        addi    t1, t1, -1
-                        bne     t1, zero, loop
-                        li      a0, 0
-                        ret
-                handler:
-                        addi    k0, k0, 4
-                        sw      zero, SAVE_BUSY(k1)
-                        jr      k0
-                """);
-        assertEquals(0, run("--stats", p.toString()), err.toString());
-        assertTrue(err.toString().contains("exceptions forwarded  overflow=1,000"), err.toString());
-    }
 }
