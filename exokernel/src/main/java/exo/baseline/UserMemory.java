@@ -53,7 +53,7 @@ final class UserMemory {
 
     /** Drops the hardware TLB entry for (vpn, p's ASID) if it holds one. */
     void invalidateTlb(Process p, int vpn) {
-        cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TLB_PROBE);
         int slot = tlb.lookup(vpn, p.asid);
         if (slot >= 0) {
             tlb.invalidate(slot);

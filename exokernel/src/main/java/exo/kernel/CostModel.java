@@ -31,6 +31,11 @@ public final class CostModel {
     public static final int REG_WRITE = 1;
     /** Writing one hardware TLB entry. */
     public static final int TLB_WRITE = 3;
+    /**
+     * Looking one page up in the fully associative hardware TLB (a probe instruction; the
+     * hardware compares every entry at once), before reading or invalidating that entry.
+     */
+    public static final int TLB_PROBE = 2;
     /** Scanning the 64-entry hardware TLB (flush by ASID, breaking bindings to a page). */
     public static final int TLB_SCAN = 16;
     /** Changing the current ASID and jumping to user mode at a new PC (upcall or return). */

@@ -147,7 +147,7 @@ public final class Memory {
      */
     public int[] probe(Environment e, int va, boolean clearReferenced) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        k.cost.charge(CostModel.TLB_SCAN);
+        k.cost.charge(CostModel.TLB_PROBE);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             int[] r = {tlb.pfn(s), tlb.flags(s)};
@@ -172,15 +172,19 @@ public final class Memory {
 
     /** Removes e's binding of va (TLB and STLB), or with va == -1 all of e's bindings. Guaranteed mappings stay. */
     public void flush(Environment e, int va) {
-        k.cost.charge(CostModel.TLB_SCAN);
         if (va == -1) {
+            k.cost.charge(CostModel.TLB_SCAN);
             tlb.flushAsid(e.asid);
             e.stlbEpoch++;
             return;
         }
+        k.cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         int s = tlb.lookup(vpn, e.asid);
-        if (s >= 0 && tlb.asid(s) == e.asid) tlb.invalidate(s);
+        if (s >= 0 && tlb.asid(s) == e.asid) {
+            tlb.invalidate(s);
+            k.cost.charge(CostModel.TLB_WRITE);
+        }
         stlb.remove(vpn, e.id);
     }
 
@@ -212,7 +216,7 @@ public final class Memory {
         pages.unpin(g.ppn());
         int s = tlb.lookup(vpn, target.asid);
         if (s >= 0 && tlb.asid(s) == target.asid) tlb.invalidate(s);
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_SCAN);
+        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
     }
 
     // ---- the kernel's access to guest memory --------------------------------------------------
