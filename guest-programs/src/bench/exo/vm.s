@@ -15,6 +15,9 @@
 #               faulting page; ops = traps (per page, as in the paper)
         .include "exo/kernel.inc"
         .include "harness.inc"
+        .macro  page_base reg
+        li      \reg, VBASE
+        .endm
 .equ VBASE, 0x40000000
 .equ PAGES, 100
 .equ PTE_SIZE, 16
@@ -100,133 +103,13 @@ v_dirty:
         bne     s2, s0, 1b
         j       timed_done
 
-v_prot1:
-        li      s3, 0                   # the page
-        call    bench_begin
-1:      mv      a0, s3
-        call    protect
-        mv      a0, s3
-        call    unprotect
-        seqz    t0, a0
-        slli    t0, t0, 1
-        add     s4, s4, t0
-        addi    s3, s3, 1
-        li      t0, PAGES
-        bne     s3, t0, 2f
-        li      s3, 0
-2:      addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       timed_done
-
-v_prot100:
-1:      call    bench_begin
-        call    protect_all
-        call    bench_end
-        call    unprotect_all
-        addi    s4, s4, 1
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-
-v_unprot100:
-1:      call    protect_all
-        call    bench_begin
-        call    unprotect_all
-        call    bench_end
-        addi    s4, s4, 1
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-
-v_trap:
-        li      s3, 0                   # the page
-        call    bench_begin
-1:      mv      a0, s3
-        call    protect
-        slli    t0, s3, 12
-        li      t1, VBASE
-        add     t0, t0, t1
-        lw      t1, 0(t0)               # traps; the handler unprotects
-        addi    s3, s3, 1
-        li      t0, PAGES
-        bne     s3, t0, 2f
-        li      s3, 0
-2:      addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       trapped
-
-v_appel1:
-        call    protect_all             # all protected but page 0
-        li      a0, 0
-        call    unprotect
-        call    bench_begin
-1:      call    random
-        la      t0, open
-        lw      t0, 0(t0)
-        bne     a0, t0, 2f
-        addi    a0, a0, 1               # the open page would not trap: take the next
-        li      t0, PAGES
-        bne     a0, t0, 2f
-        li      a0, 0
-2:      slli    t0, a0, 12
-        li      t1, VBASE
-        add     t0, t0, t1
-        lw      t1, 0(t0)               # traps
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       trapped
-
-v_appel2:
-        call    bench_begin
-1:      call    protect_all
-        li      s3, 0                   # k
-2:      li      t0, SCRAMBLE
-        mul     t0, s3, t0
-        li      t1, PAGES
-        remu    t0, t0, t1
-        slli    t0, t0, 12
-        li      t1, VBASE
-        add     t0, t0, t1
-        lw      t1, 0(t0)               # traps
-        addi    s3, s3, 1
-        li      t0, PAGES
-        bne     s3, t0, 2b
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-
-trapped:
-        call    bench_end
-        la      t0, traps
-        lw      s4, 0(t0)
-        j       done
-timed_done:
-        call    bench_end
-done:   mv      a0, s4
-        call    bench_report
-        li      a0, 0
-        pop     ra, s0, s1, s2, s3, s4
-        ret
-fail:   li      a0, 70
-        pop     ra, s0, s1, s2, s3, s4
-        ret
+        .include "../vm-rows.inc"
 
         .data
         .align  4
 variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2
         .text
 
-# random -> a0 = a pseudo-random page index (a linear congruential generator).
-random:
-        la      t0, seed
-        lw      a0, 0(t0)
-        li      t1, 1103515245
-        mul     a0, a0, t1
-        addi    a0, a0, 12345
-        sw      a0, 0(t0)
-        srli    a0, a0, 16
-        li      t1, PAGES
-        remu    a0, a0, t1
-        ret
 
 # protect(i): no access to page i: clear its access bit, drop its binding. Uses a0, t0, t1.
 protect:

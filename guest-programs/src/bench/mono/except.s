@@ -37,43 +37,7 @@ main:
         li      a2, PROT_READ
         syscall SYS_MPROTECT
         bnez    a0, fail
-        li      s2, 0                   # i
-        call    bench_begin
-        beqz    s1, v_align
-        li      t0, 1
-        beq     s1, t0, v_overflow
-        li      t0, 2
-        beq     s1, t0, v_divzero
-        li      t0, 3
-        beq     s1, t0, v_prot
-v_break:
-1:      break   0
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-v_align:
-        la      t0, word
-1:      lw      t1, 2(t0)
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-v_overflow:
-        li      t0, 0x7FFFFFFF
-1:      addo    t1, t0, t0
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-v_divzero:
-        li      t0, 1
-1:      div     t1, t0, zero
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
-        j       done
-v_prot:
-        li      t0, RO_PAGE
-1:      sw      t1, 0(t0)
-        addi    s2, s2, 1
-        bne     s2, s0, 1b
+        .include "../except-loops.inc"
 done:   call    bench_end
         la      t0, count
         lw      a0, 0(t0)
