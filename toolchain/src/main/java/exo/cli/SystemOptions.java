@@ -1,8 +1,8 @@
 package exo.cli;
 
 import exo.emulator.jit.Engines;
-import exo.emulator.machine.Machine;
 import exo.emulator.machine.PhysicalMemory;
+import exo.toolchain.GuestRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -35,7 +35,7 @@ public final class SystemOptions {
 
     /** The runtime list sources are linked with: the chosen one, or the kernel's own. */
     String runtimeList() {
-        return runtime != null ? runtime : kernel.equals("mono") ? "unix.list" : "runtime.list";
+        return runtime != null ? runtime : kernel.equals("mono") ? "unix.list" : GuestRuntime.DEFAULT_LIST;
     }
 
     /** Checks the values picocli cannot: names of engine and kernel. */
@@ -69,9 +69,5 @@ public final class SystemOptions {
             }
             return v;
         }
-    }
-
-    static long defaultMemory() {
-        return Machine.DEFAULT_MEMORY;
     }
 }

@@ -49,7 +49,8 @@ public final class Debugger {
     public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
     private final Deque<TrapRecord> trapLog = new ArrayDeque<>();
-    private int trapLogLimit = 256;
+    /** Exceptions the trap log keeps; older ones are dropped. */
+    private static final int TRAP_LOG_LIMIT = 256;
     private volatile boolean interrupt;
     private boolean replaying;
     private Cause caught;
@@ -88,7 +89,7 @@ public final class Debugger {
                     : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
                     : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
             trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
-            while (trapLog.size() > trapLogLimit) trapLog.removeFirst();
+            while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
         });
         m.setTrapObserver((mm, cause) -> {
             if (replaying || !catches.contains(cause)) return false;
