@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Interpreter against JIT on the same guest loops in one run ({@link GuestLoops}: the mixed
- * ALU/load/store/branch loop of {@link InterpreterBench}, a byte sieve, a bitwise CRC-32). One
+ * ALU/load/store/branch loop of {@link InterpreterBench}, a byte sieve, a bitwise CRC-32, a
+ * matrix product). One
  * operation is one guest instruction, so scores are guest instructions per second.
  *
  * <pre>
@@ -50,7 +51,7 @@ public class EngineBench {
     @Param({"interp", "jit"})
     public String engine;
 
-    @Param({"mixed", "sieve", "crc32"})
+    @Param({"mixed", "sieve", "crc32", "matmul"})
     public String workload;
 
     private Machine machine;

@@ -23,6 +23,8 @@ final class GuestLoops {
     static final int DATA = 0x10000;
     /** Sieve size in bytes (25 pages) and CRC buffer size. */
     static final int SIEVE_N = 100_000, CRC_BYTES = 16 * 1024;
+    /** Matrix order for the matmul loop: three 48 x 48 int32 matrices at DATA, +0x3000, +0x6000. */
+    static final int MATMUL_N = 48;
     private static final int ZERO = 0;
 
     private GuestLoops() {}
@@ -95,11 +97,34 @@ final class GuestLoops {
         return a.words();
     }
 
+    /**
+     * 48 x 48 int32 matrix product C = A x B at DATA, as guest-programs/src/matmul.s computes it:
+     * the inner loop is a dot product with one sequential and one strided load per multiply.
+     */
+    static int[] matmul() {
+        int n = 1, row = 2, ma = 3, mb = 4, mc = 5, i = 6, j = 7, pa = 8, pb = 9, end = 10, acc = 11, x = 12, y = 13,
+                ra = 14, rc = 15;
+        Asm a = new Asm();
+        a.op(ADDI.encode(n, ZERO, MATMUL_N)).op(SLLI.encode(row, n, 2)).op(LUI.encode(ma, DATA >>> 16))
+                .op(ADDI.encode(mb, ma, 0x3000)).op(ADDI.encode(mc, ma, 0x6000));
+        a.label("again").op(ADDI.encode(i, ZERO, 0));
+        a.label("row").op(MUL.encode(ra, i, row)).op(ADD.encode(rc, mc, ra)).op(ADD.encode(ra, ma, ra)).op(ADDI.encode(j, ZERO, 0));
+        a.label("col").op(SLLI.encode(pb, j, 2)).op(ADD.encode(pb, mb, pb)).op(ADD.encode(pa, ra, ZERO)).op(ADD.encode(end, ra, row))
+                .op(ADDI.encode(acc, ZERO, 0));
+        a.label("inner").op(LW.encode(x, 0, pa)).op(LW.encode(y, 0, pb)).op(MUL.encode(x, x, y)).op(ADD.encode(acc, acc, x))
+                .op(ADDI.encode(pa, pa, 4)).op(ADD.encode(pb, pb, row)).to(BNE, pa, end, "inner");
+        a.op(SLLI.encode(x, j, 2)).op(ADD.encode(x, rc, x)).op(SW.encode(acc, 0, x)).op(ADDI.encode(j, j, 1)).to(BLT, j, n, "col");
+        a.op(ADDI.encode(i, i, 1)).to(BLT, i, n, "row");
+        a.to(JAL, ZERO, 0, "again");
+        return a.words();
+    }
+
     static int[] program(String name) {
         switch (name) {
             case "mixed": return InterpreterBench.mixedLoop();
             case "sieve": return sieve();
             case "crc32": return crc32();
+            case "matmul": return matmul();
             default: throw new IllegalArgumentException("unknown workload " + name);
         }
     }

@@ -24,8 +24,9 @@ import org.objectweb.asm.MethodVisitor;
  * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
  * entry, the written ones stored back at the two shared exits, so C2 can keep them in host
  * registers across loop iterations); {@code done} counts instructions retired before the current
- * block, bumped once per block; memory accesses inline the host-cache tag compare plus offset and
- * call {@link exo.emulator.machine.Mmu#translate} only on a miss; each possible fault branches
+ * block, bumped once per block; memory accesses inline one compare that checks alignment and
+ * the host-cache tag at once, add the offset, and call
+ * {@link exo.emulator.machine.Mmu#translate} only on a miss; each possible fault branches
  * to a cold stub that records (EPC, cause, BADVADDR) and jumps to the shared trap exit, so the
  * faulting instruction has no effect. Edges to a block at or before their source (every cycle
  * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
@@ -405,12 +406,15 @@ final class Emitter {
     }
 
     /**
-     * The host-cache fast path, inlined: {@code tag[line] == (va & ~0xFFF) ? base[line] | (va &
-     * 0xFFF) : Mmu.translate(va, kind)}, leaving the physical address in PA; a failed
-     * translation goes to a trap stub with cause {@code -pa}.
+     * Alignment check and host-cache fast path for an access of size bytes at VA, leaving the
+     * physical address in PA. Inlined, the two checks are one compare, as in QEMU's softmmu:
+     * {@code tag[line] == (va & ~0xFFF | (size - 1))} holds only for an aligned address (tags
+     * have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}. The cold path
+     * checks alignment first, then calls {@code Mmu.translate}; a fault goes to a trap stub.
      */
-    private void translate(int tagSlot, int baseSlot, int kind, int k, int off) {
+    private void translate(int tagSlot, int baseSlot, int kind, int size, Cause misaligned, int k, int off) {
         if (!inlineTlb) {
+            alignmentCheck(size, k, off, misaligned);
             Label fault = new Label();
             mv.visitVarInsn(ALOAD, MMU_L);
             mv.visitVarInsn(ILOAD, VA);
@@ -435,7 +439,7 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, LINE);
         mv.visitInsn(IALOAD);
         mv.visitVarInsn(ILOAD, VA);
-        push(~PhysicalMemory.PAGE_MASK);
+        push(~PhysicalMemory.PAGE_MASK | (size - 1));
         mv.visitInsn(IAND);
         mv.visitJumpInsn(IF_ICMPNE, slow);
         mv.visitVarInsn(ALOAD, baseSlot);
@@ -449,6 +453,7 @@ final class Emitter {
         mv.visitLabel(done);
         coldStubs.add(() -> {
             mv.visitLabel(slow);
+            alignmentCheck(size, k, off, misaligned);
             mv.visitVarInsn(ALOAD, MMU_L);
             mv.visitVarInsn(ILOAD, VA);
             push(kind);
@@ -476,8 +481,7 @@ final class Emitter {
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
         int size = op == Opcode.LW ? 4 : op == Opcode.LH || op == Opcode.LHU ? 2 : 1;
         effectiveAddress(base, imm);
-        alignmentCheck(size, k, off, Cause.ADDR_LOAD);
-        translate(LTAG, LBASE, Mmu.LOAD, k, off);
+        translate(LTAG, LBASE, Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         String reader;
@@ -495,8 +499,7 @@ final class Emitter {
     private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
         int size = op == Opcode.SW ? 4 : op == Opcode.SH ? 2 : 1;
         effectiveAddress(base, imm);
-        alignmentCheck(size, k, off, Cause.ADDR_STORE);
-        translate(STAG, SBASE, Mmu.STORE, k, off);
+        translate(STAG, SBASE, Mmu.STORE, size, Cause.ADDR_STORE, k, off);
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         readReg(data);

@@ -21,8 +21,12 @@ public final class Mmu {
     public static final int HOST_BITS = 8;
     public static final int HOST_LINES = 1 << HOST_BITS;
     public static final int HOST_MASK = HOST_LINES - 1;
-    /** A tag no page-aligned address equals. */
-    public static final int EMPTY = 1;
+    /**
+     * The tag of an empty line. No address masked for a tag compare equals it: the JIT compares
+     * {@code va & ~0xFFF | (size - 1)} (page plus the alignment bits) against tags, so an empty
+     * tag must have a bit set inside the page offset above the alignment bits.
+     */
+    public static final int EMPTY = 0x800;
 
     public final int[] loadTag = new int[HOST_LINES], loadBase = new int[HOST_LINES];
     public final int[] storeTag = new int[HOST_LINES], storeBase = new int[HOST_LINES];

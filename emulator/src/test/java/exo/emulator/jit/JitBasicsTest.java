@@ -86,6 +86,32 @@ class JitBasicsTest {
         assertTrue(r.traps.size() >= 10, r.traps.toString());
     }
 
+    /**
+     * Translated code checks alignment and the host-cache tag in one compare: a misaligned
+     * access to a page the host cache holds must still trap, with BADVADDR, and leave no trace.
+     */
+    @Test
+    void misalignedAccessesTrapEvenWhenTheirPageIsCached() {
+        int[] program = {
+            ADDI.encode(1, 0, 60),          // r1 = iterations
+            LUI.encode(2, DATA >>> 16),
+            ORI.encode(2, 2, DATA & 0xFFFF), // r2 = DATA
+            SW.encode(1, 0, 2),             // loop: aligned store and load cache the page
+            LW.encode(3, 0, 2),
+            LW.encode(4, 1, 2),             // misaligned word load
+            LH.encode(5, 3, 2),             // misaligned half load
+            SW.encode(3, 2, 2),             // misaligned word store
+            SH.encode(3, 1, 2),             // misaligned half store
+            LHU.encode(6, 2, 2),            // aligned half: must not trap
+            ADDI.encode(1, 1, -1),
+            BNE.encode(1, 0, -9 * 4),
+            BREAK.encode(0),
+        };
+        Rig r = both(program, 100_000, 0);
+        assertEquals(4 * 60, r.traps.stream().filter(t -> t.startsWith("addr-load@") || t.startsWith("addr-store@")).count(), r.traps.toString());
+        assertTrue(((Jit) r.m.engine()).stats().translatedInstructions() > 0);
+    }
+
     @Test
     void callsAndReturnsThroughTheIndirectJumpPath() {
         // main: r1 = 200; loop: jal r31, f; addi r1, r1, -1; bne r1, r0, loop; break
