@@ -406,29 +406,12 @@ final class Emitter {
     }
 
     /**
-     * Alignment check and host-cache fast path for an access of size bytes at VA, leaving the
-     * physical address in PA. Inlined, the two checks are one compare, as in QEMU's softmmu:
-     * {@code tag[line] == (va & ~0xFFF | (size - 1))} holds only for an aligned address (tags
-     * have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}. The cold path
-     * checks alignment first, then calls {@code Mmu.translate}; a fault goes to a trap stub.
+     * The inlined host-cache fast path for an access of size bytes at VA: leaves the physical
+     * address in PA on a hit and jumps to slow otherwise. Alignment and tag are one compare, as
+     * in QEMU's softmmu: {@code tag[line] == (va & ~0xFFF | (size - 1))} holds only for an
+     * aligned address (tags have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}.
      */
-    private void translate(int tagSlot, int baseSlot, int kind, int size, Cause misaligned, int k, int off) {
-        if (!inlineTlb) {
-            alignmentCheck(size, k, off, misaligned);
-            Label fault = new Label();
-            mv.visitVarInsn(ALOAD, MMU_L);
-            mv.visitVarInsn(ILOAD, VA);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MMU, kind == Mmu.LOAD ? "load" : "store", "(I)I", false);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, PA);
-            mv.visitJumpInsn(IFLT, fault);
-            coldStubs.add(() -> {
-                mv.visitLabel(fault);
-                translationFault(k, off);
-            });
-            return;
-        }
-        Label slow = new Label(), done = new Label();
+    private void hostCacheLookup(int tagSlot, int baseSlot, int size, Label slow) {
         mv.visitVarInsn(ALOAD, tagSlot);
         mv.visitVarInsn(ILOAD, VA);
         push(PhysicalMemory.PAGE_SHIFT);
@@ -450,19 +433,29 @@ final class Emitter {
         mv.visitInsn(IAND);
         mv.visitInsn(IOR);
         mv.visitVarInsn(ISTORE, PA);
-        mv.visitLabel(done);
-        coldStubs.add(() -> {
-            mv.visitLabel(slow);
-            alignmentCheck(size, k, off, misaligned);
-            mv.visitVarInsn(ALOAD, MMU_L);
-            mv.visitVarInsn(ILOAD, VA);
+    }
+
+    /**
+     * The slow path: alignment check, then {@code Mmu.translate(VA, kind)} (or, with the fast
+     * path not inlined, {@code Mmu.load/store}) into PA; a fault goes to a trap stub, so code
+     * after this runs only with a valid PA.
+     */
+    private void slowTranslate(int kind, int size, Cause misaligned, int k, int off) {
+        alignmentCheck(size, k, off, misaligned);
+        Label ok = new Label();
+        mv.visitVarInsn(ALOAD, MMU_L);
+        mv.visitVarInsn(ILOAD, VA);
+        if (inlineTlb) {
             push(kind);
             mv.visitMethodInsn(INVOKEVIRTUAL, MMU, "translate", "(II)I", false);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, PA);
-            mv.visitJumpInsn(IFGE, done);
-            translationFault(k, off);
-        });
+        } else {
+            mv.visitMethodInsn(INVOKEVIRTUAL, MMU, kind == Mmu.LOAD ? "load" : "store", "(I)I", false);
+        }
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, PA);
+        mv.visitJumpInsn(IFGE, ok);
+        translationFault(k, off);
+        mv.visitLabel(ok);
     }
 
     /** Trap stub for a failed translation: the cause is {@code -PA}, BADVADDR is VA. */
@@ -481,7 +474,18 @@ final class Emitter {
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
         int size = op == Opcode.LW ? 4 : op == Opcode.LH || op == Opcode.LHU ? 2 : 1;
         effectiveAddress(base, imm);
-        translate(LTAG, LBASE, Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+        if (inlineTlb) {
+            Label slow = new Label(), done = new Label();
+            hostCacheLookup(LTAG, LBASE, size, slow);
+            mv.visitLabel(done);
+            coldStubs.add(() -> {
+                mv.visitLabel(slow);
+                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+                mv.visitJumpInsn(GOTO, done);
+            });
+        } else {
+            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+        }
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         String reader;
@@ -496,14 +500,40 @@ final class Emitter {
         writeReg(a);
     }
 
+    /**
+     * A store. A host-cache hit writes without a code-watch check: store lines never map a
+     * watched page (see {@link Mmu}). The slow path writes through the checked writer and, if
+     * that invalidated translated code, leaves the region at the next instruction.
+     */
     private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
         int size = op == Opcode.SW ? 4 : op == Opcode.SH ? 2 : 1;
+        String writer = size == 4 ? "writeWord" : size == 2 ? "writeHalf" : "writeByte";
         effectiveAddress(base, imm);
-        translate(STAG, SBASE, Mmu.STORE, size, Cause.ADDR_STORE, k, off);
+        if (!inlineTlb) {
+            slowTranslate(Mmu.STORE, size, Cause.ADDR_STORE, k, off);
+            checkedStore(writer, data, k, off);
+            return;
+        }
+        Label slow = new Label(), done = new Label();
+        hostCacheLookup(STAG, SBASE, size, slow);
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         readReg(data);
-        String writer = size == 4 ? "writeWord" : size == 2 ? "writeHalf" : "writeByte";
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
+        mv.visitLabel(done);
+        coldStubs.add(() -> {
+            mv.visitLabel(slow);
+            slowTranslate(Mmu.STORE, size, Cause.ADDR_STORE, k, off);
+            checkedStore(writer, data, k, off);
+            mv.visitJumpInsn(GOTO, done);
+        });
+    }
+
+    /** Writes register data at PA with the code-watch check; leaves the region if code changed. */
+    private void checkedStore(String writer, int data, int k, int off) {
+        mv.visitVarInsn(ALOAD, MEM_L);
+        mv.visitVarInsn(ILOAD, PA);
+        readReg(data);
         mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer, "(II)V", false);
         // A store into a page holding translated code may have rewritten what runs next.
         Label written = new Label();

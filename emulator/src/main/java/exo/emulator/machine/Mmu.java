@@ -11,7 +11,10 @@ import java.util.Arrays;
  * now, for the current ASID, with the rights its kind needs (store lines only for writable
  * entries, fetch lines only for executable ones) and with the referenced bit
  * already set. Any TLB change, ASID change or referenced-bit clear drops the affected lines, so
- * a hit never serves a translation the guest TLB no longer holds.
+ * a hit never serves a translation the guest TLB no longer holds. Store lines, in addition, never
+ * map a page {@link PhysicalMemory#watchCode watched} for translated code: a store that hits
+ * needs no code-watch check (the JIT's fast path writes without one), and every store into a
+ * code page takes the slow path, which does.
  *
  * <p>The fast path, inlined by the interpreter and the JIT, is:
  * {@code tag[(va >>> 12) & HOST_MASK] == (va & ~0xFFF) ? base[...] | (va & 0xFFF) : slow(va)}.
@@ -42,6 +45,7 @@ public final class Mmu {
         this.tlb = tlb;
         this.memory = memory;
         tlb.attach(this);
+        memory.onWatchStarted(this::dropStoreLines);
         flushHostCache();
     }
 
@@ -79,7 +83,12 @@ public final class Mmu {
         switch (kind) {
             case LOAD: loadTag[line] = tag; loadBase[line] = base; break;
             case FETCH: fetchTag[line] = tag; fetchBase[line] = base; break;
-            default: storeTag[line] = tag; storeBase[line] = base; break;
+            default:
+                if (!memory.isWatched(pfn)) {
+                    storeTag[line] = tag;
+                    storeBase[line] = base;
+                }
+                break;
         }
         return base | (va & PhysicalMemory.PAGE_MASK);
     }
@@ -130,6 +139,14 @@ public final class Mmu {
         if (loadTag[line] == tag) loadTag[line] = EMPTY;
         if (storeTag[line] == tag) storeTag[line] = EMPTY;
         if (fetchTag[line] == tag) fetchTag[line] = EMPTY;
+    }
+
+    /** Drops every store line that maps physical page ppn (it has just become watched). */
+    private void dropStoreLines(int ppn) {
+        int base = ppn << PhysicalMemory.PAGE_SHIFT;
+        for (int line = 0; line < HOST_LINES; line++) {
+            if (storeTag[line] != EMPTY && storeBase[line] == base) storeTag[line] = EMPTY;
+        }
     }
 
     public void flushHostCache() {

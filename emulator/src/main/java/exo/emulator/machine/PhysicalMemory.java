@@ -32,6 +32,7 @@ public final class PhysicalMemory {
     final byte[] bytes;
     private final boolean[] codePages;
     private CodeWatcher watcher;
+    private java.util.function.IntConsumer watchStarted;
 
     public PhysicalMemory(long size) {
         if (size < PAGE_SIZE || size % PAGE_SIZE != 0 || size > Integer.MAX_VALUE - 8) {
@@ -64,6 +65,14 @@ public final class PhysicalMemory {
     public void writeHalf(int pa, int v) { touch(pa); SHORT.set(bytes, pa, (short) v); }
     public void writeByte(int pa, int v) { touch(pa); bytes[pa] = (byte) v; }
 
+    /*
+     * Stores into a page the caller knows is not watched, skipping the check: translated code's
+     * fast path, whose store host-cache lines only ever map unwatched pages (see Mmu).
+     */
+    public void writeWordUnwatched(int pa, int v) { INT.set(bytes, pa, v); }
+    public void writeHalfUnwatched(int pa, int v) { SHORT.set(bytes, pa, (short) v); }
+    public void writeByteUnwatched(int pa, int v) { bytes[pa] = (byte) v; }
+
     /** Copies len bytes from src[off..] to physical address pa. */
     public void write(int pa, byte[] src, int off, int len) {
         for (int p = pa >>> PAGE_SHIFT, end = (pa + len - 1) >>> PAGE_SHIFT; len > 0 && p <= end; p++) {
@@ -89,9 +98,19 @@ public final class PhysicalMemory {
         this.watcher = w;
     }
 
-    /** Registers ppn as holding translated code; the next write to it notifies the watcher. */
+    /**
+     * Registers ppn as holding translated code; the next write to it notifies the watcher. The
+     * MMU is told first, so that no store host-cache line maps the page from then on.
+     */
     public void watchCode(int ppn) {
+        if (codePages[ppn]) return;
         codePages[ppn] = true;
+        if (watchStarted != null) watchStarted.accept(ppn);
+    }
+
+    /** Told when a page becomes watched (the MMU drops its store lines for it). */
+    void onWatchStarted(java.util.function.IntConsumer listener) {
+        this.watchStarted = listener;
     }
 
     public boolean isWatched(int ppn) {

@@ -73,6 +73,20 @@ class MmuCoherenceTest {
         for (int kind = 0; kind < 3; kind++) assertFalse(m.mmu.hostCached(VA, kind));
     }
 
+    /** Store lines never map a page watched for translated code, so a store hit needs no check. */
+    @Test
+    void storeLinesNeverMapAWatchedPage() {
+        Machine m = warmed();
+        m.memory.watchCode(0x20);
+        assertFalse(m.mmu.hostCached(VA, Mmu.STORE), "watching the page dropped its store line");
+        assertTrue(m.mmu.hostCached(VA, Mmu.LOAD) && m.mmu.hostCached(VA, Mmu.FETCH), "loads and fetches keep theirs");
+        assertEquals(0x20008, m.mmu.store(VA), "the store still translates");
+        assertFalse(m.mmu.hostCached(VA, Mmu.STORE), "but is not cached while the page is watched");
+        m.memory.writeWord(0x20008, 1); // the first write ends the watch
+        assertEquals(0x20008, m.mmu.store(VA));
+        assertTrue(m.mmu.hostCached(VA, Mmu.STORE), "an unwatched page is cached again");
+    }
+
     @Test
     void lineConflictsReplaceButNeverAlias() {
         Machine m = warmed();
