@@ -46,7 +46,8 @@ public class EngineBench {
     /**
      * {@code interp}, {@code jit}, or the JIT with one optimisation off: {@code jit-blocks}
      * (single basic blocks, no loops inside a method), {@code jit-calltlb} (host-cache lookup
-     * through a call), {@code jit-regarray} (guest registers in the CPU's array).
+     * through a call), {@code jit-regarray} (guest registers in the CPU's array),
+     * {@code jit-nosite} (no per-instruction site cache in front of the host cache).
      */
     @Param({"interp", "jit"})
     public String engine;
@@ -67,6 +68,7 @@ public class EngineBench {
             case "jit-blocks": return new Jit(JitOptions.DEFAULT.withRegions(false));
             case "jit-calltlb": return new Jit(JitOptions.DEFAULT.withInlineTlb(false));
             case "jit-regarray": return new Jit(JitOptions.DEFAULT.withRegistersInLocals(false));
+            case "jit-nosite": return new Jit(JitOptions.DEFAULT.withSiteCache(false));
             default: return Engines.create(name);
         }
     }

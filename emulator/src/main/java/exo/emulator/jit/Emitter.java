@@ -46,10 +46,12 @@ final class Emitter {
     private static final String RUNTIME = "exo/emulator/jit/JitRuntime";
     private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
 
-    // Local variable slots. Guest register i (1..31) lives in REG0 + i.
+    // Local variable slots. Guest register i (1..31) lives in REG0 + i; memory site n's cached
+    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1.
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
             MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XCAUSE = 14, XBAD = 15, XID = 16,
-            TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22;
+            TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
+            SITE0 = REG0 + 32;
 
     private final Region region;
     private final MethodVisitor mv;
@@ -62,13 +64,16 @@ final class Emitter {
     /** Bytes of bytecode in execute, known after emission. */
     int codeSize;
 
-    private final boolean inlineTlb, inLocals;
+    private final boolean inlineTlb, inLocals, siteCache;
+    /** Memory instructions emitted so far (each with its own site cache when siteCache). */
+    private int sites;
 
     private Emitter(Region region, JitOptions options, MethodVisitor mv) {
         this.region = region;
         this.mv = mv;
         this.inlineTlb = options.inlineTlb();
         this.inLocals = options.registersInLocals();
+        this.siteCache = options.siteCache() && inlineTlb;
     }
 
     /** Number of link slots the translation needs (valid after {@link #emit}). */
@@ -151,6 +156,12 @@ final class Emitter {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
+        for (int n = 0; siteCache && n < memorySites(); n++) {
+            push(Mmu.EMPTY);
+            mv.visitVarInsn(ISTORE, SITE0 + 2 * n);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, SITE0 + 2 * n + 1);
+        }
         for (int r = 1; r < 32 && inLocals; r++) {
             if ((region.usedRegs & (1 << r)) == 0) continue;
             mv.visitVarInsn(ALOAD, REGS);
@@ -158,6 +169,18 @@ final class Emitter {
             mv.visitInsn(IALOAD);
             mv.visitVarInsn(ISTORE, REG0 + r);
         }
+    }
+
+    /** Loads and stores in the region: the memory sites, each with a site cache. */
+    private int memorySites() {
+        int n = 0;
+        for (Region.Block b : region.blocks) {
+            for (int off = b.start(); off < b.end(); off += 4) {
+                Opcode op = Decoder.decode(region.words[off >>> 2]);
+                if (op != null && (op.format == Format.LD || op.format == Format.ST)) n++;
+            }
+        }
+        return n;
     }
 
     private void cacheArray(String field, int slot) {
@@ -474,7 +497,22 @@ final class Emitter {
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
         int size = op == Opcode.LW ? 4 : op == Opcode.LH || op == Opcode.LHU ? 2 : 1;
         effectiveAddress(base, imm);
-        if (inlineTlb) {
+        if (siteCache) {
+            int site = sites++;
+            Label miss = new Label(), slow = new Label(), fill = new Label(), done = new Label();
+            siteLookup(site, size, miss);
+            mv.visitLabel(done);
+            coldStubs.add(() -> {
+                mv.visitLabel(miss);
+                hostCacheLookup(LTAG, LBASE, size, slow);
+                mv.visitLabel(fill);
+                siteFill(site, size);
+                mv.visitJumpInsn(GOTO, done);
+                mv.visitLabel(slow);
+                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+                mv.visitJumpInsn(GOTO, fill);
+            });
+        } else if (inlineTlb) {
             Label slow = new Label(), done = new Label();
             hostCacheLookup(LTAG, LBASE, size, slow);
             mv.visitLabel(done);
@@ -514,8 +552,22 @@ final class Emitter {
             checkedStore(writer, data, k, off);
             return;
         }
-        Label slow = new Label(), done = new Label();
-        hostCacheLookup(STAG, SBASE, size, slow);
+        Label slow = new Label(), done = new Label(), write = new Label();
+        if (siteCache) {
+            // Filled only from a store host-cache hit, so it too maps only unwatched pages.
+            int site = sites++;
+            Label miss = new Label();
+            siteLookup(site, size, miss);
+            mv.visitLabel(write);
+            coldStubs.add(() -> {
+                mv.visitLabel(miss);
+                hostCacheLookup(STAG, SBASE, size, slow);
+                siteFill(site, size);
+                mv.visitJumpInsn(GOTO, write);
+            });
+        } else {
+            hostCacheLookup(STAG, SBASE, size, slow);
+        }
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         readReg(data);
@@ -527,6 +579,38 @@ final class Emitter {
             checkedStore(writer, data, k, off);
             mv.visitJumpInsn(GOTO, done);
         });
+    }
+
+    /**
+     * The site cache: each load and store remembers the last page it translated, as a tag and a
+     * delta in two locals, and compares against it before the shared host cache, so a loop
+     * walking an array pays a compare and an add per access instead of two array reads. It is
+     * coherent for the life of one call: the TLB, the ASID and the referenced bits change only
+     * in the kernel, the kernel runs only on a trap, and a trap ends the region (a page becomes
+     * watched only in the dispatcher). Jumps to miss, or leaves PA = VA + delta.
+     */
+    private void siteLookup(int site, int size, Label miss) {
+        mv.visitVarInsn(ILOAD, VA);
+        push(~PhysicalMemory.PAGE_MASK | (size - 1));
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ILOAD, SITE0 + 2 * site);
+        mv.visitJumpInsn(IF_ICMPNE, miss);
+        mv.visitVarInsn(ILOAD, VA);
+        mv.visitVarInsn(ILOAD, SITE0 + 2 * site + 1);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, PA);
+    }
+
+    /** Remembers the translation VA -> PA just made (an aligned access) in the site's cache. */
+    private void siteFill(int site, int size) {
+        mv.visitVarInsn(ILOAD, VA);
+        push(~PhysicalMemory.PAGE_MASK | (size - 1));
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ISTORE, SITE0 + 2 * site);
+        mv.visitVarInsn(ILOAD, PA);
+        mv.visitVarInsn(ILOAD, VA);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, SITE0 + 2 * site + 1);
     }
 
     /** Writes register data at PA with the code-watch check; leaves the region if code changed. */

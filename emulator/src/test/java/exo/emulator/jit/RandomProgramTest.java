@@ -50,7 +50,8 @@ class RandomProgramTest {
         int cap = rnd.nextBoolean() ? JitOptions.DEFAULT.regionCap() : 1 + rnd.nextInt(40);
         // Mostly the default shape; every switch is exercised too.
         JitOptions options = JitOptions.DEFAULT.withThreshold(2 + rnd.nextInt(4)).withRegionCap(cap)
-                .withRegions(rnd.nextInt(5) != 0).withInlineTlb(rnd.nextInt(5) != 0).withRegistersInLocals(rnd.nextInt(5) != 0);
+                .withRegions(rnd.nextInt(5) != 0).withInlineTlb(rnd.nextInt(5) != 0).withRegistersInLocals(rnd.nextInt(5) != 0)
+                .withSiteCache(rnd.nextInt(4) != 0);
         long budget = 500 + rnd.nextInt(5000);
 
         Rig ref = Rig.interp(seed);
