@@ -420,6 +420,7 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, VA);
     }
 
+    /** Traps with cause (BADVADDR = VA) unless VA is a multiple of size. */
     private void alignmentCheck(int size, int k, int off, Cause cause) {
         if (size == 1) return;
         mv.visitVarInsn(ILOAD, VA);
@@ -444,9 +445,7 @@ final class Emitter {
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, LINE);
         mv.visitInsn(IALOAD);
-        mv.visitVarInsn(ILOAD, VA);
-        push(~PhysicalMemory.PAGE_MASK | (size - 1));
-        mv.visitInsn(IAND);
+        pushTag(size);
         mv.visitJumpInsn(IF_ICMPNE, slow);
         mv.visitVarInsn(ALOAD, baseSlot);
         mv.visitVarInsn(ILOAD, LINE);
@@ -590,9 +589,7 @@ final class Emitter {
      * watched only in the dispatcher). Jumps to miss, or leaves PA = VA + delta.
      */
     private void siteLookup(int site, int size, Label miss) {
-        mv.visitVarInsn(ILOAD, VA);
-        push(~PhysicalMemory.PAGE_MASK | (size - 1));
-        mv.visitInsn(IAND);
+        pushTag(size);
         mv.visitVarInsn(ILOAD, SITE0 + 2 * site);
         mv.visitJumpInsn(IF_ICMPNE, miss);
         mv.visitVarInsn(ILOAD, VA);
@@ -601,11 +598,19 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, PA);
     }
 
-    /** Remembers the translation VA -> PA just made (an aligned access) in the site's cache. */
-    private void siteFill(int site, int size) {
+    /**
+     * Pushes VA's tag for an access of size bytes: its page, plus its alignment bits, which
+     * are zero in every cached tag, so that one compare checks both.
+     */
+    private void pushTag(int size) {
         mv.visitVarInsn(ILOAD, VA);
         push(~PhysicalMemory.PAGE_MASK | (size - 1));
         mv.visitInsn(IAND);
+    }
+
+    /** Remembers the translation VA -> PA just made (an aligned access) in the site's cache. */
+    private void siteFill(int site, int size) {
+        pushTag(size);
         mv.visitVarInsn(ISTORE, SITE0 + 2 * site);
         mv.visitVarInsn(ILOAD, PA);
         mv.visitVarInsn(ILOAD, VA);
