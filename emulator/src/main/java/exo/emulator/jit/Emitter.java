@@ -148,10 +148,14 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, M);
         mv.visitFieldInsn(GETFIELD, MACHINE, "memory", "L" + MEM + ";");
         mv.visitVarInsn(ASTORE, MEM_L);
-        cacheArray("loadTag", LTAG);
-        cacheArray("loadBase", LBASE);
-        cacheArray("storeTag", STAG);
-        cacheArray("storeBase", SBASE);
+        if (!siteCache) {
+            // With site caches the host-cache arrays are read only on a site miss, from the Mmu;
+            // not keeping them in locals leaves C1's allocator registers for the site caches.
+            cacheArray("loadTag", LTAG);
+            cacheArray("loadBase", LBASE);
+            cacheArray("storeTag", STAG);
+            cacheArray("storeBase", SBASE);
+        }
         for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XCAUSE, XBAD, XID, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
@@ -436,7 +440,7 @@ final class Emitter {
      * aligned address (tags have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}.
      */
     private void hostCacheLookup(int tagSlot, int baseSlot, int size, Label slow) {
-        mv.visitVarInsn(ALOAD, tagSlot);
+        hostCacheArray(tagSlot);
         mv.visitVarInsn(ILOAD, VA);
         push(PhysicalMemory.PAGE_SHIFT);
         mv.visitInsn(IUSHR);
@@ -447,7 +451,7 @@ final class Emitter {
         mv.visitInsn(IALOAD);
         pushTag(size);
         mv.visitJumpInsn(IF_ICMPNE, slow);
-        mv.visitVarInsn(ALOAD, baseSlot);
+        hostCacheArray(baseSlot);
         mv.visitVarInsn(ILOAD, LINE);
         mv.visitInsn(IALOAD);
         mv.visitVarInsn(ILOAD, VA);
@@ -455,6 +459,17 @@ final class Emitter {
         mv.visitInsn(IAND);
         mv.visitInsn(IOR);
         mv.visitVarInsn(ISTORE, PA);
+    }
+
+    /** Pushes one of the host cache's arrays: from its local, or with site caches from the Mmu. */
+    private void hostCacheArray(int slot) {
+        if (!siteCache) {
+            mv.visitVarInsn(ALOAD, slot);
+            return;
+        }
+        mv.visitVarInsn(ALOAD, MMU_L);
+        String field = slot == LTAG ? "loadTag" : slot == LBASE ? "loadBase" : slot == STAG ? "storeTag" : "storeBase";
+        mv.visitFieldInsn(GETFIELD, MMU, field, "[I");
     }
 
     /**
