@@ -4,7 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import exo.cli.Launch;
+import exo.cli.SystemOptions;
+import exo.emulator.machine.Console;
+import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Tlb;
+import exo.kernel.RunResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import picocli.CommandLine;
 
 /**
  * Every program in guest-programs/src runs under {@code exo run} with the library OS and must
@@ -25,7 +36,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code {n}} stands for a number that depends on timing), {@code # status: N} (exit status,
  * default 0), {@code # runtime: LIST} (the runtime list under guest-runtime/, default
  * runtime.list). Every program also runs with the other page-table implementation, chosen at
- * link time, and must print the same.
+ * link time, and must print the same. In-process, each program must also end in the same
+ * machine state on both engines: registers, control registers, counters, TLB, all of memory.
  */
 class GuestProgramsTest {
     static final Path PROGRAMS = Path.of("..", "guest-programs", "src").toAbsolutePath().normalize();
@@ -112,6 +124,58 @@ class GuestProgramsTest {
             p.check(jit, "JIT");
             assertEquals(interp.out(), jit.out(), p.name() + ": the engines disagree");
             assertEquals(cyclesLine(interp), cyclesLine(jit), p.name() + ": the engines disagree on cycles");
+        }));
+    }
+
+    /**
+     * The whole machine after a program ran to completion under one engine, in-process: what
+     * the differential tests of the emulator compare, on real programs with the real kernel.
+     */
+    record FinalState(String console, RunResult.Reason reason, List<Integer> statuses, long instructions, long cycles,
+            long kernelCycles, List<Integer> registers, List<Long> control, List<String> tlb, byte[] memory) {
+        static FinalState of(Program p, String engine) throws Exception {
+            SystemOptions o = new SystemOptions();
+            new CommandLine(o).parseArgs("--engine", engine, "--runtime", p.runtime());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Console console = new Console(out, new ByteArrayInputStream(p.input().getBytes(StandardCharsets.UTF_8)));
+            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console);
+            RunResult r = b.os().run(100_000_000_000L);
+            console.flush();
+            Machine m = b.machine();
+            Cpu c = m.cpu;
+            List<String> tlb = new ArrayList<>();
+            for (int s = 0; s < Tlb.SIZE; s++) {
+                tlb.add(m.tlb.isValid(s) ? m.tlb.vpn(s) + "/" + m.tlb.asid(s) + "->" + m.tlb.pfn(s) + ":" + m.tlb.flags(s) : "-:" + m.tlb.flags(s));
+            }
+            return new FinalState(out.toString(StandardCharsets.UTF_8), r.reason(),
+                    r.programs().stream().map(RunResult.Program::exitStatus).toList(), r.instructions(), r.cycles(), r.kernelCycles(),
+                    Arrays.stream(c.regs).boxed().toList(),
+                    List.of((long) c.pc, (long) c.epc, (long) c.cause, (long) c.badVaddr, c.timerCompare, c.instret, (long) m.mmu.asid()),
+                    tlb, m.memory.array());
+        }
+
+        void assertSame(FinalState jit, String name) {
+            assertEquals(console, jit.console, name + ": console output");
+            assertEquals(reason, jit.reason, name + ": why the run ended");
+            assertEquals(statuses, jit.statuses, name + ": exit statuses");
+            assertEquals(instructions, jit.instructions, name + ": instructions");
+            assertEquals(cycles, jit.cycles, name + ": cycles");
+            assertEquals(kernelCycles, jit.kernelCycles, name + ": kernel cycles");
+            assertEquals(registers, jit.registers, name + ": registers");
+            assertEquals(control, jit.control, name + ": pc, epc, cause, badvaddr, timer, instret, asid");
+            assertEquals(tlb, jit.tlb, name + ": TLB slots");
+            int at = Arrays.mismatch(memory, jit.memory);
+            assertEquals(-1, at, name + ": physical memory differs first at 0x" + Integer.toHexString(at));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyProgramEndsInTheSameMachineStateOnBothEngines() {
+        return programs().stream().map(p -> dynamicTest(p.name(), () -> {
+            FinalState interp = FinalState.of(p, "interp");
+            assertEquals(List.of(p.status()), interp.statuses, p.name() + " exit status");
+            assertTrue(interp.instructions > 500 && !interp.console.isEmpty(), p.name() + " ran: " + interp.instructions);
+            interp.assertSame(FinalState.of(p, "jit"), p.name());
         }));
     }
 
