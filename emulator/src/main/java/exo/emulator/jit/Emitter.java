@@ -160,7 +160,7 @@ final class Emitter {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
-        for (int n = 0; siteCache && n < memorySites(); n++) {
+        for (int n = 0, count = siteCache ? memorySites() : 0; n < count; n++) {
             push(Mmu.EMPTY);
             mv.visitVarInsn(ISTORE, SITE0 + 2 * n);
             mv.visitInsn(ICONST_0);

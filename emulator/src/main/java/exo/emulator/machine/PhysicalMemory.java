@@ -3,6 +3,7 @@ package exo.emulator.machine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
 
 /**
  * Installed physical memory: little-endian bytes, page-granular size. Addresses here are
@@ -12,7 +13,8 @@ import java.nio.ByteOrder;
  * <p>Writes made through {@link #writeByte}, {@link #writeHalf}, {@link #writeWord} and
  * {@link #write(int, byte[], int, int)} respect code watching: a page registered with
  * {@link #watchCode} has its listener told before it changes, which is how translated code
- * is invalidated when its page is written.
+ * is invalidated when its page is written. The {@code ...Unwatched} writers skip that check; only
+ * translated code's fast path uses them, for pages the MMU guarantees are not watched.
  */
 public final class PhysicalMemory {
     public static final int PAGE_SHIFT = 12;
@@ -32,7 +34,7 @@ public final class PhysicalMemory {
     final byte[] bytes;
     private final boolean[] codePages;
     private CodeWatcher watcher;
-    private java.util.function.IntConsumer watchStarted;
+    private IntConsumer watchStarted;
 
     public PhysicalMemory(long size) {
         if (size < PAGE_SIZE || size % PAGE_SIZE != 0 || size > Integer.MAX_VALUE - 8) {
@@ -109,7 +111,7 @@ public final class PhysicalMemory {
     }
 
     /** Told when a page becomes watched (the MMU drops its store lines for it). */
-    void onWatchStarted(java.util.function.IntConsumer listener) {
+    void onWatchStarted(IntConsumer listener) {
         this.watchStarted = listener;
     }
 
