@@ -7,6 +7,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Engine;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Mmu;
 import exo.emulator.machine.Tlb;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -77,19 +78,18 @@ public final class TestMachine {
     public TestMachine(Engine engine, long seed) {
         machine = new Machine(MEMORY, seed, Console.capturing(out));
         machine.setEngine(engine);
-        machine.setTrapHandler((m, cause) -> {
-            int bad = m.cpu.badVaddr;
+        machine.setTrapHandler((m, cause, epc, bad) -> {
             boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
             if (miss && Integer.compareUnsigned(bad, MAPPED_LIMIT) < 0) {
                 m.tlb.writeReplacing(bad >>> 12, m.mmu.asid(), bad >>> 12, mapFlags);
                 refills++;
                 return;
             }
-            traps.add(new Trap(cause, m.cpu.epc, m.cpu.badVaddr));
+            traps.add(new Trap(cause, epc, bad));
             if (cause == Cause.TIMER && timerPeriod > 0) {
                 m.cpu.timerCompare = m.cpu.cycles + timerPeriod;
             } else if (resume) {
-                m.cpu.pc = m.cpu.epc + 4;
+                m.cpu.pc = epc + 4;
             } else {
                 m.halt();
             }
@@ -150,5 +150,10 @@ public final class TestMachine {
     /** A no-op: {@code addi zero, zero, 0}. */
     public static int nop() {
         return Opcode.ADDI.encode(0, 0, 0);
+    }
+
+    /** A translation's result as the physical address, or the fault's cause code negated. */
+    public static int outcome(Machine m, int pa) {
+        return pa == Mmu.FAULT ? -m.mmu.fault.code : pa;
     }
 }

@@ -202,26 +202,26 @@ public final class MonoKernel implements TrapHandler, GuestOs {
      * user context on entry (SAVE_ALL) and restores it on the way back to user mode (RESTORE_ALL).
      */
     @Override
-    public void trap(Machine m, Cause cause) {
+    public void trap(Machine m, Cause cause, int epc, int badVaddr) {
         cost.charge(CostModel.TRAP_ENTRY);
         Process p = current;
         if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
         boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
         if (miss) {
-            if (refill(p, cpu.badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) return;
+            if (refill(p, badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) return;
             stats.missesForwarded++;
         }
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
         switch (cause) {
             case SYSCALL:
                 stats.syscalls++;
-                calls.dispatch(p);
+                calls.dispatch(p, epc);
                 break;
             case TIMER:
-                preempt(p);
+                preempt(p, epc);
                 break;
             default:
-                signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause);
+                signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause, epc, badVaddr);
         }
         if (current != null && !machine.isHalted()) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
     }
@@ -258,10 +258,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
      * a1 = badvaddr, a2 = frame, a3 = cause and ra = the restorer that calls sigreturn. With no
      * handler, or a fault of the same signal inside its handler, the process is killed.
      */
-    void signal(Process p, Signal sig, Cause cause) {
+    void signal(Process p, Signal sig, Cause cause, int epc, int badVaddr) {
         cost.charge(CostModel.TABLE_TOUCH);
         int bit = 1 << sig.number;
-        String what = describeFault(p, cause);
+        String what = describeFault(p, cause, epc, badVaddr);
         if (p.handlers[sig.number] == 0) {
             kill(p, 128 + sig.number, "killed by " + sig + ": " + what);
             return;
@@ -278,13 +278,13 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         words[3] = p.restorer;
         words[FRAME_SIGINFO] = sig.number;
         words[FRAME_SIGINFO + 2] = cause.code;
-        words[FRAME_SIGINFO + 3] = cpu.badVaddr;
+        words[FRAME_SIGINFO + 3] = badVaddr;
         words[FRAME_UCONTEXT + 2] = p.stackLow;
         words[FRAME_UCONTEXT + 4] = p.stackTop - p.stackLow;
-        words[FRAME_MCONTEXT] = cpu.epc;
+        words[FRAME_MCONTEXT] = epc;
         System.arraycopy(cpu.regs, 1, words, FRAME_MCONTEXT + 1, 31);
         words[FRAME_CAUSE] = cause.code;
-        words[FRAME_BADVADDR] = cpu.badVaddr;
+        words[FRAME_BADVADDR] = badVaddr;
         words[FRAME_SIGMASK] = p.handling;
         for (int i = 0; i < FRAME_WORDS; i++) {
             if (!mem.storeWord(p, frame + 4 * i, words[i])) {
@@ -297,7 +297,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         p.handling |= bit;
         cpu.regs[Register.SP] = frame;
         cpu.regs[Register.A0] = sig.number;
-        cpu.regs[Register.A1] = cpu.badVaddr;
+        cpu.regs[Register.A1] = badVaddr;
         cpu.regs[Register.A2] = frame;
         cpu.regs[Register.A3] = cause.code;
         cpu.regs[Register.RA] = p.restorer;
@@ -325,10 +325,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cost.charge((FRAME_WORDS - FRAME_UCONTEXT) * CostModel.WORD_RESTORED + CostModel.UPCALL);
     }
 
-    String describeFault(Process p, Cause cause) {
-        String sym = p.symbolizer.describe(cpu.epc);
-        return String.format("%s at epc 0x%08x%s%s", cause.shortName, cpu.epc, sym == null ? "" : " <" + sym + ">",
-                cause.setsBadVaddr ? String.format(", badvaddr 0x%08x", cpu.badVaddr) : "");
+    String describeFault(Process p, Cause cause, int epc, int badVaddr) {
+        String sym = p.symbolizer.describe(epc);
+        return String.format("%s at epc 0x%08x%s%s", cause.shortName, epc, sym == null ? "" : " <" + sym + ">",
+                cause.setsBadVaddr ? String.format(", badvaddr 0x%08x", badVaddr) : "");
     }
 
     // ---- processes -----------------------------------------------------------------------------
@@ -384,16 +384,16 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     // ---- scheduling ----------------------------------------------------------------------------
 
-    private void preempt(Process p) {
-        save(p, cpu.epc);
+    private void preempt(Process p, int pc) {
+        save(p, pc);
         runQueue.add(p);
         current = null;
         switchNext();
     }
 
-    /** Blocks the current process so that its system call restarts when it is woken. */
-    void block(Process p) {
-        save(p, cpu.epc);
+    /** Blocks the current process so that its system call (at epc) restarts when it is woken. */
+    void block(Process p, int epc) {
+        save(p, epc);
         p.state = Process.State.BLOCKED;
         current = null;
         if (!switchNext()) machine.halt();

@@ -30,11 +30,12 @@ final class UnixSyscalls {
         this.cpu = k.cpu;
     }
 
-    void dispatch(Process p) {
+    /** A system call by p; epc is the syscall instruction's address. */
+    void dispatch(Process p, int epc) {
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int[] r = cpu.regs;
         // As on the exokernel, the call number is the code field of the syscall instruction.
-        long word = k.mem.loadWord(p, cpu.epc);
+        long word = k.mem.loadWord(p, epc);
         UnixCall call = word < 0 ? null : UnixCall.of(Format.code26((int) word));
         int result;
         try {
@@ -52,7 +53,7 @@ final class UnixSyscalls {
                 case SIGACTION: result = sigaction(p, r[Register.A0], r[Register.A1], r[Register.A2]); break;
                 case PIPE: result = pipe(p, r[Register.A0]); break;
                 case CLOSE: result = close(p, r[Register.A0]); break;
-                case FORK: result = fork(p); break;
+                case FORK: result = fork(p, epc); break;
                 case WAIT: result = waitChild(p, r[Register.A0]); break;
                 case YIELD: result = 0; break;
                 default: throw new IllegalStateException("no handler for " + call);
@@ -60,11 +61,11 @@ final class UnixSyscalls {
         } catch (Errno.Failure f) {
             result = -f.errno.number;
         } catch (Blocked b) {
-            k.block(p);
+            k.block(p, epc);
             return;
         }
         r[Register.A0] = result;
-        cpu.pc = cpu.epc + 4;
+        cpu.pc = epc + 4;
         k.cost.charge(CostModel.REG_WRITE + CostModel.UPCALL);
         if (call == UnixCall.YIELD) yieldCpu(p);
     }
@@ -256,7 +257,7 @@ final class UnixSyscalls {
     }
 
     /** Copies the whole address space eagerly (no copy-on-write: a classic Unix fork). */
-    private int fork(Process p) {
+    private int fork(Process p, int epc) {
         Process c = k.newProcess(p.name, p.symbolizer, p);
         if (c == null) throw Errno.ESRCH.fail();
         if (p.pagesOwned > k.options.pagesPerEnv() || !k.mem.hasFreePages(p.pagesOwned)) {
@@ -293,7 +294,7 @@ final class UnixSyscalls {
         }
         System.arraycopy(cpu.regs, 0, c.regs, 0, 32);
         c.regs[Register.A0] = 0;
-        c.pc = cpu.epc + 4;
+        c.pc = epc + 4;
         k.cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
         k.requeue(c);
         return c.pid;

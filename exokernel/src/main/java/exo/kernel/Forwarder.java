@@ -2,6 +2,7 @@ package exo.kernel;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Register;
+import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
@@ -46,10 +47,23 @@ public final class Forwarder {
     }
 
     /**
-     * Delivers event code (a cause or a kernel event) at epc to e's handler, or destroys e if it
-     * has none, has no usable save area, or is already inside its handler.
+     * Forwards an exception at epc to e's handler for its cause, or destroys e if it has none,
+     * has no usable save area, or is already inside its handler.
      */
-    public void forward(Environment e, int code, int epc, int badVaddr) {
+    public void forward(Environment e, Cause cause, int epc, int badVaddr) {
+        deliver(e, cause.code, epc, badVaddr);
+    }
+
+    /**
+     * Delivers a kernel event ({@link exo.kernel.env.KernelEvent}: revocation, repossession)
+     * exactly as an exception: pc is where e resumes afterwards, arg goes where BADVADDR would.
+     */
+    public void forwardEvent(Environment e, int event, int pc, int arg) {
+        deliver(e, event, pc, arg);
+    }
+
+    /** Both of the above: code indexes e's handler table and is what the save area's CAUSE holds. */
+    private void deliver(Environment e, int code, int epc, int badVaddr) {
         k.cost.charge(2 * CostModel.TABLE_TOUCH);
         int handler = e.handler[code];
         int save = savePhys(e);

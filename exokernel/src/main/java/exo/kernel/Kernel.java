@@ -141,20 +141,25 @@ public final class Kernel implements TrapHandler, GuestOs {
 
     // ---- the trap entry ---------------------------------------------------------------------
 
+    /**
+     * The kernel's entry, called by the machine's event loop for every trap: a kernel call, the
+     * timer, a TLB miss the STLB or a guaranteed mapping can fill, or an exception forwarded to
+     * the environment's own handler.
+     */
     @Override
-    public void trap(Machine m, Cause cause) {
+    public void trap(Machine m, Cause cause, int epc, int badVaddr) {
         cost.charge(CostModel.TRAP_ENTRY);
         Environment e = current;
         if (e == null) throw new IllegalStateException("trap " + cause + " with no environment on the CPU");
         switch (cause) {
-            case SYSCALL: syscalls.dispatch(e); break;
-            case TIMER: scheduler.timer(e); break;
+            case SYSCALL: syscalls.dispatch(e, epc); break;
+            case TIMER: scheduler.timer(e, epc); break;
             case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (memory.refill(e, cpu.badVaddr)) break;
+                if (memory.refill(e, badVaddr)) break;
                 stats.missesForwarded++;
-                forwarder.forward(e, cause.code, cpu.epc, cpu.badVaddr);
+                forwarder.forward(e, cause, epc, badVaddr);
                 break;
-            default: forwarder.forward(e, cause.code, cpu.epc, cpu.badVaddr); break;
+            default: forwarder.forward(e, cause, epc, badVaddr); break;
         }
         revoker.checkDeadlines();
         if (current != null && current.alive()) revoker.deliverPending(current);

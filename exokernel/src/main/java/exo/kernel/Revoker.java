@@ -100,10 +100,10 @@ public final class Revoker {
         if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0) || !k.forwarder.safeToUpcall(e, pc)) return;
         if (e.repossessionPending) {
             e.repossessionPending = false;
-            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forward(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessedPpn);
+            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forwardEvent(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessedPpn);
         } else if (!e.revokeDelivered && e.handler[KernelEvent.REVOKE] != 0) {
             e.revokeDelivered = true;
-            k.forwarder.forward(e, KernelEvent.REVOKE, k.cpu.pc, e.revokePpn);
+            k.forwarder.forwardEvent(e, KernelEvent.REVOKE, k.cpu.pc, e.revokePpn);
         }
     }
 

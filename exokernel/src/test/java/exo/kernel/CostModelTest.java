@@ -38,6 +38,7 @@ class CostModelTest {
         b.machine.tlb.invalidate(b.machine.tlb.lookup(0x400, e.asid));      // gone from the TLB, still in the STLB
         long before = b.kernel.cost.kernelCycles();
         b.machine.raise(exo.emulator.machine.Cause.TLB_MISS_LOAD, Guest.CODE, 0x400010);
+        b.machine.step();
         assertEquals(CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + CostModel.TLB_WRITE, b.kernel.cost.kernelCycles() - before);
         assertEquals(1, b.kernel.stats.missesFilledStlb);
         assertEquals(Guest.CODE, b.machine.cpu.pc, "the faulting instruction is retried");

@@ -49,6 +49,7 @@ class SyscallFuzzTest {
             for (int i = 1; i < 32; i++) r[i] = rnd.nextBoolean() ? INTERESTING[rnd.nextInt(INTERESTING.length)] : rnd.nextInt();
             int epc = Guest.CODE + 4 * index;
             b.machine.raise(Cause.SYSCALL, epc, 0);
+            b.machine.step();
             calls++;
             if (c == null) {
                 assertEquals(KernelError.NOSYS.code, r[A0]);

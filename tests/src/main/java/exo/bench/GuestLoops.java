@@ -132,8 +132,8 @@ final class GuestLoops {
     /** A machine with program loaded at CODE and 32 data pages at DATA mapped writable. */
     static Machine machine(String workload) {
         Machine m = new Machine(16 << 20, 1, new Console(OutputStream.nullOutputStream(), InputStream.nullInputStream()));
-        m.setTrapHandler((mm, cause) -> {
-            throw new IllegalStateException(workload + " trapped: " + cause + " at 0x" + Integer.toHexString(mm.cpu.epc));
+        m.setTrapHandler((mm, cause, epc, bad) -> {
+            throw new IllegalStateException(workload + " trapped: " + cause + " at 0x" + Integer.toHexString(epc));
         });
         int[] code = program(workload);
         for (int i = 0; i < code.length; i++) m.memory.writeWord(CODE + 4 * i, code[i]);

@@ -97,8 +97,8 @@ public class InterpreterBench {
     /** A machine with the loop loaded and mapped; any trap is a broken benchmark. */
     static Machine newMachine() {
         Machine m = new Machine(16 << 20, 1, new Console(OutputStream.nullOutputStream(), InputStream.nullInputStream()));
-        m.setTrapHandler((mm, cause) -> {
-            throw new IllegalStateException("benchmark loop trapped: " + cause + " at 0x" + Integer.toHexString(mm.cpu.epc));
+        m.setTrapHandler((mm, cause, epc, bad) -> {
+            throw new IllegalStateException("benchmark loop trapped: " + cause + " at 0x" + Integer.toHexString(epc));
         });
         int[] code = mixedLoop();
         for (int i = 0; i < code.length; i++) m.memory.writeWord(CODE + 4 * i, code[i]);

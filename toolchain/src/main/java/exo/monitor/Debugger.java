@@ -7,7 +7,6 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
-import exo.emulator.machine.TrapHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
@@ -80,25 +79,31 @@ public final class Debugger {
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         Machine m = target.machine();
-        TrapHandler kernel = m.trapHandler();
-        m.setTrapHandler((mm, cause) -> {
-            int epc = mm.cpu.epc, bad = cause.setsBadVaddr ? mm.cpu.badVaddr : 0;
-            String context = target.context();
-            kernel.trap(mm, cause);
-            String delivered = mm.isHalted() ? "machine halted"
-                    : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
-                    : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
-            trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, bad, context, delivered));
-            while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
-        });
-        m.setTrapObserver((mm, cause) -> {
-            if (replaying || !catches.contains(cause)) return false;
-            if (cause == skipCause && mm.cpu.epc == skipEpc) {
-                skipCause = null;
+        m.setTrapObserver(new Machine.TrapObserver() {
+            private String context;
+
+            @Override
+            public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                if (!replaying && catches.contains(cause)) {
+                    if (cause == skipCause && epc == skipEpc) {
+                        skipCause = null;
+                    } else {
+                        caught = cause;
+                        return true;
+                    }
+                }
+                context = target.context();
                 return false;
             }
-            caught = cause;
-            return true;
+
+            @Override
+            public void afterTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                String delivered = mm.isHalted() ? "machine halted"
+                        : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
+                        : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
+                trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, cause.setsBadVaddr ? badVaddr : 0, context, delivered));
+                while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
+            }
         });
     }
 

@@ -49,11 +49,11 @@ final class FakeTarget implements DebugTarget {
         machine.cpu.pc = MAIN;
         machine.cpu.regs[Register.GP] = DATA;
         machine.cpu.regs[Register.SP] = 0x20000;
-        machine.setTrapHandler((m, cause) -> {
+        machine.setTrapHandler((m, cause, epc, bad) -> {
             switch (cause) {
                 case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                    if (Integer.compareUnsigned(m.cpu.badVaddr, 0x40000) < 0) {
-                        m.tlb.writeReplacing(m.cpu.badVaddr >>> 12, 0, m.cpu.badVaddr >>> 12, Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE);
+                    if (Integer.compareUnsigned(bad, 0x40000) < 0) {
+                        m.tlb.writeReplacing(bad >>> 12, 0, bad >>> 12, Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE);
                         return;
                     }
                     exit = -1;
@@ -65,11 +65,11 @@ final class FakeTarget implements DebugTarget {
                         m.halt();
                     } else {
                         m.console().write(m.cpu.regs[Register.A0]);
-                        m.cpu.pc = m.cpu.epc + 4;
+                        m.cpu.pc = epc + 4;
                     }
                     return;
                 case BREAK:
-                    m.cpu.pc = m.cpu.epc + 4;
+                    m.cpu.pc = epc + 4;
                     return;
                 default:
                     exit = -2;

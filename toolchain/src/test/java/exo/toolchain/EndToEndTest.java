@@ -100,8 +100,7 @@ class EndToEndTest {
             this.image = image;
             m.setEngine(new Interpreter());
             for (ProgramImage.Segment s : image.segments()) m.memory.write(s.vaddr(), s.data(), 0, s.data().length);
-            m.setTrapHandler((mm, cause) -> {
-                int bad = mm.cpu.badVaddr;
+            m.setTrapHandler((mm, cause, epc, bad) -> {
                 if (cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH) {
                     int flags = flagsAt(bad);
                     if (flags < 0) {
@@ -113,7 +112,7 @@ class EndToEndTest {
                 }
                 if (cause == Cause.SYSCALL && mm.cpu.regs[Register.A7] == 1) {
                     out.write(mm.cpu.regs[Register.A0]);
-                    mm.cpu.pc = mm.cpu.epc + 4;
+                    mm.cpu.pc = epc + 4;
                     return;
                 }
                 if (cause == Cause.SYSCALL && mm.cpu.regs[Register.A7] == 0) exitCode = mm.cpu.regs[Register.A0];

@@ -9,7 +9,6 @@ import exo.emulator.machine.Engine;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
-import exo.emulator.machine.StopReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -17,10 +16,9 @@ import java.nio.ByteOrder;
 /**
  * The reference engine: fetch, decode, execute, one instruction at a time.
  *
- * <p>{@link #run} slices execution into chunks that end exactly at the next event (timer
- * deadline, end of budget, or a bounded chunk length so stop requests are seen promptly);
- * {@link #runChunk} runs a chunk with the PC, counters and memory in locals and registers in the
- * CPU's array. A trap commits the retired count, raises the exception and ends the chunk.
+ * <p>The machine's event loop ({@link Machine#run}) hands it stretches of instructions with no
+ * event due; {@link #runChunk} runs one with the PC, counters and memory in locals and registers
+ * in the CPU's array. A trap commits the retired count, raises the exception and ends the chunk.
  * The arithmetic itself lives in {@link Alu}, shared with the JIT.
  */
 public final class Interpreter implements Engine {
@@ -37,58 +35,10 @@ public final class Interpreter implements Engine {
      */
     private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle HALF = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Longest chunk between checks of halt and stop requests. */
-    static final int CHUNK = 1 << 20;
 
     @Override
     public String name() {
         return "interp";
-    }
-
-    @Override
-    public StopReason run(Machine m, long budget) {
-        return runLoop(m, budget, this::runChunk);
-    }
-
-    /**
-     * The event loop shared by both engines: delivers the timer interrupt at the exact cycle,
-     * honours halt, stop and budget, and hands each event-free stretch to {@code chunk}.
-     */
-    public static StopReason runLoop(Machine m, long budget, ChunkRunner chunk) {
-        Cpu cpu = m.cpu;
-        long target = budget >= Long.MAX_VALUE - cpu.instret ? Long.MAX_VALUE : cpu.instret + budget;
-        while (true) {
-            if (m.isHalted()) return StopReason.HALTED;
-            if (m.takeStopRequest()) return StopReason.STOPPED;
-            if (cpu.cycles >= cpu.timerCompare) {
-                m.raise(Cause.TIMER, cpu.pc, 0);
-                continue;
-            }
-            long left = target - cpu.instret;
-            if (left <= 0) return StopReason.BUDGET;
-            long n = Math.min(Math.min(left, cpu.timerCompare - cpu.cycles), CHUNK);
-            chunk.runChunk(m, (int) n);
-        }
-    }
-
-    /** Runs up to n instructions with no event due; returns early after a trap. */
-    @FunctionalInterface
-    public interface ChunkRunner {
-        void runChunk(Machine m, int n);
-    }
-
-    /**
-     * Executes exactly one instruction (or takes its trap); for the debugger's single step. A
-     * timer interrupt that is due is delivered instead, as {@link #runLoop} would before the
-     * next instruction, so stepping and running see interrupts at the same cycle.
-     */
-    public void stepOne(Machine m) {
-        Cpu cpu = m.cpu;
-        if (cpu.cycles >= cpu.timerCompare) {
-            m.raise(Cause.TIMER, cpu.pc, 0);
-            return;
-        }
-        runChunk(m, 1);
     }
 
     @Override
@@ -102,9 +52,10 @@ public final class Interpreter implements Engine {
      *
      * <p>The page being fetched from is kept in locals ({@code fetchPage} → {@code fetchBase}),
      * and the MMU's host-cache arrays are read through locals with the fast path inlined. This
-     * is coherent because the TLB and ASID only change inside the kernel, which runs only from
-     * a trap, and every trap ends the chunk.
+     * is coherent because the TLB and ASID only change inside the kernel, which runs only when
+     * the event loop delivers a trap, and every trap ends the chunk.
      */
+    @Override
     public void runChunk(Machine m, int n) {
         final Cpu cpu = m.cpu;
         final int[] r = cpu.regs;
@@ -120,7 +71,7 @@ public final class Interpreter implements Engine {
             if ((pc & ~PAGE_MASK | (pc & 3)) != fetchPage) {
                 if ((pc & 3) != 0) { trap(m, done, Cause.ADDR_FETCH, pc, pc); return; }
                 int pa = mmu.fetch(pc);
-                if (pa < 0) { trap(m, done, Cause.ofCode(-pa), pc, pc); return; }
+                if (pa < 0) { trap(m, done, mmu.fault, pc, pc); return; }
                 fetchPage = pc & ~PAGE_MASK;
                 fetchBase = pa & ~PAGE_MASK;
             }
@@ -187,7 +138,7 @@ public final class Interpreter implements Engine {
                     int va = r[b] + Format.simm16(w);
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     r[a] = op == Opcode.LB ? bytes[p] : bytes[p] & 0xFF;
                     break;
                 }
@@ -196,7 +147,7 @@ public final class Interpreter implements Engine {
                     if ((va & 1) != 0) { trap(m, done, Cause.ADDR_LOAD, pc, va); return; }
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     int h = (short) HALF.get(bytes, p);
                     r[a] = op == Opcode.LH ? h : h & 0xFFFF;
                     break;
@@ -206,7 +157,7 @@ public final class Interpreter implements Engine {
                     if ((va & 3) != 0) { trap(m, done, Cause.ADDR_LOAD, pc, va); return; }
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = loadTag[line] == (va & ~PAGE_MASK) ? loadBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.LOAD);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     r[a] = (int) WORD.get(bytes, p);
                     break;
                 }
@@ -214,7 +165,7 @@ public final class Interpreter implements Engine {
                     int va = r[b] + Format.simm16(w);
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     mem.writeByte(p, r[a]);
                     break;
                 }
@@ -223,7 +174,7 @@ public final class Interpreter implements Engine {
                     if ((va & 1) != 0) { trap(m, done, Cause.ADDR_STORE, pc, va); return; }
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     mem.writeHalf(p, r[a]);
                     break;
                 }
@@ -232,7 +183,7 @@ public final class Interpreter implements Engine {
                     if ((va & 3) != 0) { trap(m, done, Cause.ADDR_STORE, pc, va); return; }
                     int line = (va >>> PAGE_SHIFT) & Mmu.HOST_MASK;
                     int p = storeTag[line] == (va & ~PAGE_MASK) ? storeBase[line] | (va & PAGE_MASK) : mmu.translate(va, Mmu.STORE);
-                    if (p < 0) { trap(m, done, Cause.ofCode(-p), pc, va); return; }
+                    if (p < 0) { trap(m, done, mmu.fault, pc, va); return; }
                     mem.writeWord(p, r[a]);
                     break;
                 }
@@ -262,7 +213,10 @@ public final class Interpreter implements Engine {
         cpu.cycles += done;
     }
 
-    /** Commits the instructions retired before the faulting one, then raises the trap. */
+    /**
+     * Commits the instructions retired before the faulting one, then raises the trap for the
+     * machine's event loop to deliver; the caller returns at once.
+     */
     private static void trap(Machine m, int done, Cause cause, int pc, int badVaddr) {
         Cpu cpu = m.cpu;
         cpu.instret += done;

@@ -22,13 +22,14 @@ import org.objectweb.asm.MethodVisitor;
  * side by side.
  *
  * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
- * entry, the written ones stored back at the two shared exits, so C2 can keep them in host
+ * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
  * registers across loop iterations); {@code done} counts instructions retired before the current
  * block, bumped once per block; memory accesses inline one compare that checks alignment and
  * the host-cache tag at once, add the offset, and call
  * {@link exo.emulator.machine.Mmu#translate} only on a miss; each possible fault branches
- * to a cold stub that records (EPC, cause, BADVADDR) and jumps to the shared trap exit, so the
- * faulting instruction has no effect. Edges to a block at or before their source (every cycle
+ * to a cold stub that raises the trap ({@link exo.emulator.machine.Machine#raise}: cause, EPC,
+ * BADVADDR) and leaves through the shared exit with the instructions before it retired, so the
+ * faulting instruction has no effect; the machine's event loop delivers the trap. Edges to a block at or before their source (every cycle
  * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
  * retired per call by the allowance, the timer deadline included.
  *
@@ -43,20 +44,20 @@ final class Emitter {
     private static final String MMU = "exo/emulator/machine/Mmu";
     private static final String MEM = "exo/emulator/machine/PhysicalMemory";
     private static final String JIT = "exo/emulator/jit/Jit";
-    private static final String RUNTIME = "exo/emulator/jit/JitRuntime";
+    private static final String CAUSE = "exo/emulator/machine/Cause";
     private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
 
     // Local variable slots. Guest register i (1..31) lives in REG0 + i; memory site n's cached
     // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1.
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
-            MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XCAUSE = 14, XBAD = 15, XID = 16,
-            TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
+            MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
+            TMP = 15, TMP2 = 16, LTAG = 17, LBASE = 18, STAG = 19, SBASE = 20, REG0 = 20,
             SITE0 = REG0 + 32;
 
     private final Region region;
     private final MethodVisitor mv;
     private final Label[] blockLabel = new Label[Region.WORDS];
-    private final Label exit = new Label(), trap = new Label();
+    private final Label exit = new Label();
     private final List<Runnable> coldStubs = new ArrayList<>();
     /** Exit id per target offset for direct exits; indirect exits get fresh ids. */
     private final Map<Integer, Integer> exitIds = new HashMap<>();
@@ -122,7 +123,6 @@ final class Emitter {
         }
         for (int i = 0; i < coldStubs.size(); i++) coldStubs.get(i).run();
         emitExit();
-        emitTrap();
         Label end = new Label();
         mv.visitLabel(end);
         codeSize = end.getOffset();
@@ -156,7 +156,7 @@ final class Emitter {
             cacheArray("storeTag", STAG);
             cacheArray("storeBase", SBASE);
         }
-        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XCAUSE, XBAD, XID, TMP, TMP2}) {
+        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
@@ -495,17 +495,12 @@ final class Emitter {
         mv.visitLabel(ok);
     }
 
-    /** Trap stub for a failed translation: the cause is {@code -PA}, BADVADDR is VA. */
+    /** Trap stub for a failed translation: the cause is the MMU's {@code fault}, BADVADDR is VA. */
     private void translationFault(int k, int off) {
-        if (k != 0) mv.visitIincInsn(DONE, k);
-        pushPc(off);
-        mv.visitVarInsn(ISTORE, XPC);
-        mv.visitVarInsn(ILOAD, PA);
-        mv.visitInsn(INEG);
-        mv.visitVarInsn(ISTORE, XCAUSE);
-        mv.visitVarInsn(ILOAD, VA);
-        mv.visitVarInsn(ISTORE, XBAD);
-        mv.visitJumpInsn(GOTO, trap);
+        raiseAndLeave(k, off, () -> {
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitFieldInsn(GETFIELD, MMU, "fault", "L" + CAUSE + ";");
+        }, VA);
     }
 
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
@@ -672,15 +667,28 @@ final class Emitter {
     }
 
     private void trapNow(int k, int off, Cause cause, int badSlot) {
+        raiseAndLeave(k, off, () -> mv.visitFieldInsn(GETSTATIC, CAUSE, cause.name(), "L" + CAUSE + ";"), badSlot);
+    }
+
+    /**
+     * Raises a trap at the k-th instruction of the block (offset off), with the cause that
+     * pushCause pushes and BADVADDR from badSlot (0 if negative), then leaves through the
+     * shared exit: the k instructions before it retire, it does not, and
+     * {@link Translation#TRAPPED} tells the dispatcher to return to the event loop.
+     */
+    private void raiseAndLeave(int k, int off, Runnable pushCause, int badSlot) {
         if (k != 0) mv.visitIincInsn(DONE, k);
         pushPc(off);
         mv.visitVarInsn(ISTORE, XPC);
-        push(cause.code);
-        mv.visitVarInsn(ISTORE, XCAUSE);
+        mv.visitVarInsn(ALOAD, M);
+        pushCause.run();
+        mv.visitVarInsn(ILOAD, XPC);
         if (badSlot >= 0) mv.visitVarInsn(ILOAD, badSlot);
         else mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, XBAD);
-        mv.visitJumpInsn(GOTO, trap);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MACHINE, "raise", "(L" + CAUSE + ";II)V", false);
+        push(Translation.TRAPPED);
+        mv.visitVarInsn(ISTORE, XID);
+        mv.visitJumpInsn(GOTO, exit);
     }
 
     private void storeBack() {
@@ -693,7 +701,7 @@ final class Emitter {
         }
     }
 
-    /** Shared exit: registers back, PC = XPC, counters committed, return XID. */
+    /** The one exit: registers back, PC = XPC, counters committed, return XID. */
     private void emitExit() {
         mv.visitLabel(exit);
         storeBack();
@@ -714,20 +722,6 @@ final class Emitter {
         mv.visitInsn(I2L);
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, CPU, counter, "J");
-    }
-
-    /** Shared trap exit: registers back, then {@link JitRuntime#trap} commits and raises. */
-    private void emitTrap() {
-        mv.visitLabel(trap);
-        storeBack();
-        mv.visitVarInsn(ALOAD, M);
-        mv.visitVarInsn(ILOAD, DONE);
-        mv.visitVarInsn(ILOAD, XCAUSE);
-        mv.visitVarInsn(ILOAD, XPC);
-        mv.visitVarInsn(ILOAD, XBAD);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "trap", "(L" + MACHINE + ";IIII)V", false);
-        push(Translation.TRAPPED);
-        mv.visitInsn(IRETURN);
     }
 
     // ---- small helpers ---------------------------------------------------------------------

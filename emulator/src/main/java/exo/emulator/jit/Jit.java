@@ -3,12 +3,12 @@ package exo.emulator.jit;
 import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Engine;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
-import exo.emulator.machine.StopReason;
 import java.lang.invoke.MethodHandles;
 import java.util.function.Consumer;
 
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  *       every translation and heat counter of the page, and generated code re-dispatches after
  *       any store that hit a watched page, so the next instruction is always fetched fresh.</li>
  *   <li>A region is entered only when the instruction allowance (budget and timer deadline, as
- *       {@link Interpreter#runLoop} computes it) covers a whole pass of it, and it re-checks the
+ *       {@link Machine#run} computes it) covers a whole pass of it, and it re-checks the
  *       allowance on every back-edge; near a deadline the interpreter finishes the chunk.</li>
  * </ul>
  */
@@ -110,14 +110,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 translatedInstructions, interpretedInstructions, dispatches, linkedDispatches);
     }
 
-    @Override
-    public StopReason run(Machine m, long budget) {
-        attach(m);
-        return Interpreter.runLoop(m, budget, this::runChunk);
-    }
-
     private void attach(Machine m) {
-        if (machine == m) return;
         machine = m;
         pages = new CodePage[m.memory.pages()];
         m.memory.setCodeWatcher(this);
@@ -138,20 +131,26 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     }
 
     /**
-     * Runs up to n instructions with no event due (the {@link Interpreter.ChunkRunner} contract):
+     * Runs up to n instructions with no event due (the {@link Engine#runChunk} contract):
+     * translated regions where they exist, the interpreter a basic block at a time elsewhere;
      * returns early after a trap.
      */
-    void runChunk(Machine m, int n) {
+    @Override
+    public void runChunk(Machine m, int n) {
+        if (machine != m) attach(m);
         Cpu cpu = m.cpu;
         Mmu mmu = m.mmu;
         Translation prev = null;
         int prevExit = -1;
         while (n > 0) {
             int pc = cpu.pc;
-            int pa = (pc & 3) != 0 ? -1 : mmu.fetch(pc);
-            if (pa < 0) {
-                // Fetch fault: the interpreter raises it exactly as it would anywhere.
-                interpreter.runChunk(m, 1);
+            if ((pc & 3) != 0) {
+                m.raise(Cause.ADDR_FETCH, pc, pc);
+                return;
+            }
+            int pa = mmu.fetch(pc);
+            if (pa == Mmu.FAULT) {
+                m.raise(mmu.fault, pc, pc);
                 return;
             }
             Translation t = null;

@@ -1,12 +1,18 @@
 package exo.emulator.machine;
 
-/** An execution engine: the interpreter or the JIT. Both give identical architectural results. */
+/**
+ * An execution engine: the interpreter or the JIT. Both give identical architectural results.
+ * An engine only executes instructions; the machine's event loop ({@link Machine#run}) decides
+ * how many, delivers interrupts at their cycle and delivers every trap to the kernel.
+ */
 public interface Engine {
     /**
-     * Runs the machine until it halts, a stop is requested, or {@code budget} more instructions
-     * have retired. Timer interrupts and traps are delivered on the way.
+     * Executes up to n instructions, none of them at an event (the caller guarantees no timer
+     * deadline and no budget end falls inside). An instruction that faults does not retire:
+     * the engine records the trap with {@link Machine#raise}, leaving the CPU exactly as before
+     * that instruction (counters included), and returns at once.
      */
-    StopReason run(Machine machine, long budget);
+    void runChunk(Machine machine, int n);
 
     String name();
 }

@@ -1,32 +1,53 @@
 package exo.emulator.machine;
 
 /**
- * The whole machine: CPU, physical memory, TLB and MMU, console, timer, and the one trap entry.
- * It knows nothing of environments; the kernel attached as {@link TrapHandler} does.
+ * The whole machine: CPU, physical memory, TLB and MMU, console, timer, and the event loop
+ * that is the one place traps reach the kernel. It knows nothing of environments; the kernel
+ * attached as {@link TrapHandler} does.
+ *
+ * <p>The path of a trap: an engine (or the MMU, through the engine) finds a fault and
+ * {@link #raise}s it — a typed value (cause, EPC, BADVADDR) recorded here — and returns with
+ * the faulting instruction's effects never made. {@link #run}'s loop then delivers it: it
+ * records the control registers, lets a {@link TrapObserver} see it (a debugger may stop here),
+ * and calls the {@link TrapHandler}. The timer interrupt takes the same path, raised by the loop
+ * itself at the exact cycle. Nothing else calls the kernel.
  */
 public final class Machine {
     public static final long DEFAULT_MEMORY = 256L << 20;
+    /** Longest stretch an engine runs between checks of halt and stop requests. */
+    static final int CHUNK = 1 << 20;
 
     public final Cpu cpu = new Cpu();
     public final PhysicalMemory memory;
     public final Tlb tlb;
     public final Mmu mmu;
     private Console console;
-    private TrapHandler handler = (m, c) -> m.halt();
+    private TrapHandler handler = (m, c, epc, bad) -> m.halt();
     private TrapObserver observer;
     private Engine engine;
 
-    /** Exceptions raised, indexed by {@link Cause#code}. */
+    /** Exceptions delivered, indexed by {@link Cause#code}. */
     public final long[] trapCounts = new long[Cause.CODES];
+
+    /** The trap raised and not yet delivered, or null; with its EPC and BADVADDR. */
+    private Cause pending;
+    private int pendingEpc, pendingBadVaddr;
 
     private boolean halted;
     private volatile boolean stopRequested;
 
-    /** Sees every exception before the kernel does; may ask the engine to stop before delivery. */
-    @FunctionalInterface
+    /** Sees every trap at its delivery, before and after the kernel handles it (a debugger). */
     public interface TrapObserver {
-        /** Returns true to stop before the trap is handled; the PC is left at the EPC. */
-        boolean beforeTrap(Machine m, Cause cause);
+        /**
+         * Called with the control registers already recorded and the PC at the EPC. Returns
+         * true to stop before the kernel sees the trap: {@link #run} returns
+         * {@link StopReason#STOPPED} with the PC left at the EPC, and running again re-executes
+         * the faulting instruction (a timer interrupt stays due and is raised again).
+         */
+        boolean beforeTrap(Machine m, Cause cause, int epc, int badVaddr);
+
+        /** Called when the kernel has handled the trap; the PC is where it resumes. */
+        default void afterTrap(Machine m, Cause cause, int epc, int badVaddr) {}
     }
 
     public Machine(long memoryBytes, long seed, Console console) {
@@ -38,10 +59,6 @@ public final class Machine {
 
     public void setTrapHandler(TrapHandler handler) {
         this.handler = handler;
-    }
-
-    public TrapHandler trapHandler() {
-        return handler;
     }
 
     public void setTrapObserver(TrapObserver observer) {
@@ -61,27 +78,92 @@ public final class Machine {
     }
 
     /**
-     * Raises an exception: records EPC, CAUSE and BADVADDR (for address causes), points the PC
-     * at the EPC, and enters the kernel. Engines call this with the faulting instruction's
-     * effects undone (they never made them). A timer interrupt disarms the timer first, so a
-     * kernel that does not re-arm it sees one interrupt, not a storm.
+     * Raises a trap where it is found: records (cause, EPC, BADVADDR) for delivery. Engines call
+     * this for an instruction that did not retire and then return from
+     * {@link Engine#runChunk} at once; the event loop delivers it before anything else happens.
+     * BADVADDR matters only for causes whose {@link Cause#setsBadVaddr} is true.
      *
-     * @return false if an observer stopped the machine before the kernel saw the trap
+     * @throws IllegalStateException if a trap is already pending (an engine ran on after one)
      */
-    public boolean raise(Cause cause, int epc, int badVaddr) {
+    public void raise(Cause cause, int epc, int badVaddr) {
+        if (pending != null) throw new IllegalStateException("trap " + cause + " raised while " + pending + " is pending");
+        pending = cause;
+        pendingEpc = epc;
+        pendingBadVaddr = badVaddr;
+    }
+
+    /**
+     * The event loop: runs the engine until the machine halts, a stop is requested, or
+     * {@code budget} more instructions have retired. It hands the engine stretches that end
+     * exactly at the next event (timer deadline, end of budget) or after {@link #CHUNK}
+     * instructions, raises the timer interrupt at its cycle, and delivers every trap.
+     */
+    public StopReason run(long budget) {
+        if (engine == null) throw new IllegalStateException("no engine attached");
+        Cpu c = cpu;
+        long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
+        while (true) {
+            if (pending != null) deliverPending();
+            if (halted) return StopReason.HALTED;
+            if (takeStopRequest()) return StopReason.STOPPED;
+            if (c.cycles >= c.timerCompare) {
+                deliver(Cause.TIMER, c.pc, 0);
+                continue;
+            }
+            long left = target - c.instret;
+            if (left <= 0) return StopReason.BUDGET;
+            long n = Math.min(Math.min(left, c.timerCompare - c.cycles), CHUNK);
+            engine.runChunk(this, (int) n);
+        }
+    }
+
+    /**
+     * One event: a trap raised from outside an engine (tests drive the kernel this way), else
+     * the timer interrupt if it is due (as {@link #run} would raise it before the next
+     * instruction), else one instruction, with its trap delivered if it faults. So stepping and
+     * running see interrupts at the same cycle.
+     */
+    public StopReason step() {
+        if (engine == null) throw new IllegalStateException("no engine attached");
+        if (halted) return StopReason.HALTED;
+        if (pending != null) {
+            deliverPending();
+        } else if (cpu.cycles >= cpu.timerCompare) {
+            deliver(Cause.TIMER, cpu.pc, 0);
+        } else {
+            engine.runChunk(this, 1);
+            if (pending != null) deliverPending();
+        }
+        if (halted) return StopReason.HALTED;
+        return takeStopRequest() ? StopReason.STOPPED : StopReason.BUDGET;
+    }
+
+    private void deliverPending() {
+        Cause cause = pending;
+        pending = null;
+        deliver(cause, pendingEpc, pendingBadVaddr);
+    }
+
+    /**
+     * The one trap site. Records EPC, CAUSE and BADVADDR (address causes only), points the PC
+     * at the EPC, lets the observer stop first, then enters the kernel with the BADVADDR
+     * register as it now stands. A timer interrupt disarms the timer first, so a kernel that
+     * does not re-arm it sees one interrupt, not a storm.
+     */
+    private void deliver(Cause cause, int epc, int badVaddr) {
         Cpu c = cpu;
         c.epc = epc;
         c.cause = cause.code;
         if (cause.setsBadVaddr) c.badVaddr = badVaddr;
         c.pc = epc;
-        if (observer != null && observer.beforeTrap(this, cause)) {
+        if (observer != null && observer.beforeTrap(this, cause, epc, c.badVaddr)) {
             stopRequested = true;
-            return false;
+            return;
         }
         if (cause == Cause.TIMER) c.disarmTimer();
         trapCounts[cause.code]++;
-        handler.trap(this, cause);
-        return true;
+        handler.trap(this, cause, epc, c.badVaddr);
+        if (observer != null) observer.afterTrap(this, cause, epc, c.badVaddr);
     }
 
     /** Adds kernel work to the cycle counter (the cost model's charges). */
@@ -108,16 +190,6 @@ public final class Machine {
         if (!stopRequested) return false;
         stopRequested = false;
         return true;
-    }
-
-    public boolean stopPending() {
-        return stopRequested;
-    }
-
-    /** Runs the attached engine; see {@link Engine#run}. */
-    public StopReason run(long budget) {
-        if (engine == null) throw new IllegalStateException("no engine attached");
-        return engine.run(this, budget);
     }
 
     /** Sets the current ASID (the kernel's context switch). */

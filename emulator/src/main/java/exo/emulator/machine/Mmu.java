@@ -31,6 +31,9 @@ public final class Mmu {
      */
     public static final int EMPTY = 0x800;
 
+    /** What a translation returns when it faults; no physical address is negative. */
+    public static final int FAULT = -1;
+
     public final int[] loadTag = new int[HOST_LINES], loadBase = new int[HOST_LINES];
     public final int[] storeTag = new int[HOST_LINES], storeBase = new int[HOST_LINES];
     public final int[] fetchTag = new int[HOST_LINES], fetchBase = new int[HOST_LINES];
@@ -38,6 +41,11 @@ public final class Mmu {
     private final Tlb tlb;
     private final PhysicalMemory memory;
     private int asid;
+    /**
+     * Why the last {@link #translate} that returned {@link #FAULT} faulted. The engine that
+     * called it raises this cause at once (no other translation comes between).
+     */
+    public Cause fault;
     /** Slow-path translations (host cache misses), for statistics. */
     public long hostMisses;
 
@@ -63,18 +71,19 @@ public final class Mmu {
 
     /**
      * Translates va for an access of kind through the TLB, setting the entry's referenced bit
-     * and filling the host cache. Returns the physical address, or the negated {@link Cause}
-     * code of the fault (TLB miss, protection, bus error). Alignment is the caller's check.
+     * and filling the host cache. Returns the physical address, or {@link #FAULT} with the
+     * cause (TLB miss, protection, bus error) left in {@link #fault} for the engine to raise.
+     * Alignment is the caller's check.
      */
     public int translate(int va, int kind) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         int slot = tlb.lookup(vpn, asid);
-        if (slot < 0) return -missCause(kind).code;
+        if (slot < 0) return fault(missCause(kind));
         int f = tlb.flags(slot);
-        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return -Cause.PROT_STORE.code;
-        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return -Cause.PROT_FETCH.code;
+        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return fault(Cause.PROT_STORE);
+        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return fault(Cause.PROT_FETCH);
         int pfn = tlb.pfn(slot);
-        if (pfn >= memory.pages()) return -Cause.BUS_ERROR.code;
+        if (pfn >= memory.pages()) return fault(Cause.BUS_ERROR);
         tlb.markReferenced(slot);
         hostMisses++;
         int tag = va & ~PhysicalMemory.PAGE_MASK;
@@ -93,35 +102,41 @@ public final class Mmu {
         return base | (va & PhysicalMemory.PAGE_MASK);
     }
 
+    private int fault(Cause cause) {
+        fault = cause;
+        return FAULT;
+    }
+
     /**
-     * Translates without side effects (no referenced bit, no host cache fill): for debuggers and
-     * the kernel's own inspection. Same return convention as {@link #translate}.
+     * Translates without side effects (no referenced bit, no host cache fill, {@link #fault}
+     * untouched): for debuggers and the kernel's own inspection. Returns the physical address,
+     * or {@link #FAULT} where {@link #translate} would fault.
      */
     public int peek(int va, int kind) {
         int slot = tlb.lookup(va >>> PhysicalMemory.PAGE_SHIFT, asid);
-        if (slot < 0) return -missCause(kind).code;
+        if (slot < 0) return FAULT;
         int f = tlb.flags(slot);
-        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return -Cause.PROT_STORE.code;
-        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return -Cause.PROT_FETCH.code;
-        if (tlb.pfn(slot) >= memory.pages()) return -Cause.BUS_ERROR.code;
+        if (kind == STORE && (f & Tlb.WRITABLE) == 0) return FAULT;
+        if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return FAULT;
+        if (tlb.pfn(slot) >= memory.pages()) return FAULT;
         return tlb.pfn(slot) << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
     }
 
-    /** Physical address for a load at va (alignment already checked), or a negated cause code. */
+    /** Physical address for a load at va (alignment already checked), or {@link #FAULT}. */
     public int load(int va) {
         int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
         if (loadTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return loadBase[line] | (va & PhysicalMemory.PAGE_MASK);
         return translate(va, LOAD);
     }
 
-    /** Physical address for a store at va (alignment already checked), or a negated cause code. */
+    /** Physical address for a store at va (alignment already checked), or {@link #FAULT}. */
     public int store(int va) {
         int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
         if (storeTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return storeBase[line] | (va & PhysicalMemory.PAGE_MASK);
         return translate(va, STORE);
     }
 
-    /** Physical address to fetch the instruction at va (aligned), or a negated cause code. */
+    /** Physical address to fetch the instruction at va (aligned), or {@link #FAULT}. */
     public int fetch(int va) {
         int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
         if (fetchTag[line] == (va & ~PhysicalMemory.PAGE_MASK)) return fetchBase[line] | (va & PhysicalMemory.PAGE_MASK);

@@ -175,9 +175,9 @@ class MemoryControlTest {
     void kernelChargesShowInCyclesButNotInInstret() {
         TestMachine t = new TestMachine();
         t.machine.tlb.write(0, CODE >>> 12, 0, CODE >>> 12, Tlb.VALID | Tlb.EXECUTABLE);
-        t.machine.setTrapHandler((m, cause) -> {
+        t.machine.setTrapHandler((m, cause, epc, bad) -> {
             m.chargeCycles(100);
-            m.cpu.pc = m.cpu.epc + 4;
+            m.cpu.pc = epc + 4;
         });
         t.load(Opcode.SYSCALL.encode(0), Opcode.RDCYCLE.encode(T0), Opcode.RDINSTRET.encode(T1), Opcode.BEQ.encode(ZERO, ZERO, 0)).run(10);
         assertEquals(100, t.reg(T0));

@@ -50,16 +50,15 @@ final class Rig {
         return new Rig(new Interpreter(), seed);
     }
 
-    private void trap(Machine mm, Cause cause) {
+    private void trap(Machine mm, Cause cause, int epc, int bad) {
         Cpu cpu = mm.cpu;
-        traps.add(cause.shortName + "@" + Integer.toHexString(cpu.epc) + " bad=" + Integer.toHexString(cpu.badVaddr) + " cyc=" + cpu.cycles
+        traps.add(cause.shortName + "@" + Integer.toHexString(epc) + " bad=" + Integer.toHexString(bad) + " cyc=" + cpu.cycles
                 + " ret=" + cpu.instret);
         if (traps.size() >= trapLimit) {
             mm.halt();
             return;
         }
         mm.chargeCycles(3);
-        int bad = cpu.badVaddr;
         boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
         if (miss && Integer.compareUnsigned(bad, TestMachine.MAPPED_LIMIT) < 0) {
             mm.tlb.writeReplacing(bad >>> 12, mm.mmu.asid(), bad >>> 12, Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE);
@@ -73,19 +72,19 @@ final class Rig {
                 cpu.pc = restart;
                 return;
             case BUS_ERROR:
-                cpu.pc = bad == cpu.epc ? restart : cpu.epc + 4;
+                cpu.pc = bad == epc ? restart : epc + 4;
                 return;
             case BREAK:
                 if (haltOnBreak) mm.halt();
-                else cpu.pc = cpu.epc + 4;
+                else cpu.pc = epc + 4;
                 return;
             case SYSCALL:
                 if (perturbTlb) perturb(mm);
                 onSyscall.accept(mm);
-                cpu.pc = cpu.epc + 4;
+                cpu.pc = epc + 4;
                 return;
             default:
-                cpu.pc = cpu.epc + 4;
+                cpu.pc = epc + 4;
         }
     }
 

@@ -224,7 +224,7 @@ class ExceptionTest {
     void observerStopsBeforeTheKernelSeesTheTrap() {
         TestMachine t = new TestMachine();
         List<Cause> seen = new ArrayList<>();
-        t.machine.setTrapObserver((m, c) -> {
+        t.machine.setTrapObserver((m, c, epc, bad) -> {
             seen.add(c);
             return c == Cause.BREAK;
         });

@@ -88,12 +88,11 @@ class TimerTest {
     @Test
     void singleStepDeliversADueInterruptInsteadOfExecuting() {
         TestMachine t = counting();
-        Interpreter interp = new Interpreter();
         t.machine.cpu.timerCompare = 2;
-        interp.stepOne(t.machine);
-        interp.stepOne(t.machine);
+        t.machine.step();
+        t.machine.step();
         assertTrue(t.traps.isEmpty());
-        interp.stepOne(t.machine);
+        t.machine.step();
         assertEquals(List.of(new TestMachine.Trap(Cause.TIMER, CODE, 0)), t.traps);
         assertEquals(2, t.machine.cpu.instret, "the step took the interrupt and executed nothing");
     }

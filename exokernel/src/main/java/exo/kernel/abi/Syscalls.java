@@ -37,9 +37,8 @@ public final class Syscalls {
         this.cpu = k.cpu;
     }
 
-    /** Entry from the trap handler for a SYSCALL exception by e. */
-    public void dispatch(Environment e) {
-        int epc = cpu.epc;
+    /** Entry from the trap handler for a SYSCALL exception by e at epc. */
+    public void dispatch(Environment e, int epc) {
         k.stats.syscalls++;
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int pa = k.memory.translateOrMinus(e, epc, false);

@@ -118,8 +118,11 @@ public final class Scheduler {
         return false;
     }
 
-    /** The timer interrupt: end of a slice, or end of an epilogue's grace period. */
-    public void timer(Environment e) {
+    /**
+     * The timer interrupt, taken when e would next execute pc: end of a slice, or end of an
+     * epilogue's grace period.
+     */
+    public void timer(Environment e, int pc) {
         if (e.inEpilogue) {
             e.inEpilogue = false;
             e.excess++;
@@ -132,7 +135,6 @@ public final class Scheduler {
             if (!switchNext()) k.machine.halt();
             return;
         }
-        int pc = cpu.epc;
         k.saveContext(e, pc);
         if (e.epilogue != 0 && k.forwarder.safeToUpcall(e, pc)) {
             e.inEpilogue = true;
