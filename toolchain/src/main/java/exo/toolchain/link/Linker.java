@@ -118,9 +118,8 @@ public final class Linker {
             for (int i = 0; i < o.symbols.size(); i++) {
                 ObjSymbol s = o.symbols.get(i);
                 if (s.defined() || globals.containsKey(s.name())) continue;
-                String near = Suggest.nearest(s.name(), globals.keySet());
                 diags.report(Diagnostic.error(o.files.get(s.file()), s.line(), 0, "undefined symbol '" + s.name() + "', referenced in " + o.name
-                        + (near != null ? "; did you mean '" + near + "'?" : ""), null));
+                        + Suggest.didYouMean(s.name(), globals.keySet()), null));
             }
         }
     }
@@ -248,8 +247,7 @@ public final class Linker {
             }
         }
         if (addr < 0) {
-            String near = Suggest.nearest(name, globals.keySet());
-            diags.report(Diagnostic.error(null, "entry symbol '" + name + "' is not defined" + (near != null ? "; did you mean '" + near + "'?" : "")
+            diags.report(Diagnostic.error(null, "entry symbol '" + name + "' is not defined" + Suggest.didYouMean(name, globals.keySet())
                     + " (define it, or choose another with --entry)"));
             return 0;
         }
