@@ -215,8 +215,8 @@ public final class Monitor {
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
-            return Expr.eval(e, dbg.target());
-        } catch (Expr.Error x) {
+            return Evaluator.eval(e, dbg.target());
+        } catch (Evaluator.Error x) {
             throw new Problem(x.getMessage());
         }
     }
