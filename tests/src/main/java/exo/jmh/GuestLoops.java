@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.jmh;
 
 import static exo.emulator.isa.Opcode.*;
 

@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.jmh;
 
 import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Opcode;
