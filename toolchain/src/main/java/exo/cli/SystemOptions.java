@@ -40,11 +40,18 @@ public final class SystemOptions {
 
     /** Checks the values picocli cannot: names of engine and kernel. */
     void validate(CommandLine cl) {
-        if (!Engines.NAMES.contains(engine)) {
-            throw new CommandLine.ParameterException(cl, "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
-        }
+        checkEngine(cl, engine);
         if (!Launch.KERNELS.contains(kernel)) {
             throw new CommandLine.ParameterException(cl, "unknown kernel '" + kernel + "'; choose one of " + String.join(", ", Launch.KERNELS));
+        }
+    }
+
+    /** An --engine value that names no engine, as a command-line error listing the choices. */
+    static void checkEngine(CommandLine cl, String engine) {
+        try {
+            Engines.require(engine);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 
