@@ -1,6 +1,7 @@
 package exo.cli;
 
 import exo.emulator.jit.Engines;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.toolchain.GuestRuntime;
 import picocli.CommandLine;
@@ -71,7 +72,7 @@ public final class SystemOptions {
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
             }
-            if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || v % PhysicalMemory.PAGE_SIZE != 0) {
+            if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || !Pages.aligned((int) v)) {
                 throw new CommandLine.TypeConversionException("memory must be whole 4 KiB pages between 64K and 2047M, not '" + s + "'");
             }
             return v;

@@ -3,6 +3,7 @@ package exo.toolchain.link;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Operand;
+import exo.emulator.machine.Pages;
 import exo.toolchain.Diagnostic;
 import exo.toolchain.Diagnostics;
 import exo.toolchain.Suggest;
@@ -128,12 +129,12 @@ public final class Linker {
         List<Executable.Segment> out = new ArrayList<>();
         for (int i = 0; i < included.size(); i++) base.add(new long[SectionKind.ALL.length]);
         long addr = Integer.toUnsignedLong(start);
-        if ((addr & (Executable.PAGE - 1)) != 0) {
+        if (!Pages.aligned(start)) {
             diags.report(Diagnostic.error(null, "base address 0x" + Long.toHexString(addr) + " is not page-aligned"));
             return out;
         }
         for (SectionKind k : SectionKind.ALL) {
-            addr = (addr + Executable.PAGE - 1) & -Executable.PAGE;
+            addr = Integer.toUnsignedLong(Pages.start(Pages.count(addr))); // up to a page boundary
             long segStart = addr;
             for (int i = 0; i < included.size(); i++) {
                 ObjSection s = included.get(i).section(k);
