@@ -145,12 +145,7 @@ copy_page:
         mv      s5, a0
         mv      s6, a1
         sw      a2, 28(sp)
-        call    scratch_map
-        li      a0, SCRATCH_VA
-        mv      a1, s1
-        li      a2, PAGE_SIZE
-        call    memcpy
-        call    scratch_unmap
+        copy_to_page s1
         mv      a0, s2
         mv      a1, s3
         mv      a2, s4
