@@ -157,7 +157,7 @@ exc_fatal:
         lw      s1, 0(sp)
         leave   16
 
-# cause_name(cause) -> a0 = its short name ("tlb-load", "divzero", ...).
+# cause_name(cause) -> a0 = its short name ("tlb-load", "divzero", ...), from cause_names.
         .globl  cause_name
 cause_name:
         sltiu   t0, a0, CAUSE_REPOSSESS + 1
@@ -171,27 +171,7 @@ cause_name:
 
         .rodata
         .align  4
-cause_names:
-        .word   n_unknown, n_tlbl, n_tlbs, n_tlbf, n_prots, n_protf, n_addrl, n_addrs, n_addrf
-        .word   n_bus, n_illegal, n_ovf, n_div, n_sys, n_brk, n_timer, n_revoke, n_reposs
-n_unknown:  .asciz "unknown"
-n_tlbl:     .asciz "tlb-load"
-n_tlbs:     .asciz "tlb-store"
-n_tlbf:     .asciz "tlb-fetch"
-n_prots:    .asciz "prot-store"
-n_protf:    .asciz "prot-fetch"
-n_addrl:    .asciz "addr-load"
-n_addrs:    .asciz "addr-store"
-n_addrf:    .asciz "addr-fetch"
-n_bus:      .asciz "bus"
-n_illegal:  .asciz "illegal"
-n_ovf:      .asciz "overflow"
-n_div:      .asciz "divzero"
-n_sys:      .asciz "syscall"
-n_brk:      .asciz "break"
-n_timer:    .asciz "timer"
-n_revoke:   .asciz "revoke"
-n_reposs:   .asciz "repossess"
+        .include "../exo/causes.inc"   # cause_names, generated from the Cause enum
 msg_deep:   .asciz "exceptions nested too deep"
 msg_nosave: .asciz "cannot set the exception save area"
 

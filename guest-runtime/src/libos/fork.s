@@ -17,7 +17,20 @@
 
 .equ MAILBOX_VA, 0x5FFFF000
 .equ MAILBOX_SLOTS, 256                 # {env id, status, done, unused}
-.equ CTX_WORDS, 12                      # ra sp fp s1..s7 gp
+
+# copy_next: one step of fork's copy loops. Gives the child (id s1, capability s2:s3) a copy of
+# the page at s4 and advances s4 to the next page; on failure branches to fork's 9f with a0 < 0.
+# A macro, not a function: it runs once per page copied, and a call would add to fork's cost.
+.macro copy_next
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    copy_page
+        bltz    a0, 9f
+        li      t0, PAGE_SIZE
+        add     s4, s4, t0
+.endm
 
         .text
 # fork() -> a0 = the child's id in the parent, 0 in the child; < 0 (a kernel error) on failure.
@@ -46,7 +59,7 @@ fork:
         call    pt_walk
         li      a0, -1
         sys_tlb_flush                   # no writable binding survives (guaranteed ones stay)
-        la      t0, fork_ctx            # what the child resumes with
+        la      t0, fork_ctx            # what the child resumes with, as load_ctx reads it
         lw      t1, 44(sp)
         sw      t1, 0(t0)               # ra
         addi    t1, sp, 48
@@ -71,24 +84,10 @@ fork:
         li      a1, 0
         sys_tlb_probe
         bltz    a0, 2f
-        mv      a0, s4
-        mv      a1, s1
-        mv      a2, s2
-        mv      a3, s3
-        call    copy_page
-        bltz    a0, 9f
-        li      t0, PAGE_SIZE
-        add     s4, s4, t0
+        copy_next
         j       1b
 2:      li      s4, STACK_TOP - STACK_PAGES * PAGE_SIZE
-3:      mv      a0, s4                  # the main stack
-        mv      a1, s1
-        mv      a2, s2
-        mv      a3, s3
-        call    copy_page
-        bltz    a0, 9f
-        li      t0, PAGE_SIZE
-        add     s4, s4, t0
+3:      copy_next                       # the main stack
         li      t0, STACK_TOP
         bne     s4, t0, 3b
         li      s4, PT_BASE             # page-table storage
@@ -96,14 +95,7 @@ fork:
         slli    s5, s5, PAGE_SHIFT
         add     s5, s5, s4
 4:      beq     s4, s5, 5f
-        mv      a0, s4
-        mv      a1, s1
-        mv      a2, s2
-        mv      a3, s3
-        call    copy_page
-        bltz    a0, 9f
-        li      t0, PAGE_SIZE
-        add     s4, s4, t0
+        copy_next
         j       4b
 5:      mv      a0, s1                  # start it
         mv      a1, s2
@@ -153,12 +145,7 @@ copy_page:
         mv      s5, a0
         mv      s6, a1
         sw      a2, 28(sp)
-        call    scratch_map
-        li      a0, SCRATCH_VA
-        mv      a1, s1
-        li      a2, PAGE_SIZE
-        call    memcpy
-        call    scratch_unmap
+        copy_to_page s1
         mv      a0, s2
         mv      a1, s3
         mv      a2, s4
@@ -197,17 +184,7 @@ fork_child_start:
         swg     t1, fork_is_child, t2
         call    exc_init
         la      t0, fork_ctx
-        lw      ra, 0(t0)
-        lw      sp, 4(t0)
-        lw      fp, 8(t0)
-        lw      s1, 12(t0)
-        lw      s2, 16(t0)
-        lw      s3, 20(t0)
-        lw      s4, 24(t0)
-        lw      s5, 28(t0)
-        lw      s6, 32(t0)
-        lw      s7, 36(t0)
-        lw      gp, 40(t0)
+        load_ctx t0
         li      a0, 0
         ret
 
@@ -280,6 +257,6 @@ mailbox_slot:
 
         .bss
         .align  4
-fork_ctx:      .space 4 * CTX_WORDS
+fork_ctx:      .space CTX_SIZE
 fork_is_child: .space 4
 mailbox_ready: .space 4

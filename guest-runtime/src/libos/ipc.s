@@ -30,17 +30,7 @@ rpc_call:
         sw      a0, 0(sp)
         call    ipc_entry_install
         la      t0, rpc_ctx             # everything the reply must find again
-        sw      ra, 0(t0)
-        sw      sp, 4(t0)
-        sw      fp, 8(t0)
-        sw      s1, 12(t0)
-        sw      s2, 16(t0)
-        sw      s3, 20(t0)
-        sw      s4, 24(t0)
-        sw      s5, 28(t0)
-        sw      s6, 32(t0)
-        sw      s7, 36(t0)
-        sw      gp, 40(t0)
+        save_ctx t0
         lw      k1, 0(sp)
         swg     k1, rpc_server, t1
         li      t1, 1
@@ -60,17 +50,7 @@ rpc_call:
 rpc_reply:
         swg     zero, rpc_waiting, t0
         la      t0, rpc_ctx
-        lw      ra, 0(t0)
-        lw      sp, 4(t0)
-        lw      fp, 8(t0)
-        lw      s1, 12(t0)
-        lw      s2, 16(t0)
-        lw      s3, 20(t0)
-        lw      s4, 24(t0)
-        lw      s5, 28(t0)
-        lw      s6, 32(t0)
-        lw      s7, 36(t0)
-        lw      gp, 40(t0)
+        load_ctx t0
         leave   16
 
 # rpc_notify(env, value): asynchronous notification; returns when this environment next runs.
@@ -79,30 +59,12 @@ rpc_notify:
         enter   16
         sw      a0, 0(sp)
         la      t0, notify_ctx          # the kernel keeps only our PC across the transfer
-        sw      sp, 0(t0)
-        sw      fp, 4(t0)
-        sw      s1, 8(t0)
-        sw      s2, 12(t0)
-        sw      s3, 16(t0)
-        sw      s4, 20(t0)
-        sw      s5, 24(t0)
-        sw      s6, 28(t0)
-        sw      s7, 32(t0)
-        sw      gp, 36(t0)
+        save_callee t0, 0
         mv      a0, a1
         lw      k1, 0(sp)
         sys_pct_async
         la      t0, notify_ctx
-        lw      sp, 0(t0)
-        lw      fp, 4(t0)
-        lw      s1, 8(t0)
-        lw      s2, 12(t0)
-        lw      s3, 16(t0)
-        lw      s4, 20(t0)
-        lw      s5, 24(t0)
-        lw      s6, 28(t0)
-        lw      s7, 32(t0)
-        lw      gp, 36(t0)
+        load_callee t0, 0
         leave   16
 
 # rpc_serve(handler, notify): accepts transfers from now on and idles. Does not return.
@@ -258,8 +220,8 @@ chan_recv:
         .bss
         .align  16
 rpc_stack:     .space RPC_STACK
-rpc_ctx:       .space 48
-notify_ctx:    .space 48
+rpc_ctx:       .space CTX_SIZE
+notify_ctx:    .space CTX_SIZE
 rpc_server:    .space 4
 rpc_waiting:   .space 4
 rpc_handler:   .space 4

@@ -12,6 +12,21 @@
 .equ LEAF_MASK, 0xFF
 .equ REC_SHIFT, 4
 
+# dir_slot: t1 = the address of the directory word for vpn a0 (t0 is clobbered).
+.macro dir_slot
+        srli    t0, a0, LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+.endm
+
+# leaf_record rd, leaf: rd = the address of vpn a0's record in leaf page leaf (t0 is clobbered).
+.macro leaf_record rd, leaf
+        andi    t0, a0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     \rd, \leaf, t0
+.endm
+
         .text
         .globl  pt_init, pt_lookup, pt_insert, pt_remove, pt_walk, pt_kind
 pt_init:
@@ -19,15 +34,10 @@ pt_init:
 
 # pt_lookup(vpn) -> a0 = the record of vpn, or 0 if it has none.
 pt_lookup:
-        srli    t0, a0, LEAF_SHIFT
-        slli    t0, t0, 2
-        la      t1, pt_dir
-        add     t1, t1, t0
+        dir_slot
         lw      t1, 0(t1)
         beqz    t1, 1f
-        andi    t0, a0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
-        add     t1, t1, t0
+        leaf_record t1, t1
         lw      t0, PTREC_PTE(t1)
         beqz    t0, 1f
         mv      a0, t1
@@ -38,10 +48,7 @@ pt_lookup:
 # pt_insert(vpn) -> a0 = the record of vpn, created zeroed (PTE 0) if it had none. Records
 # never move, so the pointer stays valid until pt_remove.
 pt_insert:
-        srli    t0, a0, LEAF_SHIFT
-        slli    t0, t0, 2
-        la      t1, pt_dir
-        add     t1, t1, t0
+        dir_slot
         lw      t2, 0(t1)
         bnez    t2, 1f
         enter   16
@@ -55,22 +62,15 @@ pt_insert:
         lw      ra, 12(sp)
         lw      fp, 8(sp)
         addi    sp, sp, 16
-1:      andi    t0, a0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
-        add     a0, t2, t0
+1:      leaf_record a0, t2
         ret
 
 # pt_remove(vpn): forgets vpn's record.
 pt_remove:
-        srli    t0, a0, LEAF_SHIFT
-        slli    t0, t0, 2
-        la      t1, pt_dir
-        add     t1, t1, t0
+        dir_slot
         lw      t1, 0(t1)
         beqz    t1, 1f
-        andi    t0, a0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
-        add     t1, t1, t0
+        leaf_record t1, t1
         sw      zero, PTREC_PTE(t1)
         sw      zero, PTREC_CAPLO(t1)
         sw      zero, PTREC_CAPHI(t1)

@@ -345,12 +345,7 @@ cow_break:
         mv      a0, s3
         mv      a1, s4
         mv      a2, s5
-        call    scratch_map
-        li      a0, SCRATCH_VA
-        mv      a1, s1
-        li      a2, PAGE_SIZE
-        call    memcpy
-        call    scratch_unmap
+        copy_to_page s1
         lw      t0, PTREC_PTE(s2)
         andi    t0, t0, PTE_FLAGS & ~PTE_COW
         slli    t1, s3, PAGE_SHIFT

@@ -31,6 +31,12 @@ class AbiDocsTest {
     }
 
     @Test
+    void causeNamesMatchTheCauses() throws IOException {
+        String onDisk = Files.readString(root().resolve(AbiDocs.CAUSES), StandardCharsets.UTF_8);
+        assertEquals(AbiDocs.causeNamesFile(), onDisk, "regenerate with exo.kernel.abi.AbiDocs");
+    }
+
+    @Test
     void documentMatchesTheTable() throws IOException {
         String onDisk = Files.readString(root().resolve(AbiDocs.DOC), StandardCharsets.UTF_8);
         assertEquals(AbiDocs.updateDoc(onDisk), onDisk, "regenerate with exo.kernel.abi.AbiDocs");

@@ -3,6 +3,7 @@ package exo.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import exo.emulator.jit.Engines;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -37,7 +38,7 @@ class MonoKernelTest {
     }
 
     static Stream<Arguments> cases() {
-        return programs().flatMap(a -> Stream.of("interp", "jit").map(e -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], e)));
+        return programs().flatMap(a -> Engines.NAMES.stream().map(e -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], e)));
     }
 
     @ParameterizedTest
@@ -51,7 +52,7 @@ class MonoKernelTest {
     }
 
     static Stream<String> engines() {
-        return Stream.of("interp", "jit");
+        return Engines.NAMES.stream();
     }
 
     @ParameterizedTest

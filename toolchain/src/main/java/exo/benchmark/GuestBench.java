@@ -67,8 +67,7 @@ public final class GuestBench {
     private final Map<String, ProgramImage> images = new HashMap<>();
 
     public GuestBench(String engine) {
-        if (!Engines.NAMES.contains(engine)) throw new IllegalArgumentException("unknown engine '" + engine + "'");
-        this.engine = engine;
+        this.engine = Engines.require(engine);
     }
 
     /** The resource holding a benchmark program's source. */

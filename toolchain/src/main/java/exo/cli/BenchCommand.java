@@ -4,7 +4,6 @@ import exo.benchmark.BenchReport;
 import exo.benchmark.GuestBench;
 import exo.benchmark.NativeBench;
 import exo.benchmark.Rows;
-import exo.emulator.jit.Engines;
 import exo.toolchain.ToolchainException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -52,10 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Engines.NAMES.contains(engine)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
-        }
+        SystemOptions.checkEngine(spec.commandLine(), engine);
         NativeBench host = null;
         try {
             if (nativeColumn) host = NativeBench.compile();

@@ -1,6 +1,7 @@
 package exo.cli;
 
 import exo.emulator.jit.Engines;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.toolchain.GuestRuntime;
 import picocli.CommandLine;
@@ -40,11 +41,18 @@ public final class SystemOptions {
 
     /** Checks the values picocli cannot: names of engine and kernel. */
     void validate(CommandLine cl) {
-        if (!Engines.NAMES.contains(engine)) {
-            throw new CommandLine.ParameterException(cl, "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
-        }
+        checkEngine(cl, engine);
         if (!Launch.KERNELS.contains(kernel)) {
             throw new CommandLine.ParameterException(cl, "unknown kernel '" + kernel + "'; choose one of " + String.join(", ", Launch.KERNELS));
+        }
+    }
+
+    /** An --engine value that names no engine, as a command-line error listing the choices. */
+    static void checkEngine(CommandLine cl, String engine) {
+        try {
+            Engines.require(engine);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 
@@ -64,7 +72,7 @@ public final class SystemOptions {
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
             }
-            if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || v % PhysicalMemory.PAGE_SIZE != 0) {
+            if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || !Pages.aligned((int) v)) {
                 throw new CommandLine.TypeConversionException("memory must be whole 4 KiB pages between 64K and 2047M, not '" + s + "'");
             }
             return v;

@@ -133,8 +133,8 @@ public final class Breakpoints {
     private static boolean holds(Breakpoint b, DebugTarget target) {
         if (b.condition == null) return true;
         try {
-            return Expr.eval(b.condition, target) != 0;
-        } catch (Expr.Error e) {
+            return Evaluator.eval(b.condition, target) != 0;
+        } catch (Evaluator.Error e) {
             return true;
         }
     }

@@ -3,6 +3,7 @@ package exo.monitor;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
+import exo.toolchain.Suggest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,11 +99,17 @@ public final class Monitor {
             args = word.substring(slash) + " " + args;
             word = word.substring(0, slash);
         }
-        Command c = lookup(word.toLowerCase(Locale.ROOT));
+        String lower = word.toLowerCase(Locale.ROOT);
+        Command c = lookup(lower);
         if (c == null) {
-            List<String> candidates = completions(word.toLowerCase(Locale.ROOT));
-            out.println("error: " + (candidates.size() > 1 ? "ambiguous command '" + word + "': " + String.join(", ", candidates)
-                    : "unknown command '" + word + "'" + suggestion(word)) + "; 'help' lists the commands");
+            List<String> candidates = completions(lower);
+            String help = "; 'help' lists the commands";
+            if (candidates.size() > 1) {
+                out.println("error: ambiguous command '" + word + "': " + String.join(", ", candidates) + help);
+            } else {
+                String hint = Suggest.didYouMean(lower, table.keySet());
+                out.println("error: unknown command '" + word + "'" + (hint.isEmpty() ? help : hint));
+            }
             return;
         }
         try {
@@ -129,32 +136,6 @@ public final class Monitor {
         List<String> l = new ArrayList<>();
         for (Command c : commands()) if (c.name().startsWith(word)) l.add(c.name());
         return l;
-    }
-
-    private String suggestion(String word) {
-        String best = null;
-        int bestD = 3;
-        for (String n : table.keySet()) {
-            int d = distance(word.toLowerCase(Locale.ROOT), n);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
-        }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
     }
 
     private void add(String name, String aliases, String args, String help, Action action) {
@@ -234,8 +215,8 @@ public final class Monitor {
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
-            return Expr.eval(e, dbg.target());
-        } catch (Expr.Error x) {
+            return Evaluator.eval(e, dbg.target());
+        } catch (Evaluator.Error x) {
             throw new Problem(x.getMessage());
         }
     }
@@ -472,7 +453,7 @@ public final class Monitor {
             return;
         }
         Command c = table.get(a.strip());
-        if (c == null) throw new Problem("no command '" + a.strip() + "'" + suggestion(a.strip()));
+        if (c == null) throw new Problem("no command '" + a.strip() + "'" + Suggest.didYouMean(a.strip().toLowerCase(Locale.ROOT), table.keySet()));
         out.println(c.name() + " " + c.args());
         out.println("  " + c.help());
         if (!c.aliases().isEmpty()) out.println("  aliases: " + String.join(", ", c.aliases()));

@@ -5,6 +5,7 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.Tlb;
 import java.util.List;
 
@@ -195,7 +196,7 @@ final class Views {
         for (int i = 0; i < Tlb.SIZE; i++) {
             if (!t.isValid(i)) continue;
             valid++;
-            sb.append(String.format("%4d  0x%08x 0x%08x %4d  %s%n", i, t.vpn(i) << 12, t.pfn(i) << 12, t.asid(i), Tlb.flagString(t.flags(i))));
+            sb.append(String.format("%4d  0x%08x 0x%08x %4d  %s%n", i, Pages.start(t.vpn(i)), Pages.start(t.pfn(i)), t.asid(i), Tlb.flagString(t.flags(i))));
         }
         sb.append(valid).append(" of ").append(Tlb.SIZE).append(" entries valid; current asid ").append(dbg.machine().mmu.asid()).append('\n');
         return sb.toString();

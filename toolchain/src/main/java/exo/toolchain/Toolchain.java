@@ -1,9 +1,7 @@
 package exo.toolchain;
 
-import exo.kernel.ProgramImage;
 import exo.toolchain.asm.Assembler;
 import exo.toolchain.exe.Executable;
-import exo.toolchain.exe.Loader;
 import exo.toolchain.link.LinkOptions;
 import exo.toolchain.link.Linker;
 import exo.toolchain.obj.Archive;
@@ -19,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One-call entry points over assembler, linker and loader, for commands that start from files
+ * One-call entry points over assembler and linker, for commands that start from files
  * ({@code exo run}, {@code exo debug}, the benchmark runner). Inputs are recognized by content:
  * object, archive and executable files by their magic number, anything else as assembly source.
  * Every error of every input is collected before failing, in the usual diagnostic format.
@@ -51,23 +49,6 @@ public final class Toolchain {
         SourceFile source() throws IOException {
             return path != null ? SourceFile.read(path) : SourceFile.resource(resource);
         }
-    }
-
-    /**
-     * Builds the image the kernel boots from program inputs plus runtime inputs (e.g. the
-     * library OS as resources). A single executable input is loaded as it is.
-     */
-    public static ProgramImage buildImage(List<Path> program, List<String> runtimeResources, LinkOptions options) throws ToolchainException {
-        List<Input> inputs = new ArrayList<>();
-        for (Path p : program) inputs.add(Input.file(p));
-        for (String r : runtimeResources) inputs.add(Input.resource(r));
-        return buildImage(inputs, options);
-    }
-
-    public static ProgramImage buildImage(List<Input> inputs, LinkOptions options) throws ToolchainException {
-        if (inputs.isEmpty()) throw new ToolchainException(Diagnostic.error(null, "no input files"));
-        String name = inputs.get(0).path != null ? inputs.get(0).path.getFileName().toString() : inputs.get(0).name;
-        return Loader.image(name, buildExecutable(inputs, options));
     }
 
     /** Assembles sources, reads objects and archives, and links them; or reads one executable. */

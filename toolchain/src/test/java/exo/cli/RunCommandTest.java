@@ -3,6 +3,7 @@ package exo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import exo.emulator.jit.Engines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class RunCommandTest {
 
     @Test
     void runsASourceWithArgumentsAndReturnsItsExitStatus() throws IOException {
-        for (String engine : new String[] {"interp", "jit"}) {
+        for (String engine : Engines.NAMES) {
             console.reset();
             Path p = source("echo.s", ECHO);
             assertEquals(3, run("--engine", engine, p.toString(), "--", "one", "hello"), err.toString());

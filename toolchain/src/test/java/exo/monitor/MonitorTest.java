@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MonitorTest {
@@ -102,13 +103,20 @@ class MonitorTest {
     @Test
     void mistakesGetOneClearLine() throws Exception {
         String t = run("contnue", "break nowhere", "x/4q main", "print 1 +", "set zero = 1", "info bogus", "delete 9");
-        assertTrue(t.contains("error: unknown command 'contnue' (did you mean 'continue'?)"), t);
+        assertTrue(t.contains("error: unknown command 'contnue'; did you mean 'continue'?\n"), t);
         assertTrue(t.contains("error: no register or symbol named 'nowhere'"), t);
         assertTrue(t.contains("error: unknown format 'q'"), t);
         assertTrue(t.contains("error: expression ends too early"), t);
         assertTrue(t.contains("error: zero is hard-wired to 0"), t);
         assertTrue(t.contains("error: info what?"), t);
         assertTrue(t.contains("error: no breakpoint or watchpoint 9"), t);
+    }
+
+    @Test
+    void noSuggestionThatMisleads() throws Exception {
+        String t = run("up", "brk", "thread", "fnish");
+        for (String w : List.of("up", "brk", "thread")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
+        assertTrue(t.contains("error: unknown command 'fnish'; did you mean 'finish'?\n"), t);
     }
 
     @Test

@@ -9,6 +9,7 @@ import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
 import exo.kernel.ProgramImage;
+import exo.toolchain.exe.Loader;
 import exo.toolchain.link.LinkOptions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -137,13 +138,18 @@ class EndToEndTest {
         }
     }
 
+    /** What exo run boots for these inputs. */
+    private static ProgramImage image(Toolchain.Input... inputs) throws ToolchainException {
+        return Loader.image(inputs[0].name(), Toolchain.buildExecutable(List.of(inputs), LinkOptions.DEFAULT));
+    }
+
     @Test
     void programLinkedWithARuntimeArchiveRuns(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("main.s"), PROGRAM);
         Files.writeString(dir.resolve("rt.s"), RUNTIME);
         exo.toolchain.obj.ObjectFile rt = exo.toolchain.asm.Assembler.assemble(SourceFile.read(dir.resolve("rt.s")));
         Files.write(dir.resolve("rt.a"), exo.toolchain.obj.Archive.write(List.of(rt)));
-        ProgramImage image = Toolchain.buildImage(List.of(dir.resolve("main.s"), dir.resolve("rt.a")), List.of(), LinkOptions.DEFAULT);
+        ProgramImage image = image(Toolchain.Input.file(dir.resolve("main.s")), Toolchain.Input.file(dir.resolve("rt.a")));
         Run r = new Run(image).go();
         assertEquals("hello, exo\n", r.out.toString(StandardCharsets.UTF_8));
         assertEquals(55, r.exitCode);
@@ -156,7 +162,7 @@ class EndToEndTest {
 
     @Test
     void programFromClasspathResourcesRuns() throws Exception {
-        ProgramImage image = Toolchain.buildImage(List.of(Toolchain.Input.resource("asmtest/prog.s")), LinkOptions.DEFAULT);
+        ProgramImage image = image(Toolchain.Input.resource("asmtest/prog.s"));
         Run r = new Run(image).go();
         assertEquals("ok\n", r.out.toString(StandardCharsets.UTF_8));
         assertEquals(7, r.exitCode);

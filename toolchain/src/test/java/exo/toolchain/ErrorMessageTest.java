@@ -20,6 +20,7 @@ class ErrorMessageTest {
         golden("  lodw t0, 0(sp)", "t.s:1:3: error: unknown instruction 'lodw'; did you mean 'lw'?\n  lodw t0, 0(sp)\n  ^\n");
         golden("\tbeqzz a0, 0", "t.s:1:2: error: unknown instruction 'beqzz'; did you mean 'beqz'?\n\tbeqzz a0, 0\n\t^\n");
         golden("frobnicate", "t.s:1:1: error: unknown instruction 'frobnicate'\nfrobnicate\n^\n");
+        golden("ecall", "t.s:1:1: error: unknown instruction 'ecall'; did you mean 'syscall'?\necall\n^\n");
     }
 
     @Test

@@ -3,7 +3,6 @@ package exo.toolchain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import exo.kernel.ProgramImage;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.link.LinkOptions;
 import java.nio.file.Files;
@@ -14,13 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The one-call build used by exo run: inputs by content, every error of every input. */
 class ToolchainTest {
+    private static List<Toolchain.Input> files(Path... paths) {
+        return java.util.Arrays.stream(paths).map(Toolchain.Input::file).toList();
+    }
+
     @Test
     void errorsOfEveryInputAreCollected(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("a.s"), "bogus\n");
         Path b = Files.writeString(dir.resolve("b.s"), "nop\naddi a0, a0, 1 << 20\n");
         Path missing = dir.resolve("c.o");
         ToolchainException e = assertThrows(ToolchainException.class,
-                () -> Toolchain.buildImage(List.of(a, b, missing), List.of(), LinkOptions.DEFAULT));
+                () -> Toolchain.buildExecutable(files(a, b, missing), LinkOptions.DEFAULT));
         assertEquals(a + ":1:1: error: unknown instruction 'bogus'\nbogus\n^\n"
                 + b + ":2:14: error: immediate 1048576 out of range for addi: allowed -32768..32767\naddi a0, a0, 1 << 20\n             ^\n"
                 + missing + ": error: no such file\n", e.format());
@@ -32,11 +35,9 @@ class ToolchainTest {
         Path obj = Files.write(dir.resolve("lib.bin"), Asm.object("lib.s", ".globl f\nf: ret").write());
         Executable exe = Toolchain.buildExecutable(List.of(Toolchain.Input.file(src), Toolchain.Input.file(obj)), LinkOptions.DEFAULT);
         Path exePath = Files.write(dir.resolve("prog.exo"), exe.write());
-        ProgramImage img = Toolchain.buildImage(List.of(exePath), List.of(), LinkOptions.DEFAULT);
-        assertEquals(0x10000, img.entry());
-        assertEquals("prog.exo", img.name());
+        assertEquals(0x10000, Toolchain.buildExecutable(files(exePath), LinkOptions.DEFAULT).entry());
         ToolchainException e = assertThrows(ToolchainException.class,
-                () -> Toolchain.buildImage(List.of(exePath, src), List.of(), LinkOptions.DEFAULT));
+                () -> Toolchain.buildExecutable(files(exePath, src), LinkOptions.DEFAULT));
         assertEquals(exePath + ": error: an executable cannot be linked with other inputs\n", e.format());
     }
 

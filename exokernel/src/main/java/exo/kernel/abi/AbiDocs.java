@@ -15,14 +15,16 @@ import java.util.Map;
 
 /**
  * Generates, from {@link SysCall} and {@link KernelError}, the guest include file
- * ({@value #INCLUDE}: .equ constants and one stub macro per call) and the tables of
+ * ({@value #INCLUDE}: .equ constants and one stub macro per call), the guest's cause names
+ * ({@value #CAUSES}, from {@link Cause}) and the tables of
  * {@value #DOC} (between {@code <!-- generated:NAME -->} and {@code <!-- end:NAME -->}
- * markers; the prose around them is written by hand). {@code main} rewrites both files; a test
- * fails if either differs from what the table generates.
+ * markers; the prose around them is written by hand). {@code main} rewrites all three; a test
+ * fails if any differs from what the tables generate.
  */
 public final class AbiDocs {
     public static final String INCLUDE = "guest-runtime/src/exo/kernel.inc";
     public static final String DOC = "docs/kernel-abi.md";
+    public static final String CAUSES = "guest-runtime/src/exo/causes.inc";
 
     private AbiDocs() {}
 
@@ -37,7 +39,7 @@ public final class AbiDocs {
         groups.put("Error codes, returned negative in a0 (k1 for pct_*)", errors);
         Map<String, Long> causes = new LinkedHashMap<>();
         for (int code = 0; code < KernelEvent.COUNT; code++) {
-            if (Cause.ofCode(code) != null || code >= Cause.CODES) causes.put(causeSymbol(code), (long) code);
+            if (named(code)) causes.put(causeSymbol(code), (long) code);
         }
         groups.put("Causes and kernel events (CAUSE word of the save area; env_set_handler)", causes);
         Map<String, Long> save = new LinkedHashMap<>();
@@ -69,6 +71,11 @@ public final class AbiDocs {
         return groups;
     }
 
+    /** Whether a cause or a kernel event has code. */
+    private static boolean named(int code) {
+        return Cause.ofCode(code) != null || code >= Cause.CODES;
+    }
+
     static String causeSymbol(int code) {
         return "CAUSE_" + KernelEvent.name(code).toUpperCase().replace('-', '_');
     }
@@ -92,6 +99,24 @@ public final class AbiDocs {
             b.append(".endm\n");
         }
         return b.toString();
+    }
+
+    /**
+     * The guest's names of causes and kernel events ({@value #CAUSES}, included in the read-only
+     * data of libos/exc.s): {@code cause_names}, one word per code pointing at the code's short
+     * name, or at "unknown" for a code nothing has.
+     */
+    public static String causeNamesFile() {
+        StringBuilder words = new StringBuilder();
+        StringBuilder names = new StringBuilder("n_unknown: .asciz \"unknown\"\n");
+        for (int code = 0; code < KernelEvent.COUNT; code++) {
+            String label = named(code) ? "n_" + KernelEvent.name(code).replace('-', '_') : "n_unknown";
+            words.append("        .word   ").append(label).append(" # ").append(code).append('\n');
+            if (named(code)) names.append(label).append(": .asciz \"").append(KernelEvent.name(code)).append("\"\n");
+        }
+        return "# Cause and kernel-event names by code, for cause_name in libos/exc.s. Generated from\n"
+                + "# exo.emulator.machine.Cause and the kernel events by exo.kernel.abi.AbiDocs; do not edit.\n"
+                + "cause_names:\n" + words + names;
     }
 
     /** The generated tables of the ABI document, by marker name. */
@@ -152,12 +177,13 @@ public final class AbiDocs {
         return s;
     }
 
-    /** Regenerates both files under the project root given as the only argument (default "."). */
+    /** Regenerates the three files under the project root given as the only argument (default "."). */
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         Path inc = root.resolve(INCLUDE);
         Files.createDirectories(inc.getParent());
         Files.writeString(inc, includeFile(), StandardCharsets.UTF_8);
+        Files.writeString(root.resolve(CAUSES), causeNamesFile(), StandardCharsets.UTF_8);
         Path doc = root.resolve(DOC);
         Files.writeString(doc, updateDoc(Files.readString(doc, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }

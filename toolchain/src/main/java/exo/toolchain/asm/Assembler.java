@@ -88,6 +88,12 @@ public final class Assembler {
         return assemble(source, source.name, false).object();
     }
 
+    /**
+     * RISC-V's names for instructions this ISA names otherwise, suggested when one is typed:
+     * the nearest spelling of {@code ecall} is {@code call}, a different thing.
+     */
+    private static final Map<String, String> RISCV_MNEMONICS = Map.of("ecall", "syscall", "ebreak", "break");
+
     /** Every mnemonic the assembler accepts: the ISA table's and the pseudo-instructions'. */
     public static List<String> mnemonics() {
         List<String> out = new ArrayList<>();
@@ -488,8 +494,7 @@ public final class Assembler {
                 throw new AsmError(lx.start[t], new String((byte[]) lx.val[t + 1], java.nio.charset.StandardCharsets.UTF_8));
             }
             default: {
-                String near = Suggest.nearest(d, DIRECTIVES);
-                throw new AsmError(lx.start[t], "unknown directive '" + d + "'" + (near != null ? "; did you mean '" + near + "'?" : ""));
+                throw new AsmError(lx.start[t], "unknown directive '" + d + "'" + Suggest.didYouMean(d, DIRECTIVES));
             }
         }
     }
@@ -601,9 +606,10 @@ public final class Assembler {
             }
             List<String> all = mnemonics();
             all.addAll(macros.keySet());
-            String near = Suggest.nearest(word.toLowerCase(java.util.Locale.ROOT), all);
-            if (near == null && Decoder.byMnemonic(word.toLowerCase(java.util.Locale.ROOT)) != null) near = word.toLowerCase(java.util.Locale.ROOT);
-            throw new AsmError(lx.start[t], "unknown instruction '" + word + "'" + (near != null ? "; did you mean '" + near + "'?" : ""));
+            String lower = word.toLowerCase(java.util.Locale.ROOT);
+            String near = RISCV_MNEMONICS.getOrDefault(lower, Suggest.nearest(lower, all));
+            if (near == null && Decoder.byMnemonic(lower) != null) near = lower;
+            throw new AsmError(lx.start[t], "unknown instruction '" + word + "'" + Suggest.phrase(near));
         }
         if (!cur.kind.hasBytes()) throw new AsmError(lx.start[t], "instruction in .bss: switch to .text first");
         stmtCol = lx.start[t];
@@ -691,10 +697,16 @@ public final class Assembler {
         int reg = name == null ? -1 : Register.parse(name);
         if (reg < 0 || r[1] != r[0] + 1) {
             String got = lx.text(r[0], r[1]);
-            String near = name == null ? null : Suggest.nearest(name, Register.allNames());
-            throw new AsmError(lx.start[r[0]], "expected a register, got '" + got + "'" + (near != null ? "; did you mean '" + near + "'?" : ""));
+            String near = name == null ? null : meantRegister(name);
+            throw new AsmError(lx.start[r[0]], "expected a register, got '" + got + "'" + Suggest.phrase(near));
         }
         return reg;
+    }
+
+    /** The register someone typing name probably meant: our rN for RISC-V's xN, else the nearest spelling. */
+    private static String meantRegister(String name) {
+        if (name.matches("x[0-9]{1,2}") && Register.parse("r" + name.substring(1)) >= 0) return "r" + name.substring(1);
+        return Suggest.nearest(name, Register.allNames());
     }
 
     Expr reg(int r) {

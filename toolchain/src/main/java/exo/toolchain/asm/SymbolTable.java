@@ -117,7 +117,7 @@ final class SymbolTable implements Expr.Names {
     String hintForUndefined(String name) {
         TreeSet<String> defined = new TreeSet<>();
         for (Sym s : symbols.values()) if (s.defined() && !s.hidden) defined.add(s.name);
-        String near = Suggest.nearest(name, defined);
-        return near != null ? "; did you mean '" + near + "'?" : " (declare it with .extern if another file defines it)";
+        String hint = Suggest.didYouMean(name, defined);
+        return !hint.isEmpty() ? hint : " (declare it with .extern if another file defines it)";
     }
 }

@@ -1,5 +1,6 @@
 package exo.toolchain.exe;
 
+import exo.emulator.machine.Pages;
 import exo.kernel.ProgramImage;
 import exo.toolchain.obj.ByteReader;
 import exo.toolchain.obj.ByteWriter;
@@ -21,7 +22,6 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
     public static final long USER_BASE = 0x1000;
     /** One past the highest address a segment may use: the top half belongs to the kernel. */
     public static final long USER_LIMIT = 0x80000000L;
-    public static final int PAGE = 4096;
 
     /** {@code data} fills the first bytes of [vaddr, vaddr + memSize); the rest is zero. */
     public record Segment(int vaddr, int memSize, int flags, byte[] data) {
@@ -123,7 +123,7 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
 
     private static Segment checkSegment(int i, Segment s, List<Segment> before) throws FormatException {
         String name = "segment " + i + " at 0x" + Integer.toHexString(s.vaddr());
-        if ((s.vaddr() & (PAGE - 1)) != 0) throw new FormatException(name + " is not page-aligned");
+        if (!Pages.aligned(s.vaddr())) throw new FormatException(name + " is not page-aligned");
         if (s.flags() == 0 || (s.flags() & ~(ProgramImage.READ | ProgramImage.WRITE | ProgramImage.EXECUTE)) != 0) {
             throw new FormatException(name + " has invalid permissions 0x" + Integer.toHexString(s.flags()));
         }
@@ -137,9 +137,8 @@ public record Executable(List<Segment> segments, int entry, List<Symbol> symbols
         }
         for (int j = 0; j < before.size(); j++) {
             Segment o = before.get(j);
-            long a = Integer.toUnsignedLong(s.vaddr()), b = Integer.toUnsignedLong(o.vaddr());
-            // Segments are page-aligned, so sharing any byte means sharing a page.
-            if (a < (o.end() + PAGE - 1 & -PAGE) && b < (s.end() + PAGE - 1 & -PAGE)) {
+            // Segments own whole pages: two overlap when each starts below the page after the other's last.
+            if (Pages.number(s.vaddr()) < Pages.count(o.end()) && Pages.number(o.vaddr()) < Pages.count(s.end())) {
                 throw new FormatException(name + " overlaps segment " + j + " at 0x" + Integer.toHexString(o.vaddr()));
             }
         }

@@ -3,6 +3,7 @@ package exo.toolchain.link;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Operand;
+import exo.emulator.machine.Pages;
 import exo.toolchain.Diagnostic;
 import exo.toolchain.Diagnostics;
 import exo.toolchain.Suggest;
@@ -118,9 +119,8 @@ public final class Linker {
             for (int i = 0; i < o.symbols.size(); i++) {
                 ObjSymbol s = o.symbols.get(i);
                 if (s.defined() || globals.containsKey(s.name())) continue;
-                String near = Suggest.nearest(s.name(), globals.keySet());
                 diags.report(Diagnostic.error(o.files.get(s.file()), s.line(), 0, "undefined symbol '" + s.name() + "', referenced in " + o.name
-                        + (near != null ? "; did you mean '" + near + "'?" : ""), null));
+                        + Suggest.didYouMean(s.name(), globals.keySet()), null));
             }
         }
     }
@@ -129,12 +129,12 @@ public final class Linker {
         List<Executable.Segment> out = new ArrayList<>();
         for (int i = 0; i < included.size(); i++) base.add(new long[SectionKind.ALL.length]);
         long addr = Integer.toUnsignedLong(start);
-        if ((addr & (Executable.PAGE - 1)) != 0) {
+        if (!Pages.aligned(start)) {
             diags.report(Diagnostic.error(null, "base address 0x" + Long.toHexString(addr) + " is not page-aligned"));
             return out;
         }
         for (SectionKind k : SectionKind.ALL) {
-            addr = (addr + Executable.PAGE - 1) & -Executable.PAGE;
+            addr = Integer.toUnsignedLong(Pages.start(Pages.count(addr))); // up to a page boundary
             long segStart = addr;
             for (int i = 0; i < included.size(); i++) {
                 ObjSection s = included.get(i).section(k);
@@ -248,8 +248,7 @@ public final class Linker {
             }
         }
         if (addr < 0) {
-            String near = Suggest.nearest(name, globals.keySet());
-            diags.report(Diagnostic.error(null, "entry symbol '" + name + "' is not defined" + (near != null ? "; did you mean '" + near + "'?" : "")
+            diags.report(Diagnostic.error(null, "entry symbol '" + name + "' is not defined" + Suggest.didYouMean(name, globals.keySet())
                     + " (define it, or choose another with --entry)"));
             return 0;
         }

@@ -1,10 +1,11 @@
-package exo.bench;
+package exo.jmh;
 
 import static exo.emulator.isa.Opcode.*;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.Tlb;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -137,8 +138,8 @@ final class GuestLoops {
         });
         int[] code = program(workload);
         for (int i = 0; i < code.length; i++) m.memory.writeWord(CODE + 4 * i, code[i]);
-        m.tlb.write(0, CODE >>> 12, 0, CODE >>> 12, Tlb.VALID | Tlb.EXECUTABLE);
-        for (int p = 0; p < 32; p++) m.tlb.write(1 + p, (DATA >>> 12) - 1 + p, 0, (DATA >>> 12) - 1 + p, Tlb.VALID | Tlb.WRITABLE);
+        m.tlb.write(0, Pages.number(CODE), 0, Pages.number(CODE), Tlb.VALID | Tlb.EXECUTABLE);
+        for (int p = 0; p < 32; p++) m.tlb.write(1 + p, Pages.number(DATA) - 1 + p, 0, Pages.number(DATA) - 1 + p, Tlb.VALID | Tlb.WRITABLE);
         for (int i = 0; i < CRC_BYTES; i += 4) m.memory.writeWord(DATA + i, i * 0x9E3779B9 + 12345);
         m.cpu.pc = CODE;
         return m;

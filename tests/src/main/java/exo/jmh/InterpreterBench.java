@@ -1,10 +1,11 @@
-package exo.bench;
+package exo.jmh;
 
 import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.StopReason;
 import exo.emulator.machine.Tlb;
 import java.io.OutputStream;
@@ -102,9 +103,9 @@ public class InterpreterBench {
         });
         int[] code = mixedLoop();
         for (int i = 0; i < code.length; i++) m.memory.writeWord(CODE + 4 * i, code[i]);
-        m.tlb.write(0, CODE >>> 12, 0, CODE >>> 12, Tlb.VALID | Tlb.EXECUTABLE);
-        m.tlb.write(1, DATA >>> 12, 0, DATA >>> 12, Tlb.VALID | Tlb.WRITABLE);
-        m.tlb.write(2, (DATA >>> 12) + 1, 0, (DATA >>> 12) + 1, Tlb.VALID | Tlb.WRITABLE);
+        m.tlb.write(0, Pages.number(CODE), 0, Pages.number(CODE), Tlb.VALID | Tlb.EXECUTABLE);
+        m.tlb.write(1, Pages.number(DATA), 0, Pages.number(DATA), Tlb.VALID | Tlb.WRITABLE);
+        m.tlb.write(2, Pages.number(DATA) + 1, 0, Pages.number(DATA) + 1, Tlb.VALID | Tlb.WRITABLE);
         m.cpu.pc = CODE;
         return m;
     }

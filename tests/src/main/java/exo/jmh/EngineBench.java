@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.jmh;
 
 import exo.emulator.jit.Engines;
 import exo.emulator.jit.Jit;

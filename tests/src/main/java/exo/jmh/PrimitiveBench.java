@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.jmh;
 
 import exo.benchmark.GuestBench;
 import exo.benchmark.Rows;

@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.jmh;
 
 import exo.toolchain.SourceFile;
 import exo.toolchain.ToolchainException;

@@ -4,12 +4,15 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
 
 /**
- * Expressions of the monitor: integers (decimal, 0x hex, 0b binary, 'c'), registers ({@code a0},
- * {@code $a0}, {@code pc}, {@code $pc}, control registers {@code epc cause badvaddr}), symbols,
- * {@code *expr} (the word at a virtual address), parentheses, and C's operators
- * {@code ~ ! - * / % + - << >> < <= > >= == != & ^ | && ||} with C precedence. Values are 32-bit.
+ * Evaluates the monitor's expressions against the target's current state, parsing and
+ * computing in one pass (unlike the assembler's {@code exo.toolchain.asm.Expr}, a tree the
+ * assembler evaluates when symbols are known). Integers (decimal, 0x hex, 0b binary, 'c'),
+ * registers ({@code a0}, {@code $a0}, {@code pc}, {@code $pc}, control registers
+ * {@code epc cause badvaddr}), symbols, {@code *expr} (the word at a virtual address),
+ * parentheses, and C's operators {@code ~ ! - * / % + - << >> < <= > >= == != & ^ | && ||}
+ * with C precedence. Values are 32-bit.
  */
-final class Expr {
+final class Evaluator {
     /** A bad expression, with the message the user sees. */
     static final class Error extends Exception {
         Error(String message) {
@@ -21,13 +24,13 @@ final class Expr {
     private final DebugTarget target;
     private int pos;
 
-    private Expr(String s, DebugTarget target) {
+    private Evaluator(String s, DebugTarget target) {
         this.s = s;
         this.target = target;
     }
 
     static int eval(String text, DebugTarget target) throws Error {
-        Expr e = new Expr(text, target);
+        Evaluator e = new Evaluator(text, target);
         int v = e.binary(0);
         e.skip();
         if (e.pos < e.s.length()) throw new Error("unexpected '" + e.s.substring(e.pos) + "' in expression");

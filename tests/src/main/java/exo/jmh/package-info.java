@@ -1,7 +1,9 @@
 /**
- * JMH benchmarks (never timed unit tests). Add a class here with {@code @Benchmark} methods; the
- * JMH annotation processor configured in tests/pom.xml generates its harness and
- * {@code package} puts it in {@code tests/target/benchmarks.jar}:
+ * JMH benchmarks of the host implementation (never timed unit tests): host time with warm-up
+ * and error bars. Not to be confused with {@code exo.benchmark} in the toolchain, the runner
+ * behind {@code exo bench} that reproduces the exokernel paper's tables. Add a class here with
+ * {@code @Benchmark} methods; the JMH annotation processor configured in tests/pom.xml
+ * generates its harness and {@code package} puts it in {@code tests/target/benchmarks.jar}:
  *
  * <pre>
  * mvn -q -o -DskipTests package -pl tests -am
@@ -13,4 +15,4 @@
  * {@code InterpreterBench} also prints, per iteration, guest instructions per second of the
  * benchmark thread's CPU time, which holds steady when other work shares the machine.
  */
-package exo.bench;
+package exo.jmh;
