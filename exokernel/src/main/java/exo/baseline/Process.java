@@ -1,6 +1,6 @@
 package exo.baseline;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
 
 /**

@@ -4,7 +4,7 @@ import exo.emulator.isa.Format;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.PhysicalMemory;
-import exo.kernel.CostModel;
+import exo.os.CostModel;
 
 /**
  * The handlers of {@link UnixCall}, indexed by number. Each reads its arguments from a0..a2,

@@ -3,7 +3,7 @@ package exo.baseline;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
-import exo.kernel.CostModel;
+import exo.os.CostModel;
 import java.util.BitSet;
 
 /**

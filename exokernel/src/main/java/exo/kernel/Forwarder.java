@@ -6,6 +6,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
+import exo.os.CostModel;
 import java.util.ArrayList;
 import java.util.List;
 

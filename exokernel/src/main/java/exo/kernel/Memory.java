@@ -7,6 +7,7 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
 import exo.kernel.mem.PageTable;
 import exo.kernel.mem.Stlb;
+import exo.os.CostModel;
 
 /**
  * Physical pages and secure bindings: allocation with capabilities, guarded TLB writes, probe

@@ -2,6 +2,7 @@ package exo.kernel;
 
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
+import exo.os.CostModel;
 
 /**
  * Visible revocation and the abort protocol (Aegis §3.4). The kernel asks an environment for a

@@ -24,6 +24,8 @@ import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelError;
 import exo.kernel.abi.SysCall;
 import exo.kernel.abi.Syscalls;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

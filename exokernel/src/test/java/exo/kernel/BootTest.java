@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
 import exo.kernel.abi.SysCall;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class BootTest {

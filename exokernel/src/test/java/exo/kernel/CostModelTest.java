@@ -3,6 +3,7 @@ package exo.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import exo.kernel.abi.SysCall;
+import exo.os.CostModel;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 

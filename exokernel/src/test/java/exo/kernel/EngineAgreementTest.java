@@ -10,6 +10,8 @@ import exo.emulator.jit.Jit;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Engine;
 import exo.kernel.abi.SysCall;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
 import exo.kernel.abi.SysCall;
+import exo.os.CostModel;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class ForwardingTest {

@@ -5,6 +5,7 @@ import static exo.emulator.isa.Register.A1;
 
 import exo.emulator.isa.Opcode;
 import exo.kernel.abi.SysCall;
+import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

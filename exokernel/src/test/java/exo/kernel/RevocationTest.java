@@ -19,6 +19,8 @@ import exo.kernel.abi.KernelError;
 import exo.kernel.abi.SysCall;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class RevocationTest {

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Opcode;
 import exo.kernel.abi.SysCall;
 import exo.kernel.abi.Syscalls;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {

@@ -17,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Tlb;
 import exo.kernel.abi.SysCall;
+import exo.os.RunResult;
+import exo.os.Stats;
 import org.junit.jupiter.api.Test;
 
 class StlbTest {

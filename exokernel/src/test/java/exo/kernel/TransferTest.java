@@ -13,6 +13,7 @@ import exo.emulator.isa.Opcode;
 import exo.kernel.abi.KernelError;
 import exo.kernel.abi.SysCall;
 import exo.kernel.abi.Syscalls;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

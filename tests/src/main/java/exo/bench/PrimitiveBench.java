@@ -2,8 +2,8 @@ package exo.bench;
 
 import exo.benchmark.GuestBench;
 import exo.benchmark.Rows;
-import exo.kernel.GuestOs;
-import exo.kernel.RunResult;
+import exo.os.GuestOs;
+import exo.os.RunResult;
 import exo.toolchain.ToolchainException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,8 +2,8 @@ package exo.cli;
 
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
-import exo.kernel.BootException;
-import exo.kernel.RunResult;
+import exo.os.BootException;
+import exo.os.RunResult;
 import exo.toolchain.ToolchainException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code exo run}: build, boot and run programs; the guest's exit status is the process's. */
 @Command(name = "run", mixinStandardHelpOptions = true,

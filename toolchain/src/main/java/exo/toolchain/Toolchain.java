@@ -1,6 +1,6 @@
 package exo.toolchain;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.asm.Assembler;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.exe.Loader;

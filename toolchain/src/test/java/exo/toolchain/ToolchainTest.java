@@ -3,7 +3,7 @@ package exo.toolchain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.link.LinkOptions;
 import java.nio.file.Files;

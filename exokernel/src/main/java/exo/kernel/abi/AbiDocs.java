@@ -125,7 +125,7 @@ public final class AbiDocs {
         }
         t.put("constants", consts.toString());
         StringBuilder costs = new StringBuilder("| constant | cycles |\n|---|---|\n");
-        java.lang.reflect.Field[] fields = exo.kernel.CostModel.class.getFields();
+        java.lang.reflect.Field[] fields = exo.os.CostModel.class.getFields();
         java.util.Arrays.sort(fields, java.util.Comparator.comparing(java.lang.reflect.Field::getName));
         for (java.lang.reflect.Field f : fields) {
             try {

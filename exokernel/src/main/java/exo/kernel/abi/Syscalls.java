@@ -13,12 +13,12 @@ import static exo.emulator.isa.Register.K1;
 
 import exo.emulator.isa.Format;
 import exo.emulator.machine.Cpu;
-import exo.kernel.CostModel;
 import exo.kernel.Forwarder;
 import exo.kernel.Kernel;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
 import exo.kernel.mem.PageTable;
+import exo.os.CostModel;
 
 /**
  * The dispatcher and the handlers of {@link SysCall}'s rows. The call number is the code field

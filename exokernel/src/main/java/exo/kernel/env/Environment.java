@@ -1,7 +1,7 @@
 package exo.kernel.env;
 
 import exo.emulator.machine.Cause;
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 

@@ -3,11 +3,11 @@ package exo.kernel.sched;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
-import exo.kernel.CostModel;
 import exo.kernel.Kernel;
 import exo.kernel.abi.GuestError;
 import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
+import exo.os.CostModel;
 
 /**
  * The CPU as a vector of 64 time slices, scheduled round robin by position, as in Aegis; plus

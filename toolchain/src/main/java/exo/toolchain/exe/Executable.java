@@ -1,6 +1,6 @@
 package exo.toolchain.exe;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.obj.ByteReader;
 import exo.toolchain.obj.ByteWriter;
 import exo.toolchain.obj.FormatException;

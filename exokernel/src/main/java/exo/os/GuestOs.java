@@ -1,4 +1,4 @@
-package exo.kernel;
+package exo.os;
 
 import java.util.List;
 import java.util.Map;
@@ -6,8 +6,9 @@ import java.util.function.Supplier;
 
 /**
  * What the command line, the monitor and the benchmarks need of a kernel: boot programs, run
- * them, and let a debugger look. The exokernel ({@link Kernel}) and the monolithic baseline both
- * provide it, so every program, benchmark and debugging session runs under either.
+ * them, and let a debugger look. The exokernel ({@code exo.kernel.Kernel}) and the monolithic
+ * baseline ({@code exo.baseline.MonoKernel}) both provide it, so every program, benchmark and
+ * debugging session runs under either.
  */
 public interface GuestOs {
     /** Boots a program as a new environment or process with argv = args (argv[0] first); returns its id. */
