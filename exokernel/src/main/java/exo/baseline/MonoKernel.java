@@ -60,7 +60,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     private final Process[] byAsid = new Process[256];
     private final List<Process> booted = new ArrayList<>();
     private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
-    private final UnixSyscalls calls;
+    private final UnixCallHandlers calls;
     private final OutputLines lines;
     private int nextPid = 1;
     Process current;
@@ -71,7 +71,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.options = options;
         this.cost = new CostModel(machine);
         this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
-        this.calls = new UnixSyscalls(this);
+        this.calls = new UnixCallHandlers(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
         machine.setTrapHandler(this);
     }
@@ -340,7 +340,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                 Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
                 byAsid[asid] = p;
                 machine.tlb.flushAsid(asid);
-                for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixSyscalls.CONSOLE;
+                for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixCallHandlers.CONSOLE;
                 return p;
             }
         }

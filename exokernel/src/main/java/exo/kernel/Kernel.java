@@ -7,12 +7,12 @@ import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
 import exo.emulator.machine.TrapHandler;
 import exo.kernel.abi.GuestError;
+import exo.kernel.abi.KernelCallHandlers;
 import exo.kernel.abi.KernelError;
-import exo.kernel.abi.Syscalls;
-import exo.kernel.boot.Loader;
+import exo.kernel.boot.ImageLoader;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
-import exo.kernel.mem.PageTable;
+import exo.kernel.mem.PageOwners;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
 import exo.os.BootException;
@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * forwarding, the time-slice vector, protected control transfer, visible revocation — and
  * defines no abstraction. Its state lives in Java, unmapped, as Aegis kept its own in
  * unmapped physical memory; the guest reaches it only through the kernel calls of
- * {@link exo.kernel.abi.SysCall}.
+ * {@link exo.kernel.abi.KernelCall}.
  *
  * <p>Typical use:
  * <pre>
@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
  *
  * <p>Subsystems: {@link Memory} (pages, guarded TLB, STLB, guaranteed mappings),
  * {@link Forwarder} (exceptions), {@link Scheduler} (slices, yield, PCT), {@link Revoker}
- * (revocation and the abort protocol), {@link Syscalls} (the call table's handlers).
+ * (revocation and the abort protocol), {@link KernelCallHandlers} (the call table's handlers).
  */
 public final class Kernel implements TrapHandler, GuestOs {
     public final Machine machine;
@@ -53,7 +53,7 @@ public final class Kernel implements TrapHandler, GuestOs {
     public final KernelOptions options;
     public final CostModel cost;
     public final Stats stats = new Stats(KernelEvent.COUNT, KernelEvent::name);
-    public final PageTable pages;
+    public final PageOwners pages;
     public final Stlb stlb = new Stlb();
     public final Memory memory;
     public final Forwarder forwarder;
@@ -61,8 +61,8 @@ public final class Kernel implements TrapHandler, GuestOs {
     public final Revoker revoker;
     /** Read-only text views of the kernel's state (monitor, tests). */
     public final KernelViews views = new KernelViews(this);
-    private final Syscalls syscalls;
-    private final Loader loader;
+    private final KernelCallHandlers syscalls;
+    private final ImageLoader loader;
 
     /** Environments by ASID (index 0 unused). */
     private final Environment[] envs = new Environment[256];
@@ -82,14 +82,14 @@ public final class Kernel implements TrapHandler, GuestOs {
         this.options = options;
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
         this.cost = new CostModel(machine);
-        this.pages = new PageTable(machine.memory.pages(), options.seed());
+        this.pages = new PageOwners(machine.memory.pages(), options.seed());
         this.envTokens = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 1);
         this.memory = new Memory(this);
         this.forwarder = new Forwarder(this);
         this.scheduler = new Scheduler(this);
         this.revoker = new Revoker(this);
-        this.syscalls = new Syscalls(this);
-        this.loader = new Loader(this);
+        this.syscalls = new KernelCallHandlers(this);
+        this.loader = new ImageLoader(this);
         machine.setTrapHandler(this);
     }
 
@@ -210,7 +210,7 @@ public final class Kernel implements TrapHandler, GuestOs {
         cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
         Environment e = env(id);
         if (e == null) throw new GuestError(KernelError.BADENV);
-        if (e.token != PageTable.join(capLow, capHigh)) throw new GuestError(KernelError.BADCAP);
+        if (e.token != PageOwners.join(capLow, capHigh)) throw new GuestError(KernelError.BADCAP);
         return e;
     }
 

@@ -5,7 +5,7 @@ import exo.emulator.machine.Tlb;
 import exo.kernel.abi.GuestError;
 import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
-import exo.kernel.mem.PageTable;
+import exo.kernel.mem.PageOwners;
 import exo.kernel.mem.Stlb;
 import exo.os.CostModel;
 
@@ -24,7 +24,7 @@ public final class Memory {
 
     private final Kernel k;
     private final Tlb tlb;
-    private final PageTable pages;
+    private final PageOwners pages;
     private final Stlb stlb;
 
     Memory(Kernel k) {

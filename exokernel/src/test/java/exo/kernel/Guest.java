@@ -4,7 +4,7 @@ import static exo.emulator.isa.Register.A0;
 import static exo.emulator.isa.Register.A1;
 
 import exo.emulator.isa.Opcode;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
 import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ final class Guest {
         return emit(Opcode.ORI.encode(rd, rd, v & 0xFFFF));
     }
 
-    Guest sys(SysCall c) {
+    Guest sys(KernelCall c) {
         return emit(Opcode.SYSCALL.encode(c.number));
     }
 
@@ -106,13 +106,13 @@ final class Guest {
     /** Sets a handler (for the caller) for cause at pc; clobbers a0..a4. */
     Guest handler(int cause, int pc) {
         li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, cause).li(exo.emulator.isa.Register.A4, pc);
-        return sys(SysCall.ENV_SET_HANDLER);
+        return sys(KernelCall.ENV_SET_HANDLER);
     }
 
     /** Sets the caller's save area; clobbers a0, a3. */
     Guest saveArea(int va) {
         li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, va);
-        return sys(SysCall.ENV_SET_SAVE_AREA);
+        return sys(KernelCall.ENV_SET_SAVE_AREA);
     }
 
     /** Handler epilogue: clear the busy word, return to k0. */
@@ -138,12 +138,12 @@ final class Guest {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int at = data(b);
         li(A0, at).li(A1, b.length);
-        return sys(SysCall.CONS_WRITE);
+        return sys(KernelCall.CONS_WRITE);
     }
 
     Guest exit(int status) {
         li(A0, status);
-        return sys(SysCall.ENV_EXIT);
+        return sys(KernelCall.ENV_EXIT);
     }
 
     ProgramImage image() {

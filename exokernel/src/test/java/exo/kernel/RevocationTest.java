@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Tlb;
+import exo.kernel.abi.KernelCall;
 import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
 import exo.os.KernelOptions;
@@ -28,9 +28,9 @@ class RevocationTest {
 
     /** Allocates and maps one page at VA, keeping ppn and capability at the start of data. */
     static void allocateAndMap(Guest g, int ppnAt) {
-        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
         g.li(T0, ppnAt).sw(A0, 0, T0).sw(A1, 4, T0).sw(A2, 8, T0);
-        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.li(T0, VA).li(T1, 777).sw(T1, 0, T0);
     }
 
@@ -47,16 +47,16 @@ class RevocationTest {
         int rec = g.space(12), save = g.space(16), flag = g.space(4);
         int skip = g.hole();
         int handler = g.pc();
-        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(KernelCall.PAGE_FREE);
         g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.handler(KernelEvent.REVOKE, handler).saveArea(save);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD).li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
-        g.li(A0, VA).li(A1, 0).sys(SysCall.TLB_PROBE);   // the binding went with the page
-        g.sys(SysCall.ENV_EXIT);
+        g.li(A0, 0).sys(KernelCall.YIELD).li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
+        g.li(A0, VA).li(A1, 0).sys(KernelCall.TLB_PROBE);   // the binding went with the page
+        g.sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         int id = b.boot(g);
         b.kernel.run(2_000);
@@ -86,10 +86,10 @@ class RevocationTest {
         g.handler(KernelEvent.REPOSSESS, handler).saveArea(save);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.sys(SysCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, loop);
+        g.sys(KernelCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, loop);
         g.mv(S0, A0);
         // tlb_write with the old capability: must be E_BADCAP
-        g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.li(T0, KernelError.BADCAP.code);
         int bad = g.hole();
         g.li(T0, seen).lw(T1, 0, T0);
@@ -130,12 +130,12 @@ class RevocationTest {
         int spin = worker.pc();
         worker.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, spin);
         int loop = worker.pc();
-        worker.li(A0, 0).sys(SysCall.YIELD);
-        worker.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BLT, A0, 0, loop);
+        worker.li(A0, 0).sys(KernelCall.YIELD);
+        worker.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).branch(Opcode.BLT, A0, 0, loop);
         worker.print("got a page\n").exit(0);
         Guest hog = new Guest("hog");
         int grab = hog.pc();
-        hog.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BGE, A0, 0, grab);
+        hog.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).branch(Opcode.BGE, A0, 0, grab);
         hog.emit(Opcode.JAL.encode(0, 0));
         Boot b = new Boot(KernelOptions.defaults().withRevokeDeadline(10_000));
         b.boot(worker);
@@ -156,15 +156,15 @@ class RevocationTest {
         int prologue = g.pc();
         g.addi(exo.emulator.isa.Register.T9, exo.emulator.isa.Register.T9, 1).handlerReturn();
         int handler = g.pc();
-        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(KernelCall.PAGE_FREE);
         g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.handler(KernelEvent.REVOKE, handler).saveArea(save);
-        g.li(A0, 0).li(A3, exo.kernel.abi.Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, exo.kernel.abi.KernelCallHandlers.PC_PROLOGUE).li(A4, prologue).sys(KernelCall.ENV_SET_PC);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD).sys(SysCall.NULL);
+        g.li(A0, 0).sys(KernelCall.YIELD).sys(KernelCall.NULL);
         g.li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
         g.exit(1);
         Boot b = new Boot();

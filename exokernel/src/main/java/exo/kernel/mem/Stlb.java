@@ -40,7 +40,7 @@ public final class Stlb {
      * The line holding a still-valid binding of vpn for (envId, envEpoch), or -1. Valid means
      * the page's generation is unchanged since the binding was verified.
      */
-    public int lookup(int vpn, int envId, int envEpoch, PageTable pages) {
+    public int lookup(int vpn, int envId, int envEpoch, PageOwners pages) {
         int i = index(vpn, envId);
         if (env[i] != envId || this.vpn[i] != vpn || epoch[i] != envEpoch || envId == 0) return -1;
         int p = ppn[i];

@@ -25,13 +25,13 @@ import java.util.Set;
  * argument strings, then (16-byte aligned, growing down) argv[0..argc-1], a null pointer, and
  * argc; sp points at argc, a0 = argc, a1 = argv = sp + 4.
  */
-public final class Loader {
+public final class ImageLoader {
     public static final int STACK_TOP = 0x8000_0000;
     public static final int STACK_PAGES = 16;
 
     private final Kernel k;
 
-    public Loader(Kernel k) {
+    public ImageLoader(Kernel k) {
         this.k = k;
     }
 

@@ -12,7 +12,7 @@ import exo.os.CostModel;
  * and returns a value or a negated {@link Errno} in a0; the dispatcher resumes after the
  * syscall (or not at all, for exit and calls that block and restart).
  */
-final class UnixSyscalls {
+final class UnixCallHandlers {
     /** The descriptor object for the console (fds 0, 1 and 2 at start). */
     static final Object CONSOLE = "console";
 
@@ -25,7 +25,7 @@ final class UnixSyscalls {
     private final MonoKernel k;
     private final Cpu cpu;
 
-    UnixSyscalls(MonoKernel k) {
+    UnixCallHandlers(MonoKernel k) {
         this.k = k;
         this.cpu = k.cpu;
     }

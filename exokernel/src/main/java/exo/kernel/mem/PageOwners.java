@@ -5,7 +5,8 @@ import exo.kernel.abi.KernelError;
 import java.util.SplittableRandom;
 
 /**
- * Physical pages: owner, generation, pin count and the two capabilities of each page.
+ * The physical-page owner and capability table: for each physical page, the environment that
+ * owns it, its generation, its pin count and its two capabilities.
  *
  * <p>A capability is a 64-bit token drawn from a seeded generator when the page is allocated
  * (so runs are deterministic, yet a guest cannot compute one without the seed: guessing succeeds
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <p>Token 0 is never issued, so an all-zero capability is always refused.
  */
-public final class PageTable {
+public final class PageOwners {
     /** Owner value of a free page. */
     public static final int FREE = 0;
 
@@ -27,7 +28,7 @@ public final class PageTable {
     private final SplittableRandom random;
     private int free;
 
-    public PageTable(int pages, long seed) {
+    public PageOwners(int pages, long seed) {
         owner = new int[pages];
         generation = new int[pages];
         pins = new int[pages];

@@ -17,22 +17,22 @@ import exo.kernel.Forwarder;
 import exo.kernel.Kernel;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
-import exo.kernel.mem.PageTable;
+import exo.kernel.mem.PageOwners;
 import exo.os.CostModel;
 
 /**
- * The dispatcher and the handlers of {@link SysCall}'s rows. The call number is the code field
+ * The dispatcher and the handlers of {@link KernelCall}'s rows. The call number is the code field
  * of the {@code syscall} instruction at EPC; the kernel resumes at EPC + 4 unless the call moved
  * the CPU elsewhere. Refusals are {@link GuestError}s caught in {@link #dispatch} only.
  */
-public final class Syscalls {
+public final class KernelCallHandlers {
     /** env_set_pc selectors. */
     public static final int PC_PROLOGUE = 0, PC_EPILOGUE = 1, PC_IPC = 2, PC_START = 3;
 
     private final Kernel k;
     private final Cpu cpu;
 
-    public Syscalls(Kernel k) {
+    public KernelCallHandlers(Kernel k) {
         this.k = k;
         this.cpu = k.cpu;
     }
@@ -42,7 +42,7 @@ public final class Syscalls {
         k.stats.syscalls++;
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int pa = k.memory.translateOrMinus(e, epc, false);
-        SysCall call = pa < 0 ? null : SysCall.byNumber(Format.code26(k.machine.memory.readWord(pa)));
+        KernelCall call = pa < 0 ? null : KernelCall.byNumber(Format.code26(k.machine.memory.readWord(pa)));
         int[] r = cpu.regs;
         if (call == null) {
             r[A0] = KernelError.NOSYS.code;
@@ -67,7 +67,7 @@ public final class Syscalls {
     }
 
     private static long cap(int[] r, int low) {
-        return PageTable.join(r[low], r[low + 1]);
+        return PageOwners.join(r[low], r[low + 1]);
     }
 
     private static void result(int[] r, int a0) {
@@ -93,8 +93,8 @@ public final class Syscalls {
     boolean envCreate(Environment e, int[] r, int epc) {
         Environment child = k.createEnv(e.id, e.name + ".child", e.symbolizer);
         r[A0] = child.id;
-        r[A1] = PageTable.low(child.token);
-        r[A2] = PageTable.high(child.token);
+        r[A1] = PageOwners.low(child.token);
+        r[A2] = PageOwners.high(child.token);
         return false;
     }
 
@@ -175,8 +175,8 @@ public final class Syscalls {
         Environment t = target(e, r);
         int p = k.memory.allocate(t, r[A3]);
         r[A0] = p;
-        r[A1] = PageTable.low(k.pages.rwToken(p));
-        r[A2] = PageTable.high(k.pages.rwToken(p));
+        r[A1] = PageOwners.low(k.pages.rwToken(p));
+        r[A2] = PageOwners.high(k.pages.rwToken(p));
         return false;
     }
 
@@ -189,8 +189,8 @@ public final class Syscalls {
     boolean pageCapRo(Environment e, int[] r, int epc) {
         int p = r[A0];
         k.memory.checkCap(p, cap(r, A1), true);
-        r[A1] = PageTable.low(k.pages.roToken(p));
-        r[A2] = PageTable.high(k.pages.roToken(p));
+        r[A1] = PageOwners.low(k.pages.roToken(p));
+        r[A2] = PageOwners.high(k.pages.roToken(p));
         return false;
     }
 
