@@ -137,7 +137,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         List<RunResult.Program> ps = new ArrayList<>();
         for (Process p : booted) {
             ps.add(new RunResult.Program(p.name, p.pid, p.state == Process.State.ZOMBIE, p.diagnostic != null, p.exitStatus, p.diagnostic,
-                    p.output.toString(StandardCharsets.UTF_8)));
+                    p.output.text()));
         }
         return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
     }
@@ -357,7 +357,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     void exit(Process p, int status) {
         p.exitStatus = status;
         p.state = Process.State.ZOMBIE;
-        lines.flush(p.asid, p.name);
+        lines.flush(p.output);
         calls.closeAll(p);
         mem.releasePages(p);
         machine.tlb.flushAsid(p.asid);
@@ -445,8 +445,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void output(Process p, byte[] b, int len) {
-        if (p.output.size() < 1 << 20) p.output.write(b, 0, Math.min(len, (1 << 20) - p.output.size()));
-        lines.write(p.asid, p.name, b, 0, len);
+        lines.write(p.output, b, 0, len);
     }
 
 }

@@ -1,7 +1,7 @@
 package exo.baseline;
 
 import exo.os.ProgramImage;
-import java.io.ByteArrayOutputStream;
+import exo.os.ProgramOutput;
 
 /**
  * A baseline process: the whole of its state lives here, in the kernel — registers when not
@@ -36,7 +36,7 @@ final class Process {
     final Object[] fds = new Object[MAX_FDS];
     int exitStatus;
     String diagnostic;
-    final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    final ProgramOutput output;
 
     Process(int pid, int asid, String name, ProgramImage.Symbolizer symbolizer, Process parent) {
         this.pid = pid;
@@ -44,6 +44,7 @@ final class Process {
         this.name = name;
         this.symbolizer = symbolizer;
         this.parent = parent;
+        this.output = new ProgramOutput(asid, name);
     }
 
     /** The entry for virtual page vpn, or 0. */

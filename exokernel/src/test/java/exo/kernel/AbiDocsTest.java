@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.kernel.abi.AbiDocs;
 import exo.kernel.abi.KernelCall;
-import exo.kernel.abi.KernelError;
+import exo.kernel.error.KernelError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -23,7 +23,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelCall;
 import exo.kernel.abi.KernelCallHandlers;
-import exo.kernel.abi.KernelError;
+import exo.kernel.error.KernelError;
 import exo.os.KernelOptions;
 import exo.os.RunResult;
 import java.util.function.Consumer;
@@ -116,7 +116,7 @@ class AdversarialTest {
                 g.li(A0, 0).sys(KernelCall.YIELD).sys(KernelCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, wait);
                 g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
-            }, k -> k.revoker.request(k.env(WITNESS + 1), RevocationTest.revocablePage(k, WITNESS + 1))),
+            }, k -> k.revoker().request(k.env(WITNESS + 1), RevocationTest.revocablePage(k, WITNESS + 1))),
             row("a page number beyond physical memory", new Refused(KernelError.INVAL), g -> {
                 g.li(A0, VA).li(A1, 0xFFFFF).li(A2, 1).li(A3, 1).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);

@@ -55,12 +55,12 @@ class BootTest {
         Boot b = new Boot();
         b.boot(new Guest("one").exit(0));
         b.boot(new Guest("two").exit(0));
-        assertEquals(1, b.kernel.scheduler.owner(1).slots);
+        assertEquals(1, b.kernel.scheduler().owner(1).slots);
         assertEquals(-1, b.kernel.peek(Guest.CODE), "nothing is on the CPU before the run");
         b.kernel.run(0);
-        long charged = b.kernel.cost.kernelCycles();
+        long charged = b.kernel.cost().kernelCycles();
         assertTrue(b.kernel.peek(Guest.CODE) >= 0);
         assertEquals(-1, b.kernel.peek(0x30000));
-        assertEquals(charged, b.kernel.cost.kernelCycles());
+        assertEquals(charged, b.kernel.cost().kernelCycles());
     }
 }

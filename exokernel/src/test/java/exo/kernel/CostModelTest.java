@@ -34,14 +34,14 @@ class CostModelTest {
         b.boot(new Guest("stlb").exit(0));
         b.kernel.run(0);
         exo.kernel.env.Environment e = b.kernel.current();
-        int ppn = b.kernel.memory.allocate(e, -1);
-        b.kernel.memory.tlbWrite(e, 0x400000, ppn, b.kernel.pages.rwToken(ppn), exo.emulator.machine.Tlb.WRITABLE);
+        int ppn = b.kernel.memory().allocate(e, -1);
+        b.kernel.memory().tlbWrite(e, 0x400000, ppn, b.kernel.pages().rwToken(ppn), exo.emulator.machine.Tlb.WRITABLE);
         b.machine.tlb.invalidate(b.machine.tlb.lookup(0x400, e.asid));      // gone from the TLB, still in the STLB
-        long before = b.kernel.cost.kernelCycles();
+        long before = b.kernel.cost().kernelCycles();
         b.machine.raise(exo.emulator.machine.Cause.TLB_MISS_LOAD, Guest.CODE, 0x400010);
         b.machine.step();
-        assertEquals(CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + CostModel.TLB_WRITE, b.kernel.cost.kernelCycles() - before);
-        assertEquals(1, b.kernel.stats.missesFilledStlb);
+        assertEquals(CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + CostModel.TLB_WRITE, b.kernel.cost().kernelCycles() - before);
+        assertEquals(1, b.kernel.stats().missesFilledStlb);
         assertEquals(Guest.CODE, b.machine.cpu.pc, "the faulting instruction is retried");
     }
 

@@ -118,7 +118,7 @@ final class Guest {
     /** Handler epilogue: clear the busy word, return to k0. */
     Guest handlerReturn() {
         sw(0, 12, exo.emulator.isa.Register.K1);
-        return emit(exo.kernel.Forwarder.JR_K0);
+        return emit(exo.kernel.forward.Forwarder.JR_K0);
     }
 
     /** Places bytes in the data segment; returns their address. */

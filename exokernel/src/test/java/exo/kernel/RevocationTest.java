@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelCall;
-import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.error.KernelError;
 import exo.os.KernelOptions;
 import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
@@ -35,8 +35,8 @@ class RevocationTest {
     }
 
     static int revocablePage(Kernel k, int envId) {
-        for (int p = 0; p < k.pages.pages(); p++) {
-            if (k.pages.owner(p) == envId && !k.pages.pinned(p)) return p;
+        for (int p = 0; p < k.pages().pages(); p++) {
+            if (k.pages().owner(p) == envId && !k.pages().pinned(p)) return p;
         }
         throw new AssertionError("no revocable page");
     }
@@ -61,12 +61,12 @@ class RevocationTest {
         int id = b.boot(g);
         b.kernel.run(2_000);
         int page = revocablePage(b.kernel, id);
-        assertTrue(b.kernel.revoker.request(b.kernel.env(id), page));
+        assertTrue(b.kernel.revoker().request(b.kernel.env(id), page));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(KernelError.NOTFOUND.code, r.exitStatus());
         assertEquals(1, r.stats().forwarded[KernelEvent.REVOKE]);
         assertEquals(0, r.stats().forwarded[KernelEvent.REPOSSESS]);
-        assertEquals(0, b.kernel.pages.owner(page));
+        assertEquals(0, b.kernel.pages().owner(page));
     }
 
     /**
@@ -104,7 +104,7 @@ class RevocationTest {
         b.kernel.run(2_000);
         Environment e = b.kernel.env(id);
         int page = revocablePage(b.kernel, id);
-        assertTrue(b.kernel.revoker.request(e, page));
+        assertTrue(b.kernel.revoker().request(e, page));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(1, r.exitStatus());
         assertEquals(1, r.stats().forwarded[KernelEvent.REPOSSESS]);
@@ -117,10 +117,10 @@ class RevocationTest {
         int id = b.boot(new Guest("pinned").exit(0));
         Environment e = b.kernel.env(id);
         int pinned = -1;
-        for (int p = 0; p < b.kernel.pages.pages(); p++) if (b.kernel.pages.owner(p) == id) pinned = p;
-        assertTrue(b.kernel.pages.pinned(pinned));
-        assertFalse(b.kernel.revoker.request(e, pinned));
-        assertFalse(b.kernel.revoker.request(e, -5));
+        for (int p = 0; p < b.kernel.pages().pages(); p++) if (b.kernel.pages().owner(p) == id) pinned = p;
+        assertTrue(b.kernel.pages().pinned(pinned));
+        assertFalse(b.kernel.revoker().request(e, pinned));
+        assertFalse(b.kernel.revoker().request(e, -5));
     }
 
     @Test
@@ -170,7 +170,7 @@ class RevocationTest {
         Boot b = new Boot();
         int id = b.boot(g);
         b.kernel.run(2_000);
-        assertTrue(b.kernel.revoker.request(b.kernel.env(id), revocablePage(b.kernel, id)));
+        assertTrue(b.kernel.revoker().request(b.kernel.env(id), revocablePage(b.kernel, id)));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(RunResult.Reason.ALL_DONE, r.reason());
         assertEquals(1, r.exitStatus());

@@ -148,7 +148,7 @@ class SchedulerTest {
         a.li(A0, 12345).sys(KernelCall.YIELD).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(a);
-        assertEquals(exo.kernel.abi.KernelError.BADENV.code, b.run().exitStatus());
+        assertEquals(exo.kernel.error.KernelError.BADENV.code, b.run().exitStatus());
     }
 
     /** A slice that ends while the handler runs (busy word set) skips the epilogue: k0 stays live. */

@@ -71,7 +71,7 @@ class StlbTest {
         g.li(T0, BASE).li(T1, 5).sw(T1, 0, T0);
         g.li(T0, ppnAt).lw(A0, 0, T0).li(T0, capLo).lw(A1, 0, T0).li(T0, capHi).lw(A2, 0, T0).sys(KernelCall.PAGE_FREE);
         g.li(A0, BASE).li(A1, 0).sys(KernelCall.TLB_PROBE);
-        g.li(T0, exo.kernel.abi.KernelError.NOTFOUND.code);
+        g.li(T0, exo.kernel.error.KernelError.NOTFOUND.code);
         int ok = g.hole();
         g.exit(77);                            // the probe still found a binding
         g.patchBranch(ok, Opcode.BEQ, A0, T0, g.pc());

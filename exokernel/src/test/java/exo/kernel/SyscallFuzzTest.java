@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.machine.Cause;
 import exo.kernel.abi.KernelCall;
-import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
+import exo.kernel.error.KernelError;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import exo.emulator.isa.Opcode;
 import exo.kernel.abi.KernelCall;
 import exo.kernel.abi.KernelCallHandlers;
-import exo.kernel.abi.KernelError;
+import exo.kernel.error.KernelError;
 import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

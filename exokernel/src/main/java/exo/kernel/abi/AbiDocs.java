@@ -2,9 +2,10 @@ package exo.kernel.abi;
 
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Tlb;
-import exo.kernel.Forwarder;
 import exo.kernel.boot.ImageLoader;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.error.KernelError;
+import exo.kernel.forward.Forwarder;
 import exo.kernel.sched.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,20 +1,21 @@
 package exo.kernel.abi;
 
-import static exo.kernel.abi.KernelError.ALIGN;
-import static exo.kernel.abi.KernelError.BADCAP;
-import static exo.kernel.abi.KernelError.BADENV;
-import static exo.kernel.abi.KernelError.BUSY;
-import static exo.kernel.abi.KernelError.FAULT;
-import static exo.kernel.abi.KernelError.INVAL;
-import static exo.kernel.abi.KernelError.LIMIT;
-import static exo.kernel.abi.KernelError.NOENTRY;
-import static exo.kernel.abi.KernelError.NOENV;
-import static exo.kernel.abi.KernelError.NOMEM;
-import static exo.kernel.abi.KernelError.NOSLOT;
-import static exo.kernel.abi.KernelError.NOTFOUND;
-import static exo.kernel.abi.KernelError.NOTGUARANTEED;
-import static exo.kernel.abi.KernelError.PERM;
+import static exo.kernel.error.KernelError.ALIGN;
+import static exo.kernel.error.KernelError.BADCAP;
+import static exo.kernel.error.KernelError.BADENV;
+import static exo.kernel.error.KernelError.BUSY;
+import static exo.kernel.error.KernelError.FAULT;
+import static exo.kernel.error.KernelError.INVAL;
+import static exo.kernel.error.KernelError.LIMIT;
+import static exo.kernel.error.KernelError.NOENTRY;
+import static exo.kernel.error.KernelError.NOENV;
+import static exo.kernel.error.KernelError.NOMEM;
+import static exo.kernel.error.KernelError.NOSLOT;
+import static exo.kernel.error.KernelError.NOTFOUND;
+import static exo.kernel.error.KernelError.NOTGUARANTEED;
+import static exo.kernel.error.KernelError.PERM;
 
+import exo.kernel.error.KernelError;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package exo.kernel.env;
 
 import exo.emulator.machine.Cause;
 import exo.os.ProgramImage;
-import java.io.ByteArrayOutputStream;
+import exo.os.ProgramOutput;
 import java.util.ArrayDeque;
 
 /**
@@ -75,7 +75,8 @@ public final class Environment {
     public End end = End.RUNNING;
     public int exitStatus;
     public String diagnostic;
-    public final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    /** Its console output: kept for the run's result and passed on to the console. */
+    public final ProgramOutput output;
 
     public Environment(int id, int parent, String name, long token, ProgramImage.Symbolizer symbolizer, int pageLimit) {
         this.id = id;
@@ -85,6 +86,7 @@ public final class Environment {
         this.token = token;
         this.symbolizer = symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer;
         this.pageLimit = pageLimit;
+        this.output = new ProgramOutput(asid, name);
     }
 
     public boolean alive() {

@@ -1,7 +1,7 @@
 package exo.kernel.mem;
 
-import exo.kernel.abi.GuestError;
-import exo.kernel.abi.KernelError;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
 import java.util.SplittableRandom;
 
 /**
@@ -128,18 +128,5 @@ public final class PageOwners {
         long t;
         do t = random.nextLong(); while (t == 0);
         return t;
-    }
-
-    /** Splits a 64-bit token into the two words a guest holds: low word first. */
-    public static int low(long token) {
-        return (int) token;
-    }
-
-    public static int high(long token) {
-        return (int) (token >>> 32);
-    }
-
-    public static long join(int low, int high) {
-        return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 }

@@ -1,8 +1,15 @@
-package exo.kernel;
+package exo.kernel.revoke;
 
+import exo.emulator.machine.Cpu;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.forward.Forwarder;
+import exo.kernel.mem.Memory;
+import exo.kernel.mem.PageOwners;
 import exo.os.CostModel;
+import exo.os.KernelOptions;
+import java.util.function.Consumer;
 
 /**
  * Visible revocation and the abort protocol (Aegis §3.4). The kernel asks an environment for a
@@ -19,11 +26,27 @@ import exo.os.CostModel;
  * entry point whose k0/k1 the kernel has just loaded.
  */
 public final class Revoker {
-    private final Kernel k;
+    private final Cpu cpu;
+    private final KernelOptions options;
+    private final CostModel cost;
+    private final Environments envs;
+    private final PageOwners pages;
+    private final Memory memory;
+    private final Forwarder forwarder;
+    private final Consumer<String> log;
     private int pending;
 
-    Revoker(Kernel k) {
-        this.k = k;
+    /** Revocation over these subsystems; what it asks for and takes is reported to log. */
+    public Revoker(Cpu cpu, KernelOptions options, CostModel cost, Environments envs, PageOwners pages, Memory memory, Forwarder forwarder,
+                   Consumer<String> log) {
+        this.cpu = cpu;
+        this.options = options;
+        this.cost = cost;
+        this.envs = envs;
+        this.pages = pages;
+        this.memory = memory;
+        this.forwarder = forwarder;
+        this.log = log;
     }
 
     /**
@@ -32,14 +55,14 @@ public final class Revoker {
      * outstanding.
      */
     public boolean request(Environment e, int ppn) {
-        if (!e.alive() || !k.pages.inRange(ppn) || k.pages.owner(ppn) != e.id || k.pages.pinned(ppn)) return false;
-        if (e.pages <= k.options.minimumPages() || e.revokePpn >= 0) return false;
+        if (!e.alive() || !pages.inRange(ppn) || pages.owner(ppn) != e.id || pages.pinned(ppn)) return false;
+        if (e.pages <= options.minimumPages() || e.revokePpn >= 0) return false;
         e.revokePpn = ppn;
-        e.revokeDeadline = k.cpu.cycles + k.options.revokeDeadline();
+        e.revokeDeadline = cpu.cycles + options.revokeDeadline();
         e.revokeDelivered = false;
         e.pagesAtRequest = e.pages;
         pending++;
-        k.note(e + ": asked to give back page " + ppn + " by cycle " + e.revokeDeadline);
+        log.accept(e + ": asked to give back page " + ppn + " by cycle " + e.revokeDeadline);
         return true;
     }
 
@@ -47,14 +70,14 @@ public final class Revoker {
      * Memory ran out while serving requester: ask the environment holding the most pages above
      * its minimum (other than the requester) for its highest unpinned page.
      */
-    void reclaimFor(Environment requester) {
+    public void reclaimFor(Environment requester) {
         Environment victim = null;
-        for (Environment e : k.environments()) {
-            if (e != requester && e.revokePpn < 0 && e.pages > k.options.minimumPages() && (victim == null || e.pages > victim.pages)) victim = e;
+        for (Environment e : envs.all()) {
+            if (e != requester && e.revokePpn < 0 && e.pages > options.minimumPages() && (victim == null || e.pages > victim.pages)) victim = e;
         }
         if (victim == null) return;
-        for (int p = k.pages.pages() - 1; p >= 0; p--) {
-            if (k.pages.owner(p) == victim.id && !k.pages.pinned(p)) {
+        for (int p = pages.pages() - 1; p >= 0; p--) {
+            if (pages.owner(p) == victim.id && !pages.pinned(p)) {
                 request(victim, p);
                 return;
             }
@@ -62,23 +85,23 @@ public final class Revoker {
     }
 
     /** Retires requests that were honoured and repossesses pages whose deadline passed. */
-    void checkDeadlines() {
+    public void checkDeadlines() {
         if (pending == 0) return;
-        for (Environment e : k.environments()) {
+        for (Environment e : envs.all()) {
             if (e.revokePpn < 0) continue;
-            k.cost.charge(CostModel.TABLE_TOUCH);
+            cost.charge(CostModel.TABLE_TOUCH);
             int ppn = e.revokePpn;
-            if (k.pages.owner(ppn) != e.id || gaveBackOther(e)) {
+            if (pages.owner(ppn) != e.id || gaveBackOther(e)) {
                 finish(e);
-            } else if (k.cpu.cycles >= e.revokeDeadline) {
+            } else if (cpu.cycles >= e.revokeDeadline) {
                 finish(e);
-                if (k.pages.pinned(ppn)) continue;
-                k.memory.release(e, ppn);
+                if (pages.pinned(ppn)) continue;
+                memory.release(e, ppn);
                 if (e.repossessed.size() == Environment.REPOSSESSION_SLOTS) e.repossessed.removeFirst();
                 e.repossessed.addLast(ppn);
                 e.repossessionPending = true;
                 e.repossessedPpn = ppn;
-                k.note(e + ": page " + ppn + " repossessed after the revocation deadline");
+                log.accept(e + ": page " + ppn + " repossessed after the revocation deadline");
             }
         }
     }
@@ -94,22 +117,22 @@ public final class Revoker {
     }
 
     /** Delivers e's pending revoke or repossess event if an upcall is safe now. */
-    void deliverPending(Environment e) {
+    public void deliverPending(Environment e) {
         if (e.revokePpn < 0 && !e.repossessionPending) return;
-        int pc = k.cpu.pc;
+        int pc = cpu.pc;
         // Not at an entry whose k0/k1 the kernel just loaded (prologue, IPC entry, epilogue, handler).
-        if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0) || !k.forwarder.safeToUpcall(e, pc)) return;
+        if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0) || !forwarder.safeToUpcall(e, pc)) return;
         if (e.repossessionPending) {
             e.repossessionPending = false;
-            if (e.handler[KernelEvent.REPOSSESS] != 0) k.forwarder.forwardEvent(e, KernelEvent.REPOSSESS, k.cpu.pc, e.repossessedPpn);
+            if (e.handler[KernelEvent.REPOSSESS] != 0) forwarder.forwardEvent(e, KernelEvent.REPOSSESS, cpu.pc, e.repossessedPpn);
         } else if (!e.revokeDelivered && e.handler[KernelEvent.REVOKE] != 0) {
             e.revokeDelivered = true;
-            k.forwarder.forwardEvent(e, KernelEvent.REVOKE, k.cpu.pc, e.revokePpn);
+            forwarder.forwardEvent(e, KernelEvent.REVOKE, cpu.pc, e.revokePpn);
         }
     }
 
     /** Forgets e's outstanding request (e is being destroyed). */
-    void cancel(Environment e) {
+    public void cancel(Environment e) {
         if (e.revokePpn >= 0) finish(e);
     }
 

@@ -1,13 +1,15 @@
-package exo.kernel;
+package exo.kernel.mem;
 
+import exo.emulator.machine.Machine;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
-import exo.kernel.abi.GuestError;
-import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
-import exo.kernel.mem.PageOwners;
-import exo.kernel.mem.Stlb;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
 import exo.os.CostModel;
+import exo.os.KernelOptions;
+import exo.os.Stats;
+import java.util.function.Consumer;
 
 /**
  * Physical pages and secure bindings: allocation with capabilities, guarded TLB writes, probe
@@ -22,39 +24,53 @@ public final class Memory {
     /** Flags a guest may ask for in a TLB write; VALID is implied, GLOBAL is the kernel's alone. */
     public static final int GUEST_FLAGS = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE | Tlb.NOCACHE;
 
-    private final Kernel k;
     private final Tlb tlb;
+    private final PhysicalMemory physical;
+    private final CostModel cost;
+    private final Stats stats;
+    private final KernelOptions options;
     private final PageOwners pages;
     private final Stlb stlb;
+    private final Consumer<Environment> outOfPages;
 
-    Memory(Kernel k) {
-        this.k = k;
-        this.tlb = k.machine.tlb;
-        this.pages = k.pages;
-        this.stlb = k.stlb;
+    /**
+     * Memory for the machine's TLB and physical memory, over the page owners and the STLB.
+     * outOfPages is told who was refused a page because none was free (the revoker then asks
+     * someone for one back).
+     */
+    public Memory(Machine machine, CostModel cost, Stats stats, KernelOptions options, PageOwners pages, Stlb stlb,
+                  Consumer<Environment> outOfPages) {
+        this.tlb = machine.tlb;
+        this.physical = machine.memory;
+        this.cost = cost;
+        this.stats = stats;
+        this.options = options;
+        this.pages = pages;
+        this.stlb = stlb;
+        this.outOfPages = outOfPages;
     }
 
     // ---- the miss path: STLB, then guaranteed mappings, else the caller forwards --------------
 
     /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
-    boolean refill(Environment e, int va) {
+    public boolean refill(Environment e, int va) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        k.stats.stlbLookups++;
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        stats.stlbLookups++;
+        cost.charge(CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
         if (line >= 0) {
-            k.stats.stlbHits++;
-            k.stats.missesFilledStlb++;
+            stats.stlbHits++;
+            stats.missesFilledStlb++;
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
             return true;
         }
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         Environment.Guaranteed g = e.guaranteed.get(vpn);
         if (g != null) {
-            k.stats.missesFilledGuaranteed++;
+            stats.missesFilledGuaranteed++;
             tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
             return true;
         }
         return false;
@@ -66,17 +82,17 @@ public final class Memory {
     public int allocate(Environment owner, int ppn) {
         if (ppn < -1) throw new GuestError(KernelError.INVAL);
         if (owner.pages >= owner.pageLimit) throw new GuestError(KernelError.LIMIT);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         int p;
         try {
             p = pages.allocate(ppn, owner.id);
         } catch (GuestError err) {
-            if (err.error == KernelError.NOMEM) k.revoker.reclaimFor(owner);
+            if (err.error == KernelError.NOMEM) outOfPages.accept(owner);
             throw err;
         }
         owner.pages++;
-        k.machine.memory.clearPage(p);
-        k.cost.charge(CostModel.PAGE_CLEAR);
+        physical.clearPage(p);
+        cost.charge(CostModel.PAGE_CLEAR);
         return p;
     }
 
@@ -90,12 +106,12 @@ public final class Memory {
 
     /** Checks a capability, charging for it; returns whether it grants writing. */
     public boolean checkCap(int ppn, long token, boolean needWrite) {
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
+        cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
         return pages.check(ppn, token, needWrite);
     }
 
     /** Takes ppn from its owner: breaks every TLB binding to it, drops guaranteed mappings, frees it. */
-    void release(Environment owner, int ppn) {
+    public void release(Environment owner, int ppn) {
         for (Environment.Guaranteed g : owner.guaranteed.values()) {
             if (g.ppn() == ppn) unguarantee(owner, g.vpn() << PhysicalMemory.PAGE_SHIFT);
         }
@@ -106,19 +122,19 @@ public final class Memory {
 
     /** Removes every hardware TLB entry, of any ASID, that maps ppn. */
     private void breakBindings(int ppn) {
-        k.cost.charge(CostModel.TLB_SCAN);
+        cost.charge(CostModel.TLB_SCAN);
         for (int s = 0; s < Tlb.SIZE; s++) {
             if (tlb.isValid(s) && tlb.pfn(s) == ppn) tlb.invalidate(s);
         }
     }
 
     /** Frees everything e owns (it is being destroyed). */
-    void releaseAll(Environment e) {
+    public void releaseAll(Environment e) {
         for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
         e.guaranteed.clear();
         for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
             if (pages.owner(p) == e.id) {
-                k.cost.charge(CostModel.TABLE_TOUCH);
+                cost.charge(CostModel.TABLE_TOUCH);
                 release(e, p);
             }
         }
@@ -133,7 +149,7 @@ public final class Memory {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         tlb.writeReplacing(vpn, e.asid, ppn, f);
         stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
-        k.cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
     }
 
     private static int checkFlags(int flags) {
@@ -148,14 +164,14 @@ public final class Memory {
      */
     public int[] probe(Environment e, int va, boolean clearReferenced) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        k.cost.charge(CostModel.TLB_PROBE);
+        cost.charge(CostModel.TLB_PROBE);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             int[] r = {tlb.pfn(s), tlb.flags(s)};
             if (clearReferenced) tlb.clearReferenced(s);
             return r;
         }
-        k.cost.charge(2 * CostModel.TABLE_TOUCH);
+        cost.charge(2 * CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
         if (line >= 0) return new int[] {stlb.ppn(line), stlb.flags(line)};
         Environment.Guaranteed g = e.guaranteed.get(vpn);
@@ -166,7 +182,7 @@ public final class Memory {
     /** Reads hardware TLB slot: {vpn, ppn, flags}; only slots tagged with e's ASID are visible. */
     public int[] readSlot(Environment e, int slot) {
         if (slot < 0 || slot >= Tlb.SIZE) throw new GuestError(KernelError.INVAL);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         if (!tlb.isValid(slot) || tlb.asid(slot) != e.asid) throw new GuestError(KernelError.NOTFOUND);
         return new int[] {tlb.vpn(slot), tlb.pfn(slot), tlb.flags(slot)};
     }
@@ -174,17 +190,17 @@ public final class Memory {
     /** Removes e's binding of va (TLB and STLB), or with va == -1 all of e's bindings. Guaranteed mappings stay. */
     public void flush(Environment e, int va) {
         if (va == -1) {
-            k.cost.charge(CostModel.TLB_SCAN);
+            cost.charge(CostModel.TLB_SCAN);
             tlb.flushAsid(e.asid);
             e.stlbEpoch++;
             return;
         }
-        k.cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             tlb.invalidate(s);
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
         }
         stlb.remove(vpn, e.id);
     }
@@ -202,11 +218,11 @@ public final class Memory {
         if (pages.owner(ppn) != target.id) throw new GuestError(KernelError.PERM);
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
         Environment.Guaranteed old = target.guaranteed.get(vpn);
-        if (old == null && target.guaranteed.size() >= k.options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
+        if (old == null && target.guaranteed.size() >= options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
         target.guaranteed.put(new Environment.Guaranteed(vpn, ppn, f));
         pages.pin(ppn);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
     }
 
     /** Removes target's guaranteed mapping of va and its TLB entry. */
@@ -217,7 +233,7 @@ public final class Memory {
         pages.unpin(g.ppn());
         int s = tlb.lookup(vpn, target.asid);
         if (s >= 0 && tlb.asid(s) == target.asid) tlb.invalidate(s);
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
+        cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
     }
 
     // ---- the kernel's access to guest memory --------------------------------------------------
@@ -227,7 +243,7 @@ public final class Memory {
      * rights asked for; E_FAULT if e has no such binding. Never takes a trap.
      */
     public int translate(Environment e, int va, boolean write) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         int pa = lookup(e, va, write);
         if (pa < 0) throw new GuestError(KernelError.FAULT);
         return pa;
@@ -235,7 +251,7 @@ public final class Memory {
 
     /** Same as {@link #translate} but returns -1 instead of refusing. */
     public int translateOrMinus(Environment e, int va, boolean write) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         return lookup(e, va, write);
     }
 
@@ -288,10 +304,10 @@ public final class Memory {
             int a = va + done;
             int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
             int pa = translate(e, a, false);
-            k.machine.memory.read(pa, b, done, n);
+            physical.read(pa, b, done, n);
             done += n;
         }
-        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+        cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
         return b;
     }
 
@@ -311,9 +327,9 @@ public final class Memory {
         for (int done = 0; done < len; ) {
             int a = va + done;
             int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
-            k.machine.memory.write(translate(e, a, true), b, done, n);
+            physical.write(translate(e, a, true), b, done, n);
             done += n;
         }
-        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+        cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
     }
 }
