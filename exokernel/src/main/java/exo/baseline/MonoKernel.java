@@ -6,21 +6,23 @@ import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
-import exo.emulator.machine.StopReason;
 import exo.emulator.machine.Tlb;
 import exo.emulator.machine.TrapHandler;
+import exo.os.AsidTable;
 import exo.os.BootException;
 import exo.os.CostModel;
 import exo.os.GuestOs;
 import exo.os.KernelOptions;
 import exo.os.OutputLines;
 import exo.os.ProgramImage;
+import exo.os.RunLoop;
 import exo.os.RunResult;
 import exo.os.Stats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The monolithic baseline: a small Unix-like kernel on the same machine, there to be measured
@@ -57,11 +59,12 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     final Stats stats = new Stats(Cause.CODES, code -> Cause.ofCode(code).shortName);
     /** Physical page frames and every access to user memory. */
     final UserMemory mem;
-    private final Process[] byAsid = new Process[256];
+    private final AsidTable<Process> byAsid;
     private final List<Process> booted = new ArrayList<>();
     private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
     private final UnixCallHandlers calls;
     private final OutputLines lines;
+    private final RunLoop runLoop;
     private int nextPid = 1;
     Process current;
 
@@ -71,8 +74,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.options = options;
         this.cost = new CostModel(machine);
         this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
+        this.byAsid = new AsidTable<>(options.maxEnvironments(), cost, machine.tlb);
         this.calls = new UnixCallHandlers(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
+        this.runLoop = new RunLoop(machine, cost, stats, lines, () -> current != null || switchNext(), () -> live() > 0, this::outcomes);
         machine.setTrapHandler(this);
     }
 
@@ -81,8 +86,8 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
     @Override
     public int boot(ProgramImage image, List<String> args) {
-        Process p = newProcess(image.name(), image.symbolizer(), null);
-        if (p == null) throw new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)");
+        Process p = newProcess(image.name(), image.symbolizer(), null)
+                .orElseThrow(() -> new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)"));
         int top = 0;
         for (ProgramImage.Segment s : image.segments()) {
             int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
@@ -129,22 +134,21 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Runs until every process has exited, the instruction limit, or a stop; may be called again. */
     @Override
     public RunResult run(long maxInstructions) {
-        if (current == null && !machine.isHalted() && !switchNext()) machine.halt();
-        StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
-        lines.flushAll();
-        RunResult.Reason reason = why == StopReason.BUDGET ? RunResult.Reason.INSTRUCTION_LIMIT
-                : why == StopReason.STOPPED ? RunResult.Reason.STOPPED : live() > 0 ? RunResult.Reason.NO_RUNNABLE : RunResult.Reason.ALL_DONE;
+        return runLoop.run(maxInstructions);
+    }
+
+    private List<RunResult.Program> outcomes() {
         List<RunResult.Program> ps = new ArrayList<>();
         for (Process p : booted) {
             ps.add(new RunResult.Program(p.name, p.pid, p.state == Process.State.ZOMBIE, p.diagnostic != null, p.exitStatus, p.diagnostic,
                     p.output.text()));
         }
-        return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
+        return ps;
     }
 
     private int live() {
         int n = 0;
-        for (Process p : byAsid) if (p != null && p.state != Process.State.ZOMBIE) n++;
+        for (Process p : byAsid.all()) if (p.state != Process.State.ZOMBIE) n++;
         return n;
     }
 
@@ -333,24 +337,17 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     // ---- processes -----------------------------------------------------------------------------
 
-    Process newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
-        for (int asid = 1; asid <= options.maxEnvironments(); asid++) {
-            cost.charge(CostModel.TABLE_TOUCH);
-            if (byAsid[asid] == null) {
-                Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
-                byAsid[asid] = p;
-                machine.tlb.flushAsid(asid);
-                for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixCallHandlers.CONSOLE;
-                return p;
-            }
-        }
-        return null;
+    /** A new process under the lowest free ASID, with the console as fds 0, 1 and 2; empty if the table is full. */
+    Optional<Process> newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
+        return byAsid.add(asid -> {
+            Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
+            for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixCallHandlers.CONSOLE;
+            return p;
+        });
     }
 
-    Iterable<Process> processes() {
-        List<Process> l = new ArrayList<>();
-        for (Process p : byAsid) if (p != null) l.add(p);
-        return l;
+    List<Process> processes() {
+        return byAsid.all();
     }
 
     /** Ends p with status; its pages and descriptors are released, its parent may reap it. */
@@ -362,10 +359,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         mem.releasePages(p);
         machine.tlb.flushAsid(p.asid);
         cost.charge(CostModel.TLB_SCAN);
-        if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid[p.asid] = null;
+        if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid.remove(p.asid);
         else if (p.parent.state == Process.State.BLOCKED) wake(p.parent);
         for (Process c : processes()) {
-            if (c.parent == p && c.state == Process.State.ZOMBIE) byAsid[c.asid] = null;
+            if (c.parent == p && c.state == Process.State.ZOMBIE) byAsid.remove(c.asid);
         }
         if (current == p) {
             current = null;
@@ -379,7 +376,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void reap(Process child) {
-        byAsid[child.asid] = null;
+        byAsid.remove(child.asid);
     }
 
     // ---- scheduling ----------------------------------------------------------------------------

@@ -258,8 +258,7 @@ final class UnixCallHandlers {
 
     /** Copies the whole address space eagerly (no copy-on-write: a classic Unix fork). */
     private int fork(Process p, int epc) {
-        Process c = k.newProcess(p.name, p.symbolizer, p);
-        if (c == null) throw Errno.ESRCH.fail();
+        Process c = k.newProcess(p.name, p.symbolizer, p).orElseThrow(Errno.ESRCH::fail);
         if (p.pagesOwned > k.options.pagesPerEnv() || !k.mem.hasFreePages(p.pagesOwned)) {
             k.exit(c, 0);
             k.reap(c);

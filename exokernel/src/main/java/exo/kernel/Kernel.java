@@ -1,9 +1,7 @@
 package exo.kernel;
 
 import exo.emulator.machine.Cause;
-import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
-import exo.emulator.machine.StopReason;
 import exo.emulator.machine.TrapHandler;
 import exo.kernel.abi.KernelCallHandlers;
 import exo.kernel.boot.ImageLoader;
@@ -23,6 +21,7 @@ import exo.os.GuestOs;
 import exo.os.KernelOptions;
 import exo.os.OutputLines;
 import exo.os.ProgramImage;
+import exo.os.RunLoop;
 import exo.os.RunResult;
 import exo.os.Stats;
 import java.util.ArrayList;
@@ -55,7 +54,6 @@ import java.util.function.Supplier;
  */
 public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final Machine machine;
-    private final Cpu cpu;
     private final CostModel cost;
     private final Stats stats = new Stats(KernelEvent.COUNT, KernelEvent::name);
     private final OutputLines lines;
@@ -71,10 +69,10 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final KernelCallHandlers calls;
     private final ImageLoader loader;
     private final KernelViews views;
+    private final RunLoop runLoop;
 
     public Kernel(Machine machine, KernelOptions options) {
         this.machine = machine;
-        this.cpu = machine.cpu;
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
         this.cost = new CostModel(machine);
         this.pages = new PageOwners(machine.memory.pages(), options.seed());
@@ -82,10 +80,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.memory = new Memory(machine, cost, stats, options, pages, stlb, this::outOfPages);
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
-        this.revoker = new Revoker(cpu, options, cost, envs, pages, memory, forwarder, log::add);
+        this.revoker = new Revoker(machine.cpu, options, cost, envs, pages, memory, forwarder, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
         this.views = new KernelViews(envs, pages, stlb, scheduler, machine.tlb);
+        this.runLoop = new RunLoop(machine, cost, stats, lines, () -> envs.current() != null || scheduler.startFirst(), envs::any, this::outcomes);
         machine.setTrapHandler(this);
     }
 
@@ -113,21 +112,16 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
      */
     @Override
     public RunResult run(long maxInstructions) {
-        if (envs.current() == null && !machine.isHalted()) {
-            if (!scheduler.startFirst()) machine.halt();
-        }
-        StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
-        lines.flushAll();
-        RunResult.Reason reason;
-        if (why == StopReason.BUDGET) reason = RunResult.Reason.INSTRUCTION_LIMIT;
-        else if (why == StopReason.STOPPED) reason = RunResult.Reason.STOPPED;
-        else reason = envs.any() ? RunResult.Reason.NO_RUNNABLE : RunResult.Reason.ALL_DONE;
+        return runLoop.run(maxInstructions);
+    }
+
+    private List<RunResult.Program> outcomes() {
         List<RunResult.Program> ps = new ArrayList<>();
         for (Environment e : booted) {
             ps.add(new RunResult.Program(e.name, e.id, !e.alive(), e.end == Environment.End.KILLED, e.exitStatus, e.diagnostic,
                     e.output.text()));
         }
-        return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
+        return ps;
     }
 
     /**

@@ -5,6 +5,8 @@
  * {@link exo.os.Stats}), the one cost model ({@link exo.os.CostModel}), the options
  * ({@link exo.os.KernelOptions}), console output ({@link exo.os.OutputLines},
  * {@link exo.os.ProgramOutput}) and a program that cannot be booted
- * ({@link exo.os.BootException}). It depends on the emulator only.
+ * ({@link exo.os.BootException}); and what the two kernels would otherwise write twice: the run
+ * loop ({@link exo.os.RunLoop}) and the table of programs by ASID with its slot search
+ * ({@link exo.os.AsidTable}). It depends on the emulator only.
  */
 package exo.os;

@@ -80,13 +80,18 @@ public final class Environment {
 
     public Environment(int id, int parent, String name, long token, ProgramImage.Symbolizer symbolizer, int pageLimit) {
         this.id = id;
-        this.asid = id & 0xFF;
+        this.asid = asidOf(id);
         this.parent = parent;
         this.name = name;
         this.token = token;
         this.symbolizer = symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer;
         this.pageLimit = pageLimit;
         this.output = new ProgramOutput(asid, name);
+    }
+
+    /** The ASID in an environment id: its low eight bits (the rest counts how often the ASID was reused). */
+    public static int asidOf(int id) {
+        return id & 0xFF;
     }
 
     public boolean alive() {

@@ -3,10 +3,10 @@ package exo.kernel.env;
 import exo.emulator.machine.Machine;
 import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
+import exo.os.AsidTable;
 import exo.os.CostModel;
 import exo.os.KernelOptions;
 import exo.os.ProgramImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,9 +23,9 @@ public final class Environments {
     private final Machine machine;
     private final CostModel cost;
     private final KernelOptions options;
-    /** Environments by ASID (index 0 unused). */
-    private final Environment[] byAsid = new Environment[256];
-    private final int[] generation = new int[256];
+    private final AsidTable<Environment> byAsid;
+    /** How often each ASID has been given out. */
+    private final int[] generation = new int[KernelOptions.MAX_ENVIRONMENTS + 1];
     private final SplittableRandom tokens;
     /** The environment on the CPU, or null before the first run and after the last exit. */
     private Environment current;
@@ -34,30 +34,24 @@ public final class Environments {
         this.machine = machine;
         this.cost = cost;
         this.options = options;
+        this.byAsid = new AsidTable<>(options.maxEnvironments(), cost, machine.tlb);
         this.tokens = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 1);
     }
 
     /** Creates an environment (parent 0 for one the host boots) under the lowest free ASID. Throws E_NOENV when the table is full. */
     public Environment create(int parent, String name, ProgramImage.Symbolizer symbolizer) {
-        for (int asid = 1; asid <= options.maxEnvironments(); asid++) {
-            cost.charge(CostModel.TABLE_TOUCH);
-            if (byAsid[asid] == null) {
-                generation[asid]++;
-                int id = generation[asid] << 8 | asid;
-                long token;
-                do token = tokens.nextLong(); while (token == 0);
-                Environment e = new Environment(id, parent, name, token, symbolizer, options.pagesPerEnv());
-                byAsid[asid] = e;
-                machine.tlb.flushAsid(asid);
-                return e;
-            }
-        }
-        throw new GuestError(KernelError.NOENV);
+        return byAsid.add(asid -> {
+            generation[asid]++;
+            int id = generation[asid] << 8 | asid;
+            long token;
+            do token = tokens.nextLong(); while (token == 0);
+            return new Environment(id, parent, name, token, symbolizer, options.pagesPerEnv());
+        }).orElseThrow(() -> new GuestError(KernelError.NOENV));
     }
 
     /** The live environment with this id, or null. */
     public Environment get(int id) {
-        Environment e = byAsid[id & 0xFF];
+        Environment e = byAsid.get(Environment.asidOf(id));
         return e != null && e.id == id && e.alive() ? e : null;
     }
 
@@ -76,20 +70,17 @@ public final class Environments {
 
     /** Takes a destroyed environment out of the table; its ASID is free again. */
     public void remove(Environment e) {
-        byAsid[e.asid] = null;
+        byAsid.remove(e.asid);
     }
 
     /** Every live environment, by ASID. */
     public List<Environment> all() {
-        List<Environment> l = new ArrayList<>();
-        for (Environment e : byAsid) if (e != null) l.add(e);
-        return l;
+        return byAsid.all();
     }
 
     /** Whether any environment is live. */
     public boolean any() {
-        for (Environment e : byAsid) if (e != null) return true;
-        return false;
+        return !byAsid.isEmpty();
     }
 
     /** The environment on the CPU, or null. */
