@@ -2,9 +2,10 @@ package exo.cli;
 
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.PhysicalMemory;
+import exo.system.KernelKind;
 import exo.toolchain.GuestRuntime;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The options that describe the emulated system, shared by {@code exo run}, {@code exo debug}
@@ -35,7 +36,12 @@ public final class SystemOptions {
 
     /** The runtime list sources are linked with: the chosen one, or the kernel's own. */
     String runtimeList() {
-        return runtime != null ? runtime : kernel.equals("mono") ? "unix.list" : GuestRuntime.DEFAULT_LIST;
+        return runtime != null ? runtime : kernel() == KernelKind.MONO ? "unix.list" : GuestRuntime.DEFAULT_LIST;
+    }
+
+    /** The kernel chosen; {@link #validate} has checked its name. */
+    KernelKind kernel() {
+        return KernelKind.parse(kernel);
     }
 
     /** Checks the values picocli cannot: names of engine and kernel. */
@@ -43,8 +49,10 @@ public final class SystemOptions {
         if (!Engines.NAMES.contains(engine)) {
             throw new CommandLine.ParameterException(cl, "unknown engine '" + engine + "'; choose one of " + String.join(", ", Engines.NAMES));
         }
-        if (!Launch.KERNELS.contains(kernel)) {
-            throw new CommandLine.ParameterException(cl, "unknown kernel '" + kernel + "'; choose one of " + String.join(", ", Launch.KERNELS));
+        try {
+            KernelKind.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 
