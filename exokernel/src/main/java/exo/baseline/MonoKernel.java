@@ -5,6 +5,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.emulator.machine.TrapHandler;
@@ -96,9 +97,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                 int ppn = mem.mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
                 if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
-                if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+                if (n > 0) machine.memory.write(Pages.start(ppn), s.data(), off, n);
             }
-            top = Math.max(top, s.vaddr() + ((s.memSize() + PhysicalMemory.PAGE_MASK) & ~PhysicalMemory.PAGE_MASK));
+            top = Math.max(top, s.vaddr() + Pages.start(Pages.count(s.memSize())));
         }
         p.heapStart = p.brk = top;
         p.stackTop = STACK_TOP;
@@ -159,9 +160,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     public int peek(int va) {
         Process p = current;
         if (p == null) return -1;
-        int pte = p.pte(va >>> PhysicalMemory.PAGE_SHIFT);
-        if ((pte & Process.PTE_PRESENT) == 0 || (pte >>> PhysicalMemory.PAGE_SHIFT) >= machine.memory.pages()) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+        int pte = p.pte(Pages.number(va));
+        if ((pte & Process.PTE_PRESENT) == 0 || Process.frameOf(pte) >= machine.memory.pages()) return -1;
+        return Pages.address(Process.frameOf(pte), Pages.offset(va));
     }
 
     @Override
@@ -235,7 +236,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
      * stack pages, and writing the TLB; false if the access is not allowed (a signal follows).
      */
     private boolean refill(Process p, int va, int kind) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
@@ -244,7 +245,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
         int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
         if ((pte & need) == 0) return false;
-        machine.tlb.writeReplacing(vpn, p.asid, pte >>> PhysicalMemory.PAGE_SHIFT, tlbFlags(pte));
+        machine.tlb.writeReplacing(vpn, p.asid, Process.frameOf(pte), tlbFlags(pte));
         cost.charge(CostModel.TLB_WRITE + CostModel.UPCALL);
         stats.missesFilledWalk++;
         return true;

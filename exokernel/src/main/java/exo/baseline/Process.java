@@ -1,5 +1,6 @@
 package exo.baseline;
 
+import exo.emulator.machine.Pages;
 import exo.os.ProgramImage;
 import exo.os.ProgramOutput;
 
@@ -63,6 +64,21 @@ final class Process {
     boolean demandZero(int va) {
         long a = va & 0xFFFFFFFFL;
         return (a >= (heapStart & 0xFFFFFFFFL) && a < (brk & 0xFFFFFFFFL)) || (a >= (stackLow & 0xFFFFFFFFL) && a < (stackTop & 0xFFFFFFFFL));
+    }
+
+    /** A page-table entry: the frame's number in the upper 20 bits, PTE_* flags in the page-offset bits. */
+    static int makePte(int ppn, int flags) {
+        return Pages.start(ppn) | flags;
+    }
+
+    /** The physical page an entry maps. */
+    static int frameOf(int pte) {
+        return Pages.number(pte);
+    }
+
+    /** The PTE_* flags of an entry. */
+    static int flagsOf(int pte) {
+        return Pages.offset(pte);
     }
 
     static int pteFlags(int prot) {

@@ -1,6 +1,7 @@
 package exo.baseline;
 
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.os.CostModel;
@@ -37,7 +38,7 @@ final class UserMemory {
         freePages.clear(ppn);
         memory.clearPage(ppn);
         p.pagesOwned++;
-        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
+        p.setPte(Pages.number(va), Process.makePte(ppn, flags));
         cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
         return ppn;
     }
@@ -45,7 +46,7 @@ final class UserMemory {
     void unmap(Process p, int vpn) {
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) return;
-        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
+        freePages.set(Process.frameOf(pte));
         p.pagesOwned--;
         p.setPte(vpn, 0);
         invalidateTlb(p, vpn);
@@ -66,7 +67,7 @@ final class UserMemory {
             int[] t = p.directory[d];
             if (t == null) continue;
             for (int i = 0; i < 1024; i++) {
-                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
+                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(Process.frameOf(t[i]));
             }
             p.directory[d] = null;
         }
@@ -75,14 +76,14 @@ final class UserMemory {
 
     /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
     int userAddress(Process p, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
             if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
             pte = p.pte(vpn);
         }
         if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+        return Pages.address(Process.frameOf(pte), Pages.offset(va));
     }
 
     boolean storeWord(Process p, int va, int v) {

@@ -4,6 +4,7 @@ import static exo.emulator.isa.Register.A0;
 import static exo.emulator.isa.Register.A1;
 
 import exo.emulator.isa.Opcode;
+import exo.emulator.machine.Pages;
 import exo.kernel.abi.KernelCall;
 import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
@@ -155,7 +156,7 @@ final class Guest {
             c[4 * i + 2] = (byte) (w >>> 16);
             c[4 * i + 3] = (byte) (w >>> 24);
         }
-        int codeSize = (c.length + 0xFFF) & ~0xFFF;
+        int codeSize = Pages.start(Pages.count(c.length));
         return new ProgramImage(name, List.of(
                 new ProgramImage.Segment(CODE, c, Math.max(codeSize, 0x1000), ProgramImage.READ | ProgramImage.EXECUTE),
                 new ProgramImage.Segment(DATA, data.toByteArray(), DATA_SIZE, ProgramImage.READ | ProgramImage.WRITE)),

@@ -15,6 +15,7 @@ import exo.emulator.isa.Format;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.kernel.env.Environment;
 import exo.kernel.env.Environments;
@@ -165,7 +166,7 @@ public final class KernelCallHandlers {
     boolean envSetSaveArea(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
         int va = r[A3];
-        if ((va & 3) != 0 || (va & 0xFFF) > 0x1000 - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
+        if ((va & 3) != 0 || Pages.offset(va) > PhysicalMemory.PAGE_SIZE - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
         int old = t.saveArea;
         t.saveArea = va;
         if (va != 0 && forwarder.savePhys(t) < 0) {
@@ -198,7 +199,7 @@ public final class KernelCallHandlers {
 
     boolean envGuarantee(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
-        if ((r[A3] & 0xFFF) != 0) throw new GuestError(KernelError.ALIGN);
+        if (!Pages.aligned(r[A3])) throw new GuestError(KernelError.ALIGN);
         memory.guarantee(t, r[A3], r[A4], cap(r, A5), r[A7]);
         result(r, 0);
         return false;

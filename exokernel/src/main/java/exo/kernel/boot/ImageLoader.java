@@ -2,6 +2,7 @@ package exo.kernel.boot;
 
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
@@ -60,14 +61,14 @@ public final class ImageLoader {
         }
         int needed = STACK_PAGES;
         Set<Integer> used = new HashSet<>();
-        for (int p = 0; p < STACK_PAGES; p++) used.add((STACK_TOP >>> 12) - 1 - p);
+        for (int p = 0; p < STACK_PAGES; p++) used.add(Pages.number(STACK_TOP) - 1 - p);
         for (ProgramImage.Segment s : image.segments()) {
-            if ((s.vaddr() & PhysicalMemory.PAGE_MASK) != 0 || s.memSize() < s.data().length) {
+            if (!Pages.aligned(s.vaddr()) || s.memSize() < s.data().length) {
                 throw new BootException(image.name() + String.format(": segment at 0x%08x is not page-aligned or its data exceeds its size", s.vaddr()));
             }
-            int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+            int pages = Pages.count(s.memSize());
             for (int p = 0; p < pages; p++) {
-                if (!used.add((s.vaddr() >>> 12) + p)) {
+                if (!used.add(Pages.number(s.vaddr()) + p)) {
                     throw new BootException(image.name() + String.format(": segment at 0x%08x overlaps another segment or the stack", s.vaddr()));
                 }
             }
@@ -96,12 +97,12 @@ public final class ImageLoader {
 
     private void placeSegment(Environment e, ProgramImage.Segment s) {
         int flags = ((s.flags() & ProgramImage.WRITE) != 0 ? Tlb.WRITABLE : 0) | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Tlb.EXECUTABLE : 0);
-        int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+        int pages = Pages.count(s.memSize());
         for (int p = 0; p < pages; p++) {
             int ppn = mapPage(e, s.vaddr() + p * PhysicalMemory.PAGE_SIZE, flags);
             int off = p * PhysicalMemory.PAGE_SIZE;
             int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
-            if (n > 0) physical.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+            if (n > 0) physical.write(Pages.start(ppn), s.data(), off, n);
         }
     }
 

@@ -1,6 +1,7 @@
 package exo.kernel.env;
 
 import exo.emulator.machine.Cause;
+import exo.emulator.machine.Pages;
 import exo.os.ProgramImage;
 import exo.os.ProgramOutput;
 import java.util.ArrayDeque;
@@ -100,7 +101,7 @@ public final class Environment {
 
     /** The guaranteed mapping covering virtual address va, or null. */
     public Guaranteed guaranteedFor(int va) {
-        return guaranteed.get(va >>> 12);
+        return guaranteed.get(Pages.number(va));
     }
 
     /** An address as a diagnostic shows it: hex, then symbol and source line when known. */

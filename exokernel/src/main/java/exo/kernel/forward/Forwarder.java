@@ -5,6 +5,7 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
@@ -126,7 +127,7 @@ public final class Forwarder {
         if (e.saveArea == 0) return -1;
         Environment.Guaranteed g = e.guaranteedFor(e.saveArea);
         if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return -1;
-        return g.ppn() << 12 | (e.saveArea & 0xFFF);
+        return Pages.address(g.ppn(), Pages.offset(e.saveArea));
     }
 
     /** Whether e's busy word is set (it is inside its exception handler). */

@@ -1,6 +1,7 @@
 package exo.kernel.mem;
 
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
@@ -54,7 +55,7 @@ public final class Memory {
 
     /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
     public boolean refill(Environment e, int va) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         stats.stlbLookups++;
         cost.charge(CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
@@ -113,7 +114,7 @@ public final class Memory {
     /** Takes ppn from its owner: breaks every TLB binding to it, drops guaranteed mappings, frees it. */
     public void release(Environment owner, int ppn) {
         for (Environment.Guaranteed g : owner.guaranteed.values()) {
-            if (g.ppn() == ppn) unguarantee(owner, g.vpn() << PhysicalMemory.PAGE_SHIFT);
+            if (g.ppn() == ppn) unguarantee(owner, Pages.start(g.vpn()));
         }
         breakBindings(ppn);
         pages.release(ppn);
@@ -146,7 +147,7 @@ public final class Memory {
     public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         tlb.writeReplacing(vpn, e.asid, ppn, f);
         stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
         cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
@@ -163,7 +164,7 @@ public final class Memory {
      * If clearReferenced, the hardware entry's referenced bit is cleared after reading.
      */
     public int[] probe(Environment e, int va, boolean clearReferenced) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         cost.charge(CostModel.TLB_PROBE);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
@@ -196,7 +197,7 @@ public final class Memory {
             return;
         }
         cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             tlb.invalidate(s);
@@ -216,7 +217,7 @@ public final class Memory {
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
         if (pages.owner(ppn) != target.id) throw new GuestError(KernelError.PERM);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         Environment.Guaranteed old = target.guaranteed.get(vpn);
         if (old == null && target.guaranteed.size() >= options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
@@ -227,7 +228,7 @@ public final class Memory {
 
     /** Removes target's guaranteed mapping of va and its TLB entry. */
     public void unguarantee(Environment target, int va) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         Environment.Guaranteed g = target.guaranteed.remove(vpn);
         if (g == null) throw new GuestError(KernelError.NOTFOUND);
         pages.unpin(g.ppn());
@@ -264,7 +265,7 @@ public final class Memory {
     }
 
     private int lookup(Environment e, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         int ppn = -1, f = 0;
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
@@ -284,7 +285,7 @@ public final class Memory {
             }
         }
         if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) return -1;
-        return ppn << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
+        return Pages.address(ppn, Pages.offset(va));
     }
 
     /** Checks a guest buffer's length: 0..{@link #MAX_BUFFER} bytes. */
@@ -302,7 +303,7 @@ public final class Memory {
         int done = 0;
         while (done < len) {
             int a = va + done;
-            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
             int pa = translate(e, a, false);
             physical.read(pa, b, done, n);
             done += n;
@@ -317,7 +318,7 @@ public final class Memory {
         for (int done = 0; done < len; ) {
             int a = va + done;
             translate(e, a, write);
-            done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
         }
     }
 
@@ -326,7 +327,7 @@ public final class Memory {
         checkBuffer(e, va, len, true);
         for (int done = 0; done < len; ) {
             int a = va + done;
-            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
             physical.write(translate(e, a, true), b, done, n);
             done += n;
         }
