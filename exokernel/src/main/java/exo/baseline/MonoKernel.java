@@ -95,7 +95,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                     | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
             for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
                 int ppn = mem.mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
-                if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
+                if (ppn == UserMemory.NO_PAGE) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
                 if (n > 0) machine.memory.write(Pages.start(ppn), s.data(), off, n);
             }
@@ -159,9 +159,9 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     @Override
     public int peek(int va) {
         Process p = current;
-        if (p == null) return -1;
+        if (p == null) return UNMAPPED;
         int pte = p.pte(Pages.number(va));
-        if ((pte & Process.PTE_PRESENT) == 0 || Process.frameOf(pte) >= machine.memory.pages()) return -1;
+        if ((pte & Process.PTE_PRESENT) == 0 || Process.frameOf(pte) >= machine.memory.pages()) return UNMAPPED;
         return Pages.address(Process.frameOf(pte), Pages.offset(va));
     }
 
@@ -240,7 +240,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return false;
+            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) == UserMemory.NO_PAGE) return false;
             pte = p.pte(vpn);
         }
         int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
@@ -318,7 +318,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         int[] words = new int[FRAME_WORDS];
         for (int i = FRAME_UCONTEXT; i < FRAME_WORDS; i++) {
             long w = mem.loadWord(p, frame + 4 * i);
-            if (w < 0) {
+            if (w == UserMemory.UNREADABLE) {
                 kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
                 return;
             }

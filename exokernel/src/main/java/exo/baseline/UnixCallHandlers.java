@@ -37,7 +37,7 @@ final class UnixCallHandlers {
         int[] r = cpu.regs;
         // As on the exokernel, the call number is the code field of the syscall instruction.
         long word = k.mem.loadWord(p, epc);
-        UnixCall call = word < 0 ? null : UnixCall.of(Format.code26((int) word));
+        UnixCall call = word == UserMemory.UNREADABLE ? null : UnixCall.of(Format.code26((int) word));
         int result;
         try {
             if (call == null) throw Errno.ENOSYS.fail();
@@ -120,7 +120,9 @@ final class UnixCallHandlers {
         Object f = fd(p, fd);
         len = checkLength(len);
         if (f instanceof PipeEnd && ((PipeEnd) f).writer()) throw Errno.EBADF.fail();
-        if (k.mem.userAddress(p, buf, true) < 0 || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) < 0)) throw Errno.EFAULT.fail();
+        if (k.mem.userAddress(p, buf, true) == UserMemory.UNMAPPED || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) == UserMemory.UNMAPPED)) {
+            throw Errno.EFAULT.fail();
+        }
         byte[] b;
         int n = 0;
         if (f == CONSOLE) {

@@ -186,12 +186,12 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
 
     /**
      * The physical address va has for the environment on the CPU (TLB, STLB or guaranteed
-     * mapping), or -1; charges nothing and changes nothing (for the monitor).
+     * mapping), or {@link #UNMAPPED}; charges nothing and changes nothing (for the monitor).
      */
     @Override
     public int peek(int va) {
         Environment e = envs.current();
-        return e == null ? -1 : memory.peek(e, va);
+        return e == null ? UNMAPPED : memory.peek(e, va);
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class KernelViews {
             if (e.prologue != 0) b.append("    prologue   -> ").append(e.describe(e.prologue)).append('\n');
             if (e.epilogue != 0) b.append("    epilogue   -> ").append(e.describe(e.epilogue)).append('\n');
             if (e.ipcEntry != 0) b.append("    ipc entry  -> ").append(e.describe(e.ipcEntry)).append('\n');
-            if (e.revokePpn >= 0) b.append("    asked to give back page ").append(e.revokePpn).append('\n');
+            if (e.revokePpn != Environment.NO_PAGE) b.append("    asked to give back page ").append(e.revokePpn).append('\n');
         }
         return b.length() == 0 ? "no environments\n" : b.toString();
     }

@@ -1,5 +1,6 @@
 package exo.os;
 
+import exo.emulator.machine.Mmu;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,8 +18,11 @@ public interface GuestOs {
     /** Runs until all programs have ended, the instruction limit, or a stop; may be called again. */
     RunResult run(long maxInstructions);
 
+    /** What {@link #peek} answers for an address with no mapping: the MMU's own {@link Mmu#FAULT}. */
+    int UNMAPPED = Mmu.FAULT;
+
     /**
-     * The physical address virtual address va has for whoever is on the CPU, or -1: through the
+     * The physical address virtual address va has for whoever is on the CPU, or {@link #UNMAPPED}: through the
      * kernel's own bindings, changing nothing and charging nothing (for the monitor).
      */
     int peek(int va);

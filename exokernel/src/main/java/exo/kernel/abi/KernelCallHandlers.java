@@ -77,8 +77,8 @@ public final class KernelCallHandlers {
     public void dispatch(Environment e, int epc) {
         stats.syscalls++;
         cost.charge(CostModel.SYSCALL_DISPATCH);
-        int pa = memory.translateOrMinus(e, epc, false);
-        KernelCall call = pa < 0 ? null : KernelCall.byNumber(Format.code26(physical.readWord(pa)));
+        int pa = memory.tryTranslate(e, epc, false);
+        KernelCall call = pa == Memory.UNMAPPED ? null : KernelCall.byNumber(Format.code26(physical.readWord(pa)));
         int[] r = cpu.regs;
         if (call == null) {
             r[A0] = KernelError.NOSYS.code;
@@ -169,7 +169,7 @@ public final class KernelCallHandlers {
         if ((va & 3) != 0 || Pages.offset(va) > PhysicalMemory.PAGE_SIZE - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
         int old = t.saveArea;
         t.saveArea = va;
-        if (va != 0 && forwarder.savePhys(t) < 0) {
+        if (va != 0 && forwarder.savePhys(t) == Forwarder.NO_SAVE_AREA) {
             t.saveArea = old;
             throw new GuestError(KernelError.NOTGUARANTEED);
         }
@@ -262,9 +262,7 @@ public final class KernelCallHandlers {
     }
 
     boolean pageRepossessed(Environment e, int[] r, int epc) {
-        int p = revoker.takeRepossessed(e);
-        if (p < 0) throw new GuestError(KernelError.NOTFOUND);
-        result(r, p);
+        result(r, revoker.takeRepossessed(e));
         return false;
     }
 

@@ -82,7 +82,7 @@ public final class ImageLoader {
             for (ProgramImage.Segment s : image.segments()) placeSegment(e, s);
             int stackBase = STACK_TOP - STACK_PAGES * PhysicalMemory.PAGE_SIZE;
             for (int p = 0; p < STACK_PAGES; p++) mapPage(e, stackBase + p * PhysicalMemory.PAGE_SIZE, Tlb.WRITABLE);
-            scheduler.allocate(e, -1);
+            scheduler.allocate(e, Scheduler.ANY_SLOT);
         } catch (GuestError err) {
             throw new BootException(image.name() + ": cannot boot: " + err.error.meaning);
         }
@@ -108,7 +108,7 @@ public final class ImageLoader {
 
     /** page_alloc then env_guarantee, as a parent would. */
     private int mapPage(Environment e, int va, int flags) {
-        int ppn = memory.allocate(e, -1);
+        int ppn = memory.allocate(e, PageOwners.ANY);
         memory.guarantee(e, va, ppn, pages.rwToken(ppn), flags);
         return ppn;
     }

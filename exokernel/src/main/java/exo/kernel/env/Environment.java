@@ -61,8 +61,10 @@ public final class Environment {
      */
     public int lastCode, lastEpc, lastBadVaddr;
 
-    /** Page asked back by a revocation, or -1; the cycle by which it must be freed. */
-    public int revokePpn = -1;
+    /** revokePpn when no page is asked back. */
+    public static final int NO_PAGE = -1;
+    /** Page asked back by a revocation, or {@link #NO_PAGE}; the cycle by which it must be freed. */
+    public int revokePpn = NO_PAGE;
     public long revokeDeadline;
     public boolean revokeDelivered;
     public int pagesAtRequest;

@@ -44,6 +44,8 @@ public final class Forwarder {
     public static final int SAVE_SIZE = 16;
     /** The instruction that ends a handler: {@code jr k0}, i.e. {@code jalr zero, 0(k0)}. */
     public static final int JR_K0 = Opcode.JALR.encode(Register.ZERO, 0, Register.K0);
+    /** What {@link #savePhys} answers for an environment without a usable save area. */
+    public static final int NO_SAVE_AREA = -1;
 
     private final Cpu cpu;
     private final PhysicalMemory physical;
@@ -83,8 +85,8 @@ public final class Forwarder {
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int handler = e.handler[code];
         int save = savePhys(e);
-        boolean inHandler = save >= 0 && physical.readWord(save + SAVE_BUSY) != 0;
-        if (handler == 0 || save < 0 || inHandler) {
+        boolean inHandler = save != NO_SAVE_AREA && physical.readWord(save + SAVE_BUSY) != 0;
+        if (handler == 0 || save == NO_SAVE_AREA || inHandler) {
             List<Environment.Fault> chain = new ArrayList<>();
             if (inHandler && e.lastCode != 0) chain.add(new Environment.Fault(e.lastCode, e.lastEpc, e.lastBadVaddr));
             chain.add(new Environment.Fault(code, epc, badVaddr));
@@ -122,18 +124,18 @@ public final class Forwarder {
         return e.describeFault(f.code(), f.epc(), f.badVaddr());
     }
 
-    /** Physical address of e's save area through its guaranteed mapping, or -1 if it has none usable. */
+    /** Physical address of e's save area through its guaranteed mapping, or {@link #NO_SAVE_AREA} if it has none usable. */
     public int savePhys(Environment e) {
-        if (e.saveArea == 0) return -1;
+        if (e.saveArea == 0) return NO_SAVE_AREA;
         Environment.Guaranteed g = e.guaranteedFor(e.saveArea);
-        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return -1;
+        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return NO_SAVE_AREA;
         return Pages.address(g.ppn(), Pages.offset(e.saveArea));
     }
 
     /** Whether e's busy word is set (it is inside its exception handler). */
     public boolean busy(Environment e) {
         int save = savePhys(e);
-        return save >= 0 && physical.readWord(save + SAVE_BUSY) != 0;
+        return save != NO_SAVE_AREA && physical.readWord(save + SAVE_BUSY) != 0;
     }
 
     /**
@@ -142,7 +144,7 @@ public final class Forwarder {
      */
     public boolean safeToUpcall(Environment e, int pc) {
         if (busy(e)) return false;
-        int pa = memory.translateOrMinus(e, pc, false);
-        return pa < 0 || (pc & 3) != 0 || physical.readWord(pa) != JR_K0;
+        int pa = memory.tryTranslate(e, pc, false);
+        return pa == Memory.UNMAPPED || (pc & 3) != 0 || physical.readWord(pa) != JR_K0;
     }
 }

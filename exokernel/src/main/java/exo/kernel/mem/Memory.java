@@ -8,6 +8,7 @@ import exo.kernel.env.Environment;
 import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
 import exo.os.CostModel;
+import exo.os.GuestOs;
 import exo.os.KernelOptions;
 import exo.os.Stats;
 import java.util.function.Consumer;
@@ -24,6 +25,10 @@ import java.util.function.Consumer;
 public final class Memory {
     /** Flags a guest may ask for in a TLB write; VALID is implied, GLOBAL is the kernel's alone. */
     public static final int GUEST_FLAGS = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE | Tlb.NOCACHE;
+    /** What {@link #tryTranslate} and {@link #peek} answer for an address e has no binding for (with the rights asked). */
+    public static final int UNMAPPED = GuestOs.UNMAPPED;
+    /** The va of tlb_flush that flushes every binding. */
+    public static final int FLUSH_ALL = -1;
 
     private final Tlb tlb;
     private final PhysicalMemory physical;
@@ -59,7 +64,7 @@ public final class Memory {
         stats.stlbLookups++;
         cost.charge(CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-        if (line >= 0) {
+        if (line != Stlb.MISS) {
             stats.stlbHits++;
             stats.missesFilledStlb++;
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
@@ -79,9 +84,9 @@ public final class Memory {
 
     // ---- pages --------------------------------------------------------------------------------
 
-    /** Allocates page ppn (-1: any) to owner, cleared; returns it. Enforces the owner's page limit. */
+    /** Allocates page ppn ({@link PageOwners#ANY}: any) to owner, cleared; returns it. Enforces the owner's page limit. */
     public int allocate(Environment owner, int ppn) {
-        if (ppn < -1) throw new GuestError(KernelError.INVAL);
+        if (ppn < 0 && ppn != PageOwners.ANY) throw new GuestError(KernelError.INVAL);
         if (owner.pages >= owner.pageLimit) throw new GuestError(KernelError.LIMIT);
         cost.charge(CostModel.TABLE_TOUCH);
         int p;
@@ -174,7 +179,7 @@ public final class Memory {
         }
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-        if (line >= 0) return new int[] {stlb.ppn(line), stlb.flags(line)};
+        if (line != Stlb.MISS) return new int[] {stlb.ppn(line), stlb.flags(line)};
         Environment.Guaranteed g = e.guaranteed.get(vpn);
         if (g != null) return new int[] {g.ppn(), g.flags()};
         throw new GuestError(KernelError.NOTFOUND);
@@ -188,9 +193,9 @@ public final class Memory {
         return new int[] {tlb.vpn(slot), tlb.pfn(slot), tlb.flags(slot)};
     }
 
-    /** Removes e's binding of va (TLB and STLB), or with va == -1 all of e's bindings. Guaranteed mappings stay. */
+    /** Removes e's binding of va (TLB and STLB), or with va == {@link #FLUSH_ALL} all of e's bindings. Guaranteed mappings stay. */
     public void flush(Environment e, int va) {
-        if (va == -1) {
+        if (va == FLUSH_ALL) {
             cost.charge(CostModel.TLB_SCAN);
             tlb.flushAsid(e.asid);
             e.stlbEpoch++;
@@ -246,18 +251,18 @@ public final class Memory {
     public int translate(Environment e, int va, boolean write) {
         cost.charge(CostModel.TABLE_TOUCH);
         int pa = lookup(e, va, write);
-        if (pa < 0) throw new GuestError(KernelError.FAULT);
+        if (pa == UNMAPPED) throw new GuestError(KernelError.FAULT);
         return pa;
     }
 
-    /** Same as {@link #translate} but returns -1 instead of refusing. */
-    public int translateOrMinus(Environment e, int va, boolean write) {
+    /** Same as {@link #translate} but answers {@link #UNMAPPED} instead of refusing. */
+    public int tryTranslate(Environment e, int va, boolean write) {
         cost.charge(CostModel.TABLE_TOUCH);
         return lookup(e, va, write);
     }
 
     /**
-     * The physical address of va through e's bindings, or -1: no charge and no state change
+     * The physical address of va through e's bindings, or {@link #UNMAPPED}: no charge and no state change
      * (for debuggers and the monitor).
      */
     public int peek(Environment e, int va) {
@@ -266,25 +271,24 @@ public final class Memory {
 
     private int lookup(Environment e, int va, boolean write) {
         int vpn = Pages.number(va);
-        int ppn = -1, f = 0;
+        int ppn, f;
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             ppn = tlb.pfn(s);
             f = tlb.flags(s);
         } else {
             int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-            if (line >= 0) {
+            if (line != Stlb.MISS) {
                 ppn = stlb.ppn(line);
                 f = stlb.flags(line);
             } else {
                 Environment.Guaranteed g = e.guaranteed.get(vpn);
-                if (g != null) {
-                    ppn = g.ppn();
-                    f = g.flags();
-                }
+                if (g == null) return UNMAPPED;
+                ppn = g.ppn();
+                f = g.flags();
             }
         }
-        if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) return -1;
+        if (!pages.inRange(ppn) || (write && (f & Tlb.WRITABLE) == 0)) return UNMAPPED;
         return Pages.address(ppn, Pages.offset(va));
     }
 

@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
 public final class PageOwners {
     /** Owner value of a free page. */
     public static final int FREE = 0;
+    /** The page number that asks {@link #allocate} for any free page (page_alloc's -1). */
+    public static final int ANY = -1;
 
     private final int[] owner;
     private final int[] generation;
@@ -67,11 +69,11 @@ public final class PageOwners {
     }
 
     /**
-     * Gives page ppn (or, if ppn is -1, the lowest free page) to envId and issues its tokens.
+     * Gives page ppn (or, if ppn is {@link #ANY}, the lowest free page) to envId and issues its tokens.
      * Returns the page number.
      */
     public int allocate(int ppn, int envId) {
-        if (ppn == -1) {
+        if (ppn == ANY) {
             if (free == 0) throw new GuestError(KernelError.NOMEM);
             ppn = 0;
             while (owner[ppn] != FREE) ppn++;

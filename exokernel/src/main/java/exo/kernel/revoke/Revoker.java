@@ -4,6 +4,8 @@ import exo.emulator.machine.Cpu;
 import exo.kernel.env.Environment;
 import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
 import exo.kernel.mem.Memory;
 import exo.kernel.mem.PageOwners;
@@ -56,7 +58,7 @@ public final class Revoker {
      */
     public boolean request(Environment e, int ppn) {
         if (!e.alive() || !pages.inRange(ppn) || pages.owner(ppn) != e.id || pages.pinned(ppn)) return false;
-        if (e.pages <= options.minimumPages() || e.revokePpn >= 0) return false;
+        if (e.pages <= options.minimumPages() || e.revokePpn != Environment.NO_PAGE) return false;
         e.revokePpn = ppn;
         e.revokeDeadline = cpu.cycles + options.revokeDeadline();
         e.revokeDelivered = false;
@@ -73,7 +75,7 @@ public final class Revoker {
     public void reclaimFor(Environment requester) {
         Environment victim = null;
         for (Environment e : envs.all()) {
-            if (e != requester && e.revokePpn < 0 && e.pages > options.minimumPages() && (victim == null || e.pages > victim.pages)) victim = e;
+            if (e != requester && e.revokePpn == Environment.NO_PAGE && e.pages > options.minimumPages() && (victim == null || e.pages > victim.pages)) victim = e;
         }
         if (victim == null) return;
         for (int p = pages.pages() - 1; p >= 0; p--) {
@@ -88,7 +90,7 @@ public final class Revoker {
     public void checkDeadlines() {
         if (pending == 0) return;
         for (Environment e : envs.all()) {
-            if (e.revokePpn < 0) continue;
+            if (e.revokePpn == Environment.NO_PAGE) continue;
             cost.charge(CostModel.TABLE_TOUCH);
             int ppn = e.revokePpn;
             if (pages.owner(ppn) != e.id || gaveBackOther(e)) {
@@ -112,13 +114,13 @@ public final class Revoker {
     }
 
     private void finish(Environment e) {
-        e.revokePpn = -1;
+        e.revokePpn = Environment.NO_PAGE;
         pending--;
     }
 
     /** Delivers e's pending revoke or repossess event if an upcall is safe now. */
     public void deliverPending(Environment e) {
-        if (e.revokePpn < 0 && !e.repossessionPending) return;
+        if (e.revokePpn == Environment.NO_PAGE && !e.repossessionPending) return;
         int pc = cpu.pc;
         // Not at an entry whose k0/k1 the kernel just loaded (prologue, IPC entry, epilogue, handler).
         if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0) || !forwarder.safeToUpcall(e, pc)) return;
@@ -133,12 +135,13 @@ public final class Revoker {
 
     /** Forgets e's outstanding request (e is being destroyed). */
     public void cancel(Environment e) {
-        if (e.revokePpn >= 0) finish(e);
+        if (e.revokePpn != Environment.NO_PAGE) finish(e);
     }
 
-    /** Pops the oldest repossessed page of e, or -1. */
+    /** Pops the oldest repossessed page of e; E_NOTFOUND if none is left. */
     public int takeRepossessed(Environment e) {
         Integer p = e.repossessed.pollFirst();
-        return p == null ? -1 : p;
+        if (p == null) throw new GuestError(KernelError.NOTFOUND);
+        return p;
     }
 }

@@ -33,6 +33,10 @@ import exo.os.Stats;
  */
 public final class Scheduler {
     public static final int SLOTS = 64;
+    /** The slot number that asks {@link #allocate} for any free slot (slice_alloc's -1). */
+    public static final int ANY_SLOT = -1;
+    /** The running slot before the first slice; the first switch moves to slot 0. */
+    private static final int BEFORE_FIRST = -1;
 
     private final Machine machine;
     private final Cpu cpu;
@@ -43,8 +47,8 @@ public final class Scheduler {
     private final Forwarder forwarder;
     private final Lifecycle lifecycle;
     private final Environment[] owner = new Environment[SLOTS];
-    /** Slot whose slice is running, or -1 before the first. */
-    private int slot = -1;
+    /** Slot whose slice is running, or {@link #BEFORE_FIRST}. */
+    private int slot = BEFORE_FIRST;
 
     /** The scheduler of machine's CPU; forwarder tells when an upcall is safe, lifecycle ends an environment that overruns. */
     public Scheduler(Machine machine, KernelOptions options, CostModel cost, Stats stats, Environments envs, Forwarder forwarder, Lifecycle lifecycle) {
@@ -60,17 +64,11 @@ public final class Scheduler {
 
     // ---- the vector ---------------------------------------------------------------------------
 
-    /** Gives slot s (or, with -1, the first free one) to e; returns it. */
+    /** Gives slot s (or, with {@link #ANY_SLOT}, the first free one) to e; returns it. */
     public int allocate(Environment e, int s) {
         cost.charge(CostModel.TABLE_TOUCH);
-        if (s == -1) {
-            for (int i = 0; i < SLOTS; i++) {
-                if (owner[i] == null) {
-                    s = i;
-                    break;
-                }
-            }
-            if (s == -1) throw new GuestError(KernelError.NOSLOT);
+        if (s == ANY_SLOT) {
+            s = firstFree();
         } else if (s < 0 || s >= SLOTS) {
             throw new GuestError(KernelError.INVAL);
         } else if (owner[s] != null) {
@@ -79,6 +77,11 @@ public final class Scheduler {
         owner[s] = e;
         e.slots++;
         return s;
+    }
+
+    private int firstFree() {
+        for (int i = 0; i < SLOTS; i++) if (owner[i] == null) return i;
+        throw new GuestError(KernelError.NOSLOT);
     }
 
     /** Frees slot s, which e must own. */
@@ -204,7 +207,7 @@ public final class Scheduler {
         if (callee != caller && forwarder.busy(callee)) throw new GuestError(KernelError.BUSY);
         caller.resumePc = resumePc;
         caller.inEpilogue = false;
-        if (sync && slot >= 0 && owner[slot] == caller && callee != caller) {
+        if (sync && slot != BEFORE_FIRST && owner[slot] == caller && callee != caller) {
             owner[slot] = callee;
             caller.slots--;
             callee.slots++;
@@ -242,7 +245,7 @@ public final class Scheduler {
         cpu.pc = e.resumePc;
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
         int save = forwarder.savePhys(e);
-        if (e.prologue != 0 && save >= 0 && forwarder.safeToUpcall(e, e.resumePc)) {
+        if (e.prologue != 0 && save != Forwarder.NO_SAVE_AREA && forwarder.safeToUpcall(e, e.resumePc)) {
             // Like an exception: busy is set, so a preemption inside the prologue resumes it as it
             // was instead of re-entering it with a fresh k0. It returns as a handler does.
             machine.memory.writeWord(save + Forwarder.SAVE_BUSY, 1);
