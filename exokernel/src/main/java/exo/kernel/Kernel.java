@@ -83,7 +83,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.revoker = new Revoker(machine.cpu, options, cost, envs, pages, memory, forwarder, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
-        this.views = new KernelViews(envs, pages, stlb, scheduler, machine.tlb);
+        this.views = new KernelViews(envs, pages, stlb, scheduler);
         this.runLoop = new RunLoop(machine, cost, stats, lines, () -> envs.current() != null || scheduler.startFirst(), envs::any, this::outcomes);
         machine.setTrapHandler(this);
     }

@@ -20,14 +20,12 @@ public final class KernelViews {
     private final PageOwners pages;
     private final Stlb stlb;
     private final Scheduler scheduler;
-    private final Tlb tlb;
 
-    KernelViews(Environments envs, PageOwners pages, Stlb stlb, Scheduler scheduler, Tlb tlb) {
+    KernelViews(Environments envs, PageOwners pages, Stlb stlb, Scheduler scheduler) {
         this.envs = envs;
         this.pages = pages;
         this.stlb = stlb;
         this.scheduler = scheduler;
-        this.tlb = tlb;
     }
 
     /** The views by name, in display order. */
@@ -98,17 +96,5 @@ public final class KernelViews {
             if (e != null) b.append(String.format("%s slot %2d  %s%n", s == scheduler.currentSlot() ? "*" : " ", s, e));
         }
         return b.length() == 0 ? "no slot is allocated\n" : b.toString();
-    }
-
-    /** The hardware TLB entries of environment e. */
-    public String tlb(Environment e) {
-        StringBuilder b = new StringBuilder();
-        for (int s = 0; s < Tlb.SIZE; s++) {
-            if (tlb.isValid(s) && tlb.asid(s) == e.asid) {
-                b.append(String.format("slot %2d  vpn 0x%05x -> ppn 0x%05x %s%n", s, tlb.vpn(s), tlb.pfn(s),
-                        Tlb.flagString(tlb.flags(s))));
-            }
-        }
-        return b.toString();
     }
 }

@@ -222,8 +222,6 @@ public final class Scheduler {
         cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
     }
 
-    // ---- context ------------------------------------------------------------------------------
-
     /** Saves the CPU's registers as e's context, to resume at pc. */
     public void saveContext(Environment e, int pc) {
         System.arraycopy(cpu.regs, 0, e.context, 0, 32);
