@@ -4,8 +4,8 @@ import exo.emulator.machine.Console;
 import exo.monitor.Debugger;
 import exo.monitor.ExeDebugInfo;
 import exo.monitor.Interactive;
-import exo.monitor.Monitor;
 import exo.monitor.OsTarget;
+import exo.monitor.Monitor;
 import exo.os.BootException;
 import exo.toolchain.ToolchainException;
 import java.io.BufferedReader;
@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code exo debug}: the monitor on one program (docs/monitor.md). */
 @Command(name = "debug", mixinStandardHelpOptions = true,

@@ -4,8 +4,8 @@ import exo.emulator.jit.Engines;
 import exo.emulator.machine.PhysicalMemory;
 import exo.system.KernelKind;
 import exo.toolchain.GuestRuntime;
-import picocli.CommandLine.Option;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The options that describe the emulated system, shared by {@code exo run}, {@code exo debug}
