@@ -5,22 +5,25 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
-import exo.emulator.machine.StopReason;
 import exo.emulator.machine.Tlb;
 import exo.emulator.machine.TrapHandler;
-import exo.kernel.BootException;
-import exo.kernel.CostModel;
-import exo.kernel.GuestOs;
-import exo.kernel.KernelOptions;
-import exo.kernel.OutputLines;
-import exo.kernel.ProgramImage;
-import exo.kernel.RunResult;
-import exo.kernel.Stats;
+import exo.os.AsidTable;
+import exo.os.BootException;
+import exo.os.CostModel;
+import exo.os.GuestOs;
+import exo.os.KernelOptions;
+import exo.os.OutputLines;
+import exo.os.ProgramImage;
+import exo.os.RunLoop;
+import exo.os.RunResult;
+import exo.os.Stats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The monolithic baseline: a small Unix-like kernel on the same machine, there to be measured
@@ -54,14 +57,15 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     final Cpu cpu;
     final KernelOptions options;
     final CostModel cost;
-    final Stats stats = new Stats();
+    final Stats stats = new Stats(Cause.CODES, code -> Cause.ofCode(code).shortName);
     /** Physical page frames and every access to user memory. */
     final UserMemory mem;
-    private final Process[] byAsid = new Process[256];
+    private final AsidTable<Process> byAsid;
     private final List<Process> booted = new ArrayList<>();
     private final ArrayDeque<Process> runQueue = new ArrayDeque<>();
-    private final UnixSyscalls calls;
+    private final UnixCallHandlers calls;
     private final OutputLines lines;
+    private final RunLoop runLoop;
     private int nextPid = 1;
     Process current;
 
@@ -71,8 +75,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.options = options;
         this.cost = new CostModel(machine);
         this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
-        this.calls = new UnixSyscalls(this);
+        this.byAsid = new AsidTable<>(options.maxEnvironments(), cost, machine.tlb);
+        this.calls = new UnixCallHandlers(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
+        this.runLoop = new RunLoop(machine, cost, stats, lines, () -> current != null || switchNext(), () -> live() > 0, this::outcomes);
         machine.setTrapHandler(this);
     }
 
@@ -81,19 +87,19 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
     @Override
     public int boot(ProgramImage image, List<String> args) {
-        Process p = newProcess(image.name(), image.symbolizer(), null);
-        if (p == null) throw new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)");
+        Process p = newProcess(image.name(), image.symbolizer(), null)
+                .orElseThrow(() -> new BootException(image.name() + ": the process table is full (" + options.maxEnvironments() + " processes)"));
         int top = 0;
         for (ProgramImage.Segment s : image.segments()) {
             int prot = ((s.flags() & ProgramImage.READ) != 0 ? Process.PROT_READ : 0) | ((s.flags() & ProgramImage.WRITE) != 0 ? Process.PROT_WRITE : 0)
                     | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Process.PROT_EXEC : 0);
             for (int off = 0; off < s.memSize(); off += PhysicalMemory.PAGE_SIZE) {
                 int ppn = mem.mapNew(p, s.vaddr() + off, Process.pteFlags(prot));
-                if (ppn < 0) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
+                if (ppn == UserMemory.NO_PAGE) throw new BootException(image.name() + ": does not fit in physical memory (" + machine.memory.size() / 1024 + " KiB)");
                 int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
-                if (n > 0) machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+                if (n > 0) machine.memory.write(Pages.start(ppn), s.data(), off, n);
             }
-            top = Math.max(top, s.vaddr() + ((s.memSize() + PhysicalMemory.PAGE_MASK) & ~PhysicalMemory.PAGE_MASK));
+            top = Math.max(top, s.vaddr() + Pages.start(Pages.count(s.memSize())));
         }
         p.heapStart = p.brk = top;
         p.stackTop = STACK_TOP;
@@ -129,22 +135,21 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     /** Runs until every process has exited, the instruction limit, or a stop; may be called again. */
     @Override
     public RunResult run(long maxInstructions) {
-        if (current == null && !machine.isHalted() && !switchNext()) machine.halt();
-        StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
-        lines.flushAll();
-        RunResult.Reason reason = why == StopReason.BUDGET ? RunResult.Reason.INSTRUCTION_LIMIT
-                : why == StopReason.STOPPED ? RunResult.Reason.STOPPED : live() > 0 ? RunResult.Reason.NO_RUNNABLE : RunResult.Reason.ALL_DONE;
+        return runLoop.run(maxInstructions);
+    }
+
+    private List<RunResult.Program> outcomes() {
         List<RunResult.Program> ps = new ArrayList<>();
         for (Process p : booted) {
             ps.add(new RunResult.Program(p.name, p.pid, p.state == Process.State.ZOMBIE, p.diagnostic != null, p.exitStatus, p.diagnostic,
-                    p.output.toString(StandardCharsets.UTF_8)));
+                    p.output.text()));
         }
-        return new RunResult(reason, ps, cpu.instret, cpu.cycles, cost.kernelCycles(), stats);
+        return ps;
     }
 
     private int live() {
         int n = 0;
-        for (Process p : byAsid) if (p != null && p.state != Process.State.ZOMBIE) n++;
+        for (Process p : byAsid.all()) if (p.state != Process.State.ZOMBIE) n++;
         return n;
     }
 
@@ -154,10 +159,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     @Override
     public int peek(int va) {
         Process p = current;
-        if (p == null) return -1;
-        int pte = p.pte(va >>> PhysicalMemory.PAGE_SHIFT);
-        if ((pte & Process.PTE_PRESENT) == 0 || (pte >>> PhysicalMemory.PAGE_SHIFT) >= machine.memory.pages()) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+        if (p == null) return UNMAPPED;
+        int pte = p.pte(Pages.number(va));
+        if ((pte & Process.PTE_PRESENT) == 0 || Process.frameOf(pte) >= machine.memory.pages()) return UNMAPPED;
+        return Pages.address(Process.frameOf(pte), Pages.offset(va));
     }
 
     @Override
@@ -231,16 +236,16 @@ public final class MonoKernel implements TrapHandler, GuestOs {
      * stack pages, and writing the TLB; false if the access is not allowed (a signal follows).
      */
     private boolean refill(Process p, int va, int kind) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         cost.charge(2 * CostModel.TABLE_TOUCH);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return false;
+            if (!p.demandZero(va) || mem.mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) == UserMemory.NO_PAGE) return false;
             pte = p.pte(vpn);
         }
         int need = kind == Mmu.LOAD ? Process.PTE_READ : kind == Mmu.STORE ? Process.PTE_WRITE : Process.PTE_EXEC;
         if ((pte & need) == 0) return false;
-        machine.tlb.writeReplacing(vpn, p.asid, pte >>> PhysicalMemory.PAGE_SHIFT, tlbFlags(pte));
+        machine.tlb.writeReplacing(vpn, p.asid, Process.frameOf(pte), tlbFlags(pte));
         cost.charge(CostModel.TLB_WRITE + CostModel.UPCALL);
         stats.missesFilledWalk++;
         return true;
@@ -313,7 +318,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         int[] words = new int[FRAME_WORDS];
         for (int i = FRAME_UCONTEXT; i < FRAME_WORDS; i++) {
             long w = mem.loadWord(p, frame + 4 * i);
-            if (w < 0) {
+            if (w == UserMemory.UNREADABLE) {
                 kill(p, 128 + Signal.SIGSEGV.number, "killed by SIGSEGV: sigreturn found no readable frame at 0x" + Integer.toHexString(frame));
                 return;
             }
@@ -333,39 +338,32 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     // ---- processes -----------------------------------------------------------------------------
 
-    Process newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
-        for (int asid = 1; asid <= options.maxEnvironments(); asid++) {
-            cost.charge(CostModel.TABLE_TOUCH);
-            if (byAsid[asid] == null) {
-                Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
-                byAsid[asid] = p;
-                machine.tlb.flushAsid(asid);
-                for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixSyscalls.CONSOLE;
-                return p;
-            }
-        }
-        return null;
+    /** A new process under the lowest free ASID, with the console as fds 0, 1 and 2; empty if the table is full. */
+    Optional<Process> newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
+        return byAsid.add(asid -> {
+            Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
+            for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixCallHandlers.CONSOLE;
+            return p;
+        });
     }
 
-    Iterable<Process> processes() {
-        List<Process> l = new ArrayList<>();
-        for (Process p : byAsid) if (p != null) l.add(p);
-        return l;
+    List<Process> processes() {
+        return byAsid.all();
     }
 
     /** Ends p with status; its pages and descriptors are released, its parent may reap it. */
     void exit(Process p, int status) {
         p.exitStatus = status;
         p.state = Process.State.ZOMBIE;
-        lines.flush(p.asid, p.name);
+        lines.flush(p.output);
         calls.closeAll(p);
         mem.releasePages(p);
         machine.tlb.flushAsid(p.asid);
         cost.charge(CostModel.TLB_SCAN);
-        if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid[p.asid] = null;
+        if (p.parent == null || p.parent.state == Process.State.ZOMBIE) byAsid.remove(p.asid);
         else if (p.parent.state == Process.State.BLOCKED) wake(p.parent);
         for (Process c : processes()) {
-            if (c.parent == p && c.state == Process.State.ZOMBIE) byAsid[c.asid] = null;
+            if (c.parent == p && c.state == Process.State.ZOMBIE) byAsid.remove(c.asid);
         }
         if (current == p) {
             current = null;
@@ -379,7 +377,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void reap(Process child) {
-        byAsid[child.asid] = null;
+        byAsid.remove(child.asid);
     }
 
     // ---- scheduling ----------------------------------------------------------------------------
@@ -445,8 +443,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void output(Process p, byte[] b, int len) {
-        if (p.output.size() < 1 << 20) p.output.write(b, 0, Math.min(len, (1 << 20) - p.output.size()));
-        lines.write(p.asid, p.name, b, 0, len);
+        lines.write(p.output, b, 0, len);
     }
 
 }

@@ -1,7 +1,8 @@
 package exo.baseline;
 
-import exo.kernel.ProgramImage;
-import java.io.ByteArrayOutputStream;
+import exo.emulator.machine.Pages;
+import exo.os.ProgramImage;
+import exo.os.ProgramOutput;
 
 /**
  * A baseline process: the whole of its state lives here, in the kernel — registers when not
@@ -36,7 +37,7 @@ final class Process {
     final Object[] fds = new Object[MAX_FDS];
     int exitStatus;
     String diagnostic;
-    final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    final ProgramOutput output;
 
     Process(int pid, int asid, String name, ProgramImage.Symbolizer symbolizer, Process parent) {
         this.pid = pid;
@@ -44,6 +45,7 @@ final class Process {
         this.name = name;
         this.symbolizer = symbolizer;
         this.parent = parent;
+        this.output = new ProgramOutput(asid, name);
     }
 
     /** The entry for virtual page vpn, or 0. */
@@ -62,6 +64,21 @@ final class Process {
     boolean demandZero(int va) {
         long a = va & 0xFFFFFFFFL;
         return (a >= (heapStart & 0xFFFFFFFFL) && a < (brk & 0xFFFFFFFFL)) || (a >= (stackLow & 0xFFFFFFFFL) && a < (stackTop & 0xFFFFFFFFL));
+    }
+
+    /** A page-table entry: the frame's number in the upper 20 bits, PTE_* flags in the page-offset bits. */
+    static int makePte(int ppn, int flags) {
+        return Pages.start(ppn) | flags;
+    }
+
+    /** The physical page an entry maps. */
+    static int frameOf(int pte) {
+        return Pages.number(pte);
+    }
+
+    /** The PTE_* flags of an entry. */
+    static int flagsOf(int pte) {
+        return Pages.offset(pte);
     }
 
     static int pteFlags(int prot) {

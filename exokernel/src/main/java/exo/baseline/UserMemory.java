@@ -1,9 +1,11 @@
 package exo.baseline;
 
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
-import exo.kernel.CostModel;
+import exo.os.CostModel;
+import exo.os.GuestOs;
 import java.util.BitSet;
 
 /**
@@ -18,6 +20,13 @@ final class UserMemory {
     private final int pageLimit;
     private final BitSet freePages = new BitSet();
 
+    /** What {@link #mapNew} answers when no page is free or the process is at its limit. */
+    static final int NO_PAGE = -1;
+    /** What {@link #userAddress} answers for an address not mapped with the rights asked. */
+    static final int UNMAPPED = GuestOs.UNMAPPED;
+    /** What {@link #loadWord} answers for a word it cannot read (every word read is 0 to 2^32 - 1). */
+    static final long UNREADABLE = -1;
+
     UserMemory(Machine machine, CostModel cost, int pageLimit) {
         this.memory = machine.memory;
         this.tlb = machine.tlb;
@@ -30,14 +39,14 @@ final class UserMemory {
         return freePages.cardinality() >= n;
     }
 
-    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or -1. */
+    /** Allocates a zeroed page and maps it at va with pte flags; returns its frame number, or {@link #NO_PAGE}. */
     int mapNew(Process p, int va, int flags) {
         int ppn = freePages.nextSetBit(0);
-        if (ppn < 0 || p.pagesOwned >= pageLimit) return -1;
+        if (ppn < 0 || p.pagesOwned >= pageLimit) return NO_PAGE;
         freePages.clear(ppn);
         memory.clearPage(ppn);
         p.pagesOwned++;
-        p.setPte(va >>> PhysicalMemory.PAGE_SHIFT, ppn << PhysicalMemory.PAGE_SHIFT | flags);
+        p.setPte(Pages.number(va), Process.makePte(ppn, flags));
         cost.charge(CostModel.PAGE_CLEAR + 2 * CostModel.TABLE_TOUCH);
         return ppn;
     }
@@ -45,7 +54,7 @@ final class UserMemory {
     void unmap(Process p, int vpn) {
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) return;
-        freePages.set(pte >>> PhysicalMemory.PAGE_SHIFT);
+        freePages.set(Process.frameOf(pte));
         p.pagesOwned--;
         p.setPte(vpn, 0);
         invalidateTlb(p, vpn);
@@ -66,42 +75,43 @@ final class UserMemory {
             int[] t = p.directory[d];
             if (t == null) continue;
             for (int i = 0; i < 1024; i++) {
-                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(t[i] >>> PhysicalMemory.PAGE_SHIFT);
+                if ((t[i] & Process.PTE_PRESENT) != 0) freePages.set(Process.frameOf(t[i]));
             }
             p.directory[d] = null;
         }
         p.pagesOwned = 0;
     }
 
-    /** Physical address of va in p for the access (walking, demand-zeroing), or -1. */
+    /** Physical address of va in p for the access (walking, demand-zeroing), or {@link #UNMAPPED}. */
     int userAddress(Process p, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) {
-            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) < 0) return -1;
+            if (!p.demandZero(va) || mapNew(p, va, Process.pteFlags(Process.PROT_READ | Process.PROT_WRITE)) == NO_PAGE) return UNMAPPED;
             pte = p.pte(vpn);
         }
-        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return -1;
-        return (pte & ~PhysicalMemory.PAGE_MASK) | (va & PhysicalMemory.PAGE_MASK);
+        if ((pte & (write ? Process.PTE_WRITE : Process.PTE_READ)) == 0) return UNMAPPED;
+        return Pages.address(Process.frameOf(pte), Pages.offset(va));
     }
 
     boolean storeWord(Process p, int va, int v) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, true) : -1;
-        if (pa < 0) return false;
+        int pa = (va & 3) == 0 ? userAddress(p, va, true) : UNMAPPED;
+        if (pa == UNMAPPED) return false;
         memory.writeWord(pa, v);
         return true;
     }
 
+    /** The word at va in p as an unsigned value, or {@link #UNREADABLE} if va is misaligned or not readable. */
     long loadWord(Process p, int va) {
-        int pa = (va & 3) == 0 ? userAddress(p, va, false) : -1;
-        return pa < 0 ? -1 : memory.readWord(pa) & 0xFFFFFFFFL;
+        int pa = (va & 3) == 0 ? userAddress(p, va, false) : UNMAPPED;
+        return pa == UNMAPPED ? UNREADABLE : memory.readWord(pa) & 0xFFFFFFFFL;
     }
 
     /** Copies len bytes to user memory at va; false (nothing reliable written) if any byte is not writable. */
     boolean copyOut(Process p, int va, byte[] b, int len) {
         for (int i = 0; i < len; i++) {
             int pa = userAddress(p, va + i, true);
-            if (pa < 0) return false;
+            if (pa == UNMAPPED) return false;
             memory.writeByte(pa, b[i]);
         }
         cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);
@@ -113,7 +123,7 @@ final class UserMemory {
         byte[] b = new byte[len];
         for (int i = 0; i < len; i++) {
             int pa = userAddress(p, va + i, false);
-            if (pa < 0) return null;
+            if (pa == UNMAPPED) return null;
             b[i] = (byte) memory.readByte(pa);
         }
         cost.charge((len + 3) / 4 * CostModel.WORD_COPIED);

@@ -2,7 +2,9 @@ package exo.kernel;
 
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.mem.PageOwners;
 import exo.kernel.mem.Stlb;
 import exo.kernel.sched.Scheduler;
 import java.util.LinkedHashMap;
@@ -14,10 +16,16 @@ import java.util.function.Supplier;
  * the STLB, time slices. Reading them charges nothing and changes nothing.
  */
 public final class KernelViews {
-    private final Kernel k;
+    private final Environments envs;
+    private final PageOwners pages;
+    private final Stlb stlb;
+    private final Scheduler scheduler;
 
-    KernelViews(Kernel k) {
-        this.k = k;
+    KernelViews(Environments envs, PageOwners pages, Stlb stlb, Scheduler scheduler) {
+        this.envs = envs;
+        this.pages = pages;
+        this.stlb = stlb;
+        this.scheduler = scheduler;
     }
 
     /** The views by name, in display order. */
@@ -33,9 +41,9 @@ public final class KernelViews {
     /** One line per live environment, then its handlers and entry points. */
     public String environments() {
         StringBuilder b = new StringBuilder();
-        for (Environment e : k.environments()) {
+        for (Environment e : envs.all()) {
             b.append(String.format("%s%s asid %d parent %d: %d pages (limit %d), %d slots, %d guaranteed, excess %d%n",
-                    e == k.current() ? "* " : "  ", e, e.asid, e.parent, e.pages, e.pageLimit, e.slots, e.guaranteed.size(), e.excess));
+                    e == envs.current() ? "* " : "  ", e, e.asid, e.parent, e.pages, e.pageLimit, e.slots, e.guaranteed.size(), e.excess));
             if (e.saveArea != 0) b.append(String.format("    save area 0x%08x%n", e.saveArea));
             for (int c = 0; c < Environment.EVENTS; c++) {
                 if (e.handler[c] != 0) b.append(String.format("    %-10s -> %s%n", KernelEvent.name(c), e.describe(e.handler[c])));
@@ -43,7 +51,7 @@ public final class KernelViews {
             if (e.prologue != 0) b.append("    prologue   -> ").append(e.describe(e.prologue)).append('\n');
             if (e.epilogue != 0) b.append("    epilogue   -> ").append(e.describe(e.epilogue)).append('\n');
             if (e.ipcEntry != 0) b.append("    ipc entry  -> ").append(e.describe(e.ipcEntry)).append('\n');
-            if (e.revokePpn >= 0) b.append("    asked to give back page ").append(e.revokePpn).append('\n');
+            if (e.revokePpn != Environment.NO_PAGE) b.append("    asked to give back page ").append(e.revokePpn).append('\n');
         }
         return b.length() == 0 ? "no environments\n" : b.toString();
     }
@@ -51,16 +59,16 @@ public final class KernelViews {
     /** Owned pages as runs: {@code ppn-ppn  env N  (pinned)}. */
     public String pages() {
         StringBuilder b = new StringBuilder();
-        int n = k.pages.pages();
+        int n = pages.pages();
         for (int p = 0; p < n; ) {
-            int owner = k.pages.owner(p);
-            boolean pinned = k.pages.pinned(p);
+            int owner = pages.owner(p);
+            boolean pinned = pages.pinned(p);
             int q = p;
-            while (q + 1 < n && k.pages.owner(q + 1) == owner && k.pages.pinned(q + 1) == pinned) q++;
+            while (q + 1 < n && pages.owner(q + 1) == owner && pages.pinned(q + 1) == pinned) q++;
             if (owner != 0) b.append(String.format("%6d-%-6d env %d%s%n", p, q, owner, pinned ? " (pinned)" : ""));
             p = q + 1;
         }
-        b.append(String.format("%d of %d pages free%n", k.pages.freePages(), n));
+        b.append(String.format("%d of %d pages free%n", pages.freePages(), n));
         return b.toString();
     }
 
@@ -69,12 +77,12 @@ public final class KernelViews {
         StringBuilder b = new StringBuilder();
         int live = 0;
         for (int line = 0; line < Stlb.ENTRIES; line++) {
-            int id = k.stlb.env(line);
-            Environment e = id == 0 ? null : k.env(id);
-            if (e == null || k.stlb.lookup(k.stlb.vpn(line), id, e.stlbEpoch, k.pages) != line) continue;
+            int id = stlb.env(line);
+            Environment e = id == 0 ? null : envs.get(id);
+            if (e == null || stlb.lookup(stlb.vpn(line), id, e.stlbEpoch, pages) != line) continue;
             if (++live <= 64) {
-                b.append(String.format("line %4d  env %d  vpn 0x%05x -> ppn 0x%05x %s%n", line, id, k.stlb.vpn(line), k.stlb.ppn(line),
-                        Tlb.flagString(k.stlb.flags(line))));
+                b.append(String.format("line %4d  env %d  vpn 0x%05x -> ppn 0x%05x %s%n", line, id, stlb.vpn(line), stlb.ppn(line),
+                        Tlb.flagString(stlb.flags(line))));
             }
         }
         return b + String.format("%d live bindings in %d lines%s%n", live, Stlb.ENTRIES, live > 64 ? " (first 64 shown)" : "");
@@ -84,21 +92,9 @@ public final class KernelViews {
     public String slices() {
         StringBuilder b = new StringBuilder();
         for (int s = 0; s < Scheduler.SLOTS; s++) {
-            Environment e = k.scheduler.owner(s);
-            if (e != null) b.append(String.format("%s slot %2d  %s%n", s == k.scheduler.currentSlot() ? "*" : " ", s, e));
+            Environment e = scheduler.owner(s);
+            if (e != null) b.append(String.format("%s slot %2d  %s%n", s == scheduler.currentSlot() ? "*" : " ", s, e));
         }
         return b.length() == 0 ? "no slot is allocated\n" : b.toString();
-    }
-
-    /** The hardware TLB entries of environment e. */
-    public String tlb(Environment e) {
-        StringBuilder b = new StringBuilder();
-        for (int s = 0; s < Tlb.SIZE; s++) {
-            if (k.machine.tlb.isValid(s) && k.machine.tlb.asid(s) == e.asid) {
-                b.append(String.format("slot %2d  vpn 0x%05x -> ppn 0x%05x %s%n", s, k.machine.tlb.vpn(s), k.machine.tlb.pfn(s),
-                        Tlb.flagString(k.machine.tlb.flags(s))));
-            }
-        }
-        return b.toString();
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.kernel.abi.AbiDocs;
-import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.kernel.error.KernelError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class AbiDocsTest {
         String inc = Files.readString(root().resolve(AbiDocs.INCLUDE), StandardCharsets.UTF_8);
         String doc = Files.readString(root().resolve(AbiDocs.DOC), StandardCharsets.UTF_8);
         Set<Integer> numbers = new HashSet<>();
-        for (SysCall c : SysCall.values()) {
+        for (KernelCall c : KernelCall.values()) {
             assertTrue(numbers.add(c.number));
             assertTrue(inc.contains(".macro sys_" + c.callName + "\n    syscall " + c.symbol() + "\n"), c.callName);
             assertTrue(inc.contains(".equ " + c.symbol() + ", " + c.number + "\n"), c.callName);

@@ -21,9 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Tlb;
-import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
-import exo.kernel.abi.Syscalls;
+import exo.kernel.abi.KernelCall;
+import exo.kernel.abi.KernelCallHandlers;
+import exo.kernel.error.KernelError;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,11 +65,11 @@ class AdversarialTest {
 
     /** Ends an attack: exit with a0 (the code the last call returned). */
     static void exitWithA0(Guest g) {
-        g.sys(SysCall.ENV_EXIT);
+        g.sys(KernelCall.ENV_EXIT);
     }
 
     /** Loops `call` (set up by setup) until a0 < 0, then exits with a0. */
-    static void exhaust(Guest g, Consumer<Guest> setup, SysCall call) {
+    static void exhaust(Guest g, Consumer<Guest> setup, KernelCall call) {
         int loop = g.pc();
         setup.accept(g);
         g.sys(call).branch(Opcode.BGE, A0, 0, loop);
@@ -77,14 +79,14 @@ class AdversarialTest {
     static Stream<Arguments> attacks() {
         return Stream.of(
             row("map a page it does not own, with a forged capability", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, VA).li(A1, 0).li(A2, 0x1234).li(A3, 0x5678).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+                g.li(A0, VA).li(A1, 0).li(A2, 0x1234).li(A3, 0x5678).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             row("guess capabilities 2000 times", new Refused(KernelError.BADCAP), g -> {
                 g.li(S0, 2000).li(S1, 0x9E3779B9).li(T1, 0);
                 int loop = g.pc();
                 g.emit(Opcode.ADD.encode(T1, T1, S1));
-                g.li(A0, VA).li(A1, 1).mv(A2, T1).mv(A3, S0).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(A0, VA).li(A1, 1).mv(A2, T1).mv(A3, S0).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 g.li(T0, KernelError.BADCAP.code);
                 int bad = g.hole();
                 g.addi(S0, S0, -1).branch(Opcode.BNE, S0, 0, loop);
@@ -94,74 +96,74 @@ class AdversarialTest {
                 g.patchBranch(bad, Opcode.BNE, A0, T0, fail);
             }),
             row("an all-zero capability", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, VA).li(A1, 2).li(A2, 0).li(A3, 0).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(A0, VA).li(A1, 2).li(A2, 0).li(A3, 0).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             row("a read-only capability for a writable mapping", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).sys(SysCall.PAGE_CAP_RO);
-                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).sys(KernelCall.PAGE_CAP_RO);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             row("a capability used after the page was freed", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).mv(S0, A0).mv(S1, A1).mv(T1, A2).sys(SysCall.PAGE_FREE);
-                g.li(A0, VA).mv(A1, S0).mv(A2, S1).mv(A3, T1).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).mv(S0, A0).mv(S1, A1).mv(T1, A2).sys(KernelCall.PAGE_FREE);
+                g.li(A0, VA).mv(A1, S0).mv(A2, S1).mv(A3, T1).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             rowWithHost("use a capability after its page was repossessed", new Refused(KernelError.BADCAP), g -> {
                 int rec = g.space(12);
                 RevocationTest.allocateAndMap(g, rec);
                 int wait = g.pc();
-                g.li(A0, 0).sys(SysCall.YIELD).sys(SysCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, wait);
-                g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(A0, 0).sys(KernelCall.YIELD).sys(KernelCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, wait);
+                g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
-            }, k -> k.revoker.request(k.env(WITNESS + 1), RevocationTest.revocablePage(k, WITNESS + 1))),
+            }, k -> k.revoker().request(k.env(WITNESS + 1), RevocationTest.revocablePage(k, WITNESS + 1))),
             row("a page number beyond physical memory", new Refused(KernelError.INVAL), g -> {
-                g.li(A0, VA).li(A1, 0xFFFFF).li(A2, 1).li(A3, 1).li(A4, 0).sys(SysCall.TLB_WRITE);
+                g.li(A0, VA).li(A1, 0xFFFFF).li(A2, 1).li(A3, 1).li(A4, 0).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             row("the GLOBAL bit in a TLB write", new Refused(KernelError.INVAL), g -> {
-                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
-                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.GLOBAL).sys(SysCall.TLB_WRITE);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.GLOBAL).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
             row("free another environment's page", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, 0).li(A1, 77).li(A2, 77).sys(SysCall.PAGE_FREE);
+                g.li(A0, 0).li(A1, 77).li(A2, 77).sys(KernelCall.PAGE_FREE);
                 exitWithA0(g);
             }),
             row("allocate a page another environment owns", new Refused(KernelError.BUSY), g -> {
-                g.li(A0, 0).li(A3, 0).sys(SysCall.PAGE_ALLOC);
+                g.li(A0, 0).li(A3, 0).sys(KernelCall.PAGE_ALLOC);
                 exitWithA0(g);
             }),
             row("guarantee another environment's page", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, 0).li(A3, VA).li(A4, 1).li(A5, 3).li(A6, 4).li(A7, 0).sys(SysCall.ENV_GUARANTEE);
+                g.li(A0, 0).li(A3, VA).li(A4, 1).li(A5, 3).li(A6, 4).li(A7, 0).sys(KernelCall.ENV_GUARANTEE);
                 exitWithA0(g);
             }),
             row("destroy the witness without its capability", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, WITNESS).li(A1, 1).li(A2, 2).sys(SysCall.ENV_DESTROY);
+                g.li(A0, WITNESS).li(A1, 1).li(A2, 2).sys(KernelCall.ENV_DESTROY);
                 exitWithA0(g);
             }),
             row("set the witness's handler without its capability", new Refused(KernelError.BADCAP), g -> {
-                g.li(A0, WITNESS).li(A1, 0).li(A2, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, 0x1000).sys(SysCall.ENV_SET_HANDLER);
+                g.li(A0, WITNESS).li(A1, 0).li(A2, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, 0x1000).sys(KernelCall.ENV_SET_HANDLER);
                 exitWithA0(g);
             }),
             row("a wild pointer to cons_write", new Refused(KernelError.FAULT), g -> {
-                g.li(A0, 0xDEAD0000).li(A1, 16).sys(SysCall.CONS_WRITE);
+                g.li(A0, 0xDEAD0000).li(A1, 16).sys(KernelCall.CONS_WRITE);
                 exitWithA0(g);
             }),
             row("a buffer running off the end of its memory", new Refused(KernelError.FAULT), g -> {
-                g.li(A0, Guest.DATA + Guest.DATA_SIZE - 4).li(A1, 64).sys(SysCall.CONS_WRITE);
+                g.li(A0, Guest.DATA + Guest.DATA_SIZE - 4).li(A1, 64).sys(KernelCall.CONS_WRITE);
                 exitWithA0(g);
             }),
             row("a negative length", new Refused(KernelError.INVAL), g -> {
-                g.li(A0, Guest.DATA).li(A1, -1).sys(SysCall.CONS_WRITE);
+                g.li(A0, Guest.DATA).li(A1, -1).sys(KernelCall.CONS_WRITE);
                 exitWithA0(g);
             }),
             row("a 2 GiB length", new Refused(KernelError.INVAL), g -> {
-                g.li(A0, Guest.DATA).li(A1, 0x7FFFFFFF).sys(SysCall.CONS_WRITE);
+                g.li(A0, Guest.DATA).li(A1, 0x7FFFFFFF).sys(KernelCall.CONS_WRITE);
                 exitWithA0(g);
             }),
             row("cons_read into its read-only code", new Refused(KernelError.FAULT), g -> {
-                g.li(A0, Guest.CODE).li(A1, 4).sys(SysCall.CONS_READ);
+                g.li(A0, Guest.CODE).li(A1, 4).sys(KernelCall.CONS_READ);
                 exitWithA0(g);
             }),
             row("a save area outside any guaranteed mapping", new Refused(KernelError.NOTGUARANTEED), g -> {
@@ -189,41 +191,41 @@ class AdversarialTest {
                 exitWithA0(g);
             }),
             row("read a TLB slot that does not exist", new Refused(KernelError.INVAL), g -> {
-                g.li(A0, 64).sys(SysCall.TLB_READ);
+                g.li(A0, 64).sys(KernelCall.TLB_READ);
                 exitWithA0(g);
             }),
             row("free a slot it does not own", new Refused(KernelError.PERM), g -> {
-                g.li(A0, 0).li(A3, 0).sys(SysCall.SLICE_FREE);
+                g.li(A0, 0).li(A3, 0).sys(KernelCall.SLICE_FREE);
                 exitWithA0(g);
             }),
             row("transfer control to a dead environment", new Refused(KernelError.BADENV), g -> {
-                g.li(K1, 0x7701).sys(SysCall.PCT_SYNC).mv(A0, K1);
+                g.li(K1, 0x7701).sys(KernelCall.PCT_SYNC).mv(A0, K1);
                 exitWithA0(g);
             }),
             row("transfer control to an environment with no IPC entry", new Refused(KernelError.NOENTRY), g -> {
-                g.li(K1, WITNESS).sys(SysCall.PCT_ASYNC).mv(A0, K1);
+                g.li(K1, WITNESS).sys(KernelCall.PCT_ASYNC).mv(A0, K1);
                 exitWithA0(g);
             }),
             row("exhaust its page limit", new Refused(KernelError.LIMIT), KernelOptions.defaults().withLimits(64, 48, 256),
-                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.PAGE_ALLOC)),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), KernelCall.PAGE_ALLOC)),
             row("exhaust physical memory", new Refused(KernelError.NOMEM),
-                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.PAGE_ALLOC)),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), KernelCall.PAGE_ALLOC)),
             row("exhaust the environment table", new Refused(KernelError.NOENV),
-                g -> exhaust(g, x -> { }, SysCall.ENV_CREATE)),
+                g -> exhaust(g, x -> { }, KernelCall.ENV_CREATE)),
             row("exhaust the time-slice vector", new Refused(KernelError.NOSLOT),
-                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), SysCall.SLICE_ALLOC)),
+                g -> exhaust(g, x -> x.li(A0, 0).li(A3, -1), KernelCall.SLICE_ALLOC)),
             row("exhaust its guaranteed mappings", new Refused(KernelError.LIMIT), g -> {
                 g.li(S0, VA);
                 int loop = g.pc();
-                g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
-                g.mv(A4, A0).mv(A5, A1).mv(A6, A2).li(A0, 0).mv(A3, S0).li(A7, 0).sys(SysCall.ENV_GUARANTEE);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                g.mv(A4, A0).mv(A5, A1).mv(A6, A2).li(A0, 0).mv(A3, S0).li(A7, 0).sys(KernelCall.ENV_GUARANTEE);
                 g.li(T0, 0x1000).emit(Opcode.ADD.encode(S0, S0, T0));
                 g.branch(Opcode.BGE, A0, 0, loop);
                 exitWithA0(g);
             }),
             row("take every slot, then spin forever", new StillRunning(), g -> {
                 int loop = g.pc();
-                g.li(A0, 0).li(A3, -1).sys(SysCall.SLICE_ALLOC).branch(Opcode.BGE, A0, 0, loop);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.SLICE_ALLOC).branch(Opcode.BGE, A0, 0, loop);
                 g.emit(Opcode.JAL.encode(0, 0));
             }),
             row("spin forever past its slice", new StillRunning(), g -> g.emit(Opcode.JAL.encode(0, 0))),
@@ -232,7 +234,7 @@ class AdversarialTest {
                 int epilogue = g.pc();
                 g.emit(Opcode.JAL.encode(0, 0));
                 g.patchJump(skip, g.pc());
-                g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+                g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
                 g.emit(Opcode.JAL.encode(0, 0));
             }),
             row("fault inside its own fault handler", new Destroyed("fault inside its own exception handler"), g -> {

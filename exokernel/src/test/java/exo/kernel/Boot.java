@@ -3,6 +3,8 @@ package exo.kernel;
 import exo.emulator.interp.Interpreter;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

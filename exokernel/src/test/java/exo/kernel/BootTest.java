@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class BootTest {
@@ -29,8 +30,8 @@ class BootTest {
         Guest g = new Guest("args");
         g.mv(T0, A0);
         g.lw(A0, 8, SP);             // argv[1] = *(sp + 4 + 4)
-        g.li(A1, 5).sys(SysCall.CONS_WRITE);
-        g.mv(A0, T0).sys(SysCall.ENV_EXIT);
+        g.li(A1, 5).sys(KernelCall.CONS_WRITE);
+        g.mv(A0, T0).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g, "prog", "world");
         RunResult r = b.run();
@@ -54,12 +55,12 @@ class BootTest {
         Boot b = new Boot();
         b.boot(new Guest("one").exit(0));
         b.boot(new Guest("two").exit(0));
-        assertEquals(1, b.kernel.scheduler.owner(1).slots);
+        assertEquals(1, b.kernel.scheduler().owner(1).slots);
         assertEquals(-1, b.kernel.peek(Guest.CODE), "nothing is on the CPU before the run");
         b.kernel.run(0);
-        long charged = b.kernel.cost.kernelCycles();
+        long charged = b.kernel.cost().kernelCycles();
         assertTrue(b.kernel.peek(Guest.CODE) >= 0);
         assertEquals(-1, b.kernel.peek(0x30000));
-        assertEquals(charged, b.kernel.cost.kernelCycles());
+        assertEquals(charged, b.kernel.cost().kernelCycles());
     }
 }

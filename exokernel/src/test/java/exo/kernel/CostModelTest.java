@@ -2,7 +2,8 @@ package exo.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.os.CostModel;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class CostModelTest {
     void aNullKernelCallCostsEntryDispatchAndOneTableTouch() {
         long cost = marginal(n -> {
             Guest g = new Guest("null");
-            for (int i = 0; i < n; i++) g.sys(SysCall.NULL);
+            for (int i = 0; i < n; i++) g.sys(KernelCall.NULL);
             return g.exit(0);
         });
         assertEquals(CostModel.TRAP_ENTRY + CostModel.SYSCALL_DISPATCH + CostModel.TABLE_TOUCH, cost);
@@ -33,14 +34,14 @@ class CostModelTest {
         b.boot(new Guest("stlb").exit(0));
         b.kernel.run(0);
         exo.kernel.env.Environment e = b.kernel.current();
-        int ppn = b.kernel.memory.allocate(e, -1);
-        b.kernel.memory.tlbWrite(e, 0x400000, ppn, b.kernel.pages.rwToken(ppn), exo.emulator.machine.Tlb.WRITABLE);
+        int ppn = b.kernel.memory().allocate(e, -1);
+        b.kernel.memory().tlbWrite(e, 0x400000, ppn, b.kernel.pages().rwToken(ppn), exo.emulator.machine.Tlb.WRITABLE);
         b.machine.tlb.invalidate(b.machine.tlb.lookup(0x400, e.asid));      // gone from the TLB, still in the STLB
-        long before = b.kernel.cost.kernelCycles();
+        long before = b.kernel.cost().kernelCycles();
         b.machine.raise(exo.emulator.machine.Cause.TLB_MISS_LOAD, Guest.CODE, 0x400010);
         b.machine.step();
-        assertEquals(CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + CostModel.TLB_WRITE, b.kernel.cost.kernelCycles() - before);
-        assertEquals(1, b.kernel.stats.missesFilledStlb);
+        assertEquals(CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + CostModel.TLB_WRITE, b.kernel.cost().kernelCycles() - before);
+        assertEquals(1, b.kernel.stats().missesFilledStlb);
         assertEquals(Guest.CODE, b.machine.cpu.pc, "the faulting instruction is retried");
     }
 
@@ -52,9 +53,9 @@ class CostModelTest {
             g.li(exo.emulator.isa.Register.S0, n);
             int entryHole = g.pc();
             g.li(exo.emulator.isa.Register.A4, 0);
-            g.li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, exo.kernel.abi.Syscalls.PC_IPC).sys(SysCall.ENV_SET_PC);
+            g.li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, exo.kernel.abi.KernelCallHandlers.PC_IPC).sys(KernelCall.ENV_SET_PC);
             int loop = g.pc();
-            g.li(exo.emulator.isa.Register.K1, 257).sys(SysCall.PCT_ASYNC);
+            g.li(exo.emulator.isa.Register.K1, 257).sys(KernelCall.PCT_ASYNC);
             int entry = g.pc();
             g.addi(exo.emulator.isa.Register.S0, exo.emulator.isa.Register.S0, -1)
                     .branch(exo.emulator.isa.Opcode.BNE, exo.emulator.isa.Register.S0, 0, loop);

@@ -9,7 +9,9 @@ import exo.emulator.isa.Opcode;
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Engine;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class EngineAgreementTest {
 
     @Test
     void transfersAgree() {
-        agree(List.of(() -> TransferTest.caller(SysCall.PCT_SYNC), () -> TransferTest.callee(1)), new byte[0]);
+        agree(List.of(() -> TransferTest.caller(KernelCall.PCT_SYNC), () -> TransferTest.callee(1)), new byte[0]);
     }
 
     @Test
@@ -54,9 +56,9 @@ class EngineAgreementTest {
         Supplier<Guest> echo = () -> {
             Guest g = new Guest("echo");
             int buf = g.space(16);
-            g.li(A0, buf).li(A1, 16).sys(SysCall.CONS_READ);
-            g.mv(A1, A0).li(A0, buf).sys(SysCall.CONS_WRITE);
-            return g.sys(SysCall.ENV_EXIT);
+            g.li(A0, buf).li(A1, 16).sys(KernelCall.CONS_READ);
+            g.mv(A1, A0).li(A0, buf).sys(KernelCall.CONS_WRITE);
+            return g.sys(KernelCall.ENV_EXIT);
         };
         Outcome o = run(new Interpreter(), List.of(echo), "hi there\nmore".getBytes());
         assertEquals("hi there\n", o.console());

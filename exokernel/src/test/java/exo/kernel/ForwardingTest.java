@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.os.CostModel;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class ForwardingTest {
@@ -27,7 +29,7 @@ class ForwardingTest {
         g.handler(cause.code, handler).saveArea(save);
         g.li(T0, 0x7FFFFFFF);
         for (int i = 0; i < times; i++) g.emit(faultingWord);
-        g.li(T5, counter).lw(A0, 0, T5).sys(SysCall.ENV_EXIT);
+        g.li(T5, counter).lw(A0, 0, T5).sys(KernelCall.ENV_EXIT);
         return g;
     }
 
@@ -59,7 +61,7 @@ class ForwardingTest {
         int bad2 = g.hole();
         g.lw(T1, 4, T5).li(A0, Cause.ADDR_LOAD.code);
         int bad3 = g.hole();
-        g.lw(A0, 12, T5).sys(SysCall.ENV_EXIT);
+        g.lw(A0, 12, T5).sys(KernelCall.ENV_EXIT);
         int fail = g.pc();
         g.exit(99);
         g.patchBranch(bad, Opcode.BNE, T1, A0, fail);

@@ -4,7 +4,9 @@ import static exo.emulator.isa.Register.A0;
 import static exo.emulator.isa.Register.A1;
 
 import exo.emulator.isa.Opcode;
-import exo.kernel.abi.SysCall;
+import exo.emulator.machine.Pages;
+import exo.kernel.abi.KernelCall;
+import exo.os.ProgramImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ final class Guest {
         return emit(Opcode.ORI.encode(rd, rd, v & 0xFFFF));
     }
 
-    Guest sys(SysCall c) {
+    Guest sys(KernelCall c) {
         return emit(Opcode.SYSCALL.encode(c.number));
     }
 
@@ -105,19 +107,19 @@ final class Guest {
     /** Sets a handler (for the caller) for cause at pc; clobbers a0..a4. */
     Guest handler(int cause, int pc) {
         li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, cause).li(exo.emulator.isa.Register.A4, pc);
-        return sys(SysCall.ENV_SET_HANDLER);
+        return sys(KernelCall.ENV_SET_HANDLER);
     }
 
     /** Sets the caller's save area; clobbers a0, a3. */
     Guest saveArea(int va) {
         li(exo.emulator.isa.Register.A0, 0).li(exo.emulator.isa.Register.A3, va);
-        return sys(SysCall.ENV_SET_SAVE_AREA);
+        return sys(KernelCall.ENV_SET_SAVE_AREA);
     }
 
     /** Handler epilogue: clear the busy word, return to k0. */
     Guest handlerReturn() {
         sw(0, 12, exo.emulator.isa.Register.K1);
-        return emit(exo.kernel.Forwarder.JR_K0);
+        return emit(exo.kernel.forward.Forwarder.JR_K0);
     }
 
     /** Places bytes in the data segment; returns their address. */
@@ -137,12 +139,12 @@ final class Guest {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int at = data(b);
         li(A0, at).li(A1, b.length);
-        return sys(SysCall.CONS_WRITE);
+        return sys(KernelCall.CONS_WRITE);
     }
 
     Guest exit(int status) {
         li(A0, status);
-        return sys(SysCall.ENV_EXIT);
+        return sys(KernelCall.ENV_EXIT);
     }
 
     ProgramImage image() {
@@ -154,7 +156,7 @@ final class Guest {
             c[4 * i + 2] = (byte) (w >>> 16);
             c[4 * i + 3] = (byte) (w >>> 24);
         }
-        int codeSize = (c.length + 0xFFF) & ~0xFFF;
+        int codeSize = Pages.start(Pages.count(c.length));
         return new ProgramImage(name, List.of(
                 new ProgramImage.Segment(CODE, c, Math.max(codeSize, 0x1000), ProgramImage.READ | ProgramImage.EXECUTE),
                 new ProgramImage.Segment(DATA, data.toByteArray(), DATA_SIZE, ProgramImage.READ | ProgramImage.WRITE)),

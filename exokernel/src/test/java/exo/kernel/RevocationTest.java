@@ -15,10 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Tlb;
-import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.error.KernelError;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class RevocationTest {
@@ -26,15 +28,15 @@ class RevocationTest {
 
     /** Allocates and maps one page at VA, keeping ppn and capability at the start of data. */
     static void allocateAndMap(Guest g, int ppnAt) {
-        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
         g.li(T0, ppnAt).sw(A0, 0, T0).sw(A1, 4, T0).sw(A2, 8, T0);
-        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.li(T0, VA).li(T1, 777).sw(T1, 0, T0);
     }
 
     static int revocablePage(Kernel k, int envId) {
-        for (int p = 0; p < k.pages.pages(); p++) {
-            if (k.pages.owner(p) == envId && !k.pages.pinned(p)) return p;
+        for (int p = 0; p < k.pages().pages(); p++) {
+            if (k.pages().owner(p) == envId && !k.pages().pinned(p)) return p;
         }
         throw new AssertionError("no revocable page");
     }
@@ -45,26 +47,26 @@ class RevocationTest {
         int rec = g.space(12), save = g.space(16), flag = g.space(4);
         int skip = g.hole();
         int handler = g.pc();
-        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(KernelCall.PAGE_FREE);
         g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.handler(KernelEvent.REVOKE, handler).saveArea(save);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD).li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
-        g.li(A0, VA).li(A1, 0).sys(SysCall.TLB_PROBE);   // the binding went with the page
-        g.sys(SysCall.ENV_EXIT);
+        g.li(A0, 0).sys(KernelCall.YIELD).li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
+        g.li(A0, VA).li(A1, 0).sys(KernelCall.TLB_PROBE);   // the binding went with the page
+        g.sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         int id = b.boot(g);
         b.kernel.run(2_000);
         int page = revocablePage(b.kernel, id);
-        assertTrue(b.kernel.revoker.request(b.kernel.env(id), page));
+        assertTrue(b.kernel.revoker().request(b.kernel.env(id), page));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(KernelError.NOTFOUND.code, r.exitStatus());
         assertEquals(1, r.stats().forwarded[KernelEvent.REVOKE]);
         assertEquals(0, r.stats().forwarded[KernelEvent.REPOSSESS]);
-        assertEquals(0, b.kernel.pages.owner(page));
+        assertEquals(0, b.kernel.pages().owner(page));
     }
 
     /**
@@ -84,10 +86,10 @@ class RevocationTest {
         g.handler(KernelEvent.REPOSSESS, handler).saveArea(save);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.sys(SysCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, loop);
+        g.sys(KernelCall.PAGE_REPOSSESSED).branch(Opcode.BLT, A0, 0, loop);
         g.mv(S0, A0);
         // tlb_write with the old capability: must be E_BADCAP
-        g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.li(T0, rec).lw(A1, 0, T0).lw(A2, 4, T0).lw(A3, 8, T0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.li(T0, KernelError.BADCAP.code);
         int bad = g.hole();
         g.li(T0, seen).lw(T1, 0, T0);
@@ -102,7 +104,7 @@ class RevocationTest {
         b.kernel.run(2_000);
         Environment e = b.kernel.env(id);
         int page = revocablePage(b.kernel, id);
-        assertTrue(b.kernel.revoker.request(e, page));
+        assertTrue(b.kernel.revoker().request(e, page));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(1, r.exitStatus());
         assertEquals(1, r.stats().forwarded[KernelEvent.REPOSSESS]);
@@ -115,10 +117,10 @@ class RevocationTest {
         int id = b.boot(new Guest("pinned").exit(0));
         Environment e = b.kernel.env(id);
         int pinned = -1;
-        for (int p = 0; p < b.kernel.pages.pages(); p++) if (b.kernel.pages.owner(p) == id) pinned = p;
-        assertTrue(b.kernel.pages.pinned(pinned));
-        assertFalse(b.kernel.revoker.request(e, pinned));
-        assertFalse(b.kernel.revoker.request(e, -5));
+        for (int p = 0; p < b.kernel.pages().pages(); p++) if (b.kernel.pages().owner(p) == id) pinned = p;
+        assertTrue(b.kernel.pages().pinned(pinned));
+        assertFalse(b.kernel.revoker().request(e, pinned));
+        assertFalse(b.kernel.revoker().request(e, -5));
     }
 
     @Test
@@ -128,12 +130,12 @@ class RevocationTest {
         int spin = worker.pc();
         worker.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, spin);
         int loop = worker.pc();
-        worker.li(A0, 0).sys(SysCall.YIELD);
-        worker.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BLT, A0, 0, loop);
+        worker.li(A0, 0).sys(KernelCall.YIELD);
+        worker.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).branch(Opcode.BLT, A0, 0, loop);
         worker.print("got a page\n").exit(0);
         Guest hog = new Guest("hog");
         int grab = hog.pc();
-        hog.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC).branch(Opcode.BGE, A0, 0, grab);
+        hog.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).branch(Opcode.BGE, A0, 0, grab);
         hog.emit(Opcode.JAL.encode(0, 0));
         Boot b = new Boot(KernelOptions.defaults().withRevokeDeadline(10_000));
         b.boot(worker);
@@ -154,21 +156,21 @@ class RevocationTest {
         int prologue = g.pc();
         g.addi(exo.emulator.isa.Register.T9, exo.emulator.isa.Register.T9, 1).handlerReturn();
         int handler = g.pc();
-        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(SysCall.PAGE_FREE);
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).sys(KernelCall.PAGE_FREE);
         g.li(T0, flag).li(T1, 1).sw(T1, 0, T0);
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.handler(KernelEvent.REVOKE, handler).saveArea(save);
-        g.li(A0, 0).li(A3, exo.kernel.abi.Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, exo.kernel.abi.KernelCallHandlers.PC_PROLOGUE).li(A4, prologue).sys(KernelCall.ENV_SET_PC);
         allocateAndMap(g, rec);
         int loop = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD).sys(SysCall.NULL);
+        g.li(A0, 0).sys(KernelCall.YIELD).sys(KernelCall.NULL);
         g.li(T0, flag).lw(T1, 0, T0).branch(Opcode.BEQ, T1, 0, loop);
         g.exit(1);
         Boot b = new Boot();
         int id = b.boot(g);
         b.kernel.run(2_000);
-        assertTrue(b.kernel.revoker.request(b.kernel.env(id), revocablePage(b.kernel, id)));
+        assertTrue(b.kernel.revoker().request(b.kernel.env(id), revocablePage(b.kernel, id)));
         RunResult r = b.kernel.run(1_000_000);
         assertEquals(RunResult.Reason.ALL_DONE, r.reason());
         assertEquals(1, r.exitStatus());

@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
-import exo.kernel.abi.SysCall;
-import exo.kernel.abi.Syscalls;
+import exo.kernel.abi.KernelCall;
+import exo.kernel.abi.KernelCallHandlers;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
@@ -71,15 +73,15 @@ class SchedulerTest {
         int epilogue = g.pc();
         g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
         g.li(T0, lastK0).sw(K0, 0, T0);
-        g.li(A0, 0).sys(SysCall.YIELD);
+        g.li(A0, 0).sys(KernelCall.YIELD);
         g.exit(99);                                       // never reached: yield from an epilogue does not return here
         g.patchJump(skip, g.pc());
-        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
         g.li(T2, 3);
         int loopStart = g.pc();
         g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loopStart);
         int loopEnd = g.pc();
-        g.li(T0, lastK0).lw(A0, 0, T0).sys(SysCall.ENV_EXIT);
+        g.li(T0, lastK0).lw(A0, 0, T0).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g);
         RunResult r = b.run();
@@ -94,7 +96,7 @@ class SchedulerTest {
         int epilogue = g.pc();
         g.emit(Opcode.JAL.encode(0, 0));
         g.patchJump(skip, g.pc());
-        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
         g.emit(Opcode.JAL.encode(0, 0));
         Boot b = new Boot();
         b.boot(g);
@@ -117,11 +119,11 @@ class SchedulerTest {
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.saveArea(save);
-        g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_PROLOGUE).li(A4, prologue).sys(KernelCall.ENV_SET_PC);
         g.li(T2, 3);
         int loop = g.pc();
         g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loop);
-        g.mv(A0, T1).sys(SysCall.ENV_EXIT);
+        g.mv(A0, T1).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g);
         assertEquals(3, b.run().exitStatus());
@@ -131,7 +133,7 @@ class SchedulerTest {
     void directedYieldDonatesTheRestOfTheSlice() {
         Boot b = new Boot();
         Guest a = new Guest("a");
-        a.print("a1\n").li(A0, 258).sys(SysCall.YIELD).print("a2\n").exit(0);
+        a.print("a1\n").li(A0, 258).sys(KernelCall.YIELD).print("a2\n").exit(0);
         Guest bb = new Guest("b");
         bb.print("b1\n").exit(0);
         assertEquals(257, b.boot(a));
@@ -143,10 +145,10 @@ class SchedulerTest {
     @Test
     void yieldToADeadEnvironmentIsRefused() {
         Guest a = new Guest("a");
-        a.li(A0, 12345).sys(SysCall.YIELD).sys(SysCall.ENV_EXIT);
+        a.li(A0, 12345).sys(KernelCall.YIELD).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(a);
-        assertEquals(exo.kernel.abi.KernelError.BADENV.code, b.run().exitStatus());
+        assertEquals(exo.kernel.error.KernelError.BADENV.code, b.run().exitStatus());
     }
 
     /** A slice that ends while the handler runs (busy word set) skips the epilogue: k0 stays live. */
@@ -157,7 +159,7 @@ class SchedulerTest {
         int skip = g.hole();
         int epilogue = g.pc();
         g.li(T0, count).lw(T1, 0, T0).addi(T1, T1, 1).sw(T1, 0, T0);
-        g.li(A0, 0).sys(SysCall.YIELD);
+        g.li(A0, 0).sys(KernelCall.YIELD);
         int handler = g.pc();
         g.li(T0, count).lw(T1, 0, T0).li(T0, seenAtStart).sw(T1, 0, T0);
         g.li(T0, 60_000);                                  // three slices' worth of work inside the handler
@@ -167,13 +169,13 @@ class SchedulerTest {
         g.emit(Opcode.ADDI.encode(K0, K0, 4)).handlerReturn();
         g.patchJump(skip, g.pc());
         g.handler(exo.emulator.machine.Cause.OVERFLOW.code, handler).saveArea(save);
-        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
         g.li(T0, 0x7FFFFFFF).emit(Opcode.ADDIO.encode(T1, T0, 1));
         g.li(T2, 2);
         int wait = g.pc();
         g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, wait);
         g.li(T0, seenAtEnd).lw(A0, 0, T0).li(T0, seenAtStart).lw(T1, 0, T0).emit(Opcode.SUB.encode(A0, A0, T1));
-        g.sys(SysCall.ENV_EXIT);
+        g.sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g);
         RunResult r = b.run();
@@ -188,7 +190,7 @@ class SchedulerTest {
         int count = g.space(4), save = g.space(16);
         int skip = g.hole();
         int epilogue = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD);
+        g.li(A0, 0).sys(KernelCall.YIELD);
         int prologue = g.pc();                          // uses only t4/t5, which the main loop leaves alone
         g.li(Guest.T4, count).lw(Guest.T5, 0, Guest.T4).addi(Guest.T5, Guest.T5, 1).sw(Guest.T5, 0, Guest.T4);
         g.li(Guest.T5, 30_000);
@@ -197,12 +199,12 @@ class SchedulerTest {
         g.handlerReturn();
         g.patchJump(skip, g.pc());
         g.saveArea(save);
-        g.li(A0, 0).li(A3, Syscalls.PC_EPILOGUE).li(A4, epilogue).sys(SysCall.ENV_SET_PC);
-        g.li(A0, 0).li(A3, Syscalls.PC_PROLOGUE).li(A4, prologue).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_PROLOGUE).li(A4, prologue).sys(KernelCall.ENV_SET_PC);
         g.li(T2, 3);
         int loop = g.pc();
         g.li(T0, count).lw(T1, 0, T0).branch(Opcode.BLT, T1, T2, loop);
-        g.mv(A0, T1).sys(SysCall.ENV_EXIT);
+        g.mv(A0, T1).sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g);
         RunResult r = b.kernel.run(2_000_000);

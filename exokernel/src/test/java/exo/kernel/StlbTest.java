@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Tlb;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
+import exo.os.RunResult;
+import exo.os.Stats;
 import org.junit.jupiter.api.Test;
 
 class StlbTest {
@@ -27,17 +29,17 @@ class StlbTest {
         Guest g = new Guest("stlb");
         g.li(S0, 0).li(S1, pages).li(S2, BASE);
         int loop1 = g.pc();
-        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
         g.mv(A3, A2).mv(A2, A1).mv(A1, A0);
         g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(A0, T0, S2));
-        g.li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(T0, T0, S2)).sw(S0, 0, T0);
         g.addi(S0, S0, 1).branch(Opcode.BLT, S0, S1, loop1);
         g.li(S0, 0).li(T2, 0);
         int loop2 = g.pc();
         g.emit(Opcode.SLLI.encode(T0, S0, 12)).emit(Opcode.ADD.encode(T0, T0, S2)).lw(T1, 0, T0);
         g.emit(Opcode.ADD.encode(T2, T2, T1)).addi(S0, S0, 1).branch(Opcode.BLT, S0, S1, loop2);
-        g.mv(A0, T2).sys(SysCall.ENV_EXIT);
+        g.mv(A0, T2).sys(KernelCall.ENV_EXIT);
         return g;
     }
 
@@ -63,13 +65,13 @@ class StlbTest {
     void aFreedPageLeavesNeitherTlbNorStlbBinding() {
         Guest g = new Guest("free");
         int capLo = g.space(4), capHi = g.space(4), ppnAt = g.space(4);
-        g.li(A0, 0).li(A3, -1).sys(SysCall.PAGE_ALLOC);
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
         g.li(T0, ppnAt).sw(A0, 0, T0).li(T0, capLo).sw(A1, 0, T0).li(T0, capHi).sw(A2, 0, T0);
-        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, BASE).li(A4, Tlb.WRITABLE).sys(SysCall.TLB_WRITE);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, BASE).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
         g.li(T0, BASE).li(T1, 5).sw(T1, 0, T0);
-        g.li(T0, ppnAt).lw(A0, 0, T0).li(T0, capLo).lw(A1, 0, T0).li(T0, capHi).lw(A2, 0, T0).sys(SysCall.PAGE_FREE);
-        g.li(A0, BASE).li(A1, 0).sys(SysCall.TLB_PROBE);
-        g.li(T0, exo.kernel.abi.KernelError.NOTFOUND.code);
+        g.li(T0, ppnAt).lw(A0, 0, T0).li(T0, capLo).lw(A1, 0, T0).li(T0, capHi).lw(A2, 0, T0).sys(KernelCall.PAGE_FREE);
+        g.li(A0, BASE).li(A1, 0).sys(KernelCall.TLB_PROBE);
+        g.li(T0, exo.kernel.error.KernelError.NOTFOUND.code);
         int ok = g.hole();
         g.exit(77);                            // the probe still found a binding
         g.patchBranch(ok, Opcode.BEQ, A0, T0, g.pc());

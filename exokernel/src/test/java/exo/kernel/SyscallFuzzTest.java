@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.machine.Cause;
-import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
+import exo.kernel.abi.KernelCall;
 import exo.kernel.env.Environment;
+import exo.kernel.error.KernelError;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class SyscallFuzzTest {
     /** A program whose code is `syscall n` for every n in the table, then a spin. */
     static Guest table() {
         Guest g = new Guest("fuzz");
-        for (SysCall c : SysCall.values()) g.sys(c);
+        for (KernelCall c : KernelCall.values()) g.sys(c);
         g.sys(0x3FFFFFF);
         return g.emit(exo.emulator.isa.Opcode.JAL.encode(0, 0));
     }
@@ -36,9 +36,9 @@ class SyscallFuzzTest {
         Boot b = fresh();
         int calls = 0;
         for (int trial = 0; trial < 20_000; trial++) {
-            int index = rnd.nextInt(SysCall.values().length + 1);
-            SysCall c = index < SysCall.values().length ? SysCall.values()[index] : null;
-            if (c == SysCall.ENV_EXIT || c == SysCall.CONS_READ) continue;
+            int index = rnd.nextInt(KernelCall.values().length + 1);
+            KernelCall c = index < KernelCall.values().length ? KernelCall.values()[index] : null;
+            if (c == KernelCall.ENV_EXIT || c == KernelCall.CONS_READ) continue;
             Environment self = b.kernel.current();
             if (self == null || !self.alive() || self.id != 257 || b.kernel.peek(Guest.CODE) < 0) {
                 // exited, a transfer moved the CPU to a child, or env_unguarantee unmapped its code
@@ -59,7 +59,7 @@ class SyscallFuzzTest {
                 if (r[K0] == 0) {
                     assertTrue(c.errors.contains(KernelError.ofCode(r[K1])), c.callName + " returned undocumented " + r[K1]);
                 } else {
-                    assertEquals(c == SysCall.PCT_SYNC ? 1 : 2, r[K0], c.callName);
+                    assertEquals(c == KernelCall.PCT_SYNC ? 1 : 2, r[K0], c.callName);
                     assertEquals(self.id, r[K1], "the callee learns the caller");
                 }
                 continue;
@@ -75,8 +75,8 @@ class SyscallFuzzTest {
     }
 
     /** Calls whose a0 on success is never negative (tlb_probe/tlb_read return words that may be). */
-    private static boolean returnsStatus(SysCall c) {
-        return c != SysCall.TLB_READ && c != SysCall.ENV_SELF;
+    private static boolean returnsStatus(KernelCall c) {
+        return c != KernelCall.TLB_READ && c != KernelCall.ENV_SELF;
     }
 
     private static Boot fresh() {

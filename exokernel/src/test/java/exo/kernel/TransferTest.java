@@ -10,9 +10,10 @@ import static exo.emulator.isa.Register.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import exo.emulator.isa.Opcode;
-import exo.kernel.abi.KernelError;
-import exo.kernel.abi.SysCall;
-import exo.kernel.abi.Syscalls;
+import exo.kernel.abi.KernelCall;
+import exo.kernel.abi.KernelCallHandlers;
+import exo.kernel.error.KernelError;
+import exo.os.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,21 +22,21 @@ class TransferTest {
     static final int A_ID = 257, B_ID = 258;
 
     /** The caller: sets its entry, lets B set up, sends 42 (and 7 in s0), exits with B's reply. */
-    static Guest caller(SysCall pct) {
+    static Guest caller(KernelCall pct) {
         Guest g = new Guest("caller");
         int skip = g.hole();
         int entry = g.pc();
         g.li(T0, B_ID);
         int bad = g.hole();
-        g.sys(SysCall.ENV_EXIT);                       // a0 = the reply
+        g.sys(KernelCall.ENV_EXIT);                       // a0 = the reply
         int fail = g.pc();
         g.exit(99);
         g.patchBranch(bad, Opcode.BNE, K1, T0, fail);
         g.patchJump(skip, g.pc());
-        g.li(A0, 0).li(A3, Syscalls.PC_IPC).li(A4, entry).sys(SysCall.ENV_SET_PC);
-        g.li(A0, 0).sys(SysCall.YIELD);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC).li(A4, entry).sys(KernelCall.ENV_SET_PC);
+        g.li(A0, 0).sys(KernelCall.YIELD);
         g.li(A0, 42).li(S0, 7).li(K1, B_ID).sys(pct);
-        g.mv(A0, K1).sys(SysCall.ENV_EXIT);            // only on failure
+        g.mv(A0, K1).sys(KernelCall.ENV_EXIT);            // only on failure
         return g;
     }
 
@@ -49,16 +50,16 @@ class TransferTest {
         g.li(T0, expectKind);
         int bad2 = g.hole();
         g.emit(Opcode.ADD.encode(A0, A0, S0)).addi(A0, A0, 1);
-        g.sys(SysCall.PCT_SYNC);                       // k1 still names the caller
+        g.sys(KernelCall.PCT_SYNC);                       // k1 still names the caller
         g.exit(0);                                     // where the callee resumes at its next slice
         int fail = g.pc();
         g.exit(98);
         g.patchBranch(bad1, Opcode.BNE, K1, T0, fail);
         g.patchBranch(bad2, Opcode.BNE, K0, T0, fail);
         g.patchJump(skip, g.pc());
-        g.li(A0, 0).li(A3, Syscalls.PC_IPC).li(A4, entry).sys(SysCall.ENV_SET_PC);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC).li(A4, entry).sys(KernelCall.ENV_SET_PC);
         int loop = g.pc();
-        g.li(A0, 0).sys(SysCall.YIELD).jump(loop);
+        g.li(A0, 0).sys(KernelCall.YIELD).jump(loop);
         return g;
     }
 
@@ -66,7 +67,7 @@ class TransferTest {
     @ValueSource(booleans = {true, false})
     void aTransferReachesTheCalleesEntryWithTheMessageInRegisters(boolean sync) {
         Boot b = new Boot();
-        assertEquals(A_ID, b.boot(caller(sync ? SysCall.PCT_SYNC : SysCall.PCT_ASYNC)));
+        assertEquals(A_ID, b.boot(caller(sync ? KernelCall.PCT_SYNC : KernelCall.PCT_ASYNC)));
         assertEquals(B_ID, b.boot(callee(sync ? 1 : 2)));
         RunResult r = b.run();
         assertEquals(50, r.programs().get(0).exitStatus());
@@ -77,10 +78,10 @@ class TransferTest {
     @Test
     void aTransferToADeadOrUnwillingEnvironmentFailsInK1() {
         Guest g = new Guest("lonely");
-        g.li(K1, 9999).sys(SysCall.PCT_SYNC).mv(S0, K1);
-        g.li(K1, A_ID).sys(SysCall.PCT_ASYNC);          // itself, without an IPC entry
+        g.li(K1, 9999).sys(KernelCall.PCT_SYNC).mv(S0, K1);
+        g.li(K1, A_ID).sys(KernelCall.PCT_ASYNC);          // itself, without an IPC entry
         g.emit(Opcode.SLLI.encode(S0, S0, 8)).emit(Opcode.SUB.encode(A0, 0, K1)).emit(Opcode.SUB.encode(A0, A0, S0));
-        g.sys(SysCall.ENV_EXIT);
+        g.sys(KernelCall.ENV_EXIT);
         Boot b = new Boot();
         b.boot(g);
         int status = b.run().exitStatus();

@@ -2,8 +2,9 @@ package exo.jmh;
 
 import exo.benchmark.GuestBench;
 import exo.benchmark.Rows;
-import exo.kernel.GuestOs;
-import exo.kernel.RunResult;
+import exo.os.GuestOs;
+import exo.os.RunResult;
+import exo.system.KernelKind;
 import exo.toolchain.ToolchainException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +58,7 @@ public class PrimitiveBench {
     @Setup(Level.Trial)
     public void setUp() throws ToolchainException {
         String[] w = row.split("/");
-        String kernel = w[0];
+        KernelKind kernel = KernelKind.parse(w[0]);
         Rows.Run run = find(kernel, w[1], Integer.parseInt(w[2]));
         GuestBench bench = new GuestBench(engine);
         int n = 2_000;
@@ -71,9 +72,9 @@ public class PrimitiveBench {
         os.run(budget);
     }
 
-    private static Rows.Run find(String kernel, String program, int variant) {
+    private static Rows.Run find(KernelKind kernel, String program, int variant) {
         for (Rows.Row r : Rows.ALL) {
-            Rows.Run run = kernel.equals("mono") ? r.mono() : r.exo();
+            Rows.Run run = r.run(kernel);
             if (run != null && run.program().equals(program) && run.variant() == variant) return run;
         }
         throw new IllegalArgumentException("no row runs " + kernel + "/" + program + "/" + variant);

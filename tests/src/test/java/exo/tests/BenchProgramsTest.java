@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.benchmark.GuestBench;
 import exo.benchmark.Rows;
+import exo.system.KernelKind;
 import exo.toolchain.ToolchainException;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,14 +27,14 @@ class BenchProgramsTest {
     void countsAndDeterminism(Rows.Row row) throws ToolchainException {
         int n = row.iterations(true);
         GuestBench jit = new GuestBench("jit"), interp = new GuestBench("interp");
-        for (String kernel : new String[] {"exo", "mono"}) {
-            Rows.Run run = kernel.equals("exo") ? row.exo() : row.mono();
+        for (KernelKind kernel : KernelKind.values()) {
+            Rows.Run run = row.run(kernel);
             if (run == null) continue;
             GuestBench.Measurement a = jit.run(kernel, run, n);
             GuestBench.Measurement b = jit.run(kernel, run, n);
             GuestBench.Measurement c = interp.run(kernel, run, n);
-            assertEquals((long) n * run.opsPerIteration(), a.ops(), kernel);
-            assertTrue(a.cycles() > 0 && a.nanos() > 0, kernel);
+            assertEquals((long) n * run.opsPerIteration(), a.ops(), kernel.id);
+            assertTrue(a.cycles() > 0 && a.nanos() > 0, kernel.id);
             assertEquals(a.cycles(), b.cycles(), kernel + ": two runs");
             assertEquals(a.cycles(), c.cycles(), kernel + ": jit vs interp");
             // Twice the iterations, about twice the cycles: the windows hold the operations only.
@@ -48,7 +49,7 @@ class BenchProgramsTest {
     void aMiscountIsCaught(Rows.Row row) {
         // Asking for one more operation per iteration than the program does must fail loudly.
         Rows.Run wrong = new Rows.Run(row.exo().program(), row.exo().variant(), row.exo().opsPerIteration() + 1);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new GuestBench("interp").run("exo", wrong, 2));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new GuestBench("interp").run(KernelKind.EXO, wrong, 2));
         assertTrue(e.getMessage().contains("operations, not"), e.getMessage());
     }
 }

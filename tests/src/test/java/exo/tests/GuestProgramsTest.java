@@ -10,7 +10,7 @@ import exo.emulator.machine.Console;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
-import exo.kernel.RunResult;
+import exo.os.RunResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

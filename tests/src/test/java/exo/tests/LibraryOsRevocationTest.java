@@ -7,9 +7,9 @@ import exo.emulator.interp.Interpreter;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
 import exo.kernel.Kernel;
-import exo.kernel.KernelOptions;
-import exo.kernel.RunResult;
 import exo.kernel.env.Environment;
+import exo.os.KernelOptions;
+import exo.os.RunResult;
 import exo.toolchain.GuestRuntime;
 import exo.toolchain.exe.Loader;
 import exo.toolchain.link.LinkOptions;
@@ -38,11 +38,11 @@ class LibraryOsRevocationTest {
         k.run(150_000);
         Environment e = k.env(id);
         int asked = -1;
-        for (int p = k.pages.pages() - 1; p >= 0 && asked < 0; p--) {
-            if (k.pages.owner(p) == id && !k.pages.pinned(p)) asked = p;
+        for (int p = k.pages().pages() - 1; p >= 0 && asked < 0; p--) {
+            if (k.pages().owner(p) == id && !k.pages().pinned(p)) asked = p;
         }
         assertTrue(asked >= 0, "the program owns unpinned pages by now");
-        assertTrue(k.revoker.request(e, asked));
+        assertTrue(k.revoker().request(e, asked));
         RunResult r = k.run(10_000_000);
         assertEquals(RunResult.Reason.ALL_DONE, r.reason());
         assertEquals(0, r.exitStatus(), String.valueOf(r.programs().get(0).diagnostic()));

@@ -1,14 +1,13 @@
 package exo.benchmark;
 
-import exo.baseline.MonoKernel;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
-import exo.kernel.GuestOs;
-import exo.kernel.Kernel;
-import exo.kernel.KernelOptions;
-import exo.kernel.ProgramImage;
-import exo.kernel.RunResult;
+import exo.os.GuestOs;
+import exo.os.KernelOptions;
+import exo.os.ProgramImage;
+import exo.os.RunResult;
+import exo.system.KernelKind;
 import exo.toolchain.GuestRuntime;
 import exo.toolchain.Toolchain;
 import exo.toolchain.ToolchainException;
@@ -41,8 +40,8 @@ public final class GuestBench {
      * them (its handlers, save area and time-slice upcalls would be measured too), except those
      * named *-libos, which measure the library OS itself.
      */
-    static String runtime(String kernel, String program) {
-        if (kernel.equals("mono")) return "unix.list";
+    static String runtime(KernelKind kernel, String program) {
+        if (kernel == KernelKind.MONO) return "unix.list";
         return program.endsWith("-libos") ? GuestRuntime.DEFAULT_LIST : "runtime-bare.list";
     }
     /** The timed part of a driven run is split into this many stretches; the fastest counts. */
@@ -71,7 +70,7 @@ public final class GuestBench {
     }
 
     /** The resource holding a benchmark program's source. */
-    public static String resource(String kernel, String program) {
+    public static String resource(KernelKind kernel, String program) {
         return "guest-programs/bench/" + kernel + "/" + program + ".s";
     }
 
@@ -80,7 +79,7 @@ public final class GuestBench {
      *
      * @throws IllegalStateException if the program fails or miscounts: a bug in Exo
      */
-    public Measurement run(String kernel, Rows.Run run, int iterations) throws ToolchainException {
+    public Measurement run(KernelKind kernel, Rows.Run run, int iterations) throws ToolchainException {
         MarkStream out = new MarkStream();
         GuestOs os = boot(kernel, run, iterations, out);
         RunResult r = os.run(MAX_INSTRUCTIONS);
@@ -108,7 +107,7 @@ public final class GuestBench {
      * instructions per iteration come from the bounded run and one of N/4 iterations. Where the
      * program times several windows per run (prot100, unprot100), only the windows are counted.
      */
-    public Measurement measure(String kernel, Rows.Run run, int n, int warmup) throws ToolchainException {
+    public Measurement measure(KernelKind kernel, Rows.Run run, int n, int warmup) throws ToolchainException {
         Measurement full = run(kernel, run, n);
         int quarter = Math.max(1, n / 4);
         Measurement part = run(kernel, run, quarter);
@@ -144,7 +143,7 @@ public final class GuestBench {
         return new Measurement(full.cycles(), Math.round(best * full.ops()), full.ops(), full.instructions());
     }
 
-    private static void check(RunResult r, String kernel, Rows.Run run) {
+    private static void check(RunResult r, KernelKind kernel, Rows.Run run) {
         if (r.reason() != RunResult.Reason.INSTRUCTION_LIMIT) {
             throw new IllegalStateException(kernel + "/" + run.program() + " variant " + run.variant() + " stopped in a driven run: " + r.reason()
                     + (r.problem() != null ? " (" + r.problem() + ")" : ""));
@@ -155,17 +154,17 @@ public final class GuestBench {
      * A fresh machine and kernel with the program booted for N iterations, its console going
      * to out (the JMH benchmarks drive the run themselves).
      */
-    public GuestOs boot(String kernel, Rows.Run run, int iterations, OutputStream out) throws ToolchainException {
+    public GuestOs boot(KernelKind kernel, Rows.Run run, int iterations, OutputStream out) throws ToolchainException {
         ProgramImage image = image(kernel, run.program());
         Machine m = new Machine(MEMORY, SEED, new Console(out, new ByteArrayInputStream(new byte[0])));
         m.setEngine(Engines.create(engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(SEED);
-        GuestOs os = kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
+        GuestOs os = kernel.create(m, ko);
         os.boot(image, List.of(image.name(), Integer.toString(iterations), Integer.toString(run.variant())));
         return os;
     }
 
-    private ProgramImage image(String kernel, String program) throws ToolchainException {
+    private ProgramImage image(KernelKind kernel, String program) throws ToolchainException {
         String key = kernel + "/" + program;
         ProgramImage image = images.get(key);
         if (image == null) {

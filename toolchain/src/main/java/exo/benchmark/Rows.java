@@ -1,5 +1,6 @@
 package exo.benchmark;
 
+import exo.system.KernelKind;
 import java.util.List;
 
 /**
@@ -23,6 +24,11 @@ public final class Rows {
      * @param iterations iterations of a full run; --quick divides them by {@link #QUICK_DIVISOR}
      */
     public record Row(String table, String name, Run exo, Run mono, int nativeRun, int iterations) {
+        /** The program this row runs under kernel, or null if it has none there. */
+        public Run run(KernelKind kernel) {
+            return kernel == KernelKind.MONO ? mono : exo;
+        }
+
         public int iterations(boolean quick) {
             return quick ? Math.max(2, iterations / QUICK_DIVISOR) : iterations;
         }

@@ -4,6 +4,7 @@ import exo.benchmark.BenchReport;
 import exo.benchmark.GuestBench;
 import exo.benchmark.NativeBench;
 import exo.benchmark.Rows;
+import exo.system.KernelKind;
 import exo.toolchain.ToolchainException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -76,15 +77,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     private BenchReport.Result measure(GuestBench guest, NativeBench host, Rows.Row row) throws ToolchainException, NativeBench.Unavailable {
         int n = row.iterations(quick);
-        GuestBench.Measurement exo = measure(guest, "exo", row.exo(), n);
-        GuestBench.Measurement mono = row.mono() == null ? null : measure(guest, "mono", row.mono(), n);
+        GuestBench.Measurement exo = measure(guest, KernelKind.EXO, row.exo(), n);
+        GuestBench.Measurement mono = row.mono() == null ? null : measure(guest, KernelKind.MONO, row.mono(), n);
         Double nat = null;
         if (host != null && row.nativeRun() >= 0) nat = host.nanosPerOp(row.nativeRun(), n, (long) n * row.exo().opsPerIteration());
         return new BenchReport.Result(row, exo, mono, nat);
     }
 
     /** Guest cycles from a bounded run; host time after a warm-up of as many iterations (none with --quick). */
-    private GuestBench.Measurement measure(GuestBench guest, String kernel, Rows.Run run, int n) throws ToolchainException {
+    private GuestBench.Measurement measure(GuestBench guest, KernelKind kernel, Rows.Run run, int n) throws ToolchainException {
         return guest.measure(kernel, run, n, quick ? 0 : n);
     }
 }

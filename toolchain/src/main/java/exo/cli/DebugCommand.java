@@ -1,12 +1,12 @@
 package exo.cli;
 
 import exo.emulator.machine.Console;
-import exo.kernel.BootException;
 import exo.monitor.Debugger;
 import exo.monitor.ExeDebugInfo;
 import exo.monitor.Interactive;
 import exo.monitor.OsTarget;
 import exo.monitor.Monitor;
+import exo.os.BootException;
 import exo.toolchain.ToolchainException;
 import java.io.BufferedReader;
 import java.io.IOException;

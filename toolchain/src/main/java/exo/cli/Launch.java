@@ -1,14 +1,12 @@
 package exo.cli;
 
-import exo.baseline.MonoKernel;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
-import exo.kernel.BootException;
-import exo.kernel.GuestOs;
-import exo.kernel.Kernel;
-import exo.kernel.KernelOptions;
-import exo.kernel.ProgramImage;
+import exo.os.BootException;
+import exo.os.GuestOs;
+import exo.os.KernelOptions;
+import exo.os.ProgramImage;
 import exo.toolchain.GuestRuntime;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.exe.Executable;
@@ -24,8 +22,6 @@ import java.util.List;
  * its own environment. Shared by run, debug and bench so they boot identically.
  */
 public final class Launch {
-    public static final List<String> KERNELS = List.of("exo", "mono");
-
     /** A program built from a file: its executable (symbols, lines) and bootable image. */
     public record Program(Path file, Executable executable, ProgramImage image) {}
 
@@ -63,7 +59,7 @@ public final class Launch {
         Machine m = new Machine(o.memory, o.seed, console);
         m.setEngine(Engines.create(o.engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
-        GuestOs os = o.kernel.equals("mono") ? new MonoKernel(m, ko) : new Kernel(m, ko);
+        GuestOs os = o.kernel().create(m, ko);
         for (Program p : programs) {
             List<String> argv = new ArrayList<>();
             argv.add(p.image().name());

@@ -2,8 +2,8 @@ package exo.cli;
 
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
-import exo.kernel.BootException;
-import exo.kernel.RunResult;
+import exo.os.BootException;
+import exo.os.RunResult;
 import exo.toolchain.ToolchainException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package exo.cli;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
+import exo.system.KernelKind;
 import exo.toolchain.GuestRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -36,14 +37,21 @@ public final class SystemOptions {
 
     /** The runtime list sources are linked with: the chosen one, or the kernel's own. */
     String runtimeList() {
-        return runtime != null ? runtime : kernel.equals("mono") ? "unix.list" : GuestRuntime.DEFAULT_LIST;
+        return runtime != null ? runtime : kernel() == KernelKind.MONO ? "unix.list" : GuestRuntime.DEFAULT_LIST;
+    }
+
+    /** The kernel chosen; {@link #validate} has checked its name. */
+    KernelKind kernel() {
+        return KernelKind.parse(kernel);
     }
 
     /** Checks the values picocli cannot: names of engine and kernel. */
     void validate(CommandLine cl) {
         checkEngine(cl, engine);
-        if (!Launch.KERNELS.contains(kernel)) {
-            throw new CommandLine.ParameterException(cl, "unknown kernel '" + kernel + "'; choose one of " + String.join(", ", Launch.KERNELS));
+        try {
+            KernelKind.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
     }
 

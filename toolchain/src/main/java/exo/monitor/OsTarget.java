@@ -1,7 +1,7 @@
 package exo.monitor;
 
 import exo.emulator.machine.Machine;
-import exo.kernel.GuestOs;
+import exo.os.GuestOs;
 import java.util.Map;
 import java.util.function.Supplier;
 

@@ -8,7 +8,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.exe.Loader;
 import exo.toolchain.link.LinkOptions;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package exo.toolchain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.exe.Loader;
 import java.util.Arrays;

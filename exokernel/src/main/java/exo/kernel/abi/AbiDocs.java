@@ -2,9 +2,10 @@ package exo.kernel.abi;
 
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Tlb;
-import exo.kernel.Forwarder;
-import exo.kernel.boot.Loader;
+import exo.kernel.boot.ImageLoader;
 import exo.kernel.env.KernelEvent;
+import exo.kernel.error.KernelError;
+import exo.kernel.forward.Forwarder;
 import exo.kernel.sched.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Generates, from {@link SysCall} and {@link KernelError}, the guest include file
+ * Generates, from {@link KernelCall} and {@link KernelError}, the guest include file
  * ({@value #INCLUDE}: .equ constants and one stub macro per call), the guest's cause names
  * ({@value #CAUSES}, from {@link Cause}) and the tables of
  * {@value #DOC} (between {@code <!-- generated:NAME -->} and {@code <!-- end:NAME -->}
@@ -32,7 +33,7 @@ public final class AbiDocs {
     public static Map<String, Map<String, Long>> constants() {
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
         Map<String, Long> calls = new LinkedHashMap<>();
-        for (SysCall c : SysCall.values()) calls.put(c.symbol(), (long) c.number);
+        for (KernelCall c : KernelCall.values()) calls.put(c.symbol(), (long) c.number);
         groups.put("Kernel call numbers: the code field of `syscall`", calls);
         Map<String, Long> errors = new LinkedHashMap<>();
         for (KernelError e : KernelError.values()) errors.put(e.symbol, (long) e.code);
@@ -58,15 +59,15 @@ public final class AbiDocs {
         tlb.put("TLB_SLOTS", (long) Tlb.SIZE);
         groups.put("TLB flags", tlb);
         Map<String, Long> misc = new LinkedHashMap<>();
-        misc.put("PC_PROLOGUE", (long) Syscalls.PC_PROLOGUE);
-        misc.put("PC_EPILOGUE", (long) Syscalls.PC_EPILOGUE);
-        misc.put("PC_IPC", (long) Syscalls.PC_IPC);
-        misc.put("PC_START", (long) Syscalls.PC_START);
+        misc.put("PC_PROLOGUE", (long) KernelCallHandlers.PC_PROLOGUE);
+        misc.put("PC_EPILOGUE", (long) KernelCallHandlers.PC_EPILOGUE);
+        misc.put("PC_IPC", (long) KernelCallHandlers.PC_IPC);
+        misc.put("PC_START", (long) KernelCallHandlers.PC_START);
         misc.put("PCT_KIND_SYNC", 1L);
         misc.put("PCT_KIND_ASYNC", 2L);
         misc.put("TIME_SLOTS", (long) Scheduler.SLOTS);
-        misc.put("STACK_TOP", Loader.STACK_TOP & 0xFFFFFFFFL);
-        misc.put("STACK_PAGES", (long) Loader.STACK_PAGES);
+        misc.put("STACK_TOP", ImageLoader.STACK_TOP & 0xFFFFFFFFL);
+        misc.put("STACK_PAGES", (long) ImageLoader.STACK_PAGES);
         groups.put("Entry points, transfers, slices, start-up", misc);
         return groups;
     }
@@ -83,7 +84,7 @@ public final class AbiDocs {
     /** The guest include file. */
     public static String includeFile() {
         StringBuilder b = new StringBuilder();
-        b.append("# The exokernel ABI for guest code. Generated from exo.kernel.abi.SysCall by\n");
+        b.append("# The exokernel ABI for guest code. Generated from exo.kernel.abi.KernelCall by\n");
         b.append("# exo.kernel.abi.AbiDocs; do not edit: change the table and regenerate.\n");
         for (Map.Entry<String, Map<String, Long>> g : constants().entrySet()) {
             b.append("\n# ").append(g.getKey().replace("`", "")).append('\n');
@@ -93,7 +94,7 @@ public final class AbiDocs {
             }
         }
         b.append("\n# Stubs: arguments in a0..a7 (pct_*: callee in k1), results in a0..a2.\n");
-        for (SysCall c : SysCall.values()) {
+        for (KernelCall c : KernelCall.values()) {
             b.append(".macro sys_").append(c.callName).append('\n');
             b.append("    syscall ").append(c.symbol()).append('\n');
             b.append(".endm\n");
@@ -123,7 +124,7 @@ public final class AbiDocs {
     public static Map<String, String> docTables() {
         Map<String, String> t = new LinkedHashMap<>();
         StringBuilder calls = new StringBuilder("| # | call | arguments | results | errors |\n|---|---|---|---|---|\n");
-        for (SysCall c : SysCall.values()) {
+        for (KernelCall c : KernelCall.values()) {
             calls.append("| ").append(c.number).append(" | `").append(c.callName).append("` | ")
                     .append(c.args.isEmpty() ? "—" : String.join("; ", c.args)).append(" | ").append(c.results).append(" | ");
             StringBuilder errs = new StringBuilder();
@@ -131,7 +132,7 @@ public final class AbiDocs {
             calls.append(errs.length() == 0 ? "—" : errs).append(" |\n");
         }
         calls.append('\n');
-        for (SysCall c : SysCall.values()) calls.append("- `").append(c.callName).append("`: ").append(c.description).append('\n');
+        for (KernelCall c : KernelCall.values()) calls.append("- `").append(c.callName).append("`: ").append(c.description).append('\n');
         t.put("calls", calls.toString());
         StringBuilder errors = new StringBuilder("| code | name | meaning |\n|---|---|---|\n");
         for (KernelError e : KernelError.values()) errors.append("| ").append(e.code).append(" | `").append(e.symbol).append("` | ").append(e.meaning).append(" |\n");
@@ -150,7 +151,7 @@ public final class AbiDocs {
         }
         t.put("constants", consts.toString());
         StringBuilder costs = new StringBuilder("| constant | cycles |\n|---|---|\n");
-        java.lang.reflect.Field[] fields = exo.kernel.CostModel.class.getFields();
+        java.lang.reflect.Field[] fields = exo.os.CostModel.class.getFields();
         java.util.Arrays.sort(fields, java.util.Comparator.comparing(java.lang.reflect.Field::getName));
         for (java.lang.reflect.Field f : fields) {
             try {

@@ -1,8 +1,9 @@
 package exo.kernel.env;
 
 import exo.emulator.machine.Cause;
-import exo.kernel.ProgramImage;
-import java.io.ByteArrayOutputStream;
+import exo.emulator.machine.Pages;
+import exo.os.ProgramImage;
+import exo.os.ProgramOutput;
 import java.util.ArrayDeque;
 
 /**
@@ -60,8 +61,10 @@ public final class Environment {
      */
     public int lastCode, lastEpc, lastBadVaddr;
 
-    /** Page asked back by a revocation, or -1; the cycle by which it must be freed. */
-    public int revokePpn = -1;
+    /** revokePpn when no page is asked back. */
+    public static final int NO_PAGE = -1;
+    /** Page asked back by a revocation, or {@link #NO_PAGE}; the cycle by which it must be freed. */
+    public int revokePpn = NO_PAGE;
     public long revokeDeadline;
     public boolean revokeDelivered;
     public int pagesAtRequest;
@@ -75,16 +78,23 @@ public final class Environment {
     public End end = End.RUNNING;
     public int exitStatus;
     public String diagnostic;
-    public final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    /** Its console output: kept for the run's result and passed on to the console. */
+    public final ProgramOutput output;
 
     public Environment(int id, int parent, String name, long token, ProgramImage.Symbolizer symbolizer, int pageLimit) {
         this.id = id;
-        this.asid = id & 0xFF;
+        this.asid = asidOf(id);
         this.parent = parent;
         this.name = name;
         this.token = token;
         this.symbolizer = symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer;
         this.pageLimit = pageLimit;
+        this.output = new ProgramOutput(asid, name);
+    }
+
+    /** The ASID in an environment id: its low eight bits (the rest counts how often the ASID was reused). */
+    public static int asidOf(int id) {
+        return id & 0xFF;
     }
 
     public boolean alive() {
@@ -93,7 +103,7 @@ public final class Environment {
 
     /** The guaranteed mapping covering virtual address va, or null. */
     public Guaranteed guaranteedFor(int va) {
-        return guaranteed.get(va >>> 12);
+        return guaranteed.get(Pages.number(va));
     }
 
     /** An address as a diagnostic shows it: hex, then symbol and source line when known. */

@@ -13,6 +13,8 @@ package exo.kernel.mem;
  */
 public final class Stlb {
     public static final int ENTRIES = 4096;
+    /** What {@link #lookup} answers when no valid line holds the binding. */
+    public static final int MISS = -1;
 
     private final int[] vpn = new int[ENTRIES];
     private final int[] env = new int[ENTRIES];
@@ -37,14 +39,14 @@ public final class Stlb {
     }
 
     /**
-     * The line holding a still-valid binding of vpn for (envId, envEpoch), or -1. Valid means
+     * The line holding a still-valid binding of vpn for (envId, envEpoch), or {@link #MISS}. Valid means
      * the page's generation is unchanged since the binding was verified.
      */
-    public int lookup(int vpn, int envId, int envEpoch, PageTable pages) {
+    public int lookup(int vpn, int envId, int envEpoch, PageOwners pages) {
         int i = index(vpn, envId);
-        if (env[i] != envId || this.vpn[i] != vpn || epoch[i] != envEpoch || envId == 0) return -1;
+        if (env[i] != envId || this.vpn[i] != vpn || epoch[i] != envEpoch || envId == 0) return MISS;
         int p = ppn[i];
-        if (pages.generation(p) != pageGen[i]) return -1;
+        if (pages.generation(p) != pageGen[i]) return MISS;
         return i;
     }
 

@@ -3,11 +3,16 @@ package exo.kernel.sched;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
-import exo.kernel.CostModel;
-import exo.kernel.Kernel;
-import exo.kernel.abi.GuestError;
-import exo.kernel.abi.KernelError;
+import exo.emulator.machine.Machine;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
+import exo.kernel.env.Lifecycle;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
+import exo.kernel.forward.Forwarder;
+import exo.os.CostModel;
+import exo.os.KernelOptions;
+import exo.os.Stats;
 
 /**
  * The CPU as a vector of 64 time slices, scheduled round robin by position, as in Aegis; plus
@@ -21,38 +26,49 @@ import exo.kernel.env.Environment;
  * period ends is an overrun: the excess-time counter grows, the environment forfeits its next
  * slice, and past {@code options.excessLimit()} overruns it is destroyed. The next slot's owner
  * gets its registers back and resumes, or starts at its prologue, entered like an exception
- * handler (busy word set, k0 = where it was, k1 = the save area; see {@link Kernel#enter}).
+ * handler (busy word set, k0 = where it was, k1 = the save area; see {@link #enter}).
  *
  * <p>The kernel keeps the outgoing registers (32 words) because the next owner must not see
  * them; it charges that work like any other.
  */
 public final class Scheduler {
     public static final int SLOTS = 64;
+    /** The slot number that asks {@link #allocate} for any free slot (slice_alloc's -1). */
+    public static final int ANY_SLOT = -1;
+    /** The running slot before the first slice; the first switch moves to slot 0. */
+    private static final int BEFORE_FIRST = -1;
 
-    private final Kernel k;
+    private final Machine machine;
     private final Cpu cpu;
+    private final KernelOptions options;
+    private final CostModel cost;
+    private final Stats stats;
+    private final Environments envs;
+    private final Forwarder forwarder;
+    private final Lifecycle lifecycle;
     private final Environment[] owner = new Environment[SLOTS];
-    /** Slot whose slice is running, or -1 before the first. */
-    private int slot = -1;
+    /** Slot whose slice is running, or {@link #BEFORE_FIRST}. */
+    private int slot = BEFORE_FIRST;
 
-    public Scheduler(Kernel k) {
-        this.k = k;
-        this.cpu = k.cpu;
+    /** The scheduler of machine's CPU; forwarder tells when an upcall is safe, lifecycle ends an environment that overruns. */
+    public Scheduler(Machine machine, KernelOptions options, CostModel cost, Stats stats, Environments envs, Forwarder forwarder, Lifecycle lifecycle) {
+        this.machine = machine;
+        this.cpu = machine.cpu;
+        this.options = options;
+        this.cost = cost;
+        this.stats = stats;
+        this.envs = envs;
+        this.forwarder = forwarder;
+        this.lifecycle = lifecycle;
     }
 
     // ---- the vector ---------------------------------------------------------------------------
 
-    /** Gives slot s (or, with -1, the first free one) to e; returns it. */
+    /** Gives slot s (or, with {@link #ANY_SLOT}, the first free one) to e; returns it. */
     public int allocate(Environment e, int s) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
-        if (s == -1) {
-            for (int i = 0; i < SLOTS; i++) {
-                if (owner[i] == null) {
-                    s = i;
-                    break;
-                }
-            }
-            if (s == -1) throw new GuestError(KernelError.NOSLOT);
+        cost.charge(CostModel.TABLE_TOUCH);
+        if (s == ANY_SLOT) {
+            s = firstFree();
         } else if (s < 0 || s >= SLOTS) {
             throw new GuestError(KernelError.INVAL);
         } else if (owner[s] != null) {
@@ -63,13 +79,18 @@ public final class Scheduler {
         return s;
     }
 
+    private int firstFree() {
+        for (int i = 0; i < SLOTS; i++) if (owner[i] == null) return i;
+        throw new GuestError(KernelError.NOSLOT);
+    }
+
     /** Frees slot s, which e must own. */
     public void free(Environment e, int s) {
         if (s < 0 || s >= SLOTS) throw new GuestError(KernelError.INVAL);
         if (owner[s] != e) throw new GuestError(KernelError.PERM);
         owner[s] = null;
         e.slots--;
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
     }
 
     /** Frees every slot of a destroyed environment. */
@@ -78,7 +99,7 @@ public final class Scheduler {
             if (owner[i] == e) owner[i] = null;
         }
         e.slots = 0;
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
     }
 
     /** The owner of slot s, or null (for the monitor and tests). */
@@ -104,15 +125,15 @@ public final class Scheduler {
     public boolean switchNext() {
         for (int tries = 0; tries < 3 * SLOTS; tries++) {
             slot = (slot + 1) % SLOTS;
-            k.cost.charge(CostModel.TABLE_TOUCH);
+            cost.charge(CostModel.TABLE_TOUCH);
             Environment e = owner[slot];
             if (e == null || !e.alive()) continue;
             if (e.forfeits > 0) {
                 e.forfeits--;
                 continue;
             }
-            cpu.timerCompare = cpu.cycles + k.options.quantum();
-            k.enter(e);
+            cpu.timerCompare = cpu.cycles + options.quantum();
+            enter(e);
             return true;
         }
         return false;
@@ -127,25 +148,25 @@ public final class Scheduler {
             e.inEpilogue = false;
             e.excess++;
             e.forfeits++;
-            if (e.excess > k.options.excessLimit()) {
-                k.kill(e, 128 + Cause.TIMER.code, "epilogue overran its grace period of " + k.options.grace()
-                        + " cycles " + e.excess + " times (limit " + k.options.excessLimit() + ")");
+            if (e.excess > options.excessLimit()) {
+                lifecycle.kill(e, 128 + Cause.TIMER.code, "epilogue overran its grace period of " + options.grace()
+                        + " cycles " + e.excess + " times (limit " + options.excessLimit() + ")");
                 return;
             }
-            if (!switchNext()) k.machine.halt();
+            if (!switchNext()) machine.halt();
             return;
         }
-        k.saveContext(e, pc);
-        if (e.epilogue != 0 && k.forwarder.safeToUpcall(e, pc)) {
+        saveContext(e, pc);
+        if (e.epilogue != 0 && forwarder.safeToUpcall(e, pc)) {
             e.inEpilogue = true;
             cpu.regs[Register.K0] = pc;
             cpu.regs[Register.K1] = 0;
             cpu.pc = e.epilogue;
-            cpu.timerCompare = cpu.cycles + k.options.grace();
-            k.cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+            cpu.timerCompare = cpu.cycles + options.grace();
+            cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
             return;
         }
-        if (!switchNext()) k.machine.halt();
+        if (!switchNext()) machine.halt();
     }
 
     /**
@@ -159,12 +180,12 @@ public final class Scheduler {
             target = null;
         } else {
             cpu.regs[Register.A0] = 0;
-            k.saveContext(e, resumePc);
+            saveContext(e, resumePc);
         }
         if (target != null && target != e) {
-            k.enter(target);
+            enter(target);
         } else if (!switchNext()) {
-            k.machine.halt();
+            machine.halt();
         }
     }
 
@@ -179,25 +200,57 @@ public final class Scheduler {
      *                    E_BUSY (callee inside its exception handler)
      */
     public void transfer(Environment caller, int calleeId, boolean sync, int resumePc) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
-        Environment callee = k.env(calleeId);
+        cost.charge(CostModel.TABLE_TOUCH);
+        Environment callee = envs.get(calleeId);
         if (callee == null) throw new GuestError(KernelError.BADENV);
         if (callee.ipcEntry == 0) throw new GuestError(KernelError.NOENTRY);
-        if (callee != caller && k.forwarder.busy(callee)) throw new GuestError(KernelError.BUSY);
+        if (callee != caller && forwarder.busy(callee)) throw new GuestError(KernelError.BUSY);
         caller.resumePc = resumePc;
         caller.inEpilogue = false;
-        if (sync && slot >= 0 && owner[slot] == caller && callee != caller) {
+        if (sync && slot != BEFORE_FIRST && owner[slot] == caller && callee != caller) {
             owner[slot] = callee;
             caller.slots--;
             callee.slots++;
-            k.cost.charge(CostModel.TABLE_TOUCH);
+            cost.charge(CostModel.TABLE_TOUCH);
         }
-        k.stats.protectedTransfers++;
-        if (callee != caller) k.stats.contextSwitches++;
-        k.setCurrent(callee);
+        stats.protectedTransfers++;
+        if (callee != caller) stats.contextSwitches++;
+        envs.setCurrent(callee);
         cpu.regs[Register.K0] = sync ? 1 : 2;
         cpu.regs[Register.K1] = caller.id;
         cpu.pc = callee.ipcEntry;
-        k.cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+        cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+    }
+
+    /** Saves the CPU's registers as e's context, to resume at pc. */
+    public void saveContext(Environment e, int pc) {
+        System.arraycopy(cpu.regs, 0, e.context, 0, 32);
+        e.resumePc = pc;
+        e.hasContext = true;
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+    }
+
+    /**
+     * Puts e on the CPU: its ASID, its registers, its PC — or, if it has a prologue and a save
+     * area and may take an upcall now, its prologue with k0 = where it would have resumed and
+     * k1 = the save area, busy word set.
+     */
+    public void enter(Environment e) {
+        if (envs.current() != e) stats.contextSwitches++;
+        envs.setCurrent(e);
+        if (e.hasContext) System.arraycopy(e.context, 0, cpu.regs, 0, 32);
+        else java.util.Arrays.fill(cpu.regs, 0);
+        cpu.pc = e.resumePc;
+        cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
+        int save = forwarder.savePhys(e);
+        if (e.prologue != 0 && save != Forwarder.NO_SAVE_AREA && forwarder.safeToUpcall(e, e.resumePc)) {
+            // Like an exception: busy is set, so a preemption inside the prologue resumes it as it
+            // was instead of re-entering it with a fresh k0. It returns as a handler does.
+            machine.memory.writeWord(save + Forwarder.SAVE_BUSY, 1);
+            cpu.regs[Register.K0] = e.resumePc;
+            cpu.regs[Register.K1] = e.saveArea;
+            cpu.pc = e.prologue;
+            cost.charge(CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE);
+        }
     }
 }

@@ -3,7 +3,7 @@ package exo.toolchain.disasm;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Disassembler;
 import exo.emulator.isa.Opcode;
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.exe.ExeSymbolizer;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.obj.ObjSection;

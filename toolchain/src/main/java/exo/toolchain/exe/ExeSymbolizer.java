@@ -1,6 +1,6 @@
 package exo.toolchain.exe;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

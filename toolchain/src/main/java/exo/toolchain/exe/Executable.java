@@ -1,7 +1,7 @@
 package exo.toolchain.exe;
 
 import exo.emulator.machine.Pages;
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.obj.ByteReader;
 import exo.toolchain.obj.ByteWriter;
 import exo.toolchain.obj.FormatException;

@@ -1,6 +1,6 @@
 package exo.toolchain.exe;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 import exo.toolchain.Diagnostic;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.obj.FormatException;

@@ -1,6 +1,6 @@
 package exo.toolchain.obj;
 
-import exo.kernel.ProgramImage;
+import exo.os.ProgramImage;
 
 /**
  * The four sections, in the order the linker lays them out. Each becomes one page-aligned

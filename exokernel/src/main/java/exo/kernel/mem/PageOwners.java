@@ -1,11 +1,12 @@
 package exo.kernel.mem;
 
-import exo.kernel.abi.GuestError;
-import exo.kernel.abi.KernelError;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
 import java.util.SplittableRandom;
 
 /**
- * Physical pages: owner, generation, pin count and the two capabilities of each page.
+ * The physical-page owner and capability table: for each physical page, the environment that
+ * owns it, its generation, its pin count and its two capabilities.
  *
  * <p>A capability is a 64-bit token drawn from a seeded generator when the page is allocated
  * (so runs are deterministic, yet a guest cannot compute one without the seed: guessing succeeds
@@ -15,9 +16,11 @@ import java.util.SplittableRandom;
  *
  * <p>Token 0 is never issued, so an all-zero capability is always refused.
  */
-public final class PageTable {
+public final class PageOwners {
     /** Owner value of a free page. */
     public static final int FREE = 0;
+    /** The page number that asks {@link #allocate} for any free page (page_alloc's -1). */
+    public static final int ANY = -1;
 
     private final int[] owner;
     private final int[] generation;
@@ -27,7 +30,7 @@ public final class PageTable {
     private final SplittableRandom random;
     private int free;
 
-    public PageTable(int pages, long seed) {
+    public PageOwners(int pages, long seed) {
         owner = new int[pages];
         generation = new int[pages];
         pins = new int[pages];
@@ -66,11 +69,11 @@ public final class PageTable {
     }
 
     /**
-     * Gives page ppn (or, if ppn is -1, the lowest free page) to envId and issues its tokens.
+     * Gives page ppn (or, if ppn is {@link #ANY}, the lowest free page) to envId and issues its tokens.
      * Returns the page number.
      */
     public int allocate(int ppn, int envId) {
-        if (ppn == -1) {
+        if (ppn == ANY) {
             if (free == 0) throw new GuestError(KernelError.NOMEM);
             ppn = 0;
             while (owner[ppn] != FREE) ppn++;
@@ -127,18 +130,5 @@ public final class PageTable {
         long t;
         do t = random.nextLong(); while (t == 0);
         return t;
-    }
-
-    /** Splits a 64-bit token into the two words a guest holds: low word first. */
-    public static int low(long token) {
-        return (int) token;
-    }
-
-    public static int high(long token) {
-        return (int) (token >>> 32);
-    }
-
-    public static long join(int low, int high) {
-        return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 }

@@ -1,4 +1,4 @@
-package exo.kernel;
+package exo.os;
 
 import exo.emulator.machine.Console;
 import java.io.ByteArrayOutputStream;
@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Console output of several programs kept apart, for both kernels: with prefixing on, each
  * program's bytes are gathered into lines and written as {@code [name] line}; with it off,
- * bytes go straight through. Streams are numbered (the kernels use the ASID).
+ * bytes go straight through. Each program's {@link ProgramOutput} also keeps what it wrote.
  */
 public final class OutputLines {
     private final Console console;
@@ -20,8 +20,18 @@ public final class OutputLines {
         this.prefix = prefix;
     }
 
-    /** Writes len bytes of b from off as stream's output. */
-    public void write(int stream, String name, byte[] b, int off, int len) {
+    /** Writes len bytes of b from off as program's output: kept in its capture and sent to the console. */
+    public void write(ProgramOutput program, byte[] b, int off, int len) {
+        program.keep(b, off, len);
+        write(program.stream, program.name, b, off, len);
+    }
+
+    /** Writes out program's unfinished line, if any (it ended). */
+    public void flush(ProgramOutput program) {
+        flush(program.stream, program.name);
+    }
+
+    private void write(int stream, String name, byte[] b, int off, int len) {
         if (!prefix) {
             console.write(b, off, len);
             return;
@@ -35,8 +45,7 @@ public final class OutputLines {
         }
     }
 
-    /** Writes out stream's unfinished line, if any (its program ended). */
-    public void flush(int stream, String name) {
+    private void flush(int stream, String name) {
         ByteArrayOutputStream line = pending[stream];
         if (line != null && line.size() > 0) {
             names[stream] = name;

@@ -1,13 +1,19 @@
 package exo.kernel.boot;
 
 import exo.emulator.isa.Register;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
-import exo.kernel.BootException;
-import exo.kernel.Kernel;
-import exo.kernel.ProgramImage;
-import exo.kernel.abi.GuestError;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
+import exo.kernel.error.GuestError;
+import exo.kernel.mem.Memory;
+import exo.kernel.mem.PageOwners;
+import exo.kernel.sched.Scheduler;
+import exo.os.BootException;
+import exo.os.KernelOptions;
+import exo.os.ProgramImage;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -25,48 +31,58 @@ import java.util.Set;
  * argument strings, then (16-byte aligned, growing down) argv[0..argc-1], a null pointer, and
  * argc; sp points at argc, a0 = argc, a1 = argv = sp + 4.
  */
-public final class Loader {
+public final class ImageLoader {
     public static final int STACK_TOP = 0x8000_0000;
     public static final int STACK_PAGES = 16;
 
-    private final Kernel k;
+    private final PhysicalMemory physical;
+    private final KernelOptions options;
+    private final Environments envs;
+    private final PageOwners pages;
+    private final Memory memory;
+    private final Scheduler scheduler;
 
-    public Loader(Kernel k) {
-        this.k = k;
+    public ImageLoader(Machine machine, KernelOptions options, Environments envs, PageOwners pages, Memory memory, Scheduler scheduler) {
+        this.physical = machine.memory;
+        this.options = options;
+        this.envs = envs;
+        this.pages = pages;
+        this.memory = memory;
+        this.scheduler = scheduler;
     }
 
     /** Creates and fills the environment for image; it runs from its first slice. */
     public Environment load(ProgramImage image, List<String> args) {
         Environment e;
         try {
-            e = k.createEnv(0, image.name(), image.symbolizer());
+            e = envs.create(0, image.name(), image.symbolizer());
         } catch (GuestError err) {
             throw new BootException(image.name() + ": no free environment (" + err.error.meaning + ")");
         }
         int needed = STACK_PAGES;
         Set<Integer> used = new HashSet<>();
-        for (int p = 0; p < STACK_PAGES; p++) used.add((STACK_TOP >>> 12) - 1 - p);
+        for (int p = 0; p < STACK_PAGES; p++) used.add(Pages.number(STACK_TOP) - 1 - p);
         for (ProgramImage.Segment s : image.segments()) {
-            if ((s.vaddr() & PhysicalMemory.PAGE_MASK) != 0 || s.memSize() < s.data().length) {
+            if (!Pages.aligned(s.vaddr()) || s.memSize() < s.data().length) {
                 throw new BootException(image.name() + String.format(": segment at 0x%08x is not page-aligned or its data exceeds its size", s.vaddr()));
             }
-            int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+            int pages = Pages.count(s.memSize());
             for (int p = 0; p < pages; p++) {
-                if (!used.add((s.vaddr() >>> 12) + p)) {
+                if (!used.add(Pages.number(s.vaddr()) + p)) {
                     throw new BootException(image.name() + String.format(": segment at 0x%08x overlaps another segment or the stack", s.vaddr()));
                 }
             }
             needed += pages;
         }
-        if (needed > k.options.maxGuaranteed()) {
+        if (needed > options.maxGuaranteed()) {
             throw new BootException(image.name() + ": needs " + needed + " pages but an environment may have at most "
-                    + k.options.maxGuaranteed() + " guaranteed mappings");
+                    + options.maxGuaranteed() + " guaranteed mappings");
         }
         try {
             for (ProgramImage.Segment s : image.segments()) placeSegment(e, s);
             int stackBase = STACK_TOP - STACK_PAGES * PhysicalMemory.PAGE_SIZE;
             for (int p = 0; p < STACK_PAGES; p++) mapPage(e, stackBase + p * PhysicalMemory.PAGE_SIZE, Tlb.WRITABLE);
-            k.scheduler.allocate(e, -1);
+            scheduler.allocate(e, Scheduler.ANY_SLOT);
         } catch (GuestError err) {
             throw new BootException(image.name() + ": cannot boot: " + err.error.meaning);
         }
@@ -81,19 +97,19 @@ public final class Loader {
 
     private void placeSegment(Environment e, ProgramImage.Segment s) {
         int flags = ((s.flags() & ProgramImage.WRITE) != 0 ? Tlb.WRITABLE : 0) | ((s.flags() & ProgramImage.EXECUTE) != 0 ? Tlb.EXECUTABLE : 0);
-        int pages = (s.memSize() + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT;
+        int pages = Pages.count(s.memSize());
         for (int p = 0; p < pages; p++) {
             int ppn = mapPage(e, s.vaddr() + p * PhysicalMemory.PAGE_SIZE, flags);
             int off = p * PhysicalMemory.PAGE_SIZE;
             int n = Math.min(PhysicalMemory.PAGE_SIZE, s.data().length - off);
-            if (n > 0) k.machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, s.data(), off, n);
+            if (n > 0) physical.write(Pages.start(ppn), s.data(), off, n);
         }
     }
 
     /** page_alloc then env_guarantee, as a parent would. */
     private int mapPage(Environment e, int va, int flags) {
-        int ppn = k.memory.allocate(e, -1);
-        k.memory.guarantee(e, va, ppn, k.pages.rwToken(ppn), flags);
+        int ppn = memory.allocate(e, PageOwners.ANY);
+        memory.guarantee(e, va, ppn, pages.rwToken(ppn), flags);
         return ppn;
     }
 
@@ -114,7 +130,7 @@ public final class Loader {
         for (int i = args.size() - 1; i >= 0; i--) {
             at -= strings[i].length;
             argv[i] = at;
-            k.memory.copyOut(e, at, strings[i], strings[i].length);
+            memory.copyOut(e, at, strings[i], strings[i].length);
         }
         int sp = (at - vectors) & ~15;
         writeWord(e, sp, args.size());
@@ -124,6 +140,6 @@ public final class Loader {
     }
 
     private void writeWord(Environment e, int va, int v) {
-        k.machine.memory.writeWord(k.memory.translate(e, va, true), v);
+        physical.writeWord(memory.translate(e, va, true), v);
     }
 }

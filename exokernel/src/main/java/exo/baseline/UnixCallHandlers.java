@@ -3,8 +3,9 @@ package exo.baseline;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
-import exo.kernel.CostModel;
+import exo.os.CostModel;
 
 /**
  * The handlers of {@link UnixCall}, indexed by number. Each reads its arguments from a0..a2,
@@ -12,7 +13,7 @@ import exo.kernel.CostModel;
  * and returns a value or a negated {@link Errno} in a0; the dispatcher resumes after the
  * syscall (or not at all, for exit and calls that block and restart).
  */
-final class UnixSyscalls {
+final class UnixCallHandlers {
     /** The descriptor object for the console (fds 0, 1 and 2 at start). */
     static final Object CONSOLE = "console";
 
@@ -25,7 +26,7 @@ final class UnixSyscalls {
     private final MonoKernel k;
     private final Cpu cpu;
 
-    UnixSyscalls(MonoKernel k) {
+    UnixCallHandlers(MonoKernel k) {
         this.k = k;
         this.cpu = k.cpu;
     }
@@ -36,7 +37,7 @@ final class UnixSyscalls {
         int[] r = cpu.regs;
         // As on the exokernel, the call number is the code field of the syscall instruction.
         long word = k.mem.loadWord(p, epc);
-        UnixCall call = word < 0 ? null : UnixCall.of(Format.code26((int) word));
+        UnixCall call = word == UserMemory.UNREADABLE ? null : UnixCall.of(Format.code26((int) word));
         int result;
         try {
             if (call == null) throw Errno.ENOSYS.fail();
@@ -119,7 +120,9 @@ final class UnixSyscalls {
         Object f = fd(p, fd);
         len = checkLength(len);
         if (f instanceof PipeEnd && ((PipeEnd) f).writer()) throw Errno.EBADF.fail();
-        if (k.mem.userAddress(p, buf, true) < 0 || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) < 0)) throw Errno.EFAULT.fail();
+        if (k.mem.userAddress(p, buf, true) == UserMemory.UNMAPPED || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) == UserMemory.UNMAPPED)) {
+            throw Errno.EFAULT.fail();
+        }
         byte[] b;
         int n = 0;
         if (f == CONSOLE) {
@@ -155,33 +158,31 @@ final class UnixSyscalls {
         long next = (p.brk & 0xFFFFFFFFL) + increment;
         if (next < (p.heapStart & 0xFFFFFFFFL) || next > ((p.stackLow & 0xFFFFFFFFL) - PhysicalMemory.PAGE_SIZE)) throw Errno.ENOMEM.fail();
         if (increment < 0) {
-            for (long a = (next + PhysicalMemory.PAGE_MASK) & ~PhysicalMemory.PAGE_MASK; a < (p.brk & 0xFFFFFFFFL); a += PhysicalMemory.PAGE_SIZE) {
-                k.mem.unmap(p, (int) (a >>> PhysicalMemory.PAGE_SHIFT));
-            }
+            for (int vpn = Pages.count(next); vpn < Pages.count(Integer.toUnsignedLong(p.brk)); vpn++) k.mem.unmap(p, vpn);
         }
         p.brk = (int) next;
         return old;
     }
 
     private int mmap(Process p, int addr, int len, int prot) {
-        if ((addr & PhysicalMemory.PAGE_MASK) != 0 || len <= 0 || (prot & ~7) != 0) throw Errno.EINVAL.fail();
-        int pages = (int) (((len & 0xFFFFFFFFL) + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT);
-        if ((addr & 0xFFFFFFFFL) + ((long) pages << PhysicalMemory.PAGE_SHIFT) > 0x1_0000_0000L) throw Errno.EINVAL.fail();
-        int vpn0 = addr >>> PhysicalMemory.PAGE_SHIFT;
+        if (!Pages.aligned(addr) || len <= 0 || (prot & ~7) != 0) throw Errno.EINVAL.fail();
+        int pages = Pages.count(Integer.toUnsignedLong(len));
+        if (Integer.toUnsignedLong(addr) + (long) pages * PhysicalMemory.PAGE_SIZE > 1L << 32) throw Errno.EINVAL.fail();
+        int vpn0 = Pages.number(addr);
         for (int i = 0; i < pages; i++) {
             if ((p.pte(vpn0 + i) & Process.PTE_PRESENT) != 0) throw Errno.EINVAL.fail();
         }
         if (p.pagesOwned + pages > k.options.pagesPerEnv() || !k.mem.hasFreePages(pages)) throw Errno.ENOMEM.fail();
-        for (int i = 0; i < pages; i++) k.mem.mapNew(p, addr + (i << PhysicalMemory.PAGE_SHIFT), Process.pteFlags(prot));
+        for (int i = 0; i < pages; i++) k.mem.mapNew(p, Pages.start(vpn0 + i), Process.pteFlags(prot));
         return addr;
     }
 
     private int munmap(Process p, int addr, int len) {
-        if ((addr & PhysicalMemory.PAGE_MASK) != 0 || len <= 0) throw Errno.EINVAL.fail();
-        int pages = (int) (((len & 0xFFFFFFFFL) + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT);
+        if (!Pages.aligned(addr) || len <= 0) throw Errno.EINVAL.fail();
+        int pages = Pages.count(Integer.toUnsignedLong(len));
         for (int i = 0; i < pages; i++) {
             k.cost.charge(2 * CostModel.TABLE_TOUCH);
-            k.mem.unmap(p, (addr >>> PhysicalMemory.PAGE_SHIFT) + i);
+            k.mem.unmap(p, Pages.number(addr) + i);
         }
         return 0;
     }
@@ -192,16 +193,16 @@ final class UnixSyscalls {
      * be mapped; a range with a hole changes nothing.
      */
     private int mprotect(Process p, int addr, int len, int prot) {
-        if ((addr & PhysicalMemory.PAGE_MASK) != 0 || len < 0 || (prot & ~7) != 0) throw Errno.EINVAL.fail();
-        int pages = (int) (((len & 0xFFFFFFFFL) + PhysicalMemory.PAGE_MASK) >>> PhysicalMemory.PAGE_SHIFT);
-        int vpn0 = addr >>> PhysicalMemory.PAGE_SHIFT;
+        if (!Pages.aligned(addr) || len < 0 || (prot & ~7) != 0) throw Errno.EINVAL.fail();
+        int pages = Pages.count(Integer.toUnsignedLong(len));
+        int vpn0 = Pages.number(addr);
         for (int i = 0; i < pages; i++) {
             k.cost.charge(2 * CostModel.TABLE_TOUCH);
             if ((p.pte(vpn0 + i) & Process.PTE_PRESENT) == 0) throw Errno.ENOMEM.fail();
         }
         for (int i = 0; i < pages; i++) {
             int pte = p.pte(vpn0 + i);
-            p.setPte(vpn0 + i, (pte & ~PhysicalMemory.PAGE_MASK) | Process.pteFlags(prot));
+            p.setPte(vpn0 + i, Process.makePte(Process.frameOf(pte), Process.pteFlags(prot)));
             k.cost.charge(CostModel.WORD_SAVED);
             k.mem.invalidateTlb(p, vpn0 + i);
         }
@@ -258,8 +259,7 @@ final class UnixSyscalls {
 
     /** Copies the whole address space eagerly (no copy-on-write: a classic Unix fork). */
     private int fork(Process p, int epc) {
-        Process c = k.newProcess(p.name, p.symbolizer, p);
-        if (c == null) throw Errno.ESRCH.fail();
+        Process c = k.newProcess(p.name, p.symbolizer, p).orElseThrow(Errno.ESRCH::fail);
         if (p.pagesOwned > k.options.pagesPerEnv() || !k.mem.hasFreePages(p.pagesOwned)) {
             k.exit(c, 0);
             k.reap(c);
@@ -270,11 +270,11 @@ final class UnixSyscalls {
             if (t == null) continue;
             for (int i = 0; i < 1024; i++) {
                 if ((t[i] & Process.PTE_PRESENT) == 0) continue;
-                int va = (d << 10 | i) << PhysicalMemory.PAGE_SHIFT;
-                int ppn = k.mem.mapNew(c, va, t[i] & PhysicalMemory.PAGE_MASK);
+                int va = Pages.start(d << 10 | i);
+                int ppn = k.mem.mapNew(c, va, Process.flagsOf(t[i]));
                 byte[] page = new byte[PhysicalMemory.PAGE_SIZE];
-                k.machine.memory.read(t[i] & ~PhysicalMemory.PAGE_MASK, page, 0, page.length);
-                k.machine.memory.write(ppn << PhysicalMemory.PAGE_SHIFT, page, 0, page.length);
+                k.machine.memory.read(Pages.start(Process.frameOf(t[i])), page, 0, page.length);
+                k.machine.memory.write(Pages.start(ppn), page, 0, page.length);
                 k.cost.charge(PhysicalMemory.PAGE_SIZE / 4 * CostModel.WORD_COPIED);
             }
         }

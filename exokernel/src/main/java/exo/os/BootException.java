@@ -1,4 +1,4 @@
-package exo.kernel;
+package exo.os;
 
 /** A program image cannot be booted (it does not fit the machine or the limits); the message says why. */
 public final class BootException extends RuntimeException {

@@ -1,4 +1,4 @@
-package exo.kernel;
+package exo.os;
 
 /**
  * Tunable kernel parameters; {@link #defaults()} gives the documented values (docs/kernel-abi.md).

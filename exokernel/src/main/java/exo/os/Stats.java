@@ -1,12 +1,11 @@
-package exo.kernel;
+package exo.os;
 
-import exo.emulator.machine.Cause;
-import exo.kernel.env.KernelEvent;
+import java.util.function.IntFunction;
 
 /** Counters the kernel keeps for {@code --stats}; plain fields, bumped on the paths they name. */
 public final class Stats {
     /** Exceptions and kernel events forwarded to a handler (on the baseline: delivered as signals), by event code. */
-    public final long[] forwarded = new long[KernelEvent.COUNT];
+    public final long[] forwarded;
     /** TLB misses the kernel filled itself (STLB hit or guaranteed mapping). */
     public long missesFilledStlb, missesFilledGuaranteed;
     /** TLB misses a kernel filled by walking page tables (the monolithic baseline). */
@@ -17,6 +16,16 @@ public final class Stats {
     public long protectedTransfers;
     public long contextSwitches;
     public long syscalls;
+    private final IntFunction<String> eventName;
+
+    /**
+     * Counters for a kernel whose event codes run from 0 to events - 1 (the hardware causes,
+     * and on the exokernel its own events too), named in the report by eventName.
+     */
+    public Stats(int events, IntFunction<String> eventName) {
+        this.forwarded = new long[events];
+        this.eventName = eventName;
+    }
 
     /** Renders the --stats report. */
     public String report(long instructions, long cycles, long kernelCycles) {
@@ -28,7 +37,7 @@ public final class Stats {
         boolean any = false;
         for (int c = 0; c < forwarded.length; c++) {
             if (forwarded[c] != 0) {
-                b.append(String.format(" %s=%,d", KernelEvent.name(c), forwarded[c]));
+                b.append(String.format(" %s=%,d", eventName.apply(c), forwarded[c]));
                 any = true;
             }
         }
@@ -40,9 +49,5 @@ public final class Stats {
         b.append(String.format("protected transfers   %,d%n", protectedTransfers));
         b.append(String.format("context switches      %,d%n", contextSwitches));
         return b.toString();
-    }
-
-    static boolean isMiss(Cause c) {
-        return c == Cause.TLB_MISS_LOAD || c == Cause.TLB_MISS_STORE || c == Cause.TLB_MISS_FETCH;
     }
 }

@@ -1,4 +1,4 @@
-package exo.kernel;
+package exo.os;
 
 import exo.emulator.machine.Machine;
 

@@ -1,20 +1,21 @@
 package exo.kernel.abi;
 
-import static exo.kernel.abi.KernelError.ALIGN;
-import static exo.kernel.abi.KernelError.BADCAP;
-import static exo.kernel.abi.KernelError.BADENV;
-import static exo.kernel.abi.KernelError.BUSY;
-import static exo.kernel.abi.KernelError.FAULT;
-import static exo.kernel.abi.KernelError.INVAL;
-import static exo.kernel.abi.KernelError.LIMIT;
-import static exo.kernel.abi.KernelError.NOENTRY;
-import static exo.kernel.abi.KernelError.NOENV;
-import static exo.kernel.abi.KernelError.NOMEM;
-import static exo.kernel.abi.KernelError.NOSLOT;
-import static exo.kernel.abi.KernelError.NOTFOUND;
-import static exo.kernel.abi.KernelError.NOTGUARANTEED;
-import static exo.kernel.abi.KernelError.PERM;
+import static exo.kernel.error.KernelError.ALIGN;
+import static exo.kernel.error.KernelError.BADCAP;
+import static exo.kernel.error.KernelError.BADENV;
+import static exo.kernel.error.KernelError.BUSY;
+import static exo.kernel.error.KernelError.FAULT;
+import static exo.kernel.error.KernelError.INVAL;
+import static exo.kernel.error.KernelError.LIMIT;
+import static exo.kernel.error.KernelError.NOENTRY;
+import static exo.kernel.error.KernelError.NOENV;
+import static exo.kernel.error.KernelError.NOMEM;
+import static exo.kernel.error.KernelError.NOSLOT;
+import static exo.kernel.error.KernelError.NOTFOUND;
+import static exo.kernel.error.KernelError.NOTGUARANTEED;
+import static exo.kernel.error.KernelError.PERM;
 
+import exo.kernel.error.KernelError;
 import java.util.List;
 
 /**
@@ -29,65 +30,65 @@ import java.util.List;
  * which needs no capability. The protected control transfers take the callee in k1 and report
  * failure in k1, because all general registers are the message.
  */
-public enum SysCall {
-    NULL(0, "null", "Does nothing: the cheapest kernel round trip.", List.of(), "a0 = 0", List.of(), Syscalls::nullCall),
-    ENV_SELF(1, "env_self", "The caller's environment id.", List.of(), "a0 = id", List.of(), Syscalls::envSelf),
+public enum KernelCall {
+    NULL(0, "null", "Does nothing: the cheapest kernel round trip.", List.of(), "a0 = 0", List.of(), KernelCallHandlers::nullCall),
+    ENV_SELF(1, "env_self", "The caller's environment id.", List.of(), "a0 = id", List.of(), KernelCallHandlers::envSelf),
     ENV_CREATE(2, "env_create", "Creates an empty child environment: no pages, slots or handlers; it runs once given a start PC and a slice (or a transfer).",
-            List.of(), "a0 = child id, a1/a2 = its capability (low, high)", List.of(NOENV), Syscalls::envCreate),
+            List.of(), "a0 = child id, a1/a2 = its capability (low, high)", List.of(NOENV), KernelCallHandlers::envCreate),
     ENV_DESTROY(3, "env_destroy", "Destroys another environment (its exit status becomes 128), releasing all it holds. An environment ends itself with env_exit.",
-            List.of("a0 = id (not 0)", "a1/a2 = its capability"), "a0 = 0", List.of(INVAL, BADENV, BADCAP), Syscalls::envDestroy),
-    ENV_EXIT(4, "env_exit", "Ends the caller with an exit status. Does not return.", List.of("a0 = status"), "does not return", List.of(), Syscalls::envExit),
+            List.of("a0 = id (not 0)", "a1/a2 = its capability"), "a0 = 0", List.of(INVAL, BADENV, BADCAP), KernelCallHandlers::envDestroy),
+    ENV_EXIT(4, "env_exit", "Ends the caller with an exit status. Does not return.", List.of("a0 = status"), "does not return", List.of(), KernelCallHandlers::envExit),
     ENV_SET_HANDLER(5, "env_set_handler", "Sets the handler PC for one cause or kernel event (0 removes it: the event becomes fatal).",
             List.of("a0 = env id", "a1/a2 = env capability", "a3 = cause (CAUSE_*)", "a4 = handler PC"), "a0 = 0",
-            List.of(INVAL, ALIGN, BADENV, BADCAP), Syscalls::envSetHandler),
+            List.of(INVAL, ALIGN, BADENV, BADCAP), KernelCallHandlers::envSetHandler),
     ENV_SET_SAVE_AREA(6, "env_set_save_area", "Sets the 16-byte exception save area; it must lie in a writable guaranteed mapping.",
             List.of("a0 = env id", "a1/a2 = env capability", "a3 = vaddr (word-aligned, not crossing a page)"), "a0 = 0",
-            List.of(ALIGN, NOTGUARANTEED, BADENV, BADCAP), Syscalls::envSetSaveArea),
+            List.of(ALIGN, NOTGUARANTEED, BADENV, BADCAP), KernelCallHandlers::envSetSaveArea),
     ENV_SET_PC(7, "env_set_pc", "Sets one of the environment's entry PCs: PC_PROLOGUE, PC_EPILOGUE, PC_IPC (0 refuses transfers) or PC_START (where a child that has not run starts; E_BUSY once it has run, or for the caller itself).",
             List.of("a0 = env id", "a1/a2 = env capability", "a3 = which (PC_*)", "a4 = pc"), "a0 = 0",
-            List.of(INVAL, ALIGN, BUSY, BADENV, BADCAP), Syscalls::envSetPc),
+            List.of(INVAL, ALIGN, BUSY, BADENV, BADCAP), KernelCallHandlers::envSetPc),
     ENV_GUARANTEE(8, "env_guarantee", "Adds a guaranteed mapping: the kernel refills it on every miss, never forwards it, and pins the page (never repossessed). The environment must own the page.",
             List.of("a0 = env id", "a1/a2 = env capability", "a3 = vaddr (page-aligned)", "a4 = ppn", "a5/a6 = page capability", "a7 = TLB flags"),
-            "a0 = 0", List.of(ALIGN, INVAL, BADCAP, PERM, LIMIT, BADENV), Syscalls::envGuarantee),
+            "a0 = 0", List.of(ALIGN, INVAL, BADCAP, PERM, LIMIT, BADENV), KernelCallHandlers::envGuarantee),
     ENV_UNGUARANTEE(9, "env_unguarantee", "Removes a guaranteed mapping and unpins its page.",
-            List.of("a0 = env id", "a1/a2 = env capability", "a3 = vaddr"), "a0 = 0", List.of(NOTFOUND, BADENV, BADCAP), Syscalls::envUnguarantee),
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = vaddr"), "a0 = 0", List.of(NOTFOUND, BADENV, BADCAP), KernelCallHandlers::envUnguarantee),
     PAGE_ALLOC(10, "page_alloc", "Allocates a physical page, zeroed: a given page number (page colouring) or any (-1). The page is charged to the environment named.",
             List.of("a0 = env id", "a1/a2 = env capability", "a3 = ppn or -1"), "a0 = ppn, a1/a2 = read-write capability",
-            List.of(NOMEM, BUSY, INVAL, LIMIT, BADENV, BADCAP), Syscalls::pageAlloc),
+            List.of(NOMEM, BUSY, INVAL, LIMIT, BADENV, BADCAP), KernelCallHandlers::pageAlloc),
     PAGE_FREE(11, "page_free", "Frees a page the caller owns; every binding to it, in any environment, is broken and every capability for it goes stale.",
-            List.of("a0 = ppn", "a1/a2 = read-write capability"), "a0 = 0", List.of(INVAL, BADCAP, PERM, BUSY), Syscalls::pageFree),
+            List.of("a0 = ppn", "a1/a2 = read-write capability"), "a0 = 0", List.of(INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::pageFree),
     PAGE_CAP_RO(12, "page_cap_ro", "Derives the read-only capability of a page from its read-write one, to share it read-only.",
-            List.of("a0 = ppn", "a1/a2 = read-write capability"), "a0 = ppn, a1/a2 = read-only capability", List.of(INVAL, BADCAP), Syscalls::pageCapRo),
+            List.of("a0 = ppn", "a1/a2 = read-write capability"), "a0 = ppn, a1/a2 = read-only capability", List.of(INVAL, BADCAP), KernelCallHandlers::pageCapRo),
     TLB_WRITE(13, "tlb_write", "Guarded TLB write: installs vaddr -> ppn with flags in the caller's address space after checking the capability (TLB_W needs the read-write one), and caches the binding in the STLB.",
             List.of("a0 = vaddr", "a1 = ppn", "a2/a3 = page capability", "a4 = TLB flags (TLB_W, TLB_X, TLB_N)"), "a0 = 0",
-            List.of(INVAL, BADCAP), Syscalls::tlbWrite),
+            List.of(INVAL, BADCAP), KernelCallHandlers::tlbWrite),
     TLB_PROBE(14, "tlb_probe", "Looks up the caller's binding of vaddr (TLB, then STLB, then guaranteed mappings); flags include TLB_REF if the hardware entry was used. With a1 != 0 the referenced bit is cleared after reading.",
-            List.of("a0 = vaddr", "a1 = clear referenced bit (0/1)"), "a0 = ppn, a1 = flags", List.of(NOTFOUND), Syscalls::tlbProbe),
+            List.of("a0 = vaddr", "a1 = clear referenced bit (0/1)"), "a0 = ppn, a1 = flags", List.of(NOTFOUND), KernelCallHandlers::tlbProbe),
     TLB_READ(15, "tlb_read", "Reads a hardware TLB slot holding one of the caller's entries.",
-            List.of("a0 = slot 0..63"), "a0 = vpn, a1 = ppn, a2 = flags", List.of(INVAL, NOTFOUND), Syscalls::tlbRead),
+            List.of("a0 = slot 0..63"), "a0 = vpn, a1 = ppn, a2 = flags", List.of(INVAL, NOTFOUND), KernelCallHandlers::tlbRead),
     TLB_FLUSH(16, "tlb_flush", "Removes the caller's binding of vaddr from the TLB and STLB, or all of them with -1. Guaranteed mappings stay.",
-            List.of("a0 = vaddr or -1"), "a0 = 0", List.of(), Syscalls::tlbFlush),
+            List.of("a0 = vaddr or -1"), "a0 = 0", List.of(), KernelCallHandlers::tlbFlush),
     SLICE_ALLOC(17, "slice_alloc", "Gives a slot of the 64-slot time-slice vector (or any, -1) to the environment named.",
-            List.of("a0 = env id", "a1/a2 = env capability", "a3 = slot or -1"), "a0 = slot", List.of(NOSLOT, BUSY, INVAL, BADENV, BADCAP), Syscalls::sliceAlloc),
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = slot or -1"), "a0 = slot", List.of(NOSLOT, BUSY, INVAL, BADENV, BADCAP), KernelCallHandlers::sliceAlloc),
     SLICE_FREE(18, "slice_free", "Frees a slot the environment named owns.",
-            List.of("a0 = env id", "a1/a2 = env capability", "a3 = slot"), "a0 = 0", List.of(INVAL, PERM, BADENV, BADCAP), Syscalls::sliceFree),
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = slot"), "a0 = 0", List.of(INVAL, PERM, BADENV, BADCAP), KernelCallHandlers::sliceFree),
     YIELD(19, "yield", "Gives the rest of the slice to the next slot's owner (a0 = 0) or to environment a0 (directed yield). From an epilogue it ends the upcall and the next slot starts. Returns when the caller runs again.",
-            List.of("a0 = target id or 0"), "a0 = 0", List.of(BADENV), Syscalls::yield),
+            List.of("a0 = target id or 0"), "a0 = 0", List.of(BADENV), KernelCallHandlers::yield),
     PCT_SYNC(20, "pct_sync", "Synchronous protected control transfer to the environment in k1: jumps to its IPC entry with k0 = 1, k1 = caller id, all other registers untouched, and gives it the current slot. On failure returns with k1 = error.",
-            List.of("k1 = callee id", "all other registers: the message"), "does not return on success", List.of(BADENV, NOENTRY, BUSY), Syscalls::pctSync),
+            List.of("k1 = callee id", "all other registers: the message"), "does not return on success", List.of(BADENV, NOENTRY, BUSY), KernelCallHandlers::pctSync),
     PCT_ASYNC(21, "pct_async", "Asynchronous protected control transfer: as pct_sync with k0 = 2, donating only the rest of the current slice.",
-            List.of("k1 = callee id", "all other registers: the message"), "does not return on success", List.of(BADENV, NOENTRY, BUSY), Syscalls::pctAsync),
+            List.of("k1 = callee id", "all other registers: the message"), "does not return on success", List.of(BADENV, NOENTRY, BUSY), KernelCallHandlers::pctAsync),
     CONS_WRITE(22, "cons_write", "Writes bytes to the console (the caller's own stream).",
-            List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = length", List.of(INVAL, FAULT), Syscalls::consWrite),
+            List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = length", List.of(INVAL, FAULT), KernelCallHandlers::consWrite),
     CONS_READ(23, "cons_read", "Reads up to a1 bytes of console input; 0 at end of input.",
-            List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = bytes read", List.of(INVAL, FAULT), Syscalls::consRead),
+            List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = bytes read", List.of(INVAL, FAULT), KernelCallHandlers::consRead),
     PAGE_REPOSSESSED(24, "page_repossessed", "Pops the oldest entry of the caller's repossession vector (pages taken by force).",
-            List.of(), "a0 = ppn", List.of(NOTFOUND), Syscalls::pageRepossessed);
+            List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface
     public interface Handler {
-        boolean call(Syscalls s, exo.kernel.env.Environment caller, int[] regs, int epc);
+        boolean call(KernelCallHandlers s, exo.kernel.env.Environment caller, int[] regs, int epc);
     }
 
     public final int number;
@@ -98,16 +99,16 @@ public enum SysCall {
     public final List<KernelError> errors;
     final Handler handler;
 
-    private static final SysCall[] BY_NUMBER;
+    private static final KernelCall[] BY_NUMBER;
     static {
-        BY_NUMBER = new SysCall[values().length];
-        for (SysCall c : values()) {
+        BY_NUMBER = new KernelCall[values().length];
+        for (KernelCall c : values()) {
             if (BY_NUMBER[c.number] != null) throw new IllegalStateException("two calls numbered " + c.number);
             BY_NUMBER[c.number] = c;
         }
     }
 
-    SysCall(int number, String callName, String description, List<String> args, String results, List<KernelError> errors, Handler handler) {
+    KernelCall(int number, String callName, String description, List<String> args, String results, List<KernelError> errors, Handler handler) {
         this.number = number;
         this.callName = callName;
         this.description = description;
@@ -118,7 +119,7 @@ public enum SysCall {
     }
 
     /** The call with this number, or null. */
-    public static SysCall byNumber(int n) {
+    public static KernelCall byNumber(int n) {
         return n >= 0 && n < BY_NUMBER.length ? BY_NUMBER[n] : null;
     }
 

@@ -1,11 +1,18 @@
-package exo.kernel;
+package exo.kernel.forward;
 
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
+import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Lifecycle;
+import exo.kernel.mem.Memory;
+import exo.os.CostModel;
+import exo.os.Stats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,13 +44,24 @@ public final class Forwarder {
     public static final int SAVE_SIZE = 16;
     /** The instruction that ends a handler: {@code jr k0}, i.e. {@code jalr zero, 0(k0)}. */
     public static final int JR_K0 = Opcode.JALR.encode(Register.ZERO, 0, Register.K0);
+    /** What {@link #savePhys} answers for an environment without a usable save area. */
+    public static final int NO_SAVE_AREA = -1;
 
-    private final Kernel k;
     private final Cpu cpu;
+    private final PhysicalMemory physical;
+    private final CostModel cost;
+    private final Stats stats;
+    private final Memory memory;
+    private final Lifecycle lifecycle;
 
-    Forwarder(Kernel k) {
-        this.k = k;
-        this.cpu = k.cpu;
+    /** Forwarding on machine, translating through memory; lifecycle ends an environment that cannot take an exception. */
+    public Forwarder(Machine machine, CostModel cost, Stats stats, Memory memory, Lifecycle lifecycle) {
+        this.cpu = machine.cpu;
+        this.physical = machine.memory;
+        this.cost = cost;
+        this.stats = stats;
+        this.memory = memory;
+        this.lifecycle = lifecycle;
     }
 
     /**
@@ -64,32 +82,31 @@ public final class Forwarder {
 
     /** Both of the above: code indexes e's handler table and is what the save area's CAUSE holds. */
     private void deliver(Environment e, int code, int epc, int badVaddr) {
-        k.cost.charge(2 * CostModel.TABLE_TOUCH);
+        cost.charge(2 * CostModel.TABLE_TOUCH);
         int handler = e.handler[code];
         int save = savePhys(e);
-        var mem = k.machine.memory;
-        boolean inHandler = save >= 0 && mem.readWord(save + SAVE_BUSY) != 0;
-        if (handler == 0 || save < 0 || inHandler) {
+        boolean inHandler = save != NO_SAVE_AREA && physical.readWord(save + SAVE_BUSY) != 0;
+        if (handler == 0 || save == NO_SAVE_AREA || inHandler) {
             List<Environment.Fault> chain = new ArrayList<>();
             if (inHandler && e.lastCode != 0) chain.add(new Environment.Fault(e.lastCode, e.lastEpc, e.lastBadVaddr));
             chain.add(new Environment.Fault(code, epc, badVaddr));
             String why = inHandler ? "fault inside its own exception handler (busy word set):"
                     : handler == 0 ? "unhandled " : "no writable guaranteed mapping under the save area for ";
-            k.kill(e, 128 + code, why + describe(e, chain));
+            lifecycle.kill(e, 128 + code, why + describe(e, chain));
             return;
         }
         e.lastCode = code;
         e.lastEpc = epc;
         e.lastBadVaddr = badVaddr;
-        mem.writeWord(save + SAVE_EPC, epc);
-        mem.writeWord(save + SAVE_CAUSE, code);
-        mem.writeWord(save + SAVE_BADVADDR, badVaddr);
-        mem.writeWord(save + SAVE_BUSY, 1);
+        physical.writeWord(save + SAVE_EPC, epc);
+        physical.writeWord(save + SAVE_CAUSE, code);
+        physical.writeWord(save + SAVE_BADVADDR, badVaddr);
+        physical.writeWord(save + SAVE_BUSY, 1);
         cpu.regs[Register.K0] = epc;
         cpu.regs[Register.K1] = e.saveArea;
         cpu.pc = handler;
-        k.stats.forwarded[code]++;
-        k.cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
+        stats.forwarded[code]++;
+        cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
     }
 
     /** Faults as a diagnostic: one fault inline, several numbered on their own lines. */
@@ -107,18 +124,18 @@ public final class Forwarder {
         return e.describeFault(f.code(), f.epc(), f.badVaddr());
     }
 
-    /** Physical address of e's save area through its guaranteed mapping, or -1 if it has none usable. */
+    /** Physical address of e's save area through its guaranteed mapping, or {@link #NO_SAVE_AREA} if it has none usable. */
     public int savePhys(Environment e) {
-        if (e.saveArea == 0) return -1;
+        if (e.saveArea == 0) return NO_SAVE_AREA;
         Environment.Guaranteed g = e.guaranteedFor(e.saveArea);
-        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return -1;
-        return g.ppn() << 12 | (e.saveArea & 0xFFF);
+        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return NO_SAVE_AREA;
+        return Pages.address(g.ppn(), Pages.offset(e.saveArea));
     }
 
     /** Whether e's busy word is set (it is inside its exception handler). */
     public boolean busy(Environment e) {
         int save = savePhys(e);
-        return save >= 0 && k.machine.memory.readWord(save + SAVE_BUSY) != 0;
+        return save != NO_SAVE_AREA && physical.readWord(save + SAVE_BUSY) != 0;
     }
 
     /**
@@ -127,7 +144,7 @@ public final class Forwarder {
      */
     public boolean safeToUpcall(Environment e, int pc) {
         if (busy(e)) return false;
-        int pa = k.memory.translateOrMinus(e, pc, false);
-        return pa < 0 || (pc & 3) != 0 || k.machine.memory.readWord(pa) != JR_K0;
+        int pa = memory.tryTranslate(e, pc, false);
+        return pa == Memory.UNMAPPED || (pc & 3) != 0 || physical.readWord(pa) != JR_K0;
     }
 }

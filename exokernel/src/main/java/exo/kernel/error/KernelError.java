@@ -1,4 +1,4 @@
-package exo.kernel.abi;
+package exo.kernel.error;
 
 /**
  * Every error a kernel call can return, as the negative value the call leaves in {@code a0}

@@ -1,13 +1,15 @@
-package exo.kernel;
+package exo.os;
 
+import exo.emulator.machine.Mmu;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * What the command line, the monitor and the benchmarks need of a kernel: boot programs, run
- * them, and let a debugger look. The exokernel ({@link Kernel}) and the monolithic baseline both
- * provide it, so every program, benchmark and debugging session runs under either.
+ * them, and let a debugger look. The exokernel ({@code exo.kernel.Kernel}) and the monolithic
+ * baseline ({@code exo.baseline.MonoKernel}) both provide it, so every program, benchmark and
+ * debugging session runs under either.
  */
 public interface GuestOs {
     /** Boots a program as a new environment or process with argv = args (argv[0] first); returns its id. */
@@ -16,8 +18,11 @@ public interface GuestOs {
     /** Runs until all programs have ended, the instruction limit, or a stop; may be called again. */
     RunResult run(long maxInstructions);
 
+    /** What {@link #peek} answers for an address with no mapping: the MMU's own {@link Mmu#FAULT}. */
+    int UNMAPPED = Mmu.FAULT;
+
     /**
-     * The physical address virtual address va has for whoever is on the CPU, or -1: through the
+     * The physical address virtual address va has for whoever is on the CPU, or {@link #UNMAPPED}: through the
      * kernel's own bindings, changing nothing and charging nothing (for the monitor).
      */
     int peek(int va);

@@ -12,37 +12,73 @@ import static exo.emulator.isa.Register.K0;
 import static exo.emulator.isa.Register.K1;
 
 import exo.emulator.isa.Format;
+import exo.emulator.machine.Console;
 import exo.emulator.machine.Cpu;
-import exo.kernel.CostModel;
-import exo.kernel.Forwarder;
-import exo.kernel.Kernel;
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
+import exo.emulator.machine.PhysicalMemory;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
-import exo.kernel.mem.PageTable;
+import exo.kernel.env.Lifecycle;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
+import exo.kernel.forward.Forwarder;
+import exo.kernel.mem.Memory;
+import exo.kernel.mem.PageOwners;
+import exo.kernel.revoke.Revoker;
+import exo.kernel.sched.Scheduler;
+import exo.os.CostModel;
+import exo.os.OutputLines;
+import exo.os.Stats;
 
 /**
- * The dispatcher and the handlers of {@link SysCall}'s rows. The call number is the code field
+ * The dispatcher and the handlers of {@link KernelCall}'s rows. The call number is the code field
  * of the {@code syscall} instruction at EPC; the kernel resumes at EPC + 4 unless the call moved
  * the CPU elsewhere. Refusals are {@link GuestError}s caught in {@link #dispatch} only.
  */
-public final class Syscalls {
+public final class KernelCallHandlers {
     /** env_set_pc selectors. */
     public static final int PC_PROLOGUE = 0, PC_EPILOGUE = 1, PC_IPC = 2, PC_START = 3;
 
-    private final Kernel k;
     private final Cpu cpu;
+    private final PhysicalMemory physical;
+    private final Console console;
+    private final CostModel cost;
+    private final Stats stats;
+    private final Environments envs;
+    private final Lifecycle lifecycle;
+    private final PageOwners pages;
+    private final Memory memory;
+    private final Forwarder forwarder;
+    private final Revoker revoker;
+    private final Scheduler scheduler;
+    private final OutputLines lines;
 
-    public Syscalls(Kernel k) {
-        this.k = k;
-        this.cpu = k.cpu;
+    /** The handlers, calling the subsystems each call is about; lines takes what cons_write writes. */
+    public KernelCallHandlers(Machine machine, CostModel cost, Stats stats, Environments envs, Lifecycle lifecycle, PageOwners pages,
+                              Memory memory, Forwarder forwarder, Revoker revoker, Scheduler scheduler, OutputLines lines) {
+        this.cpu = machine.cpu;
+        this.physical = machine.memory;
+        this.console = machine.console();
+        this.cost = cost;
+        this.stats = stats;
+        this.envs = envs;
+        this.lifecycle = lifecycle;
+        this.pages = pages;
+        this.memory = memory;
+        this.forwarder = forwarder;
+        this.revoker = revoker;
+        this.scheduler = scheduler;
+        this.lines = lines;
     }
 
     /** Entry from the trap handler for a SYSCALL exception by e at epc. */
     public void dispatch(Environment e, int epc) {
-        k.stats.syscalls++;
-        k.cost.charge(CostModel.SYSCALL_DISPATCH);
-        int pa = k.memory.translateOrMinus(e, epc, false);
-        SysCall call = pa < 0 ? null : SysCall.byNumber(Format.code26(k.machine.memory.readWord(pa)));
+        stats.syscalls++;
+        cost.charge(CostModel.SYSCALL_DISPATCH);
+        int pa = memory.tryTranslate(e, epc, false);
+        KernelCall call = pa == Memory.UNMAPPED ? null : KernelCall.byNumber(Format.code26(physical.readWord(pa)));
         int[] r = cpu.regs;
         if (call == null) {
             r[A0] = KernelError.NOSYS.code;
@@ -63,11 +99,18 @@ public final class Syscalls {
     }
 
     private Environment target(Environment self, int[] r) {
-        return k.target(self, r[A0], r[A1], r[A2]);
+        return envs.target(self, r[A0], cap(r, A1));
     }
 
+    /** The 64-bit capability a guest passes in two registers, low word first. */
     private static long cap(int[] r, int low) {
-        return PageTable.join(r[low], r[low + 1]);
+        return (r[low] & 0xFFFFFFFFL) | ((long) r[low + 1] << 32);
+    }
+
+    /** Returns a capability in two registers, low word first. */
+    private static void putCap(int[] r, int low, long token) {
+        r[low] = (int) token;
+        r[low + 1] = (int) (token >>> 32);
     }
 
     private static void result(int[] r, int a0) {
@@ -91,23 +134,22 @@ public final class Syscalls {
     }
 
     boolean envCreate(Environment e, int[] r, int epc) {
-        Environment child = k.createEnv(e.id, e.name + ".child", e.symbolizer);
+        Environment child = envs.create(e.id, e.name + ".child", e.symbolizer);
         r[A0] = child.id;
-        r[A1] = PageTable.low(child.token);
-        r[A2] = PageTable.high(child.token);
+        putCap(r, A1, child.token);
         return false;
     }
 
     boolean envDestroy(Environment e, int[] r, int epc) {
         if (r[A0] == 0 || r[A0] == e.id) throw new GuestError(KernelError.INVAL);
         Environment t = target(e, r);
-        k.kill(t, 128, "destroyed by " + e);
+        lifecycle.kill(t, 128, "destroyed by " + e);
         result(r, 0);
         return false;
     }
 
     boolean envExit(Environment e, int[] r, int epc) {
-        k.exit(e, r[A0]);
+        lifecycle.exit(e, r[A0]);
         return true;
     }
 
@@ -116,7 +158,7 @@ public final class Syscalls {
         if (!KernelEvent.valid(r[A3])) throw new GuestError(KernelError.INVAL);
         checkPc(r[A4]);
         t.handler[r[A3]] = r[A4];
-        k.cost.charge(CostModel.WORD_SAVED);
+        cost.charge(CostModel.WORD_SAVED);
         result(r, 0);
         return false;
     }
@@ -124,14 +166,14 @@ public final class Syscalls {
     boolean envSetSaveArea(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
         int va = r[A3];
-        if ((va & 3) != 0 || (va & 0xFFF) > 0x1000 - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
+        if ((va & 3) != 0 || Pages.offset(va) > PhysicalMemory.PAGE_SIZE - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
         int old = t.saveArea;
         t.saveArea = va;
-        if (va != 0 && k.forwarder.savePhys(t) < 0) {
+        if (va != 0 && forwarder.savePhys(t) == Forwarder.NO_SAVE_AREA) {
             t.saveArea = old;
             throw new GuestError(KernelError.NOTGUARANTEED);
         }
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.WORD_SAVED);
+        cost.charge(CostModel.TABLE_TOUCH + CostModel.WORD_SAVED);
         result(r, 0);
         return false;
     }
@@ -150,21 +192,21 @@ public final class Syscalls {
                 break;
             default: throw new GuestError(KernelError.INVAL);
         }
-        k.cost.charge(CostModel.WORD_SAVED);
+        cost.charge(CostModel.WORD_SAVED);
         result(r, 0);
         return false;
     }
 
     boolean envGuarantee(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
-        if ((r[A3] & 0xFFF) != 0) throw new GuestError(KernelError.ALIGN);
-        k.memory.guarantee(t, r[A3], r[A4], cap(r, A5), r[A7]);
+        if (!Pages.aligned(r[A3])) throw new GuestError(KernelError.ALIGN);
+        memory.guarantee(t, r[A3], r[A4], cap(r, A5), r[A7]);
         result(r, 0);
         return false;
     }
 
     boolean envUnguarantee(Environment e, int[] r, int epc) {
-        k.memory.unguarantee(target(e, r), r[A3]);
+        memory.unguarantee(target(e, r), r[A3]);
         result(r, 0);
         return false;
     }
@@ -173,42 +215,40 @@ public final class Syscalls {
 
     boolean pageAlloc(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
-        int p = k.memory.allocate(t, r[A3]);
+        int p = memory.allocate(t, r[A3]);
         r[A0] = p;
-        r[A1] = PageTable.low(k.pages.rwToken(p));
-        r[A2] = PageTable.high(k.pages.rwToken(p));
+        putCap(r, A1, pages.rwToken(p));
         return false;
     }
 
     boolean pageFree(Environment e, int[] r, int epc) {
-        k.memory.free(e, r[A0], cap(r, A1));
+        memory.free(e, r[A0], cap(r, A1));
         result(r, 0);
         return false;
     }
 
     boolean pageCapRo(Environment e, int[] r, int epc) {
         int p = r[A0];
-        k.memory.checkCap(p, cap(r, A1), true);
-        r[A1] = PageTable.low(k.pages.roToken(p));
-        r[A2] = PageTable.high(k.pages.roToken(p));
+        memory.checkCap(p, cap(r, A1), true);
+        putCap(r, A1, pages.roToken(p));
         return false;
     }
 
     boolean tlbWrite(Environment e, int[] r, int epc) {
-        k.memory.tlbWrite(e, r[A0], r[A1], cap(r, A2), r[A4]);
+        memory.tlbWrite(e, r[A0], r[A1], cap(r, A2), r[A4]);
         result(r, 0);
         return false;
     }
 
     boolean tlbProbe(Environment e, int[] r, int epc) {
-        int[] b = k.memory.probe(e, r[A0], r[A1] != 0);
+        int[] b = memory.probe(e, r[A0], r[A1] != 0);
         r[A0] = b[0];
         r[A1] = b[1];
         return false;
     }
 
     boolean tlbRead(Environment e, int[] r, int epc) {
-        int[] b = k.memory.readSlot(e, r[A0]);
+        int[] b = memory.readSlot(e, r[A0]);
         r[A0] = b[0];
         r[A1] = b[1];
         r[A2] = b[2];
@@ -216,27 +256,25 @@ public final class Syscalls {
     }
 
     boolean tlbFlush(Environment e, int[] r, int epc) {
-        k.memory.flush(e, r[A0]);
+        memory.flush(e, r[A0]);
         result(r, 0);
         return false;
     }
 
     boolean pageRepossessed(Environment e, int[] r, int epc) {
-        int p = k.revoker.takeRepossessed(e);
-        if (p < 0) throw new GuestError(KernelError.NOTFOUND);
-        result(r, p);
+        result(r, revoker.takeRepossessed(e));
         return false;
     }
 
     // ---- time and control ---------------------------------------------------------------------
 
     boolean sliceAlloc(Environment e, int[] r, int epc) {
-        result(r, k.scheduler.allocate(target(e, r), r[A3]));
+        result(r, scheduler.allocate(target(e, r), r[A3]));
         return false;
     }
 
     boolean sliceFree(Environment e, int[] r, int epc) {
-        k.scheduler.free(target(e, r), r[A3]);
+        scheduler.free(target(e, r), r[A3]);
         result(r, 0);
         return false;
     }
@@ -244,20 +282,20 @@ public final class Syscalls {
     boolean yield(Environment e, int[] r, int epc) {
         Environment to = null;
         if (r[A0] != 0) {
-            to = k.env(r[A0]);
+            to = envs.get(r[A0]);
             if (to == null) throw new GuestError(KernelError.BADENV);
         }
-        k.scheduler.yield(e, to, epc + 4);
+        scheduler.yield(e, to, epc + 4);
         return true;
     }
 
     boolean pctSync(Environment e, int[] r, int epc) {
-        k.scheduler.transfer(e, r[K1], true, epc + 4);
+        scheduler.transfer(e, r[K1], true, epc + 4);
         return true;
     }
 
     boolean pctAsync(Environment e, int[] r, int epc) {
-        k.scheduler.transfer(e, r[K1], false, epc + 4);
+        scheduler.transfer(e, r[K1], false, epc + 4);
         return true;
     }
 
@@ -265,24 +303,24 @@ public final class Syscalls {
 
     boolean consWrite(Environment e, int[] r, int epc) {
         int len = r[A1];
-        byte[] b = k.memory.copyIn(e, r[A0], len);
-        k.output(e, b, 0, len);
+        byte[] b = memory.copyIn(e, r[A0], len);
+        lines.write(e.output, b, 0, len);
         result(r, len);
         return false;
     }
 
     boolean consRead(Environment e, int[] r, int epc) {
         int len = r[A1];
-        k.memory.checkBuffer(e, r[A0], len, true);            // before any input is consumed
+        memory.checkBuffer(e, r[A0], len, true);            // before any input is consumed
         byte[] b = new byte[len];
         int n = 0;
         while (n < len) {
-            int c = k.machine.console().read();
+            int c = console.read();
             if (c < 0) break;
             b[n++] = (byte) c;
             if (c == '\n') break;
         }
-        k.memory.copyOut(e, r[A0], b, n);
+        memory.copyOut(e, r[A0], b, n);
         result(r, n);
         return false;
     }

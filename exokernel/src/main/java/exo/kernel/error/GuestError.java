@@ -1,4 +1,4 @@
-package exo.kernel.abi;
+package exo.kernel.error;
 
 /**
  * Thrown inside the kernel when a guest's request is refused; the dispatcher catches it at one

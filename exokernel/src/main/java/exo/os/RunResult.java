@@ -1,9 +1,9 @@
-package exo.kernel;
+package exo.os;
 
 import java.util.List;
 
 /**
- * What {@link Kernel#run} reports: why it stopped, each booted environment's fate and output,
+ * What {@link GuestOs#run} reports: why it stopped, each booted program's fate and output,
  * and the statistics.
  *
  * @param reason       why the run ended

@@ -1,12 +1,17 @@
-package exo.kernel;
+package exo.kernel.mem;
 
+import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
-import exo.kernel.abi.GuestError;
-import exo.kernel.abi.KernelError;
 import exo.kernel.env.Environment;
-import exo.kernel.mem.PageTable;
-import exo.kernel.mem.Stlb;
+import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
+import exo.os.CostModel;
+import exo.os.GuestOs;
+import exo.os.KernelOptions;
+import exo.os.Stats;
+import java.util.function.Consumer;
 
 /**
  * Physical pages and secure bindings: allocation with capabilities, guarded TLB writes, probe
@@ -20,40 +25,58 @@ import exo.kernel.mem.Stlb;
 public final class Memory {
     /** Flags a guest may ask for in a TLB write; VALID is implied, GLOBAL is the kernel's alone. */
     public static final int GUEST_FLAGS = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE | Tlb.NOCACHE;
+    /** What {@link #tryTranslate} and {@link #peek} answer for an address e has no binding for (with the rights asked). */
+    public static final int UNMAPPED = GuestOs.UNMAPPED;
+    /** The va of tlb_flush that flushes every binding. */
+    public static final int FLUSH_ALL = -1;
 
-    private final Kernel k;
     private final Tlb tlb;
-    private final PageTable pages;
+    private final PhysicalMemory physical;
+    private final CostModel cost;
+    private final Stats stats;
+    private final KernelOptions options;
+    private final PageOwners pages;
     private final Stlb stlb;
+    private final Consumer<Environment> outOfPages;
 
-    Memory(Kernel k) {
-        this.k = k;
-        this.tlb = k.machine.tlb;
-        this.pages = k.pages;
-        this.stlb = k.stlb;
+    /**
+     * Memory for the machine's TLB and physical memory, over the page owners and the STLB.
+     * outOfPages is told who was refused a page because none was free (the revoker then asks
+     * someone for one back).
+     */
+    public Memory(Machine machine, CostModel cost, Stats stats, KernelOptions options, PageOwners pages, Stlb stlb,
+                  Consumer<Environment> outOfPages) {
+        this.tlb = machine.tlb;
+        this.physical = machine.memory;
+        this.cost = cost;
+        this.stats = stats;
+        this.options = options;
+        this.pages = pages;
+        this.stlb = stlb;
+        this.outOfPages = outOfPages;
     }
 
     // ---- the miss path: STLB, then guaranteed mappings, else the caller forwards --------------
 
     /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
-    boolean refill(Environment e, int va) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        k.stats.stlbLookups++;
-        k.cost.charge(CostModel.TABLE_TOUCH);
+    public boolean refill(Environment e, int va) {
+        int vpn = Pages.number(va);
+        stats.stlbLookups++;
+        cost.charge(CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-        if (line >= 0) {
-            k.stats.stlbHits++;
-            k.stats.missesFilledStlb++;
+        if (line != Stlb.MISS) {
+            stats.stlbHits++;
+            stats.missesFilledStlb++;
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
             return true;
         }
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         Environment.Guaranteed g = e.guaranteed.get(vpn);
         if (g != null) {
-            k.stats.missesFilledGuaranteed++;
+            stats.missesFilledGuaranteed++;
             tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
             return true;
         }
         return false;
@@ -61,21 +84,21 @@ public final class Memory {
 
     // ---- pages --------------------------------------------------------------------------------
 
-    /** Allocates page ppn (-1: any) to owner, cleared; returns it. Enforces the owner's page limit. */
+    /** Allocates page ppn ({@link PageOwners#ANY}: any) to owner, cleared; returns it. Enforces the owner's page limit. */
     public int allocate(Environment owner, int ppn) {
-        if (ppn < -1) throw new GuestError(KernelError.INVAL);
+        if (ppn < 0 && ppn != PageOwners.ANY) throw new GuestError(KernelError.INVAL);
         if (owner.pages >= owner.pageLimit) throw new GuestError(KernelError.LIMIT);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         int p;
         try {
             p = pages.allocate(ppn, owner.id);
         } catch (GuestError err) {
-            if (err.error == KernelError.NOMEM) k.revoker.reclaimFor(owner);
+            if (err.error == KernelError.NOMEM) outOfPages.accept(owner);
             throw err;
         }
         owner.pages++;
-        k.machine.memory.clearPage(p);
-        k.cost.charge(CostModel.PAGE_CLEAR);
+        physical.clearPage(p);
+        cost.charge(CostModel.PAGE_CLEAR);
         return p;
     }
 
@@ -89,14 +112,14 @@ public final class Memory {
 
     /** Checks a capability, charging for it; returns whether it grants writing. */
     public boolean checkCap(int ppn, long token, boolean needWrite) {
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
+        cost.charge(CostModel.TABLE_TOUCH + CostModel.CAP_CHECK);
         return pages.check(ppn, token, needWrite);
     }
 
     /** Takes ppn from its owner: breaks every TLB binding to it, drops guaranteed mappings, frees it. */
-    void release(Environment owner, int ppn) {
+    public void release(Environment owner, int ppn) {
         for (Environment.Guaranteed g : owner.guaranteed.values()) {
-            if (g.ppn() == ppn) unguarantee(owner, g.vpn() << PhysicalMemory.PAGE_SHIFT);
+            if (g.ppn() == ppn) unguarantee(owner, Pages.start(g.vpn()));
         }
         breakBindings(ppn);
         pages.release(ppn);
@@ -105,19 +128,19 @@ public final class Memory {
 
     /** Removes every hardware TLB entry, of any ASID, that maps ppn. */
     private void breakBindings(int ppn) {
-        k.cost.charge(CostModel.TLB_SCAN);
+        cost.charge(CostModel.TLB_SCAN);
         for (int s = 0; s < Tlb.SIZE; s++) {
             if (tlb.isValid(s) && tlb.pfn(s) == ppn) tlb.invalidate(s);
         }
     }
 
     /** Frees everything e owns (it is being destroyed). */
-    void releaseAll(Environment e) {
+    public void releaseAll(Environment e) {
         for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
         e.guaranteed.clear();
         for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
             if (pages.owner(p) == e.id) {
-                k.cost.charge(CostModel.TABLE_TOUCH);
+                cost.charge(CostModel.TABLE_TOUCH);
                 release(e, p);
             }
         }
@@ -129,10 +152,10 @@ public final class Memory {
     public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         tlb.writeReplacing(vpn, e.asid, ppn, f);
         stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
-        k.cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
     }
 
     private static int checkFlags(int flags) {
@@ -146,17 +169,17 @@ public final class Memory {
      * If clearReferenced, the hardware entry's referenced bit is cleared after reading.
      */
     public int[] probe(Environment e, int va, boolean clearReferenced) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        k.cost.charge(CostModel.TLB_PROBE);
+        int vpn = Pages.number(va);
+        cost.charge(CostModel.TLB_PROBE);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             int[] r = {tlb.pfn(s), tlb.flags(s)};
             if (clearReferenced) tlb.clearReferenced(s);
             return r;
         }
-        k.cost.charge(2 * CostModel.TABLE_TOUCH);
+        cost.charge(2 * CostModel.TABLE_TOUCH);
         int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-        if (line >= 0) return new int[] {stlb.ppn(line), stlb.flags(line)};
+        if (line != Stlb.MISS) return new int[] {stlb.ppn(line), stlb.flags(line)};
         Environment.Guaranteed g = e.guaranteed.get(vpn);
         if (g != null) return new int[] {g.ppn(), g.flags()};
         throw new GuestError(KernelError.NOTFOUND);
@@ -165,25 +188,25 @@ public final class Memory {
     /** Reads hardware TLB slot: {vpn, ppn, flags}; only slots tagged with e's ASID are visible. */
     public int[] readSlot(Environment e, int slot) {
         if (slot < 0 || slot >= Tlb.SIZE) throw new GuestError(KernelError.INVAL);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         if (!tlb.isValid(slot) || tlb.asid(slot) != e.asid) throw new GuestError(KernelError.NOTFOUND);
         return new int[] {tlb.vpn(slot), tlb.pfn(slot), tlb.flags(slot)};
     }
 
-    /** Removes e's binding of va (TLB and STLB), or with va == -1 all of e's bindings. Guaranteed mappings stay. */
+    /** Removes e's binding of va (TLB and STLB), or with va == {@link #FLUSH_ALL} all of e's bindings. Guaranteed mappings stay. */
     public void flush(Environment e, int va) {
-        if (va == -1) {
-            k.cost.charge(CostModel.TLB_SCAN);
+        if (va == FLUSH_ALL) {
+            cost.charge(CostModel.TLB_SCAN);
             tlb.flushAsid(e.asid);
             e.stlbEpoch++;
             return;
         }
-        k.cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
+        int vpn = Pages.number(va);
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             tlb.invalidate(s);
-            k.cost.charge(CostModel.TLB_WRITE);
+            cost.charge(CostModel.TLB_WRITE);
         }
         stlb.remove(vpn, e.id);
     }
@@ -199,24 +222,24 @@ public final class Memory {
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
         if (pages.owner(ppn) != target.id) throw new GuestError(KernelError.PERM);
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         Environment.Guaranteed old = target.guaranteed.get(vpn);
-        if (old == null && target.guaranteed.size() >= k.options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
+        if (old == null && target.guaranteed.size() >= options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
         target.guaranteed.put(new Environment.Guaranteed(vpn, ppn, f));
         pages.pin(ppn);
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
     }
 
     /** Removes target's guaranteed mapping of va and its TLB entry. */
     public void unguarantee(Environment target, int va) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        int vpn = Pages.number(va);
         Environment.Guaranteed g = target.guaranteed.remove(vpn);
         if (g == null) throw new GuestError(KernelError.NOTFOUND);
         pages.unpin(g.ppn());
         int s = tlb.lookup(vpn, target.asid);
         if (s >= 0 && tlb.asid(s) == target.asid) tlb.invalidate(s);
-        k.cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
+        cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
     }
 
     // ---- the kernel's access to guest memory --------------------------------------------------
@@ -226,20 +249,20 @@ public final class Memory {
      * rights asked for; E_FAULT if e has no such binding. Never takes a trap.
      */
     public int translate(Environment e, int va, boolean write) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);
         int pa = lookup(e, va, write);
-        if (pa < 0) throw new GuestError(KernelError.FAULT);
+        if (pa == UNMAPPED) throw new GuestError(KernelError.FAULT);
         return pa;
     }
 
-    /** Same as {@link #translate} but returns -1 instead of refusing. */
-    public int translateOrMinus(Environment e, int va, boolean write) {
-        k.cost.charge(CostModel.TABLE_TOUCH);
+    /** Same as {@link #translate} but answers {@link #UNMAPPED} instead of refusing. */
+    public int tryTranslate(Environment e, int va, boolean write) {
+        cost.charge(CostModel.TABLE_TOUCH);
         return lookup(e, va, write);
     }
 
     /**
-     * The physical address of va through e's bindings, or -1: no charge and no state change
+     * The physical address of va through e's bindings, or {@link #UNMAPPED}: no charge and no state change
      * (for debuggers and the monitor).
      */
     public int peek(Environment e, int va) {
@@ -247,27 +270,26 @@ public final class Memory {
     }
 
     private int lookup(Environment e, int va, boolean write) {
-        int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
-        int ppn = -1, f = 0;
+        int vpn = Pages.number(va);
+        int ppn, f;
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid) {
             ppn = tlb.pfn(s);
             f = tlb.flags(s);
         } else {
             int line = stlb.lookup(vpn, e.id, e.stlbEpoch, pages);
-            if (line >= 0) {
+            if (line != Stlb.MISS) {
                 ppn = stlb.ppn(line);
                 f = stlb.flags(line);
             } else {
                 Environment.Guaranteed g = e.guaranteed.get(vpn);
-                if (g != null) {
-                    ppn = g.ppn();
-                    f = g.flags();
-                }
+                if (g == null) return UNMAPPED;
+                ppn = g.ppn();
+                f = g.flags();
             }
         }
-        if (ppn < 0 || ppn >= pages.pages() || (write && (f & Tlb.WRITABLE) == 0)) return -1;
-        return ppn << PhysicalMemory.PAGE_SHIFT | (va & PhysicalMemory.PAGE_MASK);
+        if (!pages.inRange(ppn) || (write && (f & Tlb.WRITABLE) == 0)) return UNMAPPED;
+        return Pages.address(ppn, Pages.offset(va));
     }
 
     /** Checks a guest buffer's length: 0..{@link #MAX_BUFFER} bytes. */
@@ -285,12 +307,12 @@ public final class Memory {
         int done = 0;
         while (done < len) {
             int a = va + done;
-            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
             int pa = translate(e, a, false);
-            k.machine.memory.read(pa, b, done, n);
+            physical.read(pa, b, done, n);
             done += n;
         }
-        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+        cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
         return b;
     }
 
@@ -300,7 +322,7 @@ public final class Memory {
         for (int done = 0; done < len; ) {
             int a = va + done;
             translate(e, a, write);
-            done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
+            done += Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
         }
     }
 
@@ -309,10 +331,10 @@ public final class Memory {
         checkBuffer(e, va, len, true);
         for (int done = 0; done < len; ) {
             int a = va + done;
-            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - (a & PhysicalMemory.PAGE_MASK));
-            k.machine.memory.write(translate(e, a, true), b, done, n);
+            int n = Math.min(len - done, PhysicalMemory.PAGE_SIZE - Pages.offset(a));
+            physical.write(translate(e, a, true), b, done, n);
             done += n;
         }
-        k.cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
+        cost.charge(((len + 3) / 4) * CostModel.WORD_COPIED);
     }
 }

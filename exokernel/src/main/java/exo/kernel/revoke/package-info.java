@@ -1,0 +1,2 @@
+/** Visible revocation and the abort protocol: {@link exo.kernel.revoke.Revoker}. */
+package exo.kernel.revoke;
