@@ -57,7 +57,6 @@ class EncodingTest {
                 if ((w & op.mask) == op.match) expected = op;
             }
             assertEquals(expected, Decoder.decode(w), String.format("word 0x%08x", w));
-            assertEquals(expected == null ? -1 : expected.ordinal(), Decoder.decodeOrdinal(w));
         }
     }
 
