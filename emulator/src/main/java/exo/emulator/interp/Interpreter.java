@@ -1,5 +1,6 @@
 package exo.emulator.interp;
 
+import exo.emulator.isa.Alu;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;

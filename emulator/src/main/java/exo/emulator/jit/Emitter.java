@@ -33,11 +33,11 @@ import org.objectweb.asm.MethodVisitor;
  * retired per call by the allowance, the timer deadline included.
  *
  * <p>Arithmetic is never re-implemented: every computational instruction calls the same
- * {@link exo.emulator.interp.Alu} method as the interpreter (HotSpot inlines them).
+ * {@link exo.emulator.isa.Alu} method as the interpreter (HotSpot inlines them).
  */
 final class Emitter {
     static final String SUPER = "exo/emulator/jit/Translation";
-    private static final String ALU = "exo/emulator/interp/Alu";
+    private static final String ALU = "exo/emulator/isa/Alu";
     private static final String MACHINE = "exo/emulator/machine/Machine";
     private static final String CPU = "exo/emulator/machine/Cpu";
     private static final String MMU = "exo/emulator/machine/Mmu";
