@@ -61,6 +61,18 @@ class EncodingTest {
     }
 
     @Test
+    void aluImmediatesDecodeAsTheirOperandSays() {
+        Random rnd = new Random(5);
+        for (Format f : new Format[] {Format.I, Format.IU, Format.SH, Format.U}) {
+            for (int i = 0; i < 10_000; i++) {
+                int w = rnd.nextInt() & ~f.reservedMask;
+                int[] fields = f.unpack(w);
+                assertEquals(fields[fields.length - 1], f.immediate(w), f + String.format(" word 0x%08x", w));
+            }
+        }
+    }
+
+    @Test
     void reservedBitsMakeAWordIllegal() {
         assertNull(Decoder.decode(Opcode.ADD.encode(1, 2, 3) | 1 << 6), "R: bits 10..6");
         assertNull(Decoder.decode(Opcode.RDCYCLE.encode(1) | 1 << 16), "RD: field B");
