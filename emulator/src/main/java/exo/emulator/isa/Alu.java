@@ -67,9 +67,6 @@ public final class Alu {
         return ((a ^ b) & (a ^ d)) < 0;
     }
 
-    /** Unsigned a &lt; b, for the unsigned branches. */
-    public static boolean ltu(int a, int b) { return Integer.compareUnsigned(a, b) < 0; }
-
     /** Whether a divide or remainder of a by b has no result: b is zero. */
     public static boolean divisorIsZero(int a, int b) { return b == 0; }
 }

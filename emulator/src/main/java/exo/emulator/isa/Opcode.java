@@ -120,6 +120,11 @@ public enum Opcode {
     /** What the instruction does, in pseudo-code, for docs/isa.md; the attributes below are what runs. */
     public final String description;
     public final Family family;
+    /**
+     * This row's position among the rows of its family, counting from 0 in table order: dense,
+     * so that a per-family dispatch table can be indexed by it.
+     */
+    public final int familyIndex;
     /** ALU: the operation, a public static {@link Alu} method taking the {@link #sources}; else null. */
     public final StaticMethod operation;
     /**
@@ -157,6 +162,7 @@ public enum Opcode {
         this.funct = funct;
         this.description = description;
         this.family = s.family;
+        this.familyIndex = RowsPerFamily.COUNT[family.ordinal()]++;
         if (!family.formats.contains(format)) throw new IllegalStateException(this + ": format " + format + " is not one of " + family);
         this.sources = sources(family, format);
         this.operation = s.operation == null ? null
@@ -280,6 +286,11 @@ public enum Opcode {
 
     private static Semantics system(Cause cause) {
         return new Semantics(Family.SYSTEM, null, null, cause, null, null, false, null, null);
+    }
+
+    /** Rows of each family met so far while the table is built (an enum constructor cannot use the enum's statics). */
+    private static final class RowsPerFamily {
+        static final int[] COUNT = new int[Family.values().length];
     }
 
     /** A row's family and attributes as written in the table, before its method references are resolved. */
