@@ -7,11 +7,10 @@ package exo.emulator.isa;
 public final class Decoder {
     /** Index 0..63 for primary opcodes, 64..127 for R-group functs. */
     private static final Opcode[] BY_KEY = new Opcode[128];
-    private static final Opcode[] VALUES = Opcode.values();
     private static final java.util.Map<String, Opcode> BY_MNEMONIC = new java.util.HashMap<>();
 
     static {
-        for (Opcode op : VALUES) {
+        for (Opcode op : Opcode.values()) {
             int key = key(op.match);
             if (BY_KEY[key] != null) {
                 throw new IllegalStateException("opcodes " + BY_KEY[key] + " and " + op + " share an encoding");
@@ -32,16 +31,6 @@ public final class Decoder {
     public static Opcode decode(int w) {
         Opcode op = BY_KEY[key(w)];
         return op != null && (w & op.mask) == op.match ? op : null;
-    }
-
-    /** Ordinal of the instruction encoded by w, or -1: the interpreter's dispatch key. */
-    public static int decodeOrdinal(int w) {
-        Opcode op = BY_KEY[key(w)];
-        return op != null && (w & op.mask) == op.match ? op.ordinal() : -1;
-    }
-
-    public static Opcode byOrdinal(int ordinal) {
-        return VALUES[ordinal];
     }
 
     /** The row with this mnemonic (lowercase), or null. */

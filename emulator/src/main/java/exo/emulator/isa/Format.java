@@ -45,10 +45,14 @@ public enum Format {
     /** Bits that must be zero in a valid encoding of this format, beyond opcode and funct. */
     public final int reservedMask;
     public final List<Operand> operands;
+    /** Applied to the sign-extended low half of a word to give the ALU immediate (see {@link #immediate}). */
+    private final int immediateMask;
 
     Format(int reservedMask, List<Operand> operands) {
         this.reservedMask = reservedMask;
         this.operands = operands;
+        Operand last = operands.get(operands.size() - 1);
+        this.immediateMask = last == Operand.SIMM16 ? -1 : last == Operand.UIMM16 ? 0xFFFF : last == Operand.SHAMT ? 31 : 0;
     }
 
     public static int opcode(int w) { return w >>> 26; }
@@ -67,6 +71,16 @@ public enum Format {
     /** Signed 16-bit word offset of BR, as a byte offset. */
     public static int off16Bytes(int w) { return ((short) w) << 2; }
     public static int code26(int w) { return w & 0x03FFFFFF; }
+
+    /**
+     * The immediate of an ALU-format word, extended as the format says: sign-extended (I),
+     * zero-extended (IU, U) or the shift amount (SH); 0 for formats without one. Every ALU
+     * immediate lies in bits 15..0, so this is the sign-extended low half masked by the format:
+     * branch-free, because the interpreter computes it for every immediate ALU instruction.
+     */
+    public int immediate(int w) {
+        return (short) w & immediateMask;
+    }
 
     /**
      * Packs operand values (in the order of {@link #operands}; a MEM operand takes two slots:

@@ -73,7 +73,7 @@ public final class IsaDoc {
             sb.append("` | ").append(op.format).append(" | ").append(op.primary).append(" | ")
                     .append(op.primary == 0 ? String.valueOf(op.funct) : "—").append(" | ")
                     .append(hex(op.match)).append(" / ").append(hex(op.mask)).append(" | ")
-                    .append(op.semantics.replace("|", "\\|")).append(" | ")
+                    .append(op.description.replace("|", "\\|")).append(" | ")
                     .append(raises.length() == 0 ? "—" : raises.toString()).append(" |\n");
         }
         return sb.toString();

@@ -39,4 +39,24 @@ public enum Operand {
         this.syntax = syntax;
         this.meaning = meaning;
     }
+
+    /** Whether the operand names a register. */
+    public boolean isRegister() {
+        return this == RD || this == RS1 || this == RS2 || this == RSA || this == BRA || this == BRB;
+    }
+
+    /**
+     * The register number this operand names in instruction word w (immediates are decoded by
+     * {@link Format#immediate} and {@link Format#unpack}).
+     *
+     * @throws IllegalStateException if the operand is not a register
+     */
+    public int register(int w) {
+        switch (this) {
+            case RD: case RSA: case BRA: return Format.a(w);
+            case RS1: case BRB: return Format.b(w);
+            case RS2: return Format.c(w);
+            default: throw new IllegalStateException(this + " is not a register operand");
+        }
+    }
 }

@@ -2,9 +2,13 @@ package exo.emulator.jit;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import exo.emulator.isa.Codegen;
+import exo.emulator.isa.Counter;
 import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Family;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
+import exo.emulator.isa.Width;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
@@ -18,8 +22,8 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * Turns a {@link Region} into the bytes of a class extending {@link Translation}. This is the
- * JIT's one large class: it holds the code shape of every instruction family, which reads best
- * side by side.
+ * JIT's one large class: it holds the code shape of every instruction family (one generator
+ * each, driven by the row's attributes in {@link Opcode}), which reads best side by side.
  *
  * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
  * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
@@ -33,12 +37,12 @@ import org.objectweb.asm.MethodVisitor;
  * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
  * retired per call by the allowance, the timer deadline included.
  *
- * <p>Arithmetic is never re-implemented: every computational instruction calls the same
- * {@link exo.emulator.interp.Alu} method as the interpreter (HotSpot inlines them).
+ * <p>Arithmetic and branch conditions are never re-implemented: their bytecode comes from
+ * {@link Codegen}, which the interpreter's dispatcher is generated from too, and every ALU row
+ * calls the {@link exo.emulator.isa.Alu} method its row names (HotSpot inlines them).
  */
 final class Emitter {
     static final String SUPER = "exo/emulator/jit/Translation";
-    private static final String ALU = "exo/emulator/interp/Alu";
     private static final String MACHINE = "exo/emulator/machine/Machine";
     private static final String CPU = "exo/emulator/machine/Cpu";
     private static final String MMU = "exo/emulator/machine/Mmu";
@@ -181,7 +185,7 @@ final class Emitter {
         for (Region.Block b : region.blocks) {
             for (int off = b.start(); off < b.end(); off += 4) {
                 Opcode op = Decoder.decode(region.words[off >>> 2]);
-                if (op != null && (op.format == Format.LD || op.format == Format.ST)) n++;
+                if (op != null && (op.family == Family.LOAD || op.family == Family.STORE)) n++;
             }
         }
         return n;
@@ -246,116 +250,104 @@ final class Emitter {
     }
 
     private void emitControl(Opcode op, int w, int off, int k, int len, Region.Block b, Region.Block next) {
-        int a = Format.a(w), rb = Format.b(w);
-        switch (op) {
-            case BEQ: case BNE: case BLT: case BGE: case BLTU: case BGEU: {
-                mv.visitIincInsn(DONE, len);
-                Label taken = new Label();
-                readReg(a);
-                readReg(rb);
-                switch (op) {
-                    case BEQ: mv.visitJumpInsn(IF_ICMPEQ, taken); break;
-                    case BNE: mv.visitJumpInsn(IF_ICMPNE, taken); break;
-                    case BLT: mv.visitJumpInsn(IF_ICMPLT, taken); break;
-                    case BGE: mv.visitJumpInsn(IF_ICMPGE, taken); break;
-                    case BLTU: alu("ltu", "(II)Z"); mv.visitJumpInsn(IFNE, taken); break;
-                    default: alu("ltu", "(II)Z"); mv.visitJumpInsn(IFEQ, taken); break;
-                }
-                edge(b, off + 4, null);
-                mv.visitLabel(taken);
-                edge(b, off + Format.off16Bytes(w), next);
+        switch (op.family) {
+            case BRANCH:
+                emitBranch(op, w, off, len, b, next);
                 return;
-            }
-            case JAL:
-                if (a != 0) {
-                    pushPc(off + 4);
-                    writeReg(a);
-                }
-                mv.visitIincInsn(DONE, len);
-                edge(b, off + Format.off21Bytes(w), next);
+            case JUMP:
+                emitJump(w, off, len, b, next);
                 return;
-            case JALR:
-                readReg(rb);
-                push(Format.simm16(w));
-                alu("add", "(II)I");
-                mv.visitVarInsn(ISTORE, XPC);
-                if (a != 0) {
-                    pushPc(off + 4);
-                    writeReg(a);
-                }
-                mv.visitIincInsn(DONE, len);
-                push(exitCount++);
-                mv.visitVarInsn(ISTORE, XID);
-                mv.visitJumpInsn(GOTO, exit);
+            case JUMP_REGISTER:
+                emitJumpRegister(w, off, len);
                 return;
-            case SYSCALL:
-                trapNow(k, off, Cause.SYSCALL);
-                return;
-            case BREAK:
-                trapNow(k, off, Cause.BREAK);
+            case SYSTEM:
+                trapNow(k, off, op.trapCause);
                 return;
             default:
                 throw new IllegalStateException("not a control instruction: " + op);
         }
     }
 
+    /** The block's instructions retire, then control goes to the target or the next instruction. */
+    private void emitBranch(Opcode op, int w, int off, int len, Region.Block b, Region.Block next) {
+        mv.visitIincInsn(DONE, len);
+        Label taken = new Label();
+        Codegen.branch(mv, op, source(op, w), taken);
+        edge(b, off + 4, null);
+        mv.visitLabel(taken);
+        edge(b, off + Format.off16Bytes(w), next);
+    }
+
+    private void emitJump(int w, int off, int len, Region.Block b, Region.Block next) {
+        int a = Format.a(w);
+        if (a != 0) {
+            pushPc(off + 4);
+            writeReg(a);
+        }
+        mv.visitIincInsn(DONE, len);
+        edge(b, off + Format.off21Bytes(w), next);
+    }
+
+    /** An indirect jump always leaves the region, through an exit of its own. */
+    private void emitJumpRegister(int w, int off, int len) {
+        int a = Format.a(w);
+        readReg(Format.b(w));
+        push(Format.simm16(w));
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, XPC);
+        if (a != 0) {
+            pushPc(off + 4);
+            writeReg(a);
+        }
+        mv.visitIincInsn(DONE, len);
+        push(exitCount++);
+        mv.visitVarInsn(ISTORE, XID);
+        mv.visitJumpInsn(GOTO, exit);
+    }
+
     // ---- computational instructions --------------------------------------------------------
 
     private void emitComputational(Opcode op, int w, int off, int k) {
-        int a = Format.a(w), b = Format.b(w), c = Format.c(w);
-        switch (op.format) {
-            case R:
-                emitRegReg(op, a, b, c, off, k);
+        switch (op.family) {
+            case ALU:
+                emitAlu(op, w, off, k);
                 return;
-            case RD:
-                emitCounter(op, a, k);
+            case COUNTER:
+                emitCounter(op, Format.a(w), k);
                 return;
-            case I: case IU: case SH: case U:
-                emitImmediate(op, w, a, b, off, k);
+            case LOAD:
+                emitLoad(op, Format.a(w), Format.b(w), Format.simm16(w), off, k);
                 return;
-            case LD:
-                emitLoad(op, a, b, Format.simm16(w), off, k);
-                return;
-            case ST:
-                emitStore(op, a, b, Format.simm16(w), off, k);
+            case STORE:
+                emitStore(op, Format.a(w), Format.b(w), Format.simm16(w), off, k);
                 return;
             default:
                 throw new IllegalStateException("no translation for " + op);
         }
     }
 
-    private void emitRegReg(Opcode op, int a, int b, int c, int off, int k) {
-        switch (op) {
-            case ADDO: case SUBO: {
-                String base = op == Opcode.ADDO ? "add" : "sub";
-                readReg(b);
-                readReg(c);
-                alu(base + "Overflows", "(II)Z");
-                mv.visitJumpInsn(IFNE, stub(k, off, Cause.OVERFLOW, -1));
-                readReg(b);
-                readReg(c);
-                alu(base, "(II)I");
-                writeReg(a);
-                return;
-            }
-            case DIV: case DIVU: case REM: case REMU:
-                readReg(c);
-                mv.visitJumpInsn(IFEQ, stub(k, off, Cause.DIV_ZERO, -1));
-                break;
-            default:
-                break;
-        }
-        readReg(b);
-        readReg(c);
-        alu(op.mnemonic, "(II)I");
-        writeReg(a);
+    /** rd = operation(sources), after the row's trap check if it has one. */
+    private void emitAlu(Opcode op, int w, int off, int k) {
+        Codegen.Sources sources = source(op, w);
+        if (op.trapCheck != null) Codegen.aluCheck(mv, op, sources, stub(k, off, op.trapCause, -1));
+        Codegen.aluResult(mv, op, sources);
+        writeReg(Format.a(w));
+    }
+
+    /**
+     * Where a row's sources come from in a translation: a register from its JVM local (or the
+     * register array), the immediate as a constant, decoded here once.
+     */
+    private Codegen.Sources source(Opcode op, int w) {
+        return o -> {
+            if (o.isRegister()) readReg(o.register(w));
+            else push(op.format.immediate(w));
+        };
     }
 
     private void emitCounter(Opcode op, int a, int k) {
-        boolean cycles = op == Opcode.RDCYCLE || op == Opcode.RDCYCLEH;
-        boolean high = op == Opcode.RDCYCLEH || op == Opcode.RDINSTRETH;
         mv.visitVarInsn(ALOAD, CPU_L);
-        mv.visitFieldInsn(GETFIELD, CPU, cycles ? "cycles" : "instret", "J");
+        mv.visitFieldInsn(GETFIELD, CPU, op.counter == Counter.CYCLES ? "cycles" : "instret", "J");
         mv.visitVarInsn(ILOAD, DONE);
         if (k != 0) {
             push(k);
@@ -363,53 +355,12 @@ final class Emitter {
         }
         mv.visitInsn(I2L);
         mv.visitInsn(LADD);
-        if (high) {
-            push(32);
+        if (op.half.shift != 0) {
+            push(op.half.shift);
             mv.visitInsn(LUSHR);
         }
         mv.visitInsn(L2I);
         writeReg(a);
-    }
-
-    private void emitImmediate(Opcode op, int w, int a, int b, int off, int k) {
-        switch (op) {
-            case ADDIO:
-                readReg(b);
-                push(Format.simm16(w));
-                alu("addOverflows", "(II)Z");
-                mv.visitJumpInsn(IFNE, stub(k, off, Cause.OVERFLOW, -1));
-                readReg(b);
-                push(Format.simm16(w));
-                alu("add", "(II)I");
-                break;
-            case LUI:
-                push(Format.uimm16(w));
-                alu("lui", "(I)I");
-                break;
-            default: {
-                readReg(b);
-                int imm = op.format == Format.I ? Format.simm16(w) : op.format == Format.IU ? Format.uimm16(w) : Format.shamt(w);
-                push(imm);
-                alu(immediateAlu(op), "(II)I");
-                break;
-            }
-        }
-        writeReg(a);
-    }
-
-    private static String immediateAlu(Opcode op) {
-        switch (op) {
-            case ADDI: return "add";
-            case SLTI: return "slt";
-            case SLTIU: return "sltu";
-            case ANDI: return "and";
-            case ORI: return "or";
-            case XORI: return "xor";
-            case SLLI: return "sll";
-            case SRLI: return "srl";
-            case SRAI: return "sra";
-            default: throw new IllegalStateException("no immediate form for " + op);
-        }
     }
 
     // ---- memory ----------------------------------------------------------------------------
@@ -504,7 +455,7 @@ final class Emitter {
     }
 
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
-        int size = op == Opcode.LW ? 4 : op == Opcode.LH || op == Opcode.LHU ? 2 : 1;
+        int size = op.width.bytes;
         effectiveAddress(base, imm);
         if (siteCache) {
             int site = sites++;
@@ -535,14 +486,7 @@ final class Emitter {
         }
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
-        String reader;
-        switch (op) {
-            case LB: reader = "readByte"; break;
-            case LBU: reader = "readByteUnsigned"; break;
-            case LH: reader = "readHalf"; break;
-            case LHU: reader = "readHalfUnsigned"; break;
-            default: reader = "readWord"; break;
-        }
+        String reader = "read" + accessSuffix(op.width) + (op.signed || op.width == Width.WORD ? "" : "Unsigned");
         mv.visitMethodInsn(INVOKEVIRTUAL, MEM, reader, "(I)I", false);
         writeReg(a);
     }
@@ -553,8 +497,8 @@ final class Emitter {
      * that invalidated translated code, leaves the region at the next instruction.
      */
     private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
-        int size = op == Opcode.SW ? 4 : op == Opcode.SH ? 2 : 1;
-        String writer = size == 4 ? "writeWord" : size == 2 ? "writeHalf" : "writeByte";
+        int size = op.width.bytes;
+        String writer = "write" + accessSuffix(op.width);
         effectiveAddress(base, imm);
         if (!inlineTlb) {
             slowTranslate(Mmu.STORE, size, Cause.ADDR_STORE, k, off);
@@ -588,6 +532,16 @@ final class Emitter {
             checkedStore(writer, data, k, off);
             mv.visitJumpInsn(GOTO, done);
         });
+    }
+
+    /** How {@link PhysicalMemory}'s accessors name a width: readByte, writeHalf, readWord... */
+    private static String accessSuffix(Width width) {
+        switch (width) {
+            case BYTE: return "Byte";
+            case HALF: return "Half";
+            case WORD: return "Word";
+            default: throw new IllegalStateException("width " + width);
+        }
     }
 
     /**
@@ -760,10 +714,6 @@ final class Emitter {
             mv.visitVarInsn(ILOAD, TMP);
             mv.visitInsn(IASTORE);
         }
-    }
-
-    private void alu(String name, String desc) {
-        mv.visitMethodInsn(INVOKESTATIC, ALU, name, desc, false);
     }
 
     private void push(int v) {

@@ -10,7 +10,8 @@ import org.objectweb.asm.ClassReader;
 /**
  * HotSpot will not JIT-compile a method whose bytecode exceeds 8000 bytes (-XX:-DontCompileHugeMethods
  * is off by default): an interpreter loop that grows past it runs in HotSpot's own interpreter,
- * an order of magnitude slower. This guards the limit for the interpreter's hot method.
+ * an order of magnitude slower. This guards the limit for the interpreter's hot method, and
+ * the inlining limit for the table-generated {@link Dispatcher} methods it calls per instruction.
  */
 class HotMethodSizeTest {
     static final int HUGE_METHOD_LIMIT = 8000;
@@ -21,12 +22,27 @@ class HotMethodSizeTest {
         assertTrue(size > 0 && size < HUGE_METHOD_LIMIT, "Interpreter.runChunk is " + size + " bytes of bytecode");
     }
 
+    /**
+     * A dispatcher method larger than FreqInlineSize is compiled on its own and called, with
+     * every live register of runChunk spilled around the call, instead of being inlined.
+     */
+    @Test
+    void dispatcherMethodsStayInlinable() {
+        byte[] dispatcher = Dispatcher.generate();
+        for (String method : new String[] {Dispatcher.ALU, Dispatcher.ALU_TRAPS, Dispatcher.BRANCH_TAKEN}) {
+            int size = codeLength(new ClassReader(dispatcher), method);
+            assertTrue(size > 0 && size <= Dispatcher.INLINE_LIMIT, "Dispatcher." + method + " is " + size + " bytes of bytecode");
+        }
+    }
+
     /** Length of the Code attribute of the named method, read from the class file (-1 if absent). */
     static int codeLength(Class<?> c, String method) throws IOException {
-        ClassReader r;
         try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
-            r = new ClassReader(in);
+            return codeLength(new ClassReader(in), method);
         }
+    }
+
+    static int codeLength(ClassReader r, String method) {
         char[] buf = new char[r.getMaxStringLength()];
         int p = r.header + 6;                               // access, this, super
         p += 2 + 2 * r.readUnsignedShort(p);                // interfaces

@@ -57,7 +57,18 @@ class EncodingTest {
                 if ((w & op.mask) == op.match) expected = op;
             }
             assertEquals(expected, Decoder.decode(w), String.format("word 0x%08x", w));
-            assertEquals(expected == null ? -1 : expected.ordinal(), Decoder.decodeOrdinal(w));
+        }
+    }
+
+    @Test
+    void aluImmediatesDecodeAsTheirOperandSays() {
+        Random rnd = new Random(5);
+        for (Format f : new Format[] {Format.I, Format.IU, Format.SH, Format.U}) {
+            for (int i = 0; i < 10_000; i++) {
+                int w = rnd.nextInt() & ~f.reservedMask;
+                int[] fields = f.unpack(w);
+                assertEquals(fields[fields.length - 1], f.immediate(w), f + String.format(" word 0x%08x", w));
+            }
         }
     }
 

@@ -1,13 +1,36 @@
-package exo.emulator.interp;
+package exo.emulator.isa;
+
+import java.io.Serializable;
 
 /**
- * The meaning of every computational instruction, one small static method each. The
- * interpreter calls these; the JIT emits calls to the same methods (HotSpot inlines them), so
- * the two engines cannot disagree on arithmetic. Trap conditions are separate predicates that
- * both engines test before writing the result.
+ * The meaning of every computational instruction, one small public static method each. The
+ * {@link Opcode} table binds each ALU row to its method by method reference ({@code Alu::add}),
+ * so renaming a method breaks the build, not a run. Neither engine names these methods: both
+ * call the method a row's reference resolves to ({@link Opcode#operation}), the JIT from
+ * translated code and the interpreter through its table-generated dispatcher, and HotSpot
+ * inlines them. Trap conditions are separate predicates ({@link Opcode#trapCheck}) that both
+ * engines test before writing the result.
  */
 public final class Alu {
     private Alu() {}
+
+    /** An operation on two sources (rs1 and rs2 or an immediate), as a reference to a method here. */
+    @FunctionalInterface
+    public interface Binary extends Serializable {
+        int apply(int a, int b);
+    }
+
+    /** An operation on one source (the immediate of a U-format row), as a reference to a method here. */
+    @FunctionalInterface
+    public interface Unary extends Serializable {
+        int apply(int a);
+    }
+
+    /** A trap condition over an ALU row's two sources, as a reference to a method here. */
+    @FunctionalInterface
+    public interface Check extends Serializable {
+        boolean holds(int a, int b);
+    }
 
     public static int add(int a, int b) { return a + b; }
     public static int sub(int a, int b) { return a - b; }
@@ -44,5 +67,6 @@ public final class Alu {
         return ((a ^ b) & (a ^ d)) < 0;
     }
 
-    public static boolean ltu(int a, int b) { return Integer.compareUnsigned(a, b) < 0; }
+    /** Whether a divide or remainder of a by b has no result: b is zero. */
+    public static boolean divisorIsZero(int a, int b) { return b == 0; }
 }
