@@ -67,7 +67,7 @@ final class Emitter {
     private final Map<Integer, Integer> exitIds = new HashMap<>();
     private int exitCount;
     /** Bytes of bytecode in execute, known after emission. */
-    int codeSize;
+    private int codeSize;
 
     private final boolean inlineTlb, inLocals, siteCache;
     /** Memory instructions emitted so far (each with its own site cache when siteCache). */
@@ -81,16 +81,35 @@ final class Emitter {
         this.siteCache = options.siteCache() && inlineTlb;
     }
 
-    /** Number of link slots the translation needs (valid after {@link #emit}). */
-    int exits() {
-        return exitCount;
+    /**
+     * A translation's class file.
+     *
+     * @param classFile the bytes of a class extending {@link Translation}
+     * @param codeSize bytes of bytecode in its {@code execute}
+     * @param exits link slots it needs (exit ids are {@code 0 .. exits - 1})
+     */
+    record Emitted(byte[] classFile, int codeSize, int exits) {}
+
+    /**
+     * A region whose {@code execute} would exceed the bytecode limit; the class file was not
+     * assembled. Carries the size, so the caller can shrink the region in proportion (as ASM's
+     * {@code MethodTooLargeException} carries its method's).
+     */
+    static final class MethodTooLarge extends Exception {
+        final int codeSize;
+
+        MethodTooLarge(int codeSize, int limit) {
+            super("execute needs " + codeSize + " bytes of bytecode, over the limit of " + limit, null, false, false);
+            this.codeSize = codeSize;
+        }
     }
 
     /**
-     * Emits the class; {@code result[0]} receives the emitter for size and exit counts. Returns
-     * null, without assembling the class file, when {@code execute} exceeds limit bytes.
+     * Emits the class of a translation of region.
+     *
+     * @throws MethodTooLarge when {@code execute} exceeds limit bytes of bytecode
      */
-    static byte[] emit(Region region, String internalName, JitOptions options, int limit, Emitter[] result) {
+    static Emitted emit(Region region, String internalName, JitOptions options, int limit) throws MethodTooLarge {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -109,8 +128,8 @@ final class Emitter {
         Emitter e = new Emitter(region, options, mv);
         e.emitExecute();
         cw.visitEnd();
-        result[0] = e;
-        return e.codeSize > limit ? null : cw.toByteArray();
+        if (e.codeSize > limit) throw new MethodTooLarge(e.codeSize, limit);
+        return new Emitted(cw.toByteArray(), e.codeSize, e.exitCount);
     }
 
     private void emitExecute() {

@@ -247,25 +247,25 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
             while (true) {
                 Region region = Region.discover(words, entry, cap, options.regions());
                 if (region == null) return null;
-                Emitter[] emitter = new Emitter[1];
-                byte[] bytes = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), options, METHOD_LIMIT, emitter);
-                int codeSize = emitter[0].codeSize;
-                if (bytes == null) {
-                    // Too much bytecode: shrink the region in proportion and emit again.
-                    if (region.size == 1) throw new IllegalStateException("one instruction needs " + codeSize + " bytes of bytecode");
+                Emitter.Emitted emitted;
+                try {
+                    emitted = Emitter.emit(region, "exo/emulator/jit/Region_" + Integer.toHexString(pa), options, METHOD_LIMIT);
+                } catch (Emitter.MethodTooLarge tooLarge) {
+                    // Shrink the region in proportion and emit again.
+                    if (region.size == 1) throw new IllegalStateException("one instruction: " + tooLarge.getMessage());
                     resizes++;
-                    cap = Math.max(1, Math.min(region.size - 1, (int) ((long) region.size * METHOD_LIMIT / codeSize) - 4));
+                    cap = Math.max(1, Math.min(region.size - 1, (int) ((long) region.size * METHOD_LIMIT / tooLarge.codeSize) - 4));
                     continue;
                 }
-                if (classObserver != null) classObserver.accept(bytes);
-                Translation t = define(bytes);
+                if (classObserver != null) classObserver.accept(emitted.classFile());
+                Translation t = define(emitted.classFile());
                 t.pa = pa;
                 t.size = region.size;
-                t.links = new Translation[emitter[0].exits()];
+                t.links = new Translation[emitted.exits()];
                 for (int i = 0; i < PAGE_WORDS; i++) covered[i] |= region.included[i];
                 regionsTranslated++;
                 instructionsTranslated += region.size;
-                largestMethod = Math.max(largestMethod, codeSize);
+                largestMethod = Math.max(largestMethod, emitted.codeSize());
                 return t;
             }
         } finally {
