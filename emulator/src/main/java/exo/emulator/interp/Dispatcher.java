@@ -58,20 +58,7 @@ abstract class Dispatcher {
 
     /** The class file of the generated subclass. */
     static byte[] generate() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object";
-            }
-        };
-        cw.visit(V17, ACC_FINAL | ACC_SUPER, SUPER + "$Generated", null, SUPER, null);
-        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "()V", false);
-        init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        ClassWriter cw = Codegen.finalSubclass(SUPER + "$Generated", SUPER);
 
         List<Opcode> alu = rows(Family.ALU), branches = rows(Family.BRANCH);
         switchOver(cw, ALU, DESC_I, alu, op -> shape(op.operation, op), (mv, op) -> {

@@ -110,20 +110,7 @@ final class Emitter {
      * @throws MethodTooLarge when {@code execute} exceeds limit bytes of bytecode
      */
     static Emitted emit(Region region, String internalName, JitOptions options, int limit) throws MethodTooLarge {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return "java/lang/Object";
-            }
-        };
-        cw.visit(V17, ACC_FINAL | ACC_SUPER, internalName, null, SUPER, null);
-        MethodVisitor init = cw.visitMethod(0, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "()V", false);
-        init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        ClassWriter cw = Codegen.finalSubclass(internalName, SUPER);
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "execute", EXECUTE_DESC, null, null);
         Emitter e = new Emitter(region, options, mv);
         e.emitExecute();
