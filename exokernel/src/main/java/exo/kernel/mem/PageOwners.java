@@ -2,6 +2,7 @@ package exo.kernel.mem;
 
 import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -15,6 +16,10 @@ import java.util.SplittableRandom;
  * generation counts those changes; STLB entries record it and are valid only while it matches.
  *
  * <p>Token 0 is never issued, so an all-zero capability is always refused.
+ *
+ * <p>"Any page" is always the lowest free one, so runs choose the same pages. It is found from a
+ * free map and a low-water mark below which no page is free: allocating and freeing cost a few
+ * word operations, not a scan of every page from 0.
  */
 public final class PageOwners {
     /** Owner value of a free page. */
@@ -28,6 +33,10 @@ public final class PageOwners {
     private final long[] rwToken;
     private final long[] roToken;
     private final SplittableRandom random;
+    /** Bit n set: page n is free. */
+    private final BitSet freeMap;
+    /** No page below this one is free. */
+    private int lowestFree;
     private int free;
 
     public PageOwners(int pages, long seed) {
@@ -37,6 +46,8 @@ public final class PageOwners {
         rwToken = new long[pages];
         roToken = new long[pages];
         random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        freeMap = new BitSet(pages);
+        freeMap.set(0, pages);
         free = pages;
     }
 
@@ -75,14 +86,15 @@ public final class PageOwners {
     public int allocate(int ppn, int envId) {
         if (ppn == ANY) {
             if (free == 0) throw new GuestError(KernelError.NOMEM);
-            ppn = 0;
-            while (owner[ppn] != FREE) ppn++;
+            ppn = freeMap.nextSetBit(lowestFree);
         } else if (!inRange(ppn)) {
             throw new GuestError(KernelError.INVAL);
         } else if (owner[ppn] != FREE) {
             throw new GuestError(KernelError.BUSY);
         }
         owner[ppn] = envId;
+        freeMap.clear(ppn);
+        if (ppn == lowestFree) lowestFree = ppn + 1;
         rwToken[ppn] = token();
         roToken[ppn] = token();
         free--;
@@ -94,6 +106,8 @@ public final class PageOwners {
         if (owner[ppn] == FREE) throw new IllegalStateException("page " + ppn + " is already free");
         if (pins[ppn] != 0) throw new IllegalStateException("page " + ppn + " is pinned by a guaranteed mapping");
         owner[ppn] = FREE;
+        freeMap.set(ppn);
+        lowestFree = Math.min(lowestFree, ppn);
         rwToken[ppn] = 0;
         roToken[ppn] = 0;
         generation[ppn]++;
