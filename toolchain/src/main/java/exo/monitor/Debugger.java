@@ -251,13 +251,30 @@ public final class Debugger {
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
             long before = m.cpu.instret;
-            StopReason r = m.run(1);
+            StopReason r = stepOnce(m);
             skipCause = null;
             Stop s = afterRun(r);
             if (s != null) return s;
             boolean retired = m.cpu.instret != before;
             if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target));
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
+        }
+    }
+
+    /**
+     * One step as a user sees it: one instruction, or one trap that moved control — into an
+     * exception handler or upcall (the step stops at its first instruction), or past a kernel
+     * call (at the instruction after it). A trap the kernel resolved by itself and resumed at
+     * the same instruction (a TLB refill, a timer tick with no switch) is not a step of its own:
+     * the instruction is then retried within the same step. Each event goes through
+     * {@link Machine#step}, so a trap is seen where it is delivered, never run past.
+     */
+    private static StopReason stepOnce(Machine m) {
+        while (true) {
+            int pc = m.cpu.pc;
+            long before = m.cpu.instret;
+            StopReason r = m.step();
+            if (r != StopReason.BUDGET || m.cpu.instret != before || m.cpu.pc != pc) return r;
         }
     }
 
