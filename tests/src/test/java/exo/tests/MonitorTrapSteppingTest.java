@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 /**
  * Stepping and finishing across traps, on real programs under both engines: a step delivers a
  * trap at the one site where the machine delivers it and stops there, never one instruction
- * later (issue 14, defects 1 and 2).
+ * later (issue 14, defects 1, 2 and 6).
  */
 class MonitorTrapSteppingTest {
     static final java.util.List<String> ENGINES = Engines.NAMES;
@@ -51,5 +51,16 @@ class MonitorTrapSteppingTest {
         String puts = debug(engine, "hello.s", "break puts\ncontinue\nfinish\n");
         assertTrue(puts.contains("returned from 0x") && puts.contains("<puts>"), puts);
         assertFalse(puts.contains("exited with status"), puts);
+    }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void aReadWatchpointIgnoresALoadThatFaultedAndReadNothing(String engine) {
+        // faults.s reads PAGE_A twice (watch hits), then loads misaligned from PAGE_A + 2: that
+        // load traps to the handler, which skips it, so nothing was read.
+        String out = debug(engine, "faults.s", "rwatch 0x58000002\ncontinue\ncontinue\ncontinue\n");
+        assertEquals(2, out.lines().filter(l -> l.startsWith("watchpoint 1: read")).count(), out);
+        assertTrue(out.contains("addr-load at 0x58000002: skipped"), out);
+        assertFalse(out.contains("at 0x58000002 by"), out);
     }
 }
