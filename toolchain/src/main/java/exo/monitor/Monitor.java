@@ -258,8 +258,12 @@ public final class Monitor {
         int addr = eval(p[0]);
         int len = p.length > 1 ? eval(p[1]) : 4;
         if (len <= 0) throw new Problem("length must be positive");
+        long end = Integer.toUnsignedLong(addr) + len;
+        if (end > 1L << 32) {
+            throw new Problem(String.format("[0x%08x, 0x%08x + %d) runs past the top of the address space, 0xffffffff", addr, addr, len));
+        }
         Breakpoints.Watchpoint w = dbg.points.addWatchpoint(addr, len, read, write);
-        out.println(String.format("watchpoint %d on %s of [0x%08x, 0x%08x)", w.id, read && write ? "access" : read ? "read" : "write", addr, addr + len));
+        out.println(String.format("watchpoint %d on %s of [0x%08x, 0x%08x)", w.id, read && write ? "access" : read ? "read" : "write", addr, end));
     }
 
     private void catchCause(String a, boolean on) throws Problem {
@@ -322,7 +326,7 @@ public final class Monitor {
                 }
                 for (Breakpoints.Watchpoint w : dbg.points.watchpoints()) {
                     out.println(String.format("%-3d %-11s %-8s %4d  [0x%08x, 0x%08x)", w.id, w.onRead && w.onWrite ? "awatch" : w.onRead ? "rwatch" : "watch",
-                            w.enabled ? "yes" : "no", w.hits, w.start, w.start + w.length));
+                            w.enabled ? "yes" : "no", w.hits, w.start, Integer.toUnsignedLong(w.start) + w.length));
                 }
                 return;
             case "r": case "reg": case "registers":

@@ -130,4 +130,14 @@ class MonitorTest {
         assertTrue(t.contains("stop after a store to [ADDR, ADDR+LEN)"), t);
         assertTrue(!t.contains("(exo) print 1"), "quit ends the session: " + t);
     }
+
+    @Test
+    void aWatchpointRangeMayEndAtTheTopOfMemoryButNotWrapPastIt() throws Exception {
+        String t = run("watch 0xfffffffc 100", "info watchpoints");
+        assertTrue(t.contains("error: [0xfffffffc, 0xfffffffc + 100) runs past the top of the address space, 0xffffffff"), t);
+        assertTrue(t.contains("no breakpoints or watchpoints"), t);
+        String ok = run("watch 0xfffffffc 4", "info watchpoints");
+        assertTrue(ok.contains("watchpoint 1 on write of [0xfffffffc, 0x100000000)"), ok);
+        assertTrue(ok.contains("[0xfffffffc, 0x100000000)\n"), ok);
+    }
 }
