@@ -16,18 +16,29 @@ import java.util.List;
  */
 final class Views {
     private final Debugger dbg;
-    private int[] lastRegs = new int[Register.COUNT];
+    /** Registers and PC at the stop before the latest one, which {@link #registers} compares against. */
+    private int[] lastRegs;
     private int lastPc;
+    /** Registers and PC at the latest stop. */
+    private int[] stopRegs;
+    private int stopPc;
 
     Views(Debugger dbg) {
         this.dbg = dbg;
+        stopRegs = dbg.machine().cpu.regs.clone();
+        stopPc = dbg.machine().cpu.pc;
         remember();
     }
 
-    /** Records the register values that the next {@link #registers} call compares against. */
+    /**
+     * Called at every stop: from now on {@link #registers} marks what changed between the
+     * previous stop and this one.
+     */
     void remember() {
-        lastRegs = dbg.machine().cpu.regs.clone();
-        lastPc = dbg.machine().cpu.pc;
+        lastRegs = stopRegs;
+        lastPc = stopPc;
+        stopRegs = dbg.machine().cpu.regs.clone();
+        stopPc = dbg.machine().cpu.pc;
     }
 
     String registers() {

@@ -140,4 +140,14 @@ class MonitorTest {
         assertTrue(ok.contains("watchpoint 1 on write of [0xfffffffc, 0x100000000)"), ok);
         assertTrue(ok.contains("[0xfffffffc, 0x100000000)\n"), ok);
     }
+
+    @Test
+    void registersMarkWhatTheLastStepOrContinueChanged() throws Exception {
+        String t = run("break f", "continue", "step", "registers");
+        String regs = t.substring(t.lastIndexOf("zero"));
+        assertTrue(regs.contains("pc   00001") && regs.matches("(?s).*pc   [0-9a-f]{8}\\*.*"), regs);
+        assertTrue(regs.matches("(?s)zero 00000000 .*"), "r0 never changes: " + regs);
+        String again = run("registers");
+        assertEquals(regs, again.substring(again.lastIndexOf("zero")), "no step in between: the same marks");
+    }
 }
