@@ -1,4 +1,4 @@
-# vm-libos: the Appel & Li set on the library OS's virtual memory (guest-runtime/libos/vm.s),
+# vm-libos: the Appel & Li set on the library OS's virtual memory (guest-runtime/src/libos/vm.s),
 # as ExOS ran it in the paper's Table 10: pages from vm_alloc, protect(i) = vm_protect_none of
 # one page, unprotect(i) = vm_unprotect (which installs the page again at once), the 100-page
 # variants one call for the range, dirty = vm_dirty on pages under vm_track_dirty, and traps

@@ -40,7 +40,7 @@ public final class LinkCommand implements Callable<Integer> {
     String entry = LinkOptions.DEFAULT_ENTRY;
 
     @Option(names = {"-r", "--with-runtime"},
-            description = "also link the library OS (guest-runtime/runtime.list), as exo run does for sources; "
+            description = "also link the library OS (guest-runtime/src/runtime.list), as exo run does for sources; "
                 + "without it the inputs must define the entry symbol themselves")
     boolean withRuntime;
 

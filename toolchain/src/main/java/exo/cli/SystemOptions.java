@@ -31,7 +31,7 @@ public final class SystemOptions {
     long seed;
 
     @Option(names = "--runtime", paramLabel = "LIST",
-            description = "runtime list under guest-runtime/ that sources are linked with "
+            description = "runtime list under guest-runtime/src/ that sources are linked with "
                 + "(default: runtime.list, the library OS; unix.list with --kernel mono)")
     String runtime;
 

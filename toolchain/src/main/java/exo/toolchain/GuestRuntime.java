@@ -12,13 +12,13 @@ import java.util.List;
 /**
  * The runtime every program is linked with when it is built from source: the library OS,
  * shipped as assembly resources under {@code guest-runtime/}. Which files, and how, is listed in
- * {@code guest-runtime/runtime.list}: {@code object FILE} is always linked (the start-up code),
+ * {@code guest-runtime/src/runtime.list}: {@code object FILE} is always linked (the start-up code),
  * {@code library FILE} is an archive member, linked only if the program needs a symbol it
  * defines. A library OS variant chosen at link time is one more list. Assembled once per JVM.
  */
 public final class GuestRuntime {
     public static final String DEFAULT_LIST = "runtime.list";
-    private static final String ROOT = "guest-runtime/";
+    private static final String ROOT = "guest-runtime/src/";
 
     /** A runtime: objects always linked, and one archive of optional members. */
     public record Library(List<ObjectFile> objects, List<ObjectFile> members) {}
@@ -27,7 +27,7 @@ public final class GuestRuntime {
 
     private GuestRuntime() {}
 
-    /** The runtime described by guest-runtime/LIST (assembled on first use, then cached). */
+    /** The runtime described by guest-runtime/src/LIST (assembled on first use, then cached). */
     public static synchronized Library load(String list) throws ToolchainException {
         Library lib = CACHE.get(list);
         if (lib == null) {

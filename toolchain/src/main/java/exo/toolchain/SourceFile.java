@@ -53,7 +53,7 @@ public final class SourceFile {
     }
 
     /** Where {@code .include} looks last: the runtime's resources, so any program can include its headers. */
-    public static final String RUNTIME_INCLUDE = "guest-runtime/";
+    public static final String RUNTIME_INCLUDE = "guest-runtime/src/";
 
     /**
      * The file an {@code .include "name"} in this source refers to: relative to this source's
