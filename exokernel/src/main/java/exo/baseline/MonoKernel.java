@@ -82,8 +82,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         machine.setTrapHandler(this);
     }
 
-    // ---- boot and run --------------------------------------------------------------------------
-
     /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
     @Override
     public int boot(ProgramImage image, List<String> args) {
@@ -153,8 +151,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         return n;
     }
 
-    // ---- what a debugger sees ------------------------------------------------------------------
-
     /** The current process's physical address for va, through its page table; no side effects. */
     @Override
     public int peek(int va) {
@@ -197,8 +193,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
         return l;
     }
-
-    // ---- the trap entry ------------------------------------------------------------------------
 
     /**
      * The trap entry. A TLB miss first takes the refill fast vector (a few instructions that save
@@ -254,8 +248,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     static int tlbFlags(int pte) {
         return Tlb.VALID | ((pte & Process.PTE_WRITE) != 0 ? Tlb.WRITABLE : 0) | ((pte & Process.PTE_EXEC) != 0 ? Tlb.EXECUTABLE : 0);
     }
-
-    // ---- signals -------------------------------------------------------------------------------
 
     /**
      * Delivers sig for an exception: pushes the full register frame (pc, r1..r31, cause,
@@ -336,8 +328,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                 cause.setsBadVaddr ? String.format(", badvaddr 0x%08x", badVaddr) : "");
     }
 
-    // ---- processes -----------------------------------------------------------------------------
-
     /** A new process under the lowest free ASID, with the console as fds 0, 1 and 2; empty if the table is full. */
     Optional<Process> newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
         return byAsid.add(asid -> {
@@ -379,8 +369,6 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     void reap(Process child) {
         byAsid.remove(child.asid);
     }
-
-    // ---- scheduling ----------------------------------------------------------------------------
 
     private void preempt(Process p, int pc) {
         save(p, pc);

@@ -124,8 +124,6 @@ public final class Debugger {
         m.requestStop();
     }
 
-    // ---- catches and the trap log --------------------------------------------------------------
-
     public Set<Cause> catches() {
         return catches;
     }
@@ -133,8 +131,6 @@ public final class Debugger {
     public List<TrapRecord> trapLog() {
         return new ArrayList<>(trapLog);
     }
-
-    // ---- execution ------------------------------------------------------------------------------
 
     /** Executes n instructions (entering handlers when they trap), stopping early on events. */
     public Stop step(long n) {
@@ -322,8 +318,6 @@ public final class Debugger {
         DebugInfo.Location l = info.lineOf(address);
         return (s == null ? "" : " <" + s + ">") + (l == null ? "" : " (" + l + ")");
     }
-
-    // ---- reverse execution ----------------------------------------------------------------------
 
     /** Goes back n instructions by re-executing from the boot to position - n. */
     public Stop reverseStep(long n) {

@@ -186,8 +186,6 @@ public final class Monitor {
         add("quit", "q exit", "", "leave the monitor", a -> quit = true);
     }
 
-    // ---- actions ---------------------------------------------------------------------------
-
     private void report(Debugger.Stop s) {
         if (!s.message().isEmpty()) out.println(s.message());
         if (s.kind() != Debugger.Kind.HALTED) where();

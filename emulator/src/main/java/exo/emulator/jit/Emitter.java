@@ -203,8 +203,6 @@ final class Emitter {
         mv.visitVarInsn(ASTORE, slot);
     }
 
-    // ---- blocks and control flow -----------------------------------------------------------
-
     private void emitBlock(Region.Block b, Region.Block next) {
         mv.visitLabel(blockLabel[b.start() >>> 2]);
         int len = b.length();
@@ -311,8 +309,6 @@ final class Emitter {
         mv.visitJumpInsn(GOTO, exit);
     }
 
-    // ---- computational instructions --------------------------------------------------------
-
     private void emitComputational(Opcode op, int w, int off, int k) {
         switch (op.family) {
             case ALU:
@@ -368,8 +364,6 @@ final class Emitter {
         mv.visitInsn(L2I);
         writeReg(a);
     }
-
-    // ---- memory ----------------------------------------------------------------------------
 
     /** Leaves the virtual address of imm(base) in VA. */
     private void effectiveAddress(int base, int imm) {
@@ -610,8 +604,6 @@ final class Emitter {
         });
     }
 
-    // ---- traps and exits -------------------------------------------------------------------
-
     /** A cold stub raising cause at the k-th instruction of the block (offset off). */
     private Label stub(int k, int off, Cause cause, int badSlot) {
         Label l = new Label();
@@ -683,8 +675,6 @@ final class Emitter {
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, CPU, counter, "J");
     }
-
-    // ---- small helpers ---------------------------------------------------------------------
 
     /** Pushes the virtual address of page offset off (may lie outside the page). */
     private void pushPc(int off) {

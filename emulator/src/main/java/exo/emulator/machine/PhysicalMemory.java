@@ -94,8 +94,6 @@ public final class PhysicalMemory {
         java.util.Arrays.fill(bytes, ppn << PAGE_SHIFT, (ppn + 1) << PAGE_SHIFT, (byte) 0);
     }
 
-    // ---- code watching -------------------------------------------------------------------
-
     public void setCodeWatcher(CodeWatcher w) {
         this.watcher = w;
     }

@@ -338,8 +338,6 @@ class IsaCompletenessTest {
                 || op.family == Family.JUMP || op.family == Family.JUMP_REGISTER;
     }
 
-    // ---- the independent models --------------------------------------------------------------
-
     /** An ALU result, or the trap that leaves rd unwritten. */
     private record Outcome(int value, Cause trap) {
         static Outcome of(long v) {

@@ -121,8 +121,6 @@ public final class KernelCallHandlers {
         if ((pc & 3) != 0) throw new GuestError(KernelError.ALIGN);
     }
 
-    // ---- environments -------------------------------------------------------------------------
-
     boolean nullCall(Environment e, int[] r, int epc) {
         result(r, 0);
         return false;
@@ -211,8 +209,6 @@ public final class KernelCallHandlers {
         return false;
     }
 
-    // ---- pages and the TLB --------------------------------------------------------------------
-
     boolean pageAlloc(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
         int p = memory.allocate(t, r[A3]);
@@ -266,8 +262,6 @@ public final class KernelCallHandlers {
         return false;
     }
 
-    // ---- time and control ---------------------------------------------------------------------
-
     boolean sliceAlloc(Environment e, int[] r, int epc) {
         result(r, scheduler.allocate(target(e, r), r[A3]));
         return false;
@@ -298,8 +292,6 @@ public final class KernelCallHandlers {
         scheduler.transfer(e, r[K1], false, epc + 4);
         return true;
     }
-
-    // ---- console ------------------------------------------------------------------------------
 
     boolean consWrite(Environment e, int[] r, int epc) {
         int len = r[A1];

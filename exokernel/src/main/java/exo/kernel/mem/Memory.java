@@ -56,8 +56,6 @@ public final class Memory {
         this.outOfPages = outOfPages;
     }
 
-    // ---- the miss path: STLB, then guaranteed mappings, else the caller forwards --------------
-
     /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
     public boolean refill(Environment e, int va) {
         int vpn = Pages.number(va);
@@ -81,8 +79,6 @@ public final class Memory {
         }
         return false;
     }
-
-    // ---- pages --------------------------------------------------------------------------------
 
     /** Allocates page ppn ({@link PageOwners#ANY}: any) to owner, cleared; returns it. Enforces the owner's page limit. */
     public int allocate(Environment owner, int ppn) {
@@ -145,8 +141,6 @@ public final class Memory {
             }
         }
     }
-
-    // ---- guarded TLB operations ---------------------------------------------------------------
 
     /** Installs va → ppn with flags for e after checking the capability and its rights; caches it in the STLB. */
     public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
@@ -211,8 +205,6 @@ public final class Memory {
         stlb.remove(vpn, e.id);
     }
 
-    // ---- guaranteed mappings ------------------------------------------------------------------
-
     /**
      * Adds a guaranteed mapping va → ppn for target, which must own the page and present its
      * capability (read-write for a writable mapping). The page is pinned: never repossessed,
@@ -241,8 +233,6 @@ public final class Memory {
         if (s >= 0 && tlb.asid(s) == target.asid) tlb.invalidate(s);
         cost.charge(CostModel.TABLE_TOUCH + CostModel.TLB_PROBE);
     }
-
-    // ---- the kernel's access to guest memory --------------------------------------------------
 
     /**
      * Physical address of e's va through its own bindings (TLB, STLB, guaranteed), with the

@@ -62,8 +62,6 @@ public final class Scheduler {
         this.lifecycle = lifecycle;
     }
 
-    // ---- the vector ---------------------------------------------------------------------------
-
     /** Gives slot s (or, with {@link #ANY_SLOT}, the first free one) to e; returns it. */
     public int allocate(Environment e, int s) {
         cost.charge(CostModel.TABLE_TOUCH);
@@ -110,8 +108,6 @@ public final class Scheduler {
     public int currentSlot() {
         return slot;
     }
-
-    // ---- switching ----------------------------------------------------------------------------
 
     /** Starts the first slice; false if no environment holds a slot. */
     public boolean startFirst() {
