@@ -14,7 +14,8 @@ import java.util.List;
  * shipped as assembly resources under {@code guest-runtime/}. Which files, and how, is listed in
  * {@code guest-runtime/src/runtime.list}: {@code object FILE} is always linked (the start-up code),
  * {@code library FILE} is an archive member, linked only if the program needs a symbol it
- * defines. A library OS variant chosen at link time is one more list. Assembled once per JVM.
+ * defines. A library OS variant chosen at link time is one more list. Assembled once per JVM,
+ * and kept on disk between runs of the same build ({@link RuntimeCache}).
  */
 public final class GuestRuntime {
     public static final String DEFAULT_LIST = "runtime.list";
@@ -27,11 +28,16 @@ public final class GuestRuntime {
 
     private GuestRuntime() {}
 
-    /** The runtime described by guest-runtime/src/LIST (assembled on first use, then cached). */
+    /** The runtime described by guest-runtime/src/LIST (assembled on first use, then cached in memory and on disk). */
     public static synchronized Library load(String list) throws ToolchainException {
         Library lib = CACHE.get(list);
         if (lib == null) {
-            lib = assemble(list);
+            RuntimeCache disk = RuntimeCache.forThisBuild();
+            lib = disk == null ? null : disk.load(list);
+            if (lib == null) {
+                lib = assemble(list);
+                if (disk != null) disk.store(list, lib);
+            }
             CACHE.put(list, lib);
         }
         return lib;
