@@ -3,6 +3,7 @@ package exo.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +15,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Exo: an exokernel on an emulated RISC machine, with its toolchain, monitor and benchmarks.",
-        subcommands = {CommandLine.HelpCommand.class, AsmCommand.class, LinkCommand.class, DisasmCommand.class, RunCommand.class, DebugCommand.class, BenchCommand.class})
-public final class Main implements Runnable {
+        subcommands = {CommandLine.HelpCommand.class, AsmCommand.class, LinkCommand.class, DisasmCommand.class, RunCommand.class, DebugCommand.class,
+            BenchCommand.class, CompletionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"64:no command given, or a bad command line", "N:the command's own (see exo COMMAND --help)"})
+public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,9 +39,11 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** {@code exo} alone: the usage, on standard error, as a bad command line. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 
     /** Reads the version Maven filtered into exo/version.properties. */
