@@ -117,6 +117,9 @@ class RunCommandTest {
         Path bad = source("bad.s", ".text\n.globl main\nmain: frob t0\n");
         assertEquals(ExitCodes.DATAERR, run(bad.toString()));
         assertEquals(ExitCodes.USAGE, run("--engine", "warp", bad.toString()));
+        assertEquals(ExitCodes.USAGE, run("--runtime", "nope.list", bad.toString()));
+        assertTrue(err.toString().contains("exo: --runtime: no runtime list 'nope.list' under guest-runtime/src/"), err.toString());
+        assertEquals(ExitCodes.USAGE, run("--runtime", "../runtime.list", bad.toString()));
         assertTrue(!err.toString().contains("Exception"), err.toString());
     }
 }

@@ -112,6 +112,17 @@ class ToolchainCommandsTest {
     }
 
     @Test
+    void badOptionValuesAreUsageErrorsWithOneLine(@TempDir Path dir) throws Exception {
+        Path p = Files.writeString(dir.resolve("p.s"), ".globl _start\n_start: nop\n");
+        assertEquals(ExitCodes.USAGE, run("link", p.toString(), "--base", "0x10004"));
+        assertTrue(err.toString().startsWith("exo: --base: 0x10004 is not page-aligned (a multiple of 0x1000)\n"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("link", p.toString(), "--runtime", "nope.list"));
+        assertTrue(err.toString().startsWith("exo: --runtime: no runtime list 'nope.list' under guest-runtime/src/"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("p.exo")));
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : new String[] {"asm", "link", "disasm"}) {
             out.getBuffer().setLength(0);
