@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             "Each PROGRAM (assembly source, object, or executable) boots as its own environment; sources are "
                 + "assembled and linked with the library OS first. Several programs share the machine and its "
                 + "time slices, each one's output prefixed with [name]. Arguments after -- go to every program "
-                + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one)."},
+                + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one), "
+                + "also when environments it created but never started remain: those are reported on standard error as a warning."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"N:the program's exit status, if 0..255 (128 + the cause if the kernel destroyed it)",
             "1:a program's exit status outside 0..255", "64:bad command line", "65:errors in a program's source or binary",
@@ -121,6 +122,15 @@ public final class RunCommand implements Callable<Integer> {
         return OUT_OF_RANGE_EXIT;
     }
 
+    /**
+     * Whether the first program ended, so its status is the run's even though environments
+     * remain that can never run (a child it created and never started): the message is then a
+     * warning, not the exit code.
+     */
+    private static boolean firstFinished(RunResult r) {
+        return !r.programs().isEmpty() && r.programs().get(0).finished();
+    }
+
     private int report(PrintWriter err, Launch.Booted b, RunResult r, long nanos) {
         boolean several = r.programs().size() > 1;
         int code = -1;
@@ -134,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
         if (problem != null) {
             err.println("exo run: " + problem);
             if (r.reason() == RunResult.Reason.INSTRUCTION_LIMIT) code = LIMIT_EXIT;
-            else if (code == 0) code = 1;
+            else if (!(r.reason() == RunResult.Reason.NO_RUNNABLE && firstFinished(r)) && code == 0) code = 1;
         }
         if (stats) {
             err.print(r.statsReport());
