@@ -46,6 +46,14 @@ class RunCommandTest {
     }
 
     @Test
+    void aChildNeverStartedLeavesTheProgramsStatusWithAWarning() {
+        Cli.Result r = Cli.run("run", Cli.file("orphan.s"));
+        assertEquals("created\n", r.out());
+        assertEquals("exo run: stopped: environments remain but none holds a time slice\n", r.err());
+        assertEquals(0, r.code(), "the program's own status 0, not an undocumented 1");
+    }
+
+    @Test
     void runawayGuestIsStoppedByTheInstructionLimit() {
         Cli.Result r = Cli.run("run", "--max-instructions", "100000", Cli.file("spin.s"));
         assertEquals(124, r.code());

@@ -2,9 +2,11 @@ package exo.cli;
 
 import exo.toolchain.Diagnostic;
 import exo.toolchain.SourceFile;
+import exo.toolchain.Toolchain;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.asm.Assembler;
 import exo.toolchain.obj.Archive;
+import exo.toolchain.obj.FormatException;
 import exo.toolchain.obj.ObjectFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,6 +38,17 @@ public final class AsmCommand implements Callable<Integer> {
     @Option(names = {"-l", "--listing"}, description = "print a listing (section, offset, bytes, source line) to standard output")
     boolean listing;
 
+    /** Why a file is not assembly source (it is, or is named as, an object, archive or executable), or null. */
+    private static String notSource(Path f, byte[] bytes) {
+        try {
+            Toolchain.Kind k = Toolchain.kind(f.toString(), bytes);
+            if (k == Toolchain.Kind.SOURCE) return null;
+            return "not an assembly source: it is an Exo " + k.name().toLowerCase(java.util.Locale.ROOT) + " (exo link, exo run and exo disasm take it)";
+        } catch (FormatException e) {
+            return e.getMessage();
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -50,6 +63,11 @@ public final class AsmCommand implements Callable<Integer> {
             List<Diagnostic> errors = new ArrayList<>();
             List<ObjectFile> objects = new ArrayList<>();
             for (Path f : files) {
+                String binary = notSource(f, CliIo.read(f));
+                if (binary != null) {
+                    errors.add(Diagnostic.error(f.toString(), binary));
+                    continue;
+                }
                 SourceFile src = SourceFile.read(f);
                 try {
                     Assembler.Result r = Assembler.assemble(src, CliIo.withExtension(f, ".o").getFileName().toString(), listing);

@@ -42,7 +42,7 @@ public final class DisasmCommand implements Callable<Integer> {
             } else if (Toolchain.isObject(b)) {
                 out.print(Disassembly.object(ObjectFile.read(name, b)));
             } else {
-                throw new FormatException("not an Exo object, archive or executable (to see a source's bytes, use exo asm -l)");
+                throw new FormatException(Toolchain.NOT_BINARY + " (to see a source's bytes, use exo asm -l)");
             }
             out.flush();
             return ExitCodes.OK;

@@ -1,5 +1,7 @@
 package exo.cli;
 
+import exo.emulator.machine.Pages;
+import exo.emulator.machine.PhysicalMemory;
 import exo.toolchain.GuestRuntime;
 import exo.toolchain.ToolchainException;
 import exo.toolchain.Toolchain;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,6 +54,11 @@ public final class LinkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (!Pages.aligned(base)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--base: 0x" + Integer.toHexString(base)
+                    + " is not page-aligned (a multiple of 0x" + Integer.toHexString(PhysicalMemory.PAGE_SIZE) + ")");
+        }
+        SystemOptions.checkRuntime(spec.commandLine(), runtime);
         try {
             CliIo.requireExisting(inputs);
             List<Toolchain.Input> in = new ArrayList<>();

@@ -25,14 +25,20 @@ import picocli.CommandLine.Spec;
             "Each PROGRAM (assembly source, object, or executable) boots as its own environment; sources are "
                 + "assembled and linked with the library OS first. Several programs share the machine and its "
                 + "time slices, each one's output prefixed with [name]. Arguments after -- go to every program "
-                + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one)."},
+                + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one), "
+                + "also when environments it created but never started remain: those are reported on standard error as a warning."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"N:the program's exit status", "64:bad command line", "65:errors in a program's source or binary",
-            "66:a program file is missing", "124:--max-instructions reached", "125:the programs do not fit the machine"})
+        exitCodeList = {"N:the program's exit status, if 0..255 (128 + the cause if the kernel destroyed it)",
+            "1:a program's exit status outside 0..255", "64:bad command line", "65:errors in a program's source or binary",
+            "66:a program file is missing", "124:--max-instructions reached", "125:the programs do not fit the machine"},
+        footer = {"%nWhenever the exit code is Exo's own rather than a program's status, a message on standard error says why, "
+            + "so a program's own 64 or 124 is told from Exo's by that message. Every status: docs/kernel-abi.md, \"Exit statuses\"."})
 public final class RunCommand implements Callable<Integer> {
     /** The exit code when the instruction limit stops a run (as timeout(1) uses). */
     static final int LIMIT_EXIT = 124;
     static final int BOOT_EXIT = 125;
+    /** The exit code for a guest status outside 0..255, which an exit code cannot carry. */
+    static final int OUT_OF_RANGE_EXIT = 1;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -104,20 +110,41 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A non-zero guest status as the process's exit code: 1..255 as it is; anything else (the
+     * kernel takes a full word) as {@link #OUT_OF_RANGE_EXIT} with a message, since a process
+     * exit code keeps only 8 bits and 256 would otherwise read as success.
+     */
+    private static int exitCode(PrintWriter err, RunResult.Program p) {
+        int status = p.exitStatus();
+        if (status >= 0 && status <= 255) return status;
+        err.println("exo run: [" + p.name() + "] exited with status " + status + ", outside 0..255; exit code " + OUT_OF_RANGE_EXIT);
+        return OUT_OF_RANGE_EXIT;
+    }
+
+    /**
+     * Whether the first program ended, so its status is the run's even though environments
+     * remain that can never run (a child it created and never started): the message is then a
+     * warning, not the exit code.
+     */
+    private static boolean firstFinished(RunResult r) {
+        return !r.programs().isEmpty() && r.programs().get(0).finished();
+    }
+
     private int report(PrintWriter err, Launch.Booted b, RunResult r, long nanos) {
         boolean several = r.programs().size() > 1;
         int code = -1;
         for (RunResult.Program p : r.programs()) {
             if (p.diagnostic() != null) err.println("exo run: " + p.diagnostic());
             if (several && p.finished()) err.println("exo run: [" + p.name() + "] exited with status " + p.exitStatus());
-            if (p.finished() && code < 0 && p.exitStatus() != 0) code = p.exitStatus() & 0xFF;
+            if (p.finished() && code < 0 && p.exitStatus() != 0) code = exitCode(err, p);
         }
         if (code < 0) code = 0;
         String problem = r.problem();
         if (problem != null) {
             err.println("exo run: " + problem);
             if (r.reason() == RunResult.Reason.INSTRUCTION_LIMIT) code = LIMIT_EXIT;
-            else if (code == 0) code = 1;
+            else if (!(r.reason() == RunResult.Reason.NO_RUNNABLE && firstFinished(r)) && code == 0) code = 1;
         }
         if (stats) {
             err.print(r.statsReport());

@@ -45,13 +45,22 @@ public final class SystemOptions {
         return KernelKind.parse(kernel);
     }
 
-    /** Checks the values picocli cannot: names of engine and kernel. */
+    /** Checks the values picocli cannot: names of engine, kernel and runtime list. */
     void validate(CommandLine cl) {
         checkEngine(cl, engine);
         try {
             KernelKind.parse(kernel);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        checkRuntime(cl, runtime);
+    }
+
+    /** A --runtime value that names no list under guest-runtime/src/, as a command-line error. */
+    static void checkRuntime(CommandLine cl, String list) {
+        if (list != null && !GuestRuntime.exists(list)) {
+            throw new CommandLine.ParameterException(cl, "--runtime: no runtime list '" + list + "' under " + GuestRuntime.root()
+                    + " (for example " + GuestRuntime.DEFAULT_LIST + " or unix.list)");
         }
     }
 

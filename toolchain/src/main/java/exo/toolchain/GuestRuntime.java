@@ -43,6 +43,18 @@ public final class GuestRuntime {
         return lib;
     }
 
+    /** Whether guest-runtime/src/LIST is on the classpath (a name {@link #load} can take). */
+    public static boolean exists(String list) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) loader = GuestRuntime.class.getClassLoader();
+        return !list.isEmpty() && !list.contains("..") && loader.getResource(ROOT + list) != null;
+    }
+
+    /** Where runtime lists live, for messages: guest-runtime/src/. */
+    public static String root() {
+        return ROOT;
+    }
+
     private static Library assemble(String list) throws ToolchainException {
         SourceFile index;
         try {

@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * One-call entry points over assembler and linker, for commands that start from files
- * ({@code exo run}, {@code exo debug}, the benchmark runner). Inputs are recognized by content:
- * object, archive and executable files by their magic number, anything else as assembly source.
+ * ({@code exo run}, {@code exo debug}, the benchmark runner). Inputs are recognized by {@link #kind}:
+ * object, archive and executable files by their magic number or their name (.o, .a, .exo),
+ * anything else as assembly source.
  * Every error of every input is collected before failing, in the usual diagnostic format.
  */
 public final class Toolchain {
@@ -70,21 +71,24 @@ public final class Toolchain {
         for (Input in : inputs) {
             try {
                 byte[] bytes = in.bytes();
-                if (Executable.is(bytes)) {
-                    if (inputs.size() > 1) {
-                        errors.add(Diagnostic.error(in.name, "an executable cannot be linked with other inputs"));
-                        continue;
+                switch (kind(in.name, bytes)) {
+                    case EXECUTABLE -> {
+                        if (inputs.size() > 1) {
+                            errors.add(Diagnostic.error(in.name, "an executable cannot be linked with other inputs"));
+                            continue;
+                        }
+                        exe = Executable.read(bytes);
                     }
-                    exe = Executable.read(bytes);
-                } else if (Archive.is(bytes)) {
-                    archives.add(Archive.read(in.name, bytes));
-                } else if (isObject(bytes)) {
-                    objects.add(ObjectFile.read(in.name, bytes));
-                } else if (isBinary(bytes)) {
-                    errors.add(Diagnostic.error(in.name, "not an assembly source, object, archive or executable (it holds binary data)"));
-                } else {
-                    SourceFile src = in.path != null ? SourceFile.read(in.path) : in.source();
-                    objects.add(Assembler.assemble(src));
+                    case ARCHIVE -> archives.add(Archive.read(in.name, bytes));
+                    case OBJECT -> objects.add(ObjectFile.read(in.name, bytes));
+                    case SOURCE -> {
+                        if (isBinary(bytes)) {
+                            errors.add(Diagnostic.error(in.name, "not an assembly source, object, archive or executable (it holds binary data)"));
+                        } else {
+                            SourceFile src = in.path != null ? SourceFile.read(in.path) : in.source();
+                            objects.add(Assembler.assemble(src));
+                        }
+                    }
                 }
             } catch (NoSuchFileException e) {
                 errors.add(Diagnostic.error(in.name, "no such file"));
@@ -101,6 +105,34 @@ public final class Toolchain {
         objects.addAll(extraObjects);
         archives.addAll(extraArchives);
         return Linker.link(objects, archives, options);
+    }
+
+    /** What an input file is; see {@link #kind}. */
+    public enum Kind { SOURCE, OBJECT, ARCHIVE, EXECUTABLE }
+
+    /** The message for a file that should be a binary but has no Exo magic number. */
+    public static final String NOT_BINARY = "not an Exo object, archive or executable";
+
+    /**
+     * What an input is, the same in every command: an object, archive or executable by its magic
+     * number; otherwise a file named {@code .o}, {@code .a} or {@code .exo} is a malformed one
+     * (an empty {@code e.exo} is not an empty source); anything else is assembly source.
+     *
+     * @throws FormatException for a binary's name without a binary's magic number
+     */
+    public static Kind kind(String name, byte[] bytes) throws FormatException {
+        if (Executable.is(bytes)) return Kind.EXECUTABLE;
+        if (Archive.is(bytes)) return Kind.ARCHIVE;
+        if (isObject(bytes)) return Kind.OBJECT;
+        if (hasBinaryName(name)) {
+            throw new FormatException(NOT_BINARY + (bytes.length == 0 ? " (the file is empty)" : " (no magic number)"));
+        }
+        return Kind.SOURCE;
+    }
+
+    /** Whether a file's name says it is an object (.o), archive (.a) or executable (.exo). */
+    public static boolean hasBinaryName(String name) {
+        return name.endsWith(".o") || name.endsWith(".a") || name.endsWith(".exo");
     }
 
     /**

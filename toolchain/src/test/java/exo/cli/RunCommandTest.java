@@ -94,6 +94,22 @@ class RunCommandTest {
     }
 
     @Test
+    void aStatusOutside0To255NeverReadsAsSuccess() throws IOException {
+        for (int status : new int[] {256, 1000, -1, 0x7fffffff}) {
+            err.getBuffer().setLength(0);
+            Path p = source("status.s", ".text\n.globl main\nmain: li a0, " + status + "\n ret\n");
+            assertEquals(RunCommand.OUT_OF_RANGE_EXIT, run(p.toString()), err.toString());
+            assertEquals("exo run: [status.s] exited with status " + status + ", outside 0..255; exit code 1\n", err.toString());
+        }
+        for (int status : new int[] {0, 64, 255}) {
+            err.getBuffer().setLength(0);
+            Path p = source("status.s", ".text\n.globl main\nmain: li a0, " + status + "\n ret\n");
+            assertEquals(status, run(p.toString()), err.toString());
+            assertEquals("", err.toString(), "a program's own status, even 64, comes with no message from Exo");
+        }
+    }
+
+    @Test
     void theInstructionLimitStopsARunawayWithAClearMessage() throws IOException {
         Path p = source("spin.s", ".text\n.globl main\nmain: j main\n");
         assertEquals(RunCommand.LIMIT_EXIT, run("--max-instructions", "100000", p.toString()));
@@ -117,6 +133,9 @@ class RunCommandTest {
         Path bad = source("bad.s", ".text\n.globl main\nmain: frob t0\n");
         assertEquals(ExitCodes.DATAERR, run(bad.toString()));
         assertEquals(ExitCodes.USAGE, run("--engine", "warp", bad.toString()));
+        assertEquals(ExitCodes.USAGE, run("--runtime", "nope.list", bad.toString()));
+        assertTrue(err.toString().contains("exo: --runtime: no runtime list 'nope.list' under guest-runtime/src/"), err.toString());
+        assertEquals(ExitCodes.USAGE, run("--runtime", "../runtime.list", bad.toString()));
         assertTrue(!err.toString().contains("Exception"), err.toString());
     }
 }

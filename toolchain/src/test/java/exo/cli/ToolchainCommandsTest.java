@@ -97,6 +97,36 @@ class ToolchainCommandsTest {
     }
 
     @Test
+    void anEmptyOrMalformedBinaryIsAFormatErrorInEveryCommand(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"e.exo", "e.o", "e.a"}) {
+            Path empty = Files.write(dir.resolve(name), new byte[0]);
+            for (String[] cmd : new String[][] {{"run"}, {"debug"}, {"link"}, {"asm"}}) {
+                err.getBuffer().setLength(0);
+                String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+                args[cmd.length] = empty.toString();
+                assertEquals(ExitCodes.DATAERR, run(args), String.join(" ", args) + ": " + err);
+                assertEquals(empty + ": error: not an Exo object, archive or executable (the file is empty)\n", err.toString(),
+                        String.join(" ", args));
+            }
+            assertEquals(ExitCodes.DATAERR, run("disasm", empty.toString()));
+        }
+        Path text = Files.writeString(dir.resolve("t.o"), "nop\n");
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.DATAERR, run("link", text.toString()));
+        assertEquals(text + ": error: not an Exo object, archive or executable (no magic number)\n", err.toString());
+    }
+
+    @Test
+    void asmRefusesAnObjectRatherThanOverwriteIt(@TempDir Path dir) throws Exception {
+        Path p = Files.writeString(dir.resolve("p.s"), "nop\n");
+        assertEquals(0, run("asm", p.toString()));
+        byte[] object = Files.readAllBytes(dir.resolve("p.o"));
+        assertEquals(ExitCodes.DATAERR, run("asm", dir.resolve("p.o").toString()));
+        assertTrue(err.toString().contains("p.o: error: not an assembly source: it is an Exo object"), err.toString());
+        assertTrue(java.util.Arrays.equals(object, Files.readAllBytes(dir.resolve("p.o"))));
+    }
+
+    @Test
     void unwritableOutputIsCantCreat(@TempDir Path dir) throws Exception {
         Path p = Files.writeString(dir.resolve("p.s"), "nop\n");
         assertEquals(ExitCodes.CANTCREAT, run("asm", p.toString(), "-o", dir.resolve("no/such/dir/p.o").toString()));
@@ -109,6 +139,17 @@ class ToolchainCommandsTest {
         assertEquals(ExitCodes.USAGE, run("asm", a.toString(), b.toString(), "-o", dir.resolve("x.o").toString()));
         assertEquals(ExitCodes.USAGE, run("link", a.toString(), "--base", "banana"));
         assertEquals(ExitCodes.USAGE, run("asm"));
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrorsWithOneLine(@TempDir Path dir) throws Exception {
+        Path p = Files.writeString(dir.resolve("p.s"), ".globl _start\n_start: nop\n");
+        assertEquals(ExitCodes.USAGE, run("link", p.toString(), "--base", "0x10004"));
+        assertTrue(err.toString().startsWith("exo: --base: 0x10004 is not page-aligned (a multiple of 0x1000)\n"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("link", p.toString(), "--runtime", "nope.list"));
+        assertTrue(err.toString().startsWith("exo: --runtime: no runtime list 'nope.list' under guest-runtime/src/"), err.toString());
+        assertTrue(!Files.exists(dir.resolve("p.exo")));
     }
 
     @Test
