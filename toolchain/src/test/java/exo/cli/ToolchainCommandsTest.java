@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** exo asm, exo link and exo disasm: outputs, messages and sysexits codes. */
+/** exo asm, exo link, exo disasm, exo completion and exo alone: outputs, messages and sysexits codes. */
 class ToolchainCommandsTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -163,5 +163,37 @@ class ToolchainCommandsTest {
             assertEquals(0, run(c, "--version"));
             assertTrue(out.toString().startsWith("exo "), out.toString());
         }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageOnStandardErrorAndExits64() {
+        assertEquals(ExitCodes.USAGE, run());
+        assertTrue(err.toString().startsWith("Usage: exo"), err.toString());
+        assertTrue(err.toString().contains("completion"), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void bashCompletionCoversEverySubcommand() {
+        assertEquals(0, run("completion", "bash"));
+        String script = out.toString();
+        assertTrue(script.contains("complete -F _complete_exo"), script);
+        for (String c : new String[] {"asm", "link", "disasm", "run", "debug", "bench", "completion"}) {
+            assertTrue(script.contains(c), c);
+        }
+        assertTrue(script.contains("--engine") && script.contains("--max-instructions"), "options of exo run");
+    }
+
+    @Test
+    void zshCompletionRunsTheBashScriptThroughBashcompinit() {
+        assertEquals(0, run("completion", "zsh"));
+        assertTrue(out.toString().startsWith("autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"), out.toString());
+        assertTrue(out.toString().contains("complete -F _complete_exo"));
+    }
+
+    @Test
+    void anotherShellIsABadCommandLine() {
+        assertEquals(ExitCodes.USAGE, run("completion", "fish"));
+        assertTrue(err.toString().contains("expected one of [bash, zsh]"), err.toString());
     }
 }
