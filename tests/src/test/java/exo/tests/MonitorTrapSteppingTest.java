@@ -63,4 +63,16 @@ class MonitorTrapSteppingTest {
         assertTrue(out.contains("addr-load at 0x58000002: skipped"), out);
         assertFalse(out.contains("at 0x58000002 by"), out);
     }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void finishInAHandlerReturnsToTheInterruptedCode(String engine) {
+        // The handler for the miss at faults.s:45 maps the page and returns with jr k0 to the
+        // load, which then retries.
+        String out = debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nfinish\nbt\n");
+        assertTrue(out.contains("<exc_entry> (guest-runtime/src/libos/exc.s:52) to the interrupted code"), out);
+        String frame0 = out.substring(out.lastIndexOf("#0  0x"));
+        assertTrue(frame0.lines().findFirst().orElseThrow().contains("faults.s:45)"), frame0);
+        assertFalse(out.contains("exited with status"), out);
+    }
 }

@@ -54,6 +54,8 @@ public final class Debugger {
     private boolean replaying;
     private Cause caught;
     private Cause skipCause;
+    /** Exception handlers and upcalls the kernel has entered in this program (see {@link Frames}). */
+    private long handlerEntries;
     private int skipEpc;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
@@ -98,9 +100,11 @@ public final class Debugger {
 
             @Override
             public void afterTrap(Machine mm, Cause cause, int epc, int badVaddr) {
-                String delivered = mm.isHalted() ? "machine halted"
-                        : cause == Cause.SYSCALL && mm.cpu.pc == epc + 4 ? "kernel call returned"
-                        : mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
+                boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
+                boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
+                String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
+                        : resumed ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
+                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && context.equals(target.context())) handlerEntries++;
                 trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, cause.setsBadVaddr ? badVaddr : 0, context, delivered));
                 while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
             }
@@ -156,25 +160,43 @@ public final class Debugger {
         return new Stop(Kind.STEPPED, "");
     }
 
-    /** Runs until the current function returns to its caller. */
+    /**
+     * Runs until the current function returns to its caller; in an exception handler or upcall,
+     * until it returns to the interrupted code ({@code jr k0}).
+     */
     public Stop finish() {
-        int[] depth = {0};
+        Frames frames = new Frames();
         return resume(false, (pc, w) -> {
-            if (isCall(w)) depth[0]++;
-            else if (isReturn(w) && depth[0]-- == 0) return "returned from " + describe(functionStart(pc));
-            return null;
+            if (!frames.leaves(w)) return null;
+            return isReturn(w) ? "returned from " + describe(functionStart(pc))
+                    : "returned from " + describe(functionStart(pc)) + " to the interrupted code";
         });
     }
 
-    /** Runs until pc reaches address, or the current function returns. */
+    /** Runs until pc reaches address, or the current function (or handler) returns. */
     public Stop until(int address) {
-        int[] depth = {0};
-        Stop s = resume(false, (pc, w) -> {
-            if (isCall(w)) depth[0]++;
-            else if (isReturn(w) && depth[0]-- == 0) return "returned before reaching " + describe(address);
-            return null;
-        }, () -> machine().cpu.pc == address);
-        return s;
+        Frames frames = new Frames();
+        return resume(false, (pc, w) -> frames.leaves(w) ? "returned before reaching " + describe(address) : null,
+                () -> machine().cpu.pc == address);
+    }
+
+    /**
+     * The frames entered since a command started: calls, and exception handlers and upcalls the
+     * kernel delivered (counted at the trap site, {@link #handlerEntries}). A return ends a call;
+     * {@code jr k0} ends a handler.
+     */
+    private final class Frames {
+        private int depth;
+        private long entries = handlerEntries;
+
+        /** Whether executing w leaves the frame the command started in. */
+        boolean leaves(int w) {
+            depth += (int) (handlerEntries - entries);
+            entries = handlerEntries;
+            if (isCall(w)) depth++;
+            else if (isReturn(w) || isHandlerReturn(w)) return depth-- == 0;
+            return false;
+        }
     }
 
     /** Steps until the source line changes: into calls (into=true) or over them. */
@@ -297,6 +319,11 @@ public final class Debugger {
     static boolean isCall(int w) {
         Opcode op = Decoder.decode(w);
         return (op == Opcode.JAL || op == Opcode.JALR) && Format.a(w) == Register.RA;
+    }
+
+    /** {@code jr k0}: how an exception handler or upcall returns (k0 is exception code's, by the ABI). */
+    static boolean isHandlerReturn(int w) {
+        return Decoder.decode(w) == Opcode.JALR && Format.a(w) == Register.ZERO && Format.b(w) == Register.K0;
     }
 
     static boolean isReturn(int w) {
