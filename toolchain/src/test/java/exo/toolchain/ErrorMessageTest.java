@@ -122,4 +122,13 @@ class ErrorMessageTest {
         }
         throw new AssertionError("cycle not detected");
     }
+
+    /** Issue 15 defect 1: 256 x 16 MiB of .bss once wrapped to 0, so a later label sat at 4096. */
+    @Test
+    void sectionSizeNeverWraps() {
+        String source = ".bss\n" + ".space 16777216\n".repeat(256) + ".space 4096\nend:\n";
+        String errors = Asm.errors(source);
+        assertTrue(errors.startsWith("t.s:129:1: error: .bss would grow to 2147483648 bytes; a section holds at most 2147483647\n"
+                + ".space 16777216\n^\n"), errors);
+    }
 }

@@ -479,7 +479,7 @@ public final class Assembler {
                     if (lx.kind[r[0]] != Lexer.STRING || r[1] != r[0] + 1) throw new AsmError(lx.start[r[0]], d + " takes strings in double quotes");
                     byte[] b = (byte[]) lx.val[r[0]];
                     boolean z = !d.equals(".ascii");
-                    int at = reserve(b.length + (z ? 1 : 0));
+                    int at = reserve(b.length + (z ? 1 : 0), lx.start[t]);
                     System.arraycopy(b, 0, cur.bytes, at, b.length);
                     if (z) cur.bytes[at + b.length] = 0;
                 }
@@ -517,7 +517,7 @@ public final class Assembler {
         if (ops.isEmpty()) throw new AsmError(lx.start[t], lx.val[t] + " needs at least one value");
         for (int[] r : ops) {
             Expr e = Expr.parse(lx, r[0], r[1], names);
-            Stmt s = new Stmt(null, width, new Expr[] {e}, cur, reserve(width), loc, lx.start[t]);
+            Stmt s = new Stmt(null, width, new Expr[] {e}, cur, reserve(width, lx.start[t]), loc, lx.start[t]);
             emit(s);
         }
     }
@@ -533,7 +533,7 @@ public final class Assembler {
             if (fill < -128 || fill > 255) throw new AsmError(lx.start[ops.get(1)[0]], d + " fill " + fill + " out of range: allowed -128..255");
             if (!cur.kind.hasBytes() && fill != 0) throw new AsmError(lx.start[ops.get(1)[0]], ".bss is always zero; a fill byte is not allowed there");
         }
-        int at = reserve((int) n);
+        int at = reserve((int) n, lx.start[t]);
         if (cur.kind.hasBytes()) Arrays.fill(cur.bytes, at, at + (int) n, (byte) fill);
     }
 
@@ -546,7 +546,7 @@ public final class Assembler {
         }
         cur.align = Math.max(cur.align, (int) n);
         int pad = (int) (-cur.size & (n - 1));
-        reserve(pad);
+        reserve(pad, lx.start[t]);
     }
 
     private long constantNow(int[] r, String what) throws AsmError {
@@ -719,7 +719,7 @@ public final class Assembler {
 
     /** Appends one real instruction to the current section; slots as in {@link Format#pack}. */
     void insn(Opcode op, Expr... slots) throws AsmError {
-        emit(new Stmt(op, 4, slots, cur, reserve(4), loc, stmtCol));
+        emit(new Stmt(op, 4, slots, cur, reserve(4, stmtCol), loc, stmtCol));
     }
 
     private void emit(Stmt s) {
@@ -733,7 +733,15 @@ public final class Assembler {
         }
     }
 
-    private int reserve(int n) {
+    /**
+     * Reserves n bytes in the current section, first refusing (at column col) a section that
+     * would outgrow what the object format holds: the location counter never wraps.
+     */
+    private int reserve(int n, int col) throws AsmError {
+        long end = (long) cur.size + n;
+        if (end > ObjectFile.MAX_SECTION_SIZE) {
+            throw new AsmError(col, cur.kind.directive + " would grow to " + end + " bytes; a section holds at most " + ObjectFile.MAX_SECTION_SIZE);
+        }
         int at = cur.reserve(n);
         if (cur.kind.hasBytes() && n > 0) {
             Loc o = loc.outermost();
