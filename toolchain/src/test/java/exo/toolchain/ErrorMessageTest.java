@@ -131,4 +131,18 @@ class ErrorMessageTest {
         assertTrue(errors.startsWith("t.s:129:1: error: .bss would grow to 2147483648 bytes; a section holds at most 2147483647\n"
                 + ".space 16777216\n^\n"), errors);
     }
+
+    /**
+     * Issue 15 defect 2: 129 x 16 MiB of .data was an internal error after gigabytes; now the
+     * first statement past 64 MiB is refused before its bytes are allocated.
+     */
+    @Test
+    void sectionWithContentsIsCappedBeforeAllocating() {
+        String source = ".data\n" + ".space 16777216\n".repeat(129);
+        String errors = Asm.errors(source);
+        assertTrue(errors.startsWith("t.s:6:1: error: .data would grow to 83886080 bytes; a section with contents holds at most 67108864"
+                + " (64 MiB; only .bss may be larger)\n.space 16777216\n^\n"), errors);
+        assertTrue(Asm.errors(".text\n" + ".space 16777216\n".repeat(4) + "  nop\n").startsWith(
+                "t.s:6:3: error: .text would grow to 67108868 bytes; a section with contents holds at most 67108864"), "nop past the cap");
+    }
 }

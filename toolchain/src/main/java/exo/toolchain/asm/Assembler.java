@@ -37,6 +37,12 @@ public final class Assembler {
     static final int MAX_INCLUDE_DEPTH = 32;
     /** Largest .space, so that a typo cannot ask for gigabytes. */
     static final int MAX_SPACE = 16 << 20;
+    /**
+     * Largest section with contents (all but .bss): its bytes are kept in memory here and
+     * stored in the object, and a program cannot use more than the machine's memory (256 MiB
+     * by default), so a quarter of that is ample and stops a runaway source at once.
+     */
+    static final int MAX_SECTION_BYTES = 64 << 20;
 
     private static final Expr.Num[] REGS = new Expr.Num[Register.COUNT];
 
@@ -735,12 +741,17 @@ public final class Assembler {
 
     /**
      * Reserves n bytes in the current section, first refusing (at column col) a section that
-     * would outgrow what the object format holds: the location counter never wraps.
+     * would outgrow what the object format holds, or {@link #MAX_SECTION_BYTES} if it has
+     * contents: the location counter never wraps and no buffer grows past the limit.
      */
     private int reserve(int n, int col) throws AsmError {
         long end = (long) cur.size + n;
         if (end > ObjectFile.MAX_SECTION_SIZE) {
             throw new AsmError(col, cur.kind.directive + " would grow to " + end + " bytes; a section holds at most " + ObjectFile.MAX_SECTION_SIZE);
+        }
+        if (cur.kind.hasBytes() && end > MAX_SECTION_BYTES) {
+            throw new AsmError(col, cur.kind.directive + " would grow to " + end + " bytes; a section with contents holds at most "
+                    + MAX_SECTION_BYTES + " (64 MiB; only .bss may be larger)");
         }
         int at = cur.reserve(n);
         if (cur.kind.hasBytes() && n > 0) {
