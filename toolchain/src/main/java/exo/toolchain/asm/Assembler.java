@@ -34,6 +34,13 @@ import java.util.Map;
 public final class Assembler {
     /** Macro expansions inside expansions beyond this are reported as runaway recursion. */
     static final int MAX_MACRO_DEPTH = 64;
+    /**
+     * Macro body lines one source may expand in all: nesting only 64 deep still lets each
+     * level call the next twice (2^64 lines), so the total is bounded too. A million lines is
+     * far beyond any real program (no library OS or example file expands more than about 200)
+     * and takes well under a second.
+     */
+    static final int MAX_MACRO_LINES = 1_000_000;
     static final int MAX_INCLUDE_DEPTH = 32;
     /** Largest .space, so that a typo cannot ask for gigabytes. */
     static final int MAX_SPACE = 16 << 20;
@@ -72,6 +79,8 @@ public final class Assembler {
     /** Column of the current statement's mnemonic: where errors about the whole statement point. */
     private int stmtCol;
     private int expansions;
+    /** Macro body lines expanded so far, against {@link #MAX_MACRO_LINES}. */
+    private long expandedLines;
     /** Non-null while collecting a macro body. */
     private Macro collecting;
     private int collectDepth;
@@ -367,12 +376,27 @@ public final class Assembler {
             if (args[i] == null) args[i] = m.defaults().get(i);
             if (args[i] == null) throw new AsmError(lx.start[t], "macro '" + m.name() + "' needs argument '" + m.params().get(i) + "'");
         }
+        if (expandedLines + m.body().size() > MAX_MACRO_LINES) {
+            String chain = macroChain(m);
+            // Abandon the runaway expansion, or each remaining call in it repeats this error.
+            while (frames.peek() instanceof MacroFrame) frames.pop();
+            throw new AsmError(lx.start[t], "macro expansion exceeds " + MAX_MACRO_LINES + " lines: " + chain);
+        }
+        expandedLines += m.body().size();
         int unique = expansions++;
         List<Loc> lines = new ArrayList<>(m.body().size());
         for (Loc b : m.body()) lines.add(new Loc(b.file, b.line, Macro.substitute(b.text, m, args, unique), loc, m.name()));
         frames.push(new MacroFrame(lines, depth));
     }
 
+
+    /** The macros being expanded, outermost first, ending with m, which the current line calls. */
+    private String macroChain(Macro m) {
+        ArrayDeque<String> chain = new ArrayDeque<>();
+        chain.push(m.name());
+        for (Loc l = loc; l.caller != null; l = l.caller) chain.push(l.macro);
+        return String.join(" -> ", chain);
+    }
 
     /** .equ, .set and name = expr: constant now if possible, else kept and evaluated on use. */
     private void define(String name, int col, int t, boolean redefinable) throws AsmError {
