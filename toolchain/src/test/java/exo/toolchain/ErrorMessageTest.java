@@ -7,6 +7,7 @@ import exo.toolchain.asm.Assembler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Golden messages, exact text and location, for each class of assembler error. */
@@ -121,5 +122,43 @@ class ErrorMessageTest {
             return;
         }
         throw new AssertionError("cycle not detected");
+    }
+
+    /** Issue 15 defect 1: 256 x 16 MiB of .bss once wrapped to 0, so a later label sat at 4096. */
+    @Test
+    void sectionSizeNeverWraps() {
+        String source = ".bss\n" + ".space 16777216\n".repeat(256) + ".space 4096\nend:\n";
+        String errors = Asm.errors(source);
+        assertTrue(errors.startsWith("t.s:129:1: error: .bss would grow to 2147483648 bytes; a section holds at most 2147483647\n"
+                + ".space 16777216\n^\n"), errors);
+    }
+
+    /**
+     * Issue 15 defect 2: 129 x 16 MiB of .data was an internal error after gigabytes; now the
+     * first statement past 64 MiB is refused before its bytes are allocated.
+     */
+    @Test
+    void sectionWithContentsIsCappedBeforeAllocating() {
+        String source = ".data\n" + ".space 16777216\n".repeat(129);
+        String errors = Asm.errors(source);
+        assertTrue(errors.startsWith("t.s:6:1: error: .data would grow to 83886080 bytes; a section with contents holds at most 67108864"
+                + " (64 MiB; only .bss may be larger)\n.space 16777216\n^\n"), errors);
+        assertTrue(Asm.errors(".text\n" + ".space 16777216\n".repeat(4) + "  nop\n").startsWith(
+                "t.s:6:3: error: .text would grow to 67108868 bytes; a section with contents holds at most 67108864"), "nop past the cap");
+    }
+
+    /**
+     * Issue 15 defect 3: 39 macros each calling the previous twice stay within the depth limit
+     * but would expand 2^39 lines; the total is bounded, and the error names the chain.
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void macroExpansionHasATotalLimit() {
+        StringBuilder source = new StringBuilder(".macro m1\nnop\n.endm\n");
+        for (int i = 2; i <= 39; i++) source.append(".macro m").append(i).append("\n  m").append(i - 1).append("\n  m").append(i - 1).append("\n.endm\n");
+        source.append("m39\n");
+        String errors = Asm.errors(source.toString());
+        assertTrue(errors.matches("(?s)t\\.s:\\d+:3: error: macro expansion exceeds 1000000 lines: m39 -> m38 -> .* -> m\\d+\n  m\\d+\n  \\^\n"
+                + "t\\.s:\\d+: note: in expansion of macro 'm\\d+'\n.*t\\.s:156: note: in expansion of macro 'm39'\n"), errors);
     }
 }

@@ -127,6 +127,14 @@ class LinkerTest {
         assertEquals("exo: error: entry symbol '_start' at 0x11000 is not in .text\n", Asm.linkErrors(List.of(d), List.of(), LinkOptions.DEFAULT));
     }
 
+    /** Sections that each fit an object but together pass 4 GiB are refused, not wrapped. */
+    @Test
+    void layoutPast4GiBIsRefused() {
+        ObjectFile big = Asm.object("big.s", ".bss\n" + ".space 16777216\n".repeat(127) + ".space 16773120\n");
+        String errors = Asm.linkErrors(List.of(MAIN, LIB, big, big, big), List.of(), LinkOptions.DEFAULT);
+        assertTrue(errors.startsWith("exo: error: .bss segment 0x") && errors.contains("does not fit in the user address range"), errors);
+    }
+
     @Test
     void misalignedBaseIsRejected() {
         assertEquals("exo: error: base address 0x10010 is not page-aligned\n", Asm.linkErrors(List.of(MAIN, LIB), List.of(), new LinkOptions(0x10010, "_start")));

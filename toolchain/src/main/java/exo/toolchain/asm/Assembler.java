@@ -34,9 +34,22 @@ import java.util.Map;
 public final class Assembler {
     /** Macro expansions inside expansions beyond this are reported as runaway recursion. */
     static final int MAX_MACRO_DEPTH = 64;
+    /**
+     * Macro body lines one source may expand in all: nesting only 64 deep still lets each
+     * level call the next twice (2^64 lines), so the total is bounded too. A million lines is
+     * far beyond any real program (no library OS or example file expands more than about 200)
+     * and takes well under a second.
+     */
+    static final int MAX_MACRO_LINES = 1_000_000;
     static final int MAX_INCLUDE_DEPTH = 32;
     /** Largest .space, so that a typo cannot ask for gigabytes. */
     static final int MAX_SPACE = 16 << 20;
+    /**
+     * Largest section with contents (all but .bss): its bytes are kept in memory here and
+     * stored in the object, and a program cannot use more than the machine's memory (256 MiB
+     * by default), so a quarter of that is ample and stops a runaway source at once.
+     */
+    static final int MAX_SECTION_BYTES = 64 << 20;
 
     private static final Expr.Num[] REGS = new Expr.Num[Register.COUNT];
 
@@ -66,6 +79,8 @@ public final class Assembler {
     /** Column of the current statement's mnemonic: where errors about the whole statement point. */
     private int stmtCol;
     private int expansions;
+    /** Macro body lines expanded so far, against {@link #MAX_MACRO_LINES}. */
+    private long expandedLines;
     /** Non-null while collecting a macro body. */
     private Macro collecting;
     private int collectDepth;
@@ -361,12 +376,27 @@ public final class Assembler {
             if (args[i] == null) args[i] = m.defaults().get(i);
             if (args[i] == null) throw new AsmError(lx.start[t], "macro '" + m.name() + "' needs argument '" + m.params().get(i) + "'");
         }
+        if (expandedLines + m.body().size() > MAX_MACRO_LINES) {
+            String chain = macroChain(m);
+            // Abandon the runaway expansion, or each remaining call in it repeats this error.
+            while (frames.peek() instanceof MacroFrame) frames.pop();
+            throw new AsmError(lx.start[t], "macro expansion exceeds " + MAX_MACRO_LINES + " lines: " + chain);
+        }
+        expandedLines += m.body().size();
         int unique = expansions++;
         List<Loc> lines = new ArrayList<>(m.body().size());
         for (Loc b : m.body()) lines.add(new Loc(b.file, b.line, Macro.substitute(b.text, m, args, unique), loc, m.name()));
         frames.push(new MacroFrame(lines, depth));
     }
 
+
+    /** The macros being expanded, outermost first, ending with m, which the current line calls. */
+    private String macroChain(Macro m) {
+        ArrayDeque<String> chain = new ArrayDeque<>();
+        chain.push(m.name());
+        for (Loc l = loc; l.caller != null; l = l.caller) chain.push(l.macro);
+        return String.join(" -> ", chain);
+    }
 
     /** .equ, .set and name = expr: constant now if possible, else kept and evaluated on use. */
     private void define(String name, int col, int t, boolean redefinable) throws AsmError {
@@ -479,7 +509,7 @@ public final class Assembler {
                     if (lx.kind[r[0]] != Lexer.STRING || r[1] != r[0] + 1) throw new AsmError(lx.start[r[0]], d + " takes strings in double quotes");
                     byte[] b = (byte[]) lx.val[r[0]];
                     boolean z = !d.equals(".ascii");
-                    int at = reserve(b.length + (z ? 1 : 0));
+                    int at = reserve(b.length + (z ? 1 : 0), lx.start[t]);
                     System.arraycopy(b, 0, cur.bytes, at, b.length);
                     if (z) cur.bytes[at + b.length] = 0;
                 }
@@ -517,7 +547,7 @@ public final class Assembler {
         if (ops.isEmpty()) throw new AsmError(lx.start[t], lx.val[t] + " needs at least one value");
         for (int[] r : ops) {
             Expr e = Expr.parse(lx, r[0], r[1], names);
-            Stmt s = new Stmt(null, width, new Expr[] {e}, cur, reserve(width), loc, lx.start[t]);
+            Stmt s = new Stmt(null, width, new Expr[] {e}, cur, reserve(width, lx.start[t]), loc, lx.start[t]);
             emit(s);
         }
     }
@@ -533,7 +563,7 @@ public final class Assembler {
             if (fill < -128 || fill > 255) throw new AsmError(lx.start[ops.get(1)[0]], d + " fill " + fill + " out of range: allowed -128..255");
             if (!cur.kind.hasBytes() && fill != 0) throw new AsmError(lx.start[ops.get(1)[0]], ".bss is always zero; a fill byte is not allowed there");
         }
-        int at = reserve((int) n);
+        int at = reserve((int) n, lx.start[t]);
         if (cur.kind.hasBytes()) Arrays.fill(cur.bytes, at, at + (int) n, (byte) fill);
     }
 
@@ -546,7 +576,7 @@ public final class Assembler {
         }
         cur.align = Math.max(cur.align, (int) n);
         int pad = (int) (-cur.size & (n - 1));
-        reserve(pad);
+        reserve(pad, lx.start[t]);
     }
 
     private long constantNow(int[] r, String what) throws AsmError {
@@ -719,7 +749,7 @@ public final class Assembler {
 
     /** Appends one real instruction to the current section; slots as in {@link Format#pack}. */
     void insn(Opcode op, Expr... slots) throws AsmError {
-        emit(new Stmt(op, 4, slots, cur, reserve(4), loc, stmtCol));
+        emit(new Stmt(op, 4, slots, cur, reserve(4, stmtCol), loc, stmtCol));
     }
 
     private void emit(Stmt s) {
@@ -733,7 +763,20 @@ public final class Assembler {
         }
     }
 
-    private int reserve(int n) {
+    /**
+     * Reserves n bytes in the current section, first refusing (at column col) a section that
+     * would outgrow what the object format holds, or {@link #MAX_SECTION_BYTES} if it has
+     * contents: the location counter never wraps and no buffer grows past the limit.
+     */
+    private int reserve(int n, int col) throws AsmError {
+        long end = (long) cur.size + n;
+        if (end > ObjectFile.MAX_SECTION_SIZE) {
+            throw new AsmError(col, cur.kind.directive + " would grow to " + end + " bytes; a section holds at most " + ObjectFile.MAX_SECTION_SIZE);
+        }
+        if (cur.kind.hasBytes() && end > MAX_SECTION_BYTES) {
+            throw new AsmError(col, cur.kind.directive + " would grow to " + end + " bytes; a section with contents holds at most "
+                    + MAX_SECTION_BYTES + " (64 MiB; only .bss may be larger)");
+        }
         int at = cur.reserve(n);
         if (cur.kind.hasBytes() && n > 0) {
             Loc o = loc.outermost();

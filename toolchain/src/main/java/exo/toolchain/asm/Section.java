@@ -25,11 +25,14 @@ final class Section {
         sym.section = this;
     }
 
-    /** Reserves n bytes at the end and returns their offset. */
+    /**
+     * Reserves n bytes at the end and returns their offset. The caller has checked that the
+     * new size is within the section's limit (so it is an int and no buffer grows past it).
+     */
     int reserve(int n) {
         int at = size;
         size += n;
-        if (kind.hasBytes() && size > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(size, bytes.length * 2));
+        if (kind.hasBytes() && size > bytes.length) bytes = Arrays.copyOf(bytes, (int) Math.max(size, Math.min(2L * bytes.length, Integer.MAX_VALUE)));
         return at;
     }
 

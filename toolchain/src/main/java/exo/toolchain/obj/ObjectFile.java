@@ -13,6 +13,11 @@ public final class ObjectFile {
     public static final int VERSION = 1;
     /** Largest section alignment: a page, since segments are page-aligned. */
     public static final int MAX_ALIGN = 4096;
+    /**
+     * Largest section size: the size field is a u32, but a section must fit below the user
+     * limit (0x80000000) and its bytes in one Java array, so sizes from 2^31 on are refused.
+     */
+    public static final int MAX_SECTION_SIZE = Integer.MAX_VALUE;
 
     /** Display name: the file, or {@code archive.a(member.o)}. */
     public final String name;
@@ -79,7 +84,7 @@ public final class ObjectFile {
             int align = r.u32(k.directive + " alignment");
             if (align <= 0 || align > MAX_ALIGN || Integer.bitCount(align) != 1) throw new FormatException(k.directive + " alignment " + Integer.toUnsignedString(align) + " is not a power of two up to " + MAX_ALIGN);
             int size = r.u32(k.directive + " size");
-            if (size < 0) throw new FormatException(k.directive + " size " + Integer.toUnsignedString(size) + " is too large");
+            if (Integer.toUnsignedLong(size) > MAX_SECTION_SIZE) throw new FormatException(k.directive + " size " + Integer.toUnsignedString(size) + " is too large");
             byte[] data = k.hasBytes() ? r.bytes(size, k.directive + " contents") : new byte[0];
             int nrel = r.count(k.directive + " relocations", 14);
             List<Relocation> rels = new ArrayList<>(nrel);
