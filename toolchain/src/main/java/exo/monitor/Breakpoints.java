@@ -109,6 +109,19 @@ public final class Breakpoints {
     }
 
     /**
+     * Whether enabled breakpoints are the only checks needed: the machine can then stop at them
+     * itself ({@link Machine#setBreakpoints}) and the loop run at engine speed.
+     */
+    boolean onlyBreakpoints() {
+        return watchpoints.isEmpty();
+    }
+
+    /** The addresses of the enabled breakpoints (conditions are evaluated when one is reached). */
+    int[] enabledAddresses() {
+        return breakpoints.values().stream().filter(b -> b.enabled).mapToInt(b -> b.address).toArray();
+    }
+
+    /**
      * The enabled breakpoint at pc whose condition holds, counting the hit (and deleting it if
      * temporary); or null. A condition that cannot be evaluated counts as true, so the user sees
      * why.

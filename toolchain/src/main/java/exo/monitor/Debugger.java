@@ -4,6 +4,7 @@ import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Register;
+import exo.emulator.jit.Jit;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
@@ -232,6 +233,12 @@ public final class Debugger {
      * The one execution loop. Before each instruction: breakpoints (not at the resume point
      * itself), the extra stop condition, and the pre-decoded access for watchpoints; after it:
      * halts, caught exceptions, watch hits and the hook.
+     *
+     * <p>When enabled breakpoints are the only checks and the engine is the JIT, the machine
+     * stops at their addresses itself ({@link Machine#setBreakpoints}, translations end before
+     * them) and the loop runs at engine speed; each stop there is checked here as before (its
+     * condition, hit count, temporary deletion) and resumed past if it does not hold. The
+     * interpreter engine keeps the instruction-at-a-time loop.
      */
     private Stop resume(boolean checkFirst, StepHook hook, java.util.function.BooleanSupplier stopBefore) {
         Machine m = machine();
@@ -244,7 +251,8 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
-        boolean fast = hook == null && stopBefore == null && !points.anyActive();
+        boolean fast = hook == null && stopBefore == null
+                && (!points.anyActive() || points.onlyBreakpoints() && m.engine() instanceof Jit);
         while (true) {
             if (interrupt) {
                 interrupt = false;
@@ -259,6 +267,9 @@ public final class Debugger {
             }
             first = false;
             if (fast) {
+                // The PC was checked above (or is the resume point): the machine passes it once.
+                m.setBreakpoints(points.enabledAddresses());
+                m.resumePastBreakpoint();
                 StopReason r = m.run(1 << 16);
                 skipCause = null;
                 Stop s = afterRun(r);

@@ -28,7 +28,7 @@ import org.objectweb.asm.MethodVisitor;
  * call with a different target for every row (megamorphic), which HotSpot cannot inline, and
  * measured it halved the interpreter's throughput (InterpreterBench: about 100 against 160-210 M
  * guest instructions per second). Called on a {@code static final} instance, these methods are
- * bound statically, and HotSpot's C2 inlines each one whole into {@link Interpreter#runChunk},
+ * bound statically, and HotSpot's C2 inlines each one whole into {@link Interpreter#execute},
  * static calls and all, while its bytecode stays within {@link #INLINE_LIMIT} bytes (a test holds
  * it there). C1 inlines only much smaller methods, so under C1 alone (the JIT engine's cold
  * code, see docs/jit.md) they are ordinary, statically bound calls. Cases with the same code

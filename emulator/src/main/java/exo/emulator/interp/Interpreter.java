@@ -55,7 +55,26 @@ public final class Interpreter implements Engine {
     }
 
     /**
-     * Runs up to n instructions: one path per instruction family. The method must stay under
+     * Runs up to n instructions ({@link Engine#runChunk}). With breakpoints live it goes one
+     * instruction at a time, asking {@link Machine#stopBefore} first; otherwise at full speed.
+     */
+    @Override
+    public void runChunk(Machine m, int n) {
+        if (!m.breakpointsLive()) {
+            execute(m, n);
+            return;
+        }
+        Cpu cpu = m.cpu;
+        for (int i = 0; i < n; i++) {
+            if (m.stopBefore(cpu.pc)) return;
+            long before = cpu.instret;
+            execute(m, 1);
+            if (cpu.instret == before) return; // it trapped
+        }
+    }
+
+    /**
+     * Runs up to n instructions with no breakpoint checks: one path per instruction family. The method must stay under
      * HotSpot's 8000-byte huge-method limit or C2 will not compile it (javap shows its size).
      *
      * <p>The page being fetched from is kept in locals ({@code fetchPage} → {@code fetchBase}),
@@ -63,8 +82,7 @@ public final class Interpreter implements Engine {
      * is coherent because the TLB and ASID only change inside the kernel, which runs only when
      * the event loop delivers a trap, and every trap ends the chunk.
      */
-    @Override
-    public void runChunk(Machine m, int n) {
+    public void execute(Machine m, int n) {
         final Cpu cpu = m.cpu;
         final int[] r = cpu.regs;
         final Mmu mmu = m.mmu;

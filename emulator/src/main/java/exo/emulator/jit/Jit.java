@@ -29,6 +29,11 @@ import java.util.function.Consumer;
  *   <li>A region is entered only when the instruction allowance (budget and timer deadline, as
  *       {@link Machine#run} computes it) covers a whole pass of it, and it re-checks the
  *       allowance on every back-edge; near a deadline the interpreter finishes the chunk.</li>
+ *   <li>Breakpoints ({@link Machine#setBreakpoints}) are exact: a word whose page offset is some
+ *       breakpoint's page offset is never translated and no interpreted block runs past one, so
+ *       the PC reaches a breakpoint only at a dispatch, where the virtual PC is compared. Only
+ *       page offsets are used for exclusion, so this holds for any virtual-to-physical mapping;
+ *       changing the set drops every translation and cached block length.</li>
  * </ul>
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
@@ -66,6 +71,8 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     private Machine machine;
     private CodePage[] pages;
     private Consumer<byte[]> classObserver;
+    /** Word offsets within a page that some breakpoint has: never translated, ending blocks. */
+    private boolean[] breakWords = new boolean[PAGE_WORDS];
 
     /**
      * Set when a watched (code) page is written; generated code tests it after every store and
@@ -112,8 +119,29 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
 
     private void attach(Machine m) {
         machine = m;
-        pages = new CodePage[m.memory.pages()];
         m.memory.setCodeWatcher(this);
+        breakpointsChanged(m);
+    }
+
+    /** Drops every translation and cached block length, and notes the breakpoints' page offsets. */
+    @Override
+    public void breakpointsChanged(Machine m) {
+        if (machine != m) {
+            attach(m);
+            return;
+        }
+        if (pages != null) {
+            for (CodePage page : pages) {
+                if (page == null) continue;
+                for (Translation t : page.entries) {
+                    if (t != null) t.valid = false;
+                }
+            }
+        }
+        pages = new CodePage[m.memory.pages()];
+        boolean[] words = new boolean[PAGE_WORDS];
+        for (int pc : m.breakpoints()) words[(pc & PhysicalMemory.PAGE_MASK) >>> 2] = true;
+        breakWords = words;
     }
 
     @Override
@@ -140,10 +168,12 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         if (machine != m) attach(m);
         Cpu cpu = m.cpu;
         Mmu mmu = m.mmu;
+        boolean breaks = m.breakpointsLive();
         Translation prev = null;
         int prevExit = -1;
         while (n > 0) {
             int pc = cpu.pc;
+            if (breaks && m.stopBefore(pc)) return;
             if ((pc & 3) != 0) {
                 m.raise(Cause.ADDR_FETCH, pc, pc);
                 return;
@@ -213,25 +243,30 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         if (page.heat[i] >= 0) page.heat[i] += page.covered[i] ? HEAT_COVERED : HEAT_UNCOVERED;
         int len = page.blockLength[i];
         if (len == 0) {
-            len = scanBlock(m.memory, pa);
+            len = scanBlock(m.memory, pa, breakWords);
             page.blockLength[i] = (short) len;
         }
         int want = Math.min(n, len);
         long before = m.cpu.instret;
-        interpreter.runChunk(m, want);
+        interpreter.execute(m, want);
         int done = (int) (m.cpu.instret - before);
         interpretedInstructions += done;
         // A trap stops the interpreter before the faulting instruction retires.
         return done < want ? -1 : done;
     }
 
-    /** Instructions from pa to the end of its basic block (control or invalid word included). */
-    private static int scanBlock(PhysicalMemory mem, int pa) {
+    /**
+     * Instructions from pa to the end of its basic block (control or invalid word included), or
+     * to just before the next word at a breakpoint's page offset.
+     */
+    private static int scanBlock(PhysicalMemory mem, int pa, boolean[] breakWords) {
         int len = 0;
         for (int a = pa; ; a += 4) {
             len++;
             Opcode op = Decoder.decode(mem.readWord(a));
-            if (op == null || op.isControl() || ((a + 4) & PhysicalMemory.PAGE_MASK) == 0) return len;
+            int next = a + 4;
+            if (op == null || op.isControl() || (next & PhysicalMemory.PAGE_MASK) == 0
+                    || breakWords[(next & PhysicalMemory.PAGE_MASK) >>> 2]) return len;
         }
     }
 
@@ -245,7 +280,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         int cap = options.regionCap();
         try {
             while (true) {
-                Region region = Region.discover(words, entry, cap, options.regions());
+                Region region = Region.discover(words, entry, cap, options.regions(), breakWords);
                 if (region == null) return null;
                 Emitter.Emitted emitted;
                 try {

@@ -48,11 +48,13 @@ final class Region {
 
     /**
      * Discovers the region entered at byte offset entry of a page whose words are given, with at
-     * most cap instructions; returns null if the entry word is not a valid instruction. Without
-     * followBranches the region is the entry's basic block alone.
+     * most cap instructions; returns null if the entry word is not a valid instruction or is
+     * excluded. Without followBranches the region is the entry's basic block alone. Excluded
+     * words (at breakpoints' page offsets) end the region as invalid words do, so the PC reaches
+     * one only in the dispatcher.
      */
-    static Region discover(int[] words, int entry, int cap, boolean followBranches) {
-        if (Decoder.decode(words[entry >>> 2]) == null) return null;
+    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded) {
+        if (Decoder.decode(words[entry >>> 2]) == null || excluded[entry >>> 2]) return null;
         Region r = new Region(entry, words, followBranches);
         boolean[] leader = new boolean[WORDS];
         ArrayDeque<Integer> work = new ArrayDeque<>();
@@ -67,7 +69,7 @@ final class Region {
                 }
                 int w = words[off >>> 2];
                 Opcode op = Decoder.decode(w);
-                if (op == null) break;
+                if (op == null || excluded[off >>> 2]) break;
                 r.included[off >>> 2] = true;
                 r.size++;
                 r.noteRegisters(op, w);

@@ -1,5 +1,7 @@
 package exo.emulator.machine;
 
+import java.util.Arrays;
+
 /**
  * The whole machine: CPU, physical memory, TLB and MMU, console, timer, and the event loop
  * that is the one place traps reach the kernel. It knows nothing of environments; the kernel
@@ -32,6 +34,19 @@ public final class Machine {
     /** The trap raised and not yet delivered, or null; with its EPC and BADVADDR. */
     private Cause pending;
     private int pendingEpc, pendingBadVaddr;
+
+    /** Virtual PCs {@link #run} stops before (sorted, distinct); see {@link #setBreakpoints}. */
+    private int[] breakpoints = new int[0];
+    /** True only inside {@link #run} with breakpoints set: {@link #step} never stops at one. */
+    private boolean breakpointsLive;
+    /**
+     * Where {@link #resumePastBreakpoint} was called: a breakpoint there is passed until an
+     * instruction retires (a trap the kernel resolves and resumes at it retries it unchecked).
+     */
+    private int skipPc;
+    private long skipInstret;
+    private boolean skipArmed;
+    private boolean breakpointStop;
 
     private boolean halted;
     private volatile boolean stopRequested;
@@ -93,15 +108,72 @@ public final class Machine {
     }
 
     /**
+     * Sets the virtual PCs {@link #run} stops before, returning {@link StopReason#BREAKPOINT}
+     * with the PC there and nothing at it executed. Empty by default; {@link #step} ignores
+     * them. The engine is told when the set changes (which may drop its translations).
+     */
+    public void setBreakpoints(int[] pcs) {
+        int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
+        if (Arrays.equals(set, breakpoints)) return;
+        breakpoints = set;
+        if (engine != null) engine.breakpointsChanged(this);
+    }
+
+    /** The PCs {@link #run} stops before, sorted (a copy). */
+    public int[] breakpoints() {
+        return breakpoints.clone();
+    }
+
+    /** Lets {@link #run} pass a breakpoint at the current PC until an instruction retires (resuming after a stop there). */
+    public void resumePastBreakpoint() {
+        skipPc = cpu.pc;
+        skipInstret = cpu.instret;
+        skipArmed = true;
+    }
+
+    /** Whether engines must ask {@link #stopBefore} at instruction boundaries now. */
+    public boolean breakpointsLive() {
+        return breakpointsLive;
+    }
+
+    /**
+     * Asked by an engine before executing the instruction at pc while {@link #breakpointsLive}:
+     * true if pc is a breakpoint (the engine then returns at once, and {@link #run} returns
+     * {@link StopReason#BREAKPOINT}). After {@link #resumePastBreakpoint}, the PC it was
+     * resumed at is passed until an instruction has retired.
+     */
+    public boolean stopBefore(int pc) {
+        if (!breakpointsLive) return false;
+        if (skipArmed) {
+            if (cpu.instret == skipInstret && pc == skipPc) return false;
+            skipArmed = false;
+        }
+        if (Arrays.binarySearch(breakpoints, pc) < 0) return false;
+        breakpointStop = true;
+        return true;
+    }
+
+    /**
      * The event loop: runs the engine until the machine halts, a stop is requested, or
      * {@code budget} more instructions have retired. It hands the engine stretches that end
      * exactly at the next event (timer deadline, end of budget) or after {@link #CHUNK}
-     * instructions, raises the timer interrupt at its cycle, and delivers every trap.
+     * instructions, raises the timer interrupt at its cycle, and delivers every trap. With
+     * {@link #setBreakpoints} set it returns {@link StopReason#BREAKPOINT} before one.
      */
     public StopReason run(long budget) {
         if (engine == null) throw new IllegalStateException("no engine attached");
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
+        breakpointsLive = breakpoints.length > 0;
+        try {
+            return loop(c, target);
+        } finally {
+            breakpointsLive = false;
+            skipArmed = false;
+        }
+    }
+
+    private StopReason loop(Cpu c, long target) {
         while (true) {
             if (pending != null) deliverPending();
             if (halted) return StopReason.HALTED;
@@ -114,6 +186,10 @@ public final class Machine {
             if (left <= 0) return StopReason.BUDGET;
             long n = Math.min(Math.min(left, c.timerCompare - c.cycles), CHUNK);
             engine.runChunk(this, (int) n);
+            if (breakpointStop) {
+                breakpointStop = false;
+                return StopReason.BREAKPOINT;
+            }
         }
     }
 

@@ -7,5 +7,7 @@ public enum StopReason {
     /** The instruction budget given to run was used up. */
     BUDGET,
     /** {@link Machine#requestStop} was called, or a trap observer asked to stop. */
-    STOPPED
+    STOPPED,
+    /** The engine reached a PC in {@link Machine#setBreakpoints}'s set; nothing at it has run. */
+    BREAKPOINT
 }

@@ -18,8 +18,8 @@ class HotMethodSizeTest {
 
     @Test
     void runChunkStaysCompilable() throws IOException {
-        int size = codeLength(Interpreter.class, "runChunk");
-        assertTrue(size > 0 && size < HUGE_METHOD_LIMIT, "Interpreter.runChunk is " + size + " bytes of bytecode");
+        int size = codeLength(Interpreter.class, "execute");
+        assertTrue(size > 0 && size < HUGE_METHOD_LIMIT, "Interpreter.execute is " + size + " bytes of bytecode");
     }
 
     /**
