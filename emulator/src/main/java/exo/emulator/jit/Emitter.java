@@ -55,13 +55,13 @@ final class Emitter {
     // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1.
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
             MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
-            TMP = 15, TMP2 = 16, LTAG = 17, LBASE = 18, STAG = 19, SBASE = 20, REG0 = 20,
+            XCAUSE = 15, XBAD = 16, TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
             SITE0 = REG0 + 32;
 
     private final Region region;
     private final MethodVisitor mv;
     private final Label[] blockLabel = new Label[Region.WORDS];
-    private final Label exit = new Label();
+    private final Label exit = new Label(), raise = new Label();
     private final List<Runnable> coldStubs = new ArrayList<>();
     /** Exit id per target offset for direct exits; indirect exits get fresh ids. */
     private final Map<Integer, Integer> exitIds = new HashMap<>();
@@ -132,6 +132,7 @@ final class Emitter {
             emitBlock(blocks.get(i), next);
         }
         for (int i = 0; i < coldStubs.size(); i++) coldStubs.get(i).run();
+        emitRaise();
         emitExit();
         Label end = new Label();
         mv.visitLabel(end);
@@ -166,10 +167,12 @@ final class Emitter {
             cacheArray("storeTag", STAG);
             cacheArray("storeBase", SBASE);
         }
-        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, TMP, TMP2}) {
+        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, XCAUSE);
         for (int n = 0, count = siteCache ? memorySites() : 0; n < count; n++) {
             push(Mmu.EMPTY);
             mv.visitVarInsn(ISTORE, SITE0 + 2 * n);
@@ -623,20 +626,32 @@ final class Emitter {
     }
 
     /**
-     * Raises a trap at the k-th instruction of the block (offset off), with the cause that
-     * pushCause pushes and BADVADDR from badSlot (0 if negative), then leaves through the
-     * shared exit: the k instructions before it retire, it does not, and
-     * {@link Translation#TRAPPED} tells the dispatcher to return to the event loop.
+     * A trap at the k-th instruction of the block (offset off), with the cause that pushCause
+     * pushes and BADVADDR from badSlot (0 if negative): the stub records them in XPC, XCAUSE
+     * and XBAD and jumps to the one shared raise (a single call site of {@link
+     * exo.emulator.machine.Machine#raise} per translation: one per stub measurably slowed the
+     * hot loops HotSpot's C2 compiles around them). The k instructions before it retire, it
+     * does not, and {@link Translation#TRAPPED} tells the dispatcher to return to the event loop.
      */
     private void raiseAndLeave(int k, int off, Runnable pushCause, int badSlot) {
         if (k != 0) mv.visitIincInsn(DONE, k);
         pushPc(off);
         mv.visitVarInsn(ISTORE, XPC);
-        mv.visitVarInsn(ALOAD, M);
         pushCause.run();
-        mv.visitVarInsn(ILOAD, XPC);
+        mv.visitVarInsn(ASTORE, XCAUSE);
         if (badSlot >= 0) mv.visitVarInsn(ILOAD, badSlot);
         else mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, XBAD);
+        mv.visitJumpInsn(GOTO, raise);
+    }
+
+    /** The shared raise: Machine.raise(XCAUSE, XPC, XBAD), then the exit with TRAPPED. */
+    private void emitRaise() {
+        mv.visitLabel(raise);
+        mv.visitVarInsn(ALOAD, M);
+        mv.visitVarInsn(ALOAD, XCAUSE);
+        mv.visitVarInsn(ILOAD, XPC);
+        mv.visitVarInsn(ILOAD, XBAD);
         mv.visitMethodInsn(INVOKEVIRTUAL, MACHINE, "raise", "(L" + CAUSE + ";II)V", false);
         push(Translation.TRAPPED);
         mv.visitVarInsn(ISTORE, XID);

@@ -101,7 +101,7 @@ public final class Machine {
      * @throws IllegalStateException if a trap is already pending (an engine ran on after one)
      */
     public void raise(Cause cause, int epc, int badVaddr) {
-        if (pending != null) throw new IllegalStateException("trap " + cause + " raised while " + pending + " is pending");
+        if (pending != null) raisedTwice(cause);
         pending = cause;
         pendingEpc = epc;
         pendingBadVaddr = badVaddr;
@@ -151,6 +151,10 @@ public final class Machine {
         if (Arrays.binarySearch(breakpoints, pc) < 0) return false;
         breakpointStop = true;
         return true;
+    }
+
+    private void raisedTwice(Cause cause) {
+        throw new IllegalStateException("trap " + cause + " raised while " + pending + " is pending");
     }
 
     /**
