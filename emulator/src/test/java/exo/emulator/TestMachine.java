@@ -139,7 +139,7 @@ public final class TestMachine {
 
     public State state() {
         return new State(machine.cpu.regs.clone(), machine.cpu.pc, machine.cpu.cycles, machine.cpu.instret,
-                machine.memory.array().clone());
+                machine.memory.toArray());
     }
 
     /** The break instruction, the conventional end of a test program. */

@@ -151,7 +151,7 @@ class GuestProgramsTest {
                     r.programs().stream().map(RunResult.Program::exitStatus).toList(), r.instructions(), r.cycles(), r.kernelCycles(),
                     Arrays.stream(c.regs).boxed().toList(),
                     List.of((long) c.pc, (long) c.epc, (long) c.cause, (long) c.badVaddr, c.timerCompare, c.instret, (long) m.mmu.asid()),
-                    tlb, m.memory.array());
+                    tlb, m.memory.toArray());
         }
 
         void assertSame(FinalState jit, String name) {

@@ -40,7 +40,6 @@ public final class Interpreter implements Engine {
      * watcher about writes to translated pages.
      */
     private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle HALF = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     /** ALU results, trap checks and branch conditions, compiled from the ISA table. */
     private static final Dispatcher ROWS = Dispatcher.INSTANCE;
 
@@ -77,7 +76,7 @@ public final class Interpreter implements Engine {
      * Runs up to n instructions with no breakpoint checks: one path per instruction family. The method must stay under
      * HotSpot's 8000-byte huge-method limit or C2 will not compile it (javap shows its size).
      *
-     * <p>The page being fetched from is kept in locals ({@code fetchPage} → {@code fetchBase}),
+     * <p>The page being fetched from is kept in locals ({@code fetchPage} → {@code fetchBytes}),
      * and the MMU's host-cache arrays are read through locals with the fast path inlined. This
      * is coherent because the TLB and ASID only change inside the kernel, which runs only when
      * the event loop delivers a trap, and every trap ends the chunk.
@@ -88,9 +87,9 @@ public final class Interpreter implements Engine {
         final Mmu mmu = m.mmu;
         final int[] loadTag = mmu.loadTag, loadBase = mmu.loadBase, storeTag = mmu.storeTag, storeBase = mmu.storeBase;
         final PhysicalMemory mem = m.memory;
-        final byte[] bytes = mem.array();
         int pc = cpu.pc;
-        int fetchPage = NO_PAGE, fetchBase = 0;
+        int fetchPage = NO_PAGE;
+        byte[] fetchBytes = null;
         int done = 0;
         while (done < n) {
             // One compare checks both "same page as the last fetch" and "word-aligned".
@@ -99,9 +98,9 @@ public final class Interpreter implements Engine {
                 int pa = mmu.fetch(pc);
                 if (pa == Mmu.FAULT) { trap(m, done, mmu.fault, pc, pc); return; }
                 fetchPage = pc & ~PAGE_MASK;
-                fetchBase = pa & ~PAGE_MASK;
+                fetchBytes = mem.page(pa >>> PAGE_SHIFT);
             }
-            int w = (int) WORD.get(bytes, fetchBase | (pc & PAGE_MASK));
+            int w = (int) WORD.get(fetchBytes, pc & PAGE_MASK);
             Opcode op = Decoder.decode(w);
             if (op == null) { trap(m, done, Cause.ILLEGAL, pc, 0); return; }
             int a = Format.a(w), b = Format.b(w);
@@ -129,7 +128,7 @@ public final class Interpreter implements Engine {
                             p = mmu.translate(va, Mmu.LOAD);
                             if (p == Mmu.FAULT) { trap(m, done, mmu.fault, pc, va); return; }
                         }
-                        int v = op.width == Width.WORD ? (int) WORD.get(bytes, p) : op.width == Width.HALF ? (short) HALF.get(bytes, p) : bytes[p];
+                        int v = op.width == Width.WORD ? mem.readWord(p) : op.width == Width.HALF ? mem.readHalf(p) : mem.readByte(p);
                         r[a] = op.signed ? v : v & op.width.valueMask;
                         break;
                     }

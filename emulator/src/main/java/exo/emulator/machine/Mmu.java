@@ -11,7 +11,9 @@ import java.util.Arrays;
  * now, for the current ASID, with the rights its kind needs (store lines only for writable
  * entries, fetch lines only for executable ones) and with the referenced bit
  * already set. Any TLB change, ASID change or referenced-bit clear drops the affected lines, so
- * a hit never serves a translation the guest TLB no longer holds. Store lines, in addition, never
+ * a hit never serves a translation the guest TLB no longer holds. Every line maps a page that is
+ * {@link PhysicalMemory#materialise materialised}, so the fast paths read and write it as
+ * they find it. Store lines, in addition, never
  * map a page {@link PhysicalMemory#watchCode watched} for translated code: a store that hits
  * needs no code-watch check (the JIT's fast path writes without one), and every store into a
  * code page takes the slow path, which does.
@@ -85,6 +87,7 @@ public final class Mmu {
         int pfn = tlb.pfn(slot);
         if (pfn >= memory.pages()) return fault(Cause.BUS_ERROR);
         tlb.markReferenced(slot);
+        memory.materialise(pfn);
         hostMisses++;
         int tag = va & ~PhysicalMemory.PAGE_MASK;
         int base = pfn << PhysicalMemory.PAGE_SHIFT;

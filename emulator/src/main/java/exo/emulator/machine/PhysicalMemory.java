@@ -3,12 +3,21 @@ package exo.emulator.machine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
  * Installed physical memory: little-endian bytes, page-granular size. Addresses here are
  * physical and already checked against {@link #size()} by the caller (the MMU raises a bus
  * error instead); an out-of-range physical address reaching this class is an emulator bug.
+ *
+ * <p>Memory is lazy: each page is its own 4 KiB array, and a page that was never written is the
+ * one shared {@link #ZERO} page until something writes it. Architecturally all of {@link #size()}
+ * is there and reads as zeros; on the host a run costs only the pages it writes (a 256 MiB
+ * machine that runs hello.s writes about 40 of its 65,536 pages). Every writer here materialises
+ * the page it writes first, except the {@code ...Unwatched} writers, whose callers hold a store
+ * line of the MMU's host cache: {@link Mmu} materialises a page before any host-cache line maps
+ * it (so a guest's first touch of a page, read or write, gives it memory). Nothing ever writes {@link #ZERO}.
  *
  * <p>Writes made through {@link #writeByte}, {@link #writeHalf}, {@link #writeWord} and
  * {@link #write(int, byte[], int, int)} respect code watching: a page registered with
@@ -31,7 +40,11 @@ public final class PhysicalMemory {
         void codePageWritten(int ppn);
     }
 
-    final byte[] bytes;
+    /** The page every page is until it is first written; all zeros, never written. */
+    private static final byte[] ZERO = new byte[PAGE_SIZE];
+
+    private final byte[][] pages;
+    private final int size;
     private final boolean[] codePages;
     private CodeWatcher watcher;
     private IntConsumer watchStarted;
@@ -40,12 +53,21 @@ public final class PhysicalMemory {
         if (size < PAGE_SIZE || size % PAGE_SIZE != 0 || size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("physical memory must be a whole number of 4 KiB pages between 4 KiB and 2 GiB, not " + size);
         }
-        this.bytes = new byte[(int) size];
-        this.codePages = new boolean[(int) (size >>> PAGE_SHIFT)];
+        this.size = (int) size;
+        this.pages = new byte[(int) (size >>> PAGE_SHIFT)][];
+        Arrays.fill(pages, ZERO);
+        this.codePages = new boolean[pages.length];
     }
 
     public int size() {
-        return bytes.length;
+        return size;
+    }
+
+    /** Pages that have been written and so hold host memory of their own. */
+    public int materialisedPages() {
+        int n = 0;
+        for (byte[] p : pages) if (p != ZERO) n++;
+        return n;
     }
 
     public int pages() {
@@ -54,44 +76,72 @@ public final class PhysicalMemory {
 
     /** Whether [pa, pa+len) lies inside installed memory. */
     public boolean contains(long pa, long len) {
-        return pa >= 0 && len >= 0 && pa + len <= bytes.length;
+        return pa >= 0 && len >= 0 && pa + len <= size;
     }
 
-    public int readWord(int pa) { return (int) INT.get(bytes, pa); }
-    public int readHalf(int pa) { return (short) SHORT.get(bytes, pa); }
-    public int readHalfUnsigned(int pa) { return ((short) SHORT.get(bytes, pa)) & 0xFFFF; }
-    public int readByte(int pa) { return bytes[pa]; }
-    public int readByteUnsigned(int pa) { return bytes[pa] & 0xFF; }
+    public int readWord(int pa) { return (int) INT.get(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK); }
+    public int readHalf(int pa) { return (short) SHORT.get(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK); }
+    public int readHalfUnsigned(int pa) { return ((short) SHORT.get(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK)) & 0xFFFF; }
+    public int readByte(int pa) { return pages[pa >>> PAGE_SHIFT][pa & PAGE_MASK]; }
+    public int readByteUnsigned(int pa) { return pages[pa >>> PAGE_SHIFT][pa & PAGE_MASK] & 0xFF; }
 
-    public void writeWord(int pa, int v) { touch(pa); INT.set(bytes, pa, v); }
-    public void writeHalf(int pa, int v) { touch(pa); SHORT.set(bytes, pa, (short) v); }
-    public void writeByte(int pa, int v) { touch(pa); bytes[pa] = (byte) v; }
+    public void writeWord(int pa, int v) { INT.set(writable(pa >>> PAGE_SHIFT), pa & PAGE_MASK, v); }
+    public void writeHalf(int pa, int v) { SHORT.set(writable(pa >>> PAGE_SHIFT), pa & PAGE_MASK, (short) v); }
+    public void writeByte(int pa, int v) { writable(pa >>> PAGE_SHIFT)[pa & PAGE_MASK] = (byte) v; }
 
     /*
-     * Stores into a page the caller knows is not watched, skipping the check: translated code's
-     * fast path, whose store host-cache lines only ever map unwatched pages (see Mmu).
+     * Stores into a page the caller knows is materialised and not watched, skipping both checks:
+     * translated code's fast path, whose store host-cache lines only ever map such pages (see Mmu).
      */
-    public void writeWordUnwatched(int pa, int v) { INT.set(bytes, pa, v); }
-    public void writeHalfUnwatched(int pa, int v) { SHORT.set(bytes, pa, (short) v); }
-    public void writeByteUnwatched(int pa, int v) { bytes[pa] = (byte) v; }
+    public void writeWordUnwatched(int pa, int v) { INT.set(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK, v); }
+    public void writeHalfUnwatched(int pa, int v) { SHORT.set(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK, (short) v); }
+    public void writeByteUnwatched(int pa, int v) { pages[pa >>> PAGE_SHIFT][pa & PAGE_MASK] = (byte) v; }
 
     /** Copies len bytes from src[off..] to physical address pa. */
     public void write(int pa, byte[] src, int off, int len) {
-        for (int p = pa >>> PAGE_SHIFT, end = (pa + len - 1) >>> PAGE_SHIFT; len > 0 && p <= end; p++) {
-            if (codePages[p]) codeWritten(p);
+        while (len > 0) {
+            int in = pa & PAGE_MASK, n = Math.min(len, PAGE_SIZE - in);
+            System.arraycopy(src, off, writable(pa >>> PAGE_SHIFT), in, n);
+            pa += n; off += n; len -= n;
         }
-        System.arraycopy(src, off, bytes, pa, len);
     }
 
     /** Copies len bytes at physical address pa into dst[off..]. */
     public void read(int pa, byte[] dst, int off, int len) {
-        System.arraycopy(bytes, pa, dst, off, len);
+        while (len > 0) {
+            int in = pa & PAGE_MASK, n = Math.min(len, PAGE_SIZE - in);
+            System.arraycopy(pages[pa >>> PAGE_SHIFT], in, dst, off, n);
+            pa += n; off += n; len -= n;
+        }
     }
 
-    /** Zeroes a whole physical page. */
+    /** A copy of all of memory as the guest sees it (size() bytes; tests compare whole machines). */
+    public byte[] toArray() {
+        byte[] all = new byte[size];
+        read(0, all, 0, size);
+        return all;
+    }
+
+    /** Zeroes a whole physical page; a page never written is zeros already and stays unmaterialised. */
     public void clearPage(int ppn) {
         if (codePages[ppn]) codeWritten(ppn);
-        java.util.Arrays.fill(bytes, ppn << PAGE_SHIFT, (ppn + 1) << PAGE_SHIFT, (byte) 0);
+        if (pages[ppn] != ZERO) Arrays.fill(pages[ppn], (byte) 0);
+    }
+
+    /**
+     * The array holding page ppn, for an engine's inlined fetches from a page it reached through
+     * the MMU (and so {@link #materialise materialised}); index it with the page offset.
+     */
+    public byte[] page(int ppn) {
+        return pages[ppn];
+    }
+
+    /**
+     * Gives page ppn host memory of its own if it has none yet, so that it can be written; the
+     * MMU calls this before it lets a store line map the page. Does not check code watching.
+     */
+    public void materialise(int ppn) {
+        if (pages[ppn] == ZERO) pages[ppn] = new byte[PAGE_SIZE];
     }
 
     public void setCodeWatcher(CodeWatcher w) {
@@ -117,18 +167,16 @@ public final class PhysicalMemory {
         return codePages[ppn];
     }
 
-    private void touch(int pa) {
-        int p = pa >>> PAGE_SHIFT;
-        if (codePages[p]) codeWritten(p);
+    /** Page ppn, about to be written: watchers told, materialised. */
+    private byte[] writable(int ppn) {
+        if (codePages[ppn]) codeWritten(ppn);
+        byte[] page = pages[ppn];
+        if (page == ZERO) pages[ppn] = page = new byte[PAGE_SIZE];
+        return page;
     }
 
     private void codeWritten(int ppn) {
         codePages[ppn] = false;
         if (watcher != null) watcher.codePageWritten(ppn);
-    }
-
-    /** The backing array, for the interpreter's and JIT's inlined accesses. */
-    public byte[] array() {
-        return bytes;
     }
 }

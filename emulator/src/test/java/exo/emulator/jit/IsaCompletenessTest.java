@@ -326,7 +326,7 @@ class IsaCompletenessTest {
                 assertEquals(twice, traps, op + ": traps of both passes");
             }
             if (op.family == Family.STORE && ACCESS_MODEL.containsKey(op)) {
-                byte[] actual = Arrays.copyOfRange(r.m.memory.array(), MEM, MEM + model.length);
+                byte[] actual = Arrays.copyOfRange(r.m.memory.toArray(), MEM, MEM + model.length);
                 assertArrayEquals(model, actual, op + ": memory after the stores");
             }
         }

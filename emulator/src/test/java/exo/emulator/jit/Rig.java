@@ -145,6 +145,6 @@ final class Rig {
                 assertEquals(te.pfn(s), ta.pfn(s), what + ": TLB pfn of slot " + s);
             }
         }
-        assertArrayEquals(expected.m.memory.array(), actual.m.memory.array(), what + ": physical memory");
+        assertArrayEquals(expected.m.memory.toArray(), actual.m.memory.toArray(), what + ": physical memory");
     }
 }

@@ -67,7 +67,7 @@ class DeterminismTest {
         assertEquals(a.traps, b.traps);
         assertEquals(a.refills, b.refills);
         assertArrayEquals(a.machine.cpu.regs, b.machine.cpu.regs);
-        assertArrayEquals(a.machine.memory.array(), b.machine.memory.array());
+        assertArrayEquals(a.machine.memory.toArray(), b.machine.memory.toArray());
         for (int i = 0; i < Tlb.SIZE; i++) {
             assertEquals(a.machine.tlb.vpn(i), b.machine.tlb.vpn(i));
             assertEquals(a.machine.tlb.flags(i), b.machine.tlb.flags(i));
@@ -82,14 +82,14 @@ class DeterminismTest {
         assertEquals(a.machine.cpu.instret, j.machine.cpu.instret);
         assertEquals(a.traps, j.traps);
         assertArrayEquals(a.machine.cpu.regs, j.machine.cpu.regs);
-        assertArrayEquals(a.machine.memory.array(), j.machine.memory.array());
+        assertArrayEquals(a.machine.memory.toArray(), j.machine.memory.toArray());
     }
 
     @Test
     void anotherSeedChangesTheTlbButNotTheResult() {
         TestMachine a = run(42), c = run(1234);
         assertArrayEquals(a.machine.cpu.regs, c.machine.cpu.regs);
-        assertArrayEquals(a.machine.memory.array(), c.machine.memory.array());
+        assertArrayEquals(a.machine.memory.toArray(), c.machine.memory.toArray());
         assertEquals(a.machine.cpu.instret, c.machine.cpu.instret);
         boolean same = true;
         for (int i = 0; i < Tlb.SIZE; i++) same &= a.machine.tlb.vpn(i) == c.machine.tlb.vpn(i);

@@ -1,5 +1,6 @@
 package exo.emulator.machine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,51 @@ class PhysicalMemoryTest {
         m.writeByte(11, 0x1AA);
         assertEquals(0xAA812345, m.readWord(8), "a byte store writes one byte");
         assertEquals(0, m.readWord(PhysicalMemory.PAGE_SIZE - 4));
+    }
+
+    @Test
+    void memoryIsLazyReadsOfUnwrittenPagesSeeZerosAndCostNothing() {
+        PhysicalMemory m = new PhysicalMemory(1 << 30);
+        assertEquals(0, m.materialisedPages(), "a gigabyte installed, none of it on the host yet");
+        assertEquals(0, m.readWord(123 << 12));
+        byte[] some = new byte[3 * 4096];
+        m.read(7 * 4096 + 100, some, 0, some.length);
+        assertEquals(0, m.materialisedPages(), "reads do not materialise");
+        m.clearPage(9);
+        assertEquals(0, m.materialisedPages(), "an unwritten page is clear already");
+
+        byte[] data = new byte[6000];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 7 + 1);
+        m.write(20 * 4096 + 4000, data, 0, data.length);
+        assertEquals(3, m.materialisedPages(), "a block write materialises exactly the pages it spans");
+        byte[] back = new byte[data.length];
+        m.read(20 * 4096 + 4000, back, 0, back.length);
+        assertArrayEquals(data, back, "read back across page boundaries");
+        assertEquals(0, m.readWord(20 * 4096 + 3996), "bytes before the write stay zero");
+
+        m.writeByte(500 << 12, 1);
+        assertEquals(4, m.materialisedPages());
+        m.clearPage(500);
+        assertEquals(0, m.readByte(500 << 12));
+        m.materialise(600);
+        assertEquals(0, m.readWord(600 << 12), "a materialised page starts as zeros");
+        m.writeWordUnwatched(600 << 12, 0x12345678);
+        assertEquals(0x12345678, m.readWord(600 << 12));
+        assertEquals(0, new PhysicalMemory(4096).readWord(0), "the shared zero page was never written");
+    }
+
+    @Test
+    void theGuestsFirstTouchOfAPageThroughTheMmuGivesItMemory() {
+        Machine machine = new Machine(1 << 20, 42, Console.capturing(new java.io.ByteArrayOutputStream()));
+        machine.setAsid(1);
+        int all = Tlb.VALID | Tlb.WRITABLE | Tlb.EXECUTABLE;
+        machine.tlb.write(1, 0x10, 1, 0x20, all);
+        machine.tlb.write(2, 0x11, 1, 0x21, all);
+        int before = machine.memory.materialisedPages();
+        assertEquals(0x20008, machine.mmu.load(0x10008), "a load line");
+        assertEquals(0x21000, machine.mmu.store(0x11000), "a store line");
+        assertEquals(before + 2, machine.memory.materialisedPages(),
+                "every page a host-cache line maps has memory, so the engines' fast paths can write it unchecked");
     }
 
     @Test
