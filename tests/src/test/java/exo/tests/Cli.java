@@ -23,7 +23,7 @@ final class Cli {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            int code = Main.commandLine().setOut(new java.io.PrintWriter(System.out, true)).setErr(new java.io.PrintWriter(System.err, true)).execute(args);
+            int code = Main.commandLine(args).setOut(new java.io.PrintWriter(System.out, true)).setErr(new java.io.PrintWriter(System.err, true)).execute(args);
             System.out.flush();
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {

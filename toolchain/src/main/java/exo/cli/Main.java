@@ -2,26 +2,51 @@ package exo.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code exo} command. Subcommands are registered in {@link #commandLine()}; each handles its
- * own errors and returns a sysexits-style code from {@link ExitCodes}.
+ * The {@code exo} command. Subcommands are listed in {@link #SUBCOMMANDS} and registered in
+ * {@link #commandLine(String...)}; each handles its own errors and returns a sysexits-style code
+ * from {@link ExitCodes}.
+ *
+ * <p>Start-up matters here ({@code exo run hello.s} should answer in a blink), and picocli builds
+ * a command's model by reflection over its annotations: the whole tree cost about 60 ms more than
+ * one subcommand on a cold JVM. So a command line that names a subcommand gets a tree with only
+ * that subcommand; anything else (no subcommand, {@code --help}, {@code help}, {@code completion},
+ * a misspelt name) gets the whole tree, so usage, suggestions and completion see every command.
  */
 @Command(name = "exo",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Exo: an exokernel on an emulated RISC machine, with its toolchain, monitor and benchmarks.",
-        subcommands = {CommandLine.HelpCommand.class, AsmCommand.class, LinkCommand.class, DisasmCommand.class, RunCommand.class, DebugCommand.class,
-            BenchCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"64:no command given, or a bad command line", "N:the command's own (see exo COMMAND --help)"})
 public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The subcommands in the order usage lists them, made only when needed. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    static {
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+        SUBCOMMANDS.put("asm", AsmCommand::new);
+        SUBCOMMANDS.put("link", LinkCommand::new);
+        SUBCOMMANDS.put("disasm", DisasmCommand::new);
+        SUBCOMMANDS.put("run", RunCommand::new);
+        SUBCOMMANDS.put("debug", DebugCommand::new);
+        SUBCOMMANDS.put("bench", BenchCommand::new);
+        SUBCOMMANDS.put("completion", CompletionCommand::new);
+    }
+
+    /** Subcommands that look at the whole tree. */
+    private static final Set<String> NEED_THE_TREE = Set.of("help", "completion");
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -29,11 +54,23 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI with these arguments and returns the exit code (tests call this). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command tree. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The command tree that args need: the subcommand args[0] names alone, or all of them. */
+    public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !NEED_THE_TREE.contains(first)) {
+            cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else {
+            SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+        }
         cl.setExecutionExceptionHandler(ExitCodes::unexpected);
         cl.setParameterExceptionHandler(ExitCodes::badUsage);
         return cl;

@@ -27,6 +27,25 @@ class ToolchainCommandsTest {
     private static final String GREET = ".globl greet\ngreet: la a0, msg\n  ret\n.rodata\nmsg: .asciz \"hi\"\n";
 
     @Test
+    void aCommandLineNamingASubcommandBuildsOnlyThatOneAndBehavesTheSame() {
+        CommandLine whole = Main.commandLine();
+        assertEquals(java.util.List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "completion"),
+                java.util.List.copyOf(whole.getSubcommands().keySet()));
+        for (String name : whole.getSubcommands().keySet()) {
+            java.util.Set<String> built = Main.commandLine(name, "--help").getSubcommands().keySet();
+            if (name.equals("help") || name.equals("completion")) {
+                assertEquals(whole.getSubcommands().keySet(), built, name + " looks at the whole tree");
+            } else {
+                assertEquals(java.util.Set.of(name), built, name);
+                assertEquals(whole.getSubcommands().get(name).getUsageMessage(), Main.commandLine(name).getSubcommands().get(name).getUsageMessage(),
+                        name + ": the same usage either way");
+            }
+        }
+        assertEquals(whole.getSubcommands().keySet(), Main.commandLine("rn").getSubcommands().keySet(), "a misspelt command sees them all");
+        assertEquals(whole.getSubcommands().keySet(), Main.commandLine("--help").getSubcommands().keySet());
+    }
+
+    @Test
     void assembleLinkAndDisassemble(@TempDir Path dir) throws Exception {
         Path hello = Files.writeString(dir.resolve("hello.s"), HELLO);
         Path greet = Files.writeString(dir.resolve("greet.s"), GREET);
