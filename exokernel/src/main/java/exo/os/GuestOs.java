@@ -35,4 +35,10 @@ public interface GuestOs {
 
     /** One line per program: how it ended, or that it is still running; kernel diagnostics first. */
     List<String> summary();
+
+    /** The counters behind --stats, whose {@link Stats#tracer} field turns a trace of the run on (null: off). */
+    Stats stats();
+
+    /** Physical pages no environment or process owns (a trace's counter track). */
+    int freePages();
 }

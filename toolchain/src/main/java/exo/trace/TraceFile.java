@@ -1,0 +1,104 @@
+package exo.trace;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.comp.ArrayComposer;
+import com.fasterxml.jackson.jr.ob.comp.ObjectComposer;
+import com.fasterxml.jackson.jr.ob.JSONComposer;
+import exo.emulator.machine.Machine;
+import exo.os.GuestOs;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One trace file in the Trace Event Format's object form: {@code {"otherData": {...},
+ * "traceEvents": [...]}}, written as the run goes (docs/tracing.md). Each system traced into it
+ * ({@link #attach}: one for {@code exo run} and the monitor, one per benchmark run for
+ * {@code exo bench}) is a process of its own. Closing it closes every open slice and the JSON.
+ *
+ * <p>This is the only class that names jackson-jr's composer, and nothing loads it unless a
+ * trace is asked for, so runs without one do not pay for loading the library.
+ */
+public final class TraceFile implements AutoCloseable {
+    /**
+     * @param everyRefill write every TLB miss the kernel fills as an instant (default: only
+     *                    per-slice counts, which keeps a long run's trace small)
+     * @param hostClock   timestamps in host microseconds instead of guest cycles
+     */
+    public record Options(boolean everyRefill, boolean hostClock) {
+        public static final Options DEFAULT = new Options(false, false);
+    }
+
+    private final OutputStream out;
+    private final JSONComposer<OutputStream> composer;
+    private final ObjectComposer<JSONComposer<OutputStream>> root;
+    private final ArrayComposer<ObjectComposer<JSONComposer<OutputStream>>> events;
+    private final Options options;
+    private final long hostStart = System.nanoTime();
+    private final List<TraceWriter> writers = new ArrayList<>();
+    private boolean closed;
+
+    private TraceFile(OutputStream out, Options options) throws IOException {
+        this.out = out;
+        this.options = options;
+        this.composer = JSON.std.composeTo(out);
+        this.root = composer.startObject();
+        ObjectComposer<?> other = root.startObjectField("otherData");
+        other.put("producer", "exo");
+        other.put("clock", options.hostClock() ? "host microseconds since the trace began"
+                : "guest cycles: one trace microsecond is one guest cycle");
+        other.end();
+        this.events = root.startArrayField("traceEvents");
+    }
+
+    /**
+     * Creates (or truncates) the file at path.
+     *
+     * @throws IOException if it cannot be created
+     */
+    public static TraceFile create(Path path, Options options) throws IOException {
+        return new TraceFile(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), options);
+    }
+
+    /** A trace written to out, which closing the trace closes (tests write to memory). */
+    public static TraceFile to(OutputStream out, Options options) {
+        try {
+            return new TraceFile(out, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Traces the system on machine under os from now on, as process label whose threads are
+     * named prefix ("env" or "pid") and id: sets os's {@link exo.os.Stats#tracer}. Attach before
+     * booting programs, so their creation is in the trace.
+     */
+    public TraceWriter attach(Machine machine, GuestOs os, String label, String prefix) {
+        TraceWriter w = new TraceWriter(events, this::close, machine, os, writers.size() + 1, label, prefix, options, hostStart);
+        writers.add(w);
+        os.stats().tracer = w;
+        return w;
+    }
+
+    /** Ends every open slice, completes the JSON and closes the output; closing twice does nothing. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            for (TraceWriter w : writers) w.pause();
+            events.end();
+            root.end();
+            composer.finish();
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
