@@ -1,5 +1,7 @@
 package exo.trace;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.ob.comp.ArrayComposer;
 import com.fasterxml.jackson.jr.ob.comp.ObjectComposer;
@@ -46,7 +48,7 @@ public final class TraceFile implements AutoCloseable {
     private TraceFile(OutputStream out, Options options) throws IOException {
         this.out = out;
         this.options = options;
-        this.composer = JSON.std.composeTo(out);
+        this.composer = JSON.std.with(new EventPerLine()).composeTo(out);
         this.root = composer.startObject();
         ObjectComposer<?> other = root.startObjectField("otherData");
         other.put("producer", "exo");
@@ -84,6 +86,35 @@ public final class TraceFile implements AutoCloseable {
         writers.add(w);
         os.stats().tracer = w;
         return w;
+    }
+
+    /**
+     * Compact JSON with one event per line, so a trace can be read, grepped and diffed line by
+     * line (the only array in a trace is traceEvents).
+     */
+    private static final class EventPerLine extends MinimalPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw("[\n");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(",\n");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            g.writeRaw("\n]");
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            super.writeEndObject(g, entries);
+            if (g.getOutputContext().inRoot()) g.writeRaw('\n');
+        }
     }
 
     /** Ends every open slice, completes the JSON and closes the output; closing twice does nothing. */

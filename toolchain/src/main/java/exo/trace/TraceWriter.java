@@ -222,7 +222,7 @@ public final class TraceWriter implements Tracer, AutoCloseable {
 
     @Override
     public void forwarded(int id, String event, int epc, int badVaddr, int handler) {
-        forwarded++;
+        if (handler != 0) forwarded++;
         try {
             end(instant(id, event, "exception"), "epc", hex(epc), "badvaddr", hex(badVaddr), "handler", handler == 0 ? "none: destroyed" : hex(handler));
         } catch (IOException e) {
