@@ -43,6 +43,8 @@ public final class TraceFile implements AutoCloseable {
     private final Options options;
     private final long hostStart = System.nanoTime();
     private final List<TraceWriter> writers = new ArrayList<>();
+    /** Flow ids are unique in the file, whichever process they are in. */
+    private long flowIds;
     private boolean closed;
 
     private TraceFile(OutputStream out, Options options) throws IOException {
@@ -82,7 +84,7 @@ public final class TraceFile implements AutoCloseable {
      * booting programs, so their creation is in the trace.
      */
     public TraceWriter attach(Machine machine, GuestOs os, String label, String prefix) {
-        TraceWriter w = new TraceWriter(events, this::close, machine, os, writers.size() + 1, label, prefix, options, hostStart);
+        TraceWriter w = new TraceWriter(this, events, machine, os, writers.size() + 1, label, prefix, options, hostStart);
         writers.add(w);
         os.stats().tracer = w;
         return w;
@@ -115,6 +117,11 @@ public final class TraceFile implements AutoCloseable {
             super.writeEndObject(g, entries);
             if (g.getOutputContext().inRoot()) g.writeRaw('\n');
         }
+    }
+
+    /** A new flow id. */
+    long nextFlowId() {
+        return ++flowIds;
     }
 
     /** Ends every open slice, completes the JSON and closes the output; closing twice does nothing. */

@@ -43,7 +43,7 @@ import java.util.Map;
  * every file this writes is well formed even when a run stops early. Write failures surface as
  * {@link UncheckedIOException} from the hook that hit them.
  */
-public final class TraceWriter implements Tracer, AutoCloseable {
+public final class TraceWriter implements Tracer {
     private static final String[] HOW = {"stlb", "guaranteed", "walk"};
 
     private final Machine machine;
@@ -55,7 +55,7 @@ public final class TraceWriter implements Tracer, AutoCloseable {
     private final long hostStart;
     private final String prefix;
     private final ArrayComposer<?> events;
-    private final Runnable finish;
+    private final TraceFile file;
 
     private final Map<Integer, Integer> sortIndex = new HashMap<>();
     private final Map<String, Double> counters = new HashMap<>();
@@ -70,7 +70,6 @@ public final class TraceWriter implements Tracer, AutoCloseable {
     private long slices = 1;
     /** Transfers whose callee has not started its slice yet: caller, callee, time. */
     private final List<long[]> pendingFlows = new ArrayList<>();
-    private long flowIds;
 
     /**
      * A writer for the system booted on machine under os (whose {@link Stats#tracer} the caller
@@ -80,10 +79,10 @@ public final class TraceWriter implements Tracer, AutoCloseable {
      * @param label  the process's name in the viewer
      * @param prefix what thread names start with: "env" or "pid"
      */
-    TraceWriter(ArrayComposer<?> events, Runnable finish, Machine machine, GuestOs os, int pid, String label, String prefix,
+    TraceWriter(TraceFile file, ArrayComposer<?> events, Machine machine, GuestOs os, int pid, String label, String prefix,
                 TraceFile.Options options, long hostStart) {
         this.events = events;
-        this.finish = finish;
+        this.file = file;
         this.hostStart = hostStart;
         this.machine = machine;
         this.os = os;
@@ -196,7 +195,7 @@ public final class TraceWriter implements Tracer, AutoCloseable {
         for (int i = 0; i < pendingFlows.size(); i++) {
             long[] f = pendingFlows.get(i);
             if (f[1] != id) continue;
-            long flow = ++flowIds;
+            long flow = file.nextFlowId();
             String name = f[3] == 1 ? "pct" : "pct async";
             end(event("s", (int) f[0], name, "pct", Double.longBitsToDouble(f[2])).put("id", flow));
             end(event("f", id, name, "pct", t).put("id", flow).put("bp", "e"));
@@ -267,12 +266,6 @@ public final class TraceWriter implements Tracer, AutoCloseable {
         }
     }
 
-    /** Closes what is open and finishes the file (for a single-system trace; see {@link TraceFile}). */
-    @Override
-    public void close() {
-        pause();
-        finish.run();
-    }
 
     private ObjectComposer<?> event(String ph, int tid, String name, String cat, double ts) throws IOException {
         ObjectComposer<?> e = events.startObject().put("ph", ph).put("pid", pid).put("tid", tid).put("name", name).put("cat", cat);
