@@ -181,6 +181,11 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     @Override
+    public int running() {
+        return current == null ? 0 : current.pid;
+    }
+
+    @Override
     public int freePages() {
         return mem.freePages();
     }

@@ -277,6 +277,12 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     }
 
     @Override
+    public int running() {
+        Environment e = envs.current();
+        return e == null ? 0 : e.id;
+    }
+
+    @Override
     public int freePages() {
         return pages.freePages();
     }

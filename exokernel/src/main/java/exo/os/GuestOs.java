@@ -41,4 +41,7 @@ public interface GuestOs {
 
     /** Physical pages no environment or process owns (a trace's counter track). */
     int freePages();
+
+    /** The id of the environment or process on the CPU, 0 if none (what a trace started mid-run opens a slice for). */
+    int running();
 }

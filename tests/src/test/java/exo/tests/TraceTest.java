@@ -165,6 +165,19 @@ class TraceTest {
     }
 
     @Test
+    void theMonitorTracesFromABreakpointToTraceOff() throws Exception {
+        Path file = tmp.resolve("m.json");
+        Cli.Result r = Cli.withInput("break main\ncontinue\ntrace " + file + "\ncontinue\ntrace off\ntrace off\nquit\n",
+                "debug", PROGRAMS.resolve("rpc.s").toString(), "--", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trace written to " + file), r.out());
+        assertTrue(r.out().contains("error: not tracing"), r.out());
+        List<Map<String, Object>> ev = TraceFormat.check(Files.readString(file));
+        assertTrue(count(ev, ph("s", "pct")) >= 10, "the transfers after the breakpoint");
+        assertTrue((Double) ev.stream().filter(ph("B", "slice")).findFirst().orElseThrow().get("ts") > 0);
+    }
+
+    @Test
     void badTraceOptionsAreUsageErrors() {
         assertEquals(64, Cli.run("run", "--trace-clock", "wall", "--trace", tmp.resolve("t.json").toString(), PROGRAMS.resolve("hello.s").toString()).code());
         Cli.Result r = Cli.run("run", "--trace-every-refill", PROGRAMS.resolve("hello.s").toString());

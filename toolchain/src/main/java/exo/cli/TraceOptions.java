@@ -66,7 +66,7 @@ public final class TraceOptions {
         }
     }
 
-    /** Traces the system just made on machine under os (before any program is booted). */
+    /** Traces the system just made on machine under os (before any program is booted), as process label. */
     static void attach(TraceFile trace, Machine machine, GuestOs os, KernelKind kernel, String label) {
         trace.attach(machine, os, label, kernel == KernelKind.MONO ? "pid" : "env");
     }

@@ -87,8 +87,20 @@ public final class TraceFile implements AutoCloseable {
         TraceWriter w = new TraceWriter(this, events, machine, os, writers.size() + 1, label, prefix, options, hostStart);
         writers.add(w);
         os.stats().tracer = w;
+        w.onCpu(os.running());
         return w;
     }
+
+    /**
+     * Traces the system on machine under os, named after its kernel: threads are "env ID" on
+     * the exokernel, "pid ID" on the baseline. Attached while a program is on the CPU (from the
+     * monitor), its slice starts now, and environments created before are named by id.
+     */
+    public TraceWriter attach(Machine machine, GuestOs os) {
+        boolean mono = os instanceof exo.baseline.MonoKernel;
+        return attach(machine, os, mono ? "baseline kernel (mono)" : "exokernel", mono ? "pid" : "env");
+    }
+
 
     /**
      * Compact JSON with one event per line, so a trace can be read, grepped and diffed line by

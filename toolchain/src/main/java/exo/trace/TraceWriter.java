@@ -268,6 +268,11 @@ public final class TraceWriter implements Tracer {
 
 
     private ObjectComposer<?> event(String ph, int tid, String name, String cat, double ts) throws IOException {
+        if (tid != 0 && !sortIndex.containsKey(tid)) {
+            // Created before the trace began (it was started from the monitor): named by id.
+            sortIndex.put(tid, sortIndex.size());
+            meta("thread_name", tid, "name", prefix + " " + tid);
+        }
         ObjectComposer<?> e = events.startObject().put("ph", ph).put("pid", pid).put("tid", tid).put("name", name).put("cat", cat);
         return ts == Math.rint(ts) ? e.put("ts", (long) ts) : e.put("ts", ts);
     }
