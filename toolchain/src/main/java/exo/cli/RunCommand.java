@@ -89,15 +89,18 @@ public final class RunCommand implements Callable<Integer> {
             List<Launch.Program> programs = Launch.build(files, system);
             Console console = new Console(consoleOut, consoleIn);
             TraceFile traceFile = trace.open();
-            Launch.Booted b = Launch.boot(programs, args, system, console, traceFile);
-            long t0 = System.nanoTime();
+            Launch.Booted b;
             RunResult r;
+            long nanos;
             try {
+                b = Launch.boot(programs, args, system, console, traceFile);
+                long t0 = System.nanoTime();
                 r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
+                nanos = System.nanoTime() - t0;
             } finally {
-                if (traceFile != null) closeTrace(traceFile);
+                // Also after a failed boot, so the file is complete JSON whatever happened.
+                if (traceFile != null) traceFile.close();
             }
-            long nanos = System.nanoTime() - t0;
             console.flush();
             return report(err, b, r, nanos);
         } catch (UncheckedIOException e) {
@@ -110,11 +113,6 @@ public final class RunCommand implements Callable<Integer> {
             err.println("exo run: " + e.getMessage());
             return BOOT_EXIT;
         }
-    }
-
-    /** Completes the trace file; a failure to do so is reported like one during the run. */
-    private static void closeTrace(TraceFile traceFile) {
-        traceFile.close();
     }
 
     /** Programs are the words before "--"; the rest are the guests' arguments. */
