@@ -152,6 +152,24 @@ class TraceTest {
         assertEquals(Files.readString(golden), trace);
     }
 
+    /** Preemption by the timer, transfers, and the baseline: the trace does not depend on the engine. */
+    @Test
+    void libraryOsAndBaselineTracesAreTheSameUnderBothEngines() throws Exception {
+        List<List<String>> runs = List.of(List.of(PROGRAMS.resolve("threads.s").toString()), List.of(PROGRAMS.resolve("rpc.s").toString(), "--", "20"),
+                List.of("--kernel", "mono", Path.of("src", "test", "resources", "mono", "pingpong.s").toString()));
+        for (List<String> run : runs) {
+            String[] traces = new String[2];
+            for (int i = 0; i < 2; i++) {
+                Path file = tmp.resolve("e" + i + ".json");
+                List<String> args = new java.util.ArrayList<>(List.of("run", "--engine", i == 0 ? "jit" : "interp", "--trace", file.toString()));
+                args.addAll(run);
+                Cli.run(args.toArray(new String[0]));
+                traces[i] = Files.readString(file);
+            }
+            assertEquals(traces[0], traces[1], "jit and interp traces of " + run);
+        }
+    }
+
     @Test
     void anUnwritableTraceFileIsAClearErrorBeforeTheRun() throws Exception {
         Cli.Result r = Cli.run("run", "--trace", tmp.resolve("no/such/dir/t.json").toString(), PROGRAMS.resolve("hello.s").toString());

@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (KernelKind k : KernelKind.values()) {
                 Rows.Run run = row.run(k);
                 if (run == null) continue;
-                String label = row.name() + " (" + TraceOptions.label(k) + ")";
+                String label = row.name() + " / " + TraceOptions.label(k);
                 guest.boot(k, run, TRACE_ITERATIONS, new GuestBench.MarkStream(), (m, os) -> TraceOptions.attach(traceFile, m, os, k, label))
                         .run(GuestBench.MAX_INSTRUCTIONS);
             }
