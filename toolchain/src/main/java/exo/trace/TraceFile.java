@@ -3,9 +3,9 @@ package exo.trace;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.JSONComposer;
 import com.fasterxml.jackson.jr.ob.comp.ArrayComposer;
 import com.fasterxml.jackson.jr.ob.comp.ObjectComposer;
-import com.fasterxml.jackson.jr.ob.JSONComposer;
 import exo.emulator.machine.Machine;
 import exo.os.GuestOs;
 import java.io.BufferedOutputStream;
@@ -23,8 +23,9 @@ import java.util.List;
  * ({@link #attach}: one for {@code exo run} and the monitor, one per benchmark run for
  * {@code exo bench}) is a process of its own. Closing it closes every open slice and the JSON.
  *
- * <p>This is the only class that names jackson-jr's composer, and nothing loads it unless a
- * trace is asked for, so runs without one do not pay for loading the library.
+ * <p>Only this package (and {@code exo bench --json}'s writer) names jackson-jr, and nothing
+ * loads these classes unless a trace is asked for, so runs without one do not load the
+ * library.
  */
 public final class TraceFile implements AutoCloseable {
     /**
