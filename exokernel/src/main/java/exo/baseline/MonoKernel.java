@@ -78,8 +78,16 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.byAsid = new AsidTable<>(options.maxEnvironments(), cost, machine.tlb);
         this.calls = new UnixCallHandlers(this);
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
-        this.runLoop = new RunLoop(machine, cost, stats, lines, () -> current != null || switchNext(), () -> live() > 0, this::outcomes);
+        this.runLoop = new RunLoop(machine, cost, stats, lines, this::dispatchFirst, () -> live() > 0, this::outcomes);
         machine.setTrapHandler(this);
+    }
+
+    /** Puts the first runnable process on the CPU unless one is on it; false if none can run. */
+    private boolean dispatchFirst() {
+        if (current != null) return true;
+        boolean started = switchNext();
+        if (stats.tracer != null) stats.tracer.onCpu(started ? current.pid : 0);
+        return started;
     }
 
     /** Creates a process from the image, with argc in a0, argv in a1 and the stack below {@link #STACK_TOP}. */
@@ -106,6 +114,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         p.pc = image.entry();
         booted.add(p);
         runQueue.add(p);
+        if (stats.tracer != null) stats.tracer.created(p.pid, p.name, 0);
         return p.pid;
     }
 
@@ -167,6 +176,21 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     @Override
+    public Stats stats() {
+        return stats;
+    }
+
+    @Override
+    public int running() {
+        return current == null ? 0 : current.pid;
+    }
+
+    @Override
+    public int freePages() {
+        return mem.freePages();
+    }
+
+    @Override
     public java.util.Map<String, java.util.function.Supplier<String>> views() {
         return java.util.Map.of("procs", this::processTable);
     }
@@ -207,7 +231,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
         boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
         if (miss) {
-            if (refill(p, badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) return;
+            if (refill(p, badVaddr, cause == Cause.TLB_MISS_LOAD ? Mmu.LOAD : cause == Cause.TLB_MISS_STORE ? Mmu.STORE : Mmu.FETCH)) {
+                if (stats.tracer != null) stats.tracer.resolved(p.pid, badVaddr, "walk");
+                return;
+            }
             stats.missesForwarded++;
         }
         cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
@@ -223,6 +250,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                 signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause, epc, badVaddr);
         }
         if (current != null && !machine.isHalted()) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
+        if (stats.tracer != null) stats.tracer.onCpu(current == null ? 0 : current.pid);
     }
 
     /**
@@ -260,6 +288,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         int bit = 1 << sig.number;
         String what = describeFault(p, cause, epc, badVaddr);
         if (p.handlers[sig.number] == 0) {
+            if (stats.tracer != null) stats.tracer.forwarded(p.pid, sig.toString(), epc, badVaddr, 0);
             kill(p, 128 + sig.number, "killed by " + sig + ": " + what);
             return;
         }
@@ -291,6 +320,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         }
         cost.charge(FRAME_WORDS * CostModel.WORD_SAVED + 6 * CostModel.REG_WRITE + CostModel.UPCALL);
         stats.forwarded[cause.code]++;
+        if (stats.tracer != null) stats.tracer.forwarded(p.pid, sig + " (" + cause.shortName + ")", epc, badVaddr, p.handlers[sig.number]);
         p.handling |= bit;
         cpu.regs[Register.SP] = frame;
         cpu.regs[Register.A0] = sig.number;
@@ -330,11 +360,13 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     /** A new process under the lowest free ASID, with the console as fds 0, 1 and 2; empty if the table is full. */
     Optional<Process> newProcess(String name, ProgramImage.Symbolizer symbolizer, Process parent) {
-        return byAsid.add(asid -> {
+        Optional<Process> made = byAsid.add(asid -> {
             Process p = new Process(nextPid++, asid, name, symbolizer == null ? ProgramImage.Symbolizer.NONE : symbolizer, parent);
             for (int fd = 0; fd < 3; fd++) p.fds[fd] = UnixCallHandlers.CONSOLE;
             return p;
         });
+        if (stats.tracer != null && parent != null && made.isPresent()) stats.tracer.created(made.get().pid, name, parent.pid);
+        return made;
     }
 
     List<Process> processes() {
@@ -343,6 +375,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     /** Ends p with status; its pages and descriptors are released, its parent may reap it. */
     void exit(Process p, int status) {
+        if (stats.tracer != null) stats.tracer.ended(p.pid, status, p.diagnostic);
         p.exitStatus = status;
         p.state = Process.State.ZOMBIE;
         lines.flush(p.output);
@@ -426,6 +459,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         System.arraycopy(next.regs, 0, cpu.regs, 0, 32);
         cpu.pc = next.pc;
         cpu.timerCompare = cpu.cycles + options.quantum();
+        if (stats.tracer != null) stats.tracer.slice(-1);
         cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
         return true;
     }

@@ -31,8 +31,20 @@ final class UnixCallHandlers {
         this.cpu = k.cpu;
     }
 
-    /** A system call by p; epc is the syscall instruction's address. */
+    /**
+     * A system call by p; epc is the syscall instruction's address. The trap entered the kernel
+     * TRAP_ENTRY and SAVE_ALL's cycles ago: where the trace's record of the call begins.
+     */
     void dispatch(Process p, int epc) {
+        long start = k.stats.tracer == null ? 0 : cpu.cycles - CostModel.TRAP_ENTRY - CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED;
+        UnixCall call = perform(p, epc);
+        if (k.stats.tracer != null) {
+            k.stats.tracer.kernelCall(p.pid, call == null ? "(no such call)" : call.name, start, k.current != p, cpu.regs[Register.A0], null);
+        }
+    }
+
+    /** Runs p's call at epc; returns it (null: no such call). */
+    private UnixCall perform(Process p, int epc) {
         k.cost.charge(CostModel.SYSCALL_DISPATCH);
         int[] r = cpu.regs;
         // As on the exokernel, the call number is the code field of the syscall instruction.
@@ -42,8 +54,8 @@ final class UnixCallHandlers {
         try {
             if (call == null) throw Errno.ENOSYS.fail();
             switch (call) {
-                case EXIT: k.exit(p, r[Register.A0]); return;
-                case SIGRETURN: k.sigreturn(p); return;
+                case EXIT: k.exit(p, r[Register.A0]); return call;
+                case SIGRETURN: k.sigreturn(p); return call;
                 case WRITE: result = write(p, r[Register.A0], r[Register.A1], r[Register.A2]); break;
                 case READ: result = read(p, r[Register.A0], r[Register.A1], r[Register.A2]); break;
                 case GETPID: result = p.pid; break;
@@ -63,12 +75,13 @@ final class UnixCallHandlers {
             result = -f.errno.number;
         } catch (Blocked b) {
             k.block(p, epc);
-            return;
+            return call;
         }
         r[Register.A0] = result;
         cpu.pc = epc + 4;
         k.cost.charge(CostModel.REG_WRITE + CostModel.UPCALL);
         if (call == UnixCall.YIELD) yieldCpu(p);
+        return call;
     }
 
     /** Thrown by a call that must wait; the process blocks and the call restarts when woken. */

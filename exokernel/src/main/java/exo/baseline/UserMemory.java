@@ -35,6 +35,10 @@ final class UserMemory {
         freePages.set(0, memory.pages());
     }
 
+    int freePages() {
+        return freePages.cardinality();
+    }
+
     boolean hasFreePages(int n) {
         return freePages.cardinality() >= n;
     }

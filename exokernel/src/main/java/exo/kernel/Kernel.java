@@ -80,12 +80,20 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.memory = new Memory(machine, cost, stats, options, pages, stlb, this::outOfPages);
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
-        this.revoker = new Revoker(machine.cpu, options, cost, envs, pages, memory, forwarder, log::add);
+        this.revoker = new Revoker(machine.cpu, options, cost, stats, envs, pages, memory, forwarder, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
         this.views = new KernelViews(envs, pages, stlb, scheduler);
-        this.runLoop = new RunLoop(machine, cost, stats, lines, () -> envs.current() != null || scheduler.startFirst(), envs::any, this::outcomes);
+        this.runLoop = new RunLoop(machine, cost, stats, lines, this::dispatchFirst, envs::any, this::outcomes);
         machine.setTrapHandler(this);
+    }
+
+    /** Puts the first environment with a slot on the CPU unless one is on it; false if none can run. */
+    private boolean dispatchFirst() {
+        if (envs.current() != null) return true;
+        boolean started = scheduler.startFirst();
+        if (stats.tracer != null) stats.tracer.onCpu(started ? envs.current().id : 0);
+        return started;
     }
 
     /** Memory ran out serving requester: the revoker asks someone for a page back. */
@@ -103,6 +111,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int boot(ProgramImage image, List<String> args) {
         Environment e = loader.load(image, args);
         booted.add(e);
+        if (stats.tracer != null) stats.tracer.created(e.id, e.name, 0);
         return e.id;
     }
 
@@ -147,6 +156,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         revoker.checkDeadlines();
         Environment now = envs.current();
         if (now != null && now.alive()) revoker.deliverPending(now);
+        if (stats.tracer != null) stats.tracer.onCpu(now == null ? 0 : now.id);
     }
 
     @Override
@@ -171,6 +181,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         e.end = end;
         e.exitStatus = status;
         e.diagnostic = diagnostic;
+        if (stats.tracer != null) stats.tracer.ended(e.id, status, diagnostic);
         lines.flush(e.output);
         revoker.cancel(e);
         memory.releaseAll(e);
@@ -265,7 +276,19 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         return cost;
     }
 
+    @Override
+    public int running() {
+        Environment e = envs.current();
+        return e == null ? 0 : e.id;
+    }
+
+    @Override
+    public int freePages() {
+        return pages.freePages();
+    }
+
     /** The counters behind --stats. */
+    @Override
     public Stats stats() {
         return stats;
     }

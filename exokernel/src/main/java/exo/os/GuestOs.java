@@ -35,4 +35,13 @@ public interface GuestOs {
 
     /** One line per program: how it ended, or that it is still running; kernel diagnostics first. */
     List<String> summary();
+
+    /** The counters behind --stats, whose {@link Stats#tracer} field turns a trace of the run on (null: off). */
+    Stats stats();
+
+    /** Physical pages no environment or process owns (a trace's counter track). */
+    int freePages();
+
+    /** The id of the environment or process on the CPU, 0 if none (what a trace started mid-run opens a slice for). */
+    int running();
 }

@@ -45,6 +45,7 @@ public final class RunLoop {
     public RunResult run(long maxInstructions) {
         if (!machine.isHalted() && !onCpu.getAsBoolean()) machine.halt();
         StopReason why = machine.isHalted() ? StopReason.HALTED : machine.run(maxInstructions);
+        if (stats.tracer != null) stats.tracer.pause();
         lines.flushAll();
         RunResult.Reason reason;
         if (why == StopReason.BUDGET) reason = RunResult.Reason.INSTRUCTION_LIMIT;

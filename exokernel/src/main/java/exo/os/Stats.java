@@ -16,6 +16,8 @@ public final class Stats {
     public long protectedTransfers;
     public long contextSwitches;
     public long syscalls;
+    /** The trace of this run, or null (no trace): hooks beside these counters test it (docs/tracing.md). */
+    public Tracer tracer;
     private final IntFunction<String> eventName;
 
     /**

@@ -66,27 +66,10 @@ public final class BenchReport {
         out.flush();
     }
 
+    /** The results as one JSON document (see {@link BenchJson}). */
     public void printJson(PrintWriter out) {
-        StringBuilder b = new StringBuilder();
-        b.append("{\"engine\":").append(str(engine)).append(",\"quick\":").append(quick);
-        b.append(",\"native\":").append(nativeNote == null ? "null" : str(nativeNote)).append(",\"rows\":[");
-        for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
-            if (i > 0) b.append(',');
-            b.append("\n{\"table\":").append(str(r.row().table())).append(",\"name\":").append(str(r.row().name()));
-            b.append(",\"exo\":").append(measurement(r.exo())).append(",\"mono\":").append(measurement(r.mono()));
-            b.append(",\"cycleRatio\":").append(jnum(r.cycleRatio())).append(",\"nanosRatio\":").append(jnum(r.nanosRatio()));
-            b.append(",\"linuxNanosPerOp\":").append(r.nativeNanos() == null ? "null" : jnum(r.nativeNanos())).append('}');
-        }
-        b.append("\n]}");
-        out.println(b);
+        out.println(BenchJson.render(engine, quick, nativeNote, results));
         out.flush();
-    }
-
-    private static String measurement(GuestBench.Measurement m) {
-        if (m == null) return "null";
-        return "{\"ops\":" + m.ops() + ",\"cycles\":" + m.cycles() + ",\"nanos\":" + m.nanos() + ",\"cyclesPerOp\":" + jnum(m.cyclesPerOp())
-                + ",\"nanosPerOp\":" + jnum(m.nanosPerOp()) + "}";
     }
 
     private static String num(double v) {
@@ -97,19 +80,5 @@ public final class BenchReport {
 
     private static String ratio(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1fx", v);
-    }
-
-    private static String jnum(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') b.append('\\').append(c);
-            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.append('"').toString();
     }
 }

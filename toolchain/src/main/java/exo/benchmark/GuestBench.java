@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +35,7 @@ public final class GuestBench {
     static final long MEMORY = 32L << 20;
     static final long SEED = 42;
     /** No benchmark legitimately runs this long; a broken one stops here instead of hanging. */
-    static final long MAX_INSTRUCTIONS = 20_000_000_000L;
+    public static final long MAX_INSTRUCTIONS = 20_000_000_000L;
     /**
      * The exokernel's programs use the kernel's primitives directly, with no library OS under
      * them (its handlers, save area and time-slice upcalls would be measured too), except those
@@ -155,11 +156,18 @@ public final class GuestBench {
      * to out (the JMH benchmarks drive the run themselves).
      */
     public GuestOs boot(KernelKind kernel, Rows.Run run, int iterations, OutputStream out) throws ToolchainException {
+        return boot(kernel, run, iterations, out, (m, os) -> { });
+    }
+
+    /** As {@link #boot(KernelKind, Rows.Run, int, OutputStream)}, calling beforeBoot on the new system first (to trace it). */
+    public GuestOs boot(KernelKind kernel, Rows.Run run, int iterations, OutputStream out, BiConsumer<Machine, GuestOs> beforeBoot)
+            throws ToolchainException {
         ProgramImage image = image(kernel, run.program());
         Machine m = new Machine(MEMORY, SEED, new Console(out, new ByteArrayInputStream(new byte[0])));
         m.setEngine(Engines.create(engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(SEED);
         GuestOs os = kernel.create(m, ko);
+        beforeBoot.accept(m, os);
         os.boot(image, List.of(image.name(), Integer.toString(iterations), Integer.toString(run.variant())));
         return os;
     }

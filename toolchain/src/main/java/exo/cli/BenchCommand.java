@@ -1,17 +1,23 @@
 package exo.cli;
 
+import exo.benchmark.BenchPlot;
 import exo.benchmark.BenchReport;
 import exo.benchmark.GuestBench;
 import exo.benchmark.NativeBench;
 import exo.benchmark.Rows;
 import exo.system.KernelKind;
 import exo.toolchain.ToolchainException;
+import exo.trace.TraceFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "exokernel paper. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "64:bad command line", "69:--native asked for but no C compiler, or the native programs failed",
-            "70:a benchmark program failed or miscounted (a bug in Exo)"})
+            "70:a benchmark program failed or miscounted (a bug in Exo)", "73:the --plot or --trace file cannot be created",
+            "74:writing the --trace file failed"})
 public final class BenchCommand implements Callable<Integer> {
     /** sysexits EX_UNAVAILABLE: a required service (the host's C compiler) is missing. */
     static final int UNAVAILABLE = 69;
@@ -44,6 +51,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the results as JSON instead of a table")
     boolean json;
 
+    @Option(names = "--plot", paramLabel = "FILE.svg",
+            description = "also draw the results as grouped bar charts (one panel per table; guest cycles and host ns, log scales) into an SVG file")
+    Path plot;
+
+    @Mixin
+    TraceOptions trace;
+
     @Option(names = "--native", description = "add a column for the host's own Linux: compiles C equivalents of the null call, "
             + "mprotect and Appel & Li rows with gcc or cc and runs them in the same run")
     boolean nativeColumn;
@@ -53,8 +67,13 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SystemOptions.checkEngine(spec.commandLine(), engine);
+        trace.validate(spec.commandLine());
         NativeBench host = null;
+        TraceFile traceFile = null;
         try {
+            // Both output files are created first, so a bad path fails before minutes of measuring.
+            if (plot != null) CliIo.write(plot, new byte[0]);
+            traceFile = trace.open();
             if (nativeColumn) host = NativeBench.compile();
             GuestBench guest = new GuestBench(engine);
             List<BenchReport.Result> results = new ArrayList<>();
@@ -64,7 +83,16 @@ public final class BenchCommand implements Callable<Integer> {
             BenchReport report = new BenchReport(engine, quick, results, note);
             if (json) report.printJson(out);
             else report.printTable(out);
+            if (plot != null) CliIo.write(plot, BenchPlot.render(results, engine, quick).getBytes(StandardCharsets.UTF_8));
+            if (traceFile != null) {
+                traceRows(guest, traceFile);
+                traceFile.close();
+            }
             return ExitCodes.OK;
+        } catch (CliIo.Failure f) {
+            return CliIo.fail(err, f);
+        } catch (UncheckedIOException e) {
+            return CliIo.fail(err, new CliIo.Failure(ExitCodes.IOERR, trace.file + ": writing the trace failed: " + e.getCause().getMessage()));
         } catch (NativeBench.Unavailable e) {
             err.println("exo bench: " + e.getMessage());
             return UNAVAILABLE;
@@ -72,8 +100,38 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException("a shipped benchmark program does not build: " + e.getMessage(), e);
         } finally {
             if (host != null) host.close();
+            if (traceFile != null) closeAfterFailure(traceFile);
         }
     }
+
+    /** Completes the trace of a bench that failed, so what it holds still opens; the failure was reported already. */
+    private static void closeAfterFailure(TraceFile traceFile) {
+        try {
+            traceFile.close();
+        } catch (UncheckedIOException e) {
+            // The run's own failure is what the user is told about.
+        }
+    }
+
+    /**
+     * Traces a short run ({@link #TRACE_ITERATIONS} iterations) of every row under each kernel,
+     * each a process of its own in the trace; separate from the measured runs, which tracing
+     * would slow down.
+     */
+    private static void traceRows(GuestBench guest, TraceFile traceFile) throws ToolchainException {
+        for (Rows.Row row : Rows.ALL) {
+            for (KernelKind k : KernelKind.values()) {
+                Rows.Run run = row.run(k);
+                if (run == null) continue;
+                String label = row.name() + " / " + TraceOptions.label(k);
+                guest.boot(k, run, TRACE_ITERATIONS, new GuestBench.MarkStream(), (m, os) -> TraceOptions.attach(traceFile, m, os, k, label))
+                        .run(GuestBench.MAX_INSTRUCTIONS);
+            }
+        }
+    }
+
+    /** Iterations of each row's traced run. */
+    static final int TRACE_ITERATIONS = 10;
 
     private BenchReport.Result measure(GuestBench guest, NativeBench host, Rows.Row row) throws ToolchainException, NativeBench.Unavailable {
         int n = row.iterations(quick);

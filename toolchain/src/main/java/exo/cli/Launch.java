@@ -12,6 +12,7 @@ import exo.toolchain.ToolchainException;
 import exo.toolchain.exe.Executable;
 import exo.toolchain.exe.Loader;
 import exo.toolchain.link.LinkOptions;
+import exo.trace.TraceFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +57,16 @@ public final class Launch {
      * @throws BootException if a program does not fit the machine
      */
     public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console) {
+        return boot(programs, args, o, console, null);
+    }
+
+    /** As {@link #boot(List, List, SystemOptions, Console)}, traced into trace unless it is null. */
+    public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace) {
         Machine m = new Machine(o.memory, o.seed, console);
         m.setEngine(Engines.create(o.engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
         GuestOs os = o.kernel().create(m, ko);
+        if (trace != null) TraceOptions.attach(trace, m, os, o.kernel(), TraceOptions.label(o.kernel()));
         for (Program p : programs) {
             List<String> argv = new ArrayList<>();
             argv.add(p.image().name());

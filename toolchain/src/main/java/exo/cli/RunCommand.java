@@ -5,6 +5,8 @@ import exo.emulator.machine.Console;
 import exo.os.BootException;
 import exo.os.RunResult;
 import exo.toolchain.ToolchainException;
+import exo.trace.TraceFile;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"N:the program's exit status, if 0..255 (128 + the cause if the kernel destroyed it)",
             "1:a program's exit status outside 0..255", "64:bad command line", "65:errors in a program's source or binary",
-            "66:a program file is missing", "124:--max-instructions reached", "125:the programs do not fit the machine"},
+            "66:a program file is missing", "73:the --trace file cannot be created", "74:writing the --trace file failed",
+            "124:--max-instructions reached", "125:the programs do not fit the machine"},
         footer = {"%nWhenever the exit code is Exo's own rather than a program's status, a message on standard error says why, "
             + "so a program's own 64 or 124 is told from Exo's by that message. Every status: docs/kernel-abi.md, \"Exit statuses\"."})
 public final class RunCommand implements Callable<Integer> {
@@ -56,6 +59,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print statistics to standard error after the run")
     boolean stats;
 
+    @Mixin
+    TraceOptions trace;
+
     private final OutputStream consoleOut;
     private final InputStream consoleIn;
 
@@ -73,6 +79,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         system.validate(spec.commandLine());
+        trace.validate(spec.commandLine());
         if (maxInstructions < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be 0 or more");
         List<Path> files = new ArrayList<>();
         List<String> args = new ArrayList<>();
@@ -81,12 +88,23 @@ public final class RunCommand implements Callable<Integer> {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
             Console console = new Console(consoleOut, consoleIn);
-            Launch.Booted b = Launch.boot(programs, args, system, console);
-            long t0 = System.nanoTime();
-            RunResult r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
-            long nanos = System.nanoTime() - t0;
+            TraceFile traceFile = trace.open();
+            Launch.Booted b;
+            RunResult r;
+            long nanos;
+            try {
+                b = Launch.boot(programs, args, system, console, traceFile);
+                long t0 = System.nanoTime();
+                r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
+                nanos = System.nanoTime() - t0;
+            } finally {
+                // Also after a failed boot, so the file is complete JSON whatever happened.
+                if (traceFile != null) traceFile.close();
+            }
             console.flush();
             return report(err, b, r, nanos);
+        } catch (UncheckedIOException e) {
+            return CliIo.fail(err, new CliIo.Failure(ExitCodes.IOERR, trace.file + ": writing the trace failed: " + e.getCause().getMessage()));
         } catch (CliIo.Failure f) {
             return CliIo.fail(err, f);
         } catch (ToolchainException e) {

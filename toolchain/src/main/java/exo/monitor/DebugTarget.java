@@ -39,6 +39,11 @@ public interface DebugTarget {
         return "";
     }
 
+    /** The kernel, for a trace started from the monitor; null if the target has none. */
+    default exo.os.GuestOs os() {
+        return null;
+    }
+
     /** What ended the run, once the machine has halted (e.g. {@code exited with status 0}). */
     default String exitSummary() {
         return "the machine halted";

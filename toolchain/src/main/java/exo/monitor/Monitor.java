@@ -3,10 +3,13 @@ package exo.monitor;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
+import exo.os.GuestOs;
 import exo.toolchain.Suggest;
+import exo.trace.TraceFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +57,10 @@ public final class Monitor {
     private final Map<String, Command> table = new LinkedHashMap<>();
     private boolean quit;
     private int sourceDepth;
+    /** The trace being written ('trace FILE'), the target it traces and its file; null when not tracing. */
+    private TraceFile trace;
+    private DebugTarget traced;
+    private Path tracePath;
 
     public Monitor(Debugger dbg, PrintWriter out) {
         this.dbg = dbg;
@@ -84,6 +91,7 @@ public final class Monitor {
             execute(line);
             out.flush();
         }
+        if (trace != null) endTrace();
         out.flush();
     }
 
@@ -116,6 +124,56 @@ public final class Monitor {
             c.action().run(args);
         } catch (Problem p) {
             out.println("error: " + p.getMessage());
+        } catch (UncheckedIOException e) {
+            out.println("error: " + tracePath + ": writing the trace failed: " + e.getCause().getMessage() + "; tracing stopped");
+            traced.os().stats().tracer = null;
+            trace = null;
+        }
+        if (trace != null && dbg.target() != traced) {
+            // run and reverse execution boot the program afresh: the trace was of the old boot.
+            out.println("trace: the program restarted; " + tracePath + " ends where it did");
+            endTrace();
+        }
+    }
+
+    /** 'trace FILE': trace what runs from now on; 'trace off' completes the file; 'trace' says which. */
+    private void trace(String a) throws Problem {
+        if (a.isEmpty()) {
+            out.println(trace == null ? "not tracing" : "tracing to " + tracePath);
+            return;
+        }
+        if (a.equals("off")) {
+            if (trace == null) throw new Problem("not tracing");
+            endTrace();
+            return;
+        }
+        if (trace != null) throw new Problem("already tracing to " + tracePath + "; 'trace off' first");
+        GuestOs os = dbg.target().os();
+        if (os == null) throw new Problem("this target has no kernel to trace");
+        Path p = Path.of(a);
+        if (Files.isDirectory(p)) throw new Problem(p + ": cannot write the trace: is a directory");
+        try {
+            trace = TraceFile.create(p, TraceFile.Options.DEFAULT);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Problem(p + ": cannot write the trace: no such directory");
+        } catch (IOException e) {
+            throw new Problem(p + ": cannot write the trace: " + e.getMessage());
+        }
+        traced = dbg.target();
+        tracePath = p;
+        trace.attach(dbg.machine(), os);
+        out.println("tracing to " + p + " from cycle " + dbg.machine().cpu.cycles + "; 'trace off' completes the file");
+    }
+
+    private void endTrace() {
+        traced.os().stats().tracer = null;
+        TraceFile t = trace;
+        trace = null;
+        try {
+            t.close();
+            out.println("trace written to " + tracePath);
+        } catch (UncheckedIOException e) {
+            out.println("error: " + tracePath + ": writing the trace failed: " + e.getCause().getMessage());
         }
     }
 
@@ -181,6 +239,8 @@ public final class Monitor {
             if (!table.containsKey(v)) add(v, "", "", "kernel view: " + v + " (same as 'kernel " + v + "')", a -> kernelView(v));
         }
         add("stats", "", "", "instructions, cycles and exceptions by cause", a -> out.print(views.stats()));
+        add("trace", "", "[FILE|off]", "write a timeline of what runs from now on to FILE (Trace Event Format, docs/tracing.md); off completes it",
+                this::trace);
         add("source", "", "FILE", "execute monitor commands from FILE", this::source);
         add("help", "h ?", "[COMMAND]", "list commands, or describe one", this::help);
         add("quit", "q exit", "", "leave the monitor", a -> quit = true);

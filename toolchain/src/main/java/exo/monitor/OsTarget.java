@@ -33,6 +33,11 @@ public final class OsTarget implements DebugTarget {
     }
 
     @Override
+    public GuestOs os() {
+        return os;
+    }
+
+    @Override
     public String context() {
         return os.context();
     }

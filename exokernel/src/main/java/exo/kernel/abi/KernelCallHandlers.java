@@ -76,6 +76,7 @@ public final class KernelCallHandlers {
     /** Entry from the trap handler for a SYSCALL exception by e at epc. */
     public void dispatch(Environment e, int epc) {
         stats.syscalls++;
+        long start = stats.tracer == null ? 0 : cpu.cycles - CostModel.TRAP_ENTRY;
         cost.charge(CostModel.SYSCALL_DISPATCH);
         int pa = memory.tryTranslate(e, epc, false);
         KernelCall call = pa == Memory.UNMAPPED ? null : KernelCall.byNumber(Format.code26(physical.readWord(pa)));
@@ -83,11 +84,14 @@ public final class KernelCallHandlers {
         if (call == null) {
             r[A0] = KernelError.NOSYS.code;
             cpu.pc = epc + 4;
+            if (stats.tracer != null) traced(e, "(no such call)", start, KernelError.NOSYS);
             return;
         }
+        KernelError refused = null;
         try {
             if (!call.handler.call(this, e, r, epc)) cpu.pc = epc + 4;
         } catch (GuestError err) {
+            refused = err.error;
             if (call.errorsInK1()) {
                 r[K0] = 0;
                 r[K1] = err.error.code;
@@ -96,6 +100,12 @@ public final class KernelCallHandlers {
             }
             cpu.pc = epc + 4;
         }
+        if (stats.tracer != null) traced(e, call.callName, start, refused);
+    }
+
+    /** The trace's record of a call by e that entered the kernel at cycle start (its trap, which charged TRAP_ENTRY). */
+    private void traced(Environment e, String name, long start, KernelError refused) {
+        stats.tracer.kernelCall(e.id, name, start, envs.current() != e, cpu.regs[A0], refused == null ? null : refused.symbol);
     }
 
     private Environment target(Environment self, int[] r) {
@@ -133,6 +143,7 @@ public final class KernelCallHandlers {
 
     boolean envCreate(Environment e, int[] r, int epc) {
         Environment child = envs.create(e.id, e.name + ".child", e.symbolizer);
+        if (stats.tracer != null) stats.tracer.created(child.id, child.name, e.id);
         r[A0] = child.id;
         putCap(r, A1, child.token);
         return false;

@@ -9,6 +9,7 @@ import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
+import exo.kernel.env.KernelEvent;
 import exo.kernel.env.Lifecycle;
 import exo.kernel.mem.Memory;
 import exo.os.CostModel;
@@ -92,6 +93,7 @@ public final class Forwarder {
             chain.add(new Environment.Fault(code, epc, badVaddr));
             String why = inHandler ? "fault inside its own exception handler (busy word set):"
                     : handler == 0 ? "unhandled " : "no writable guaranteed mapping under the save area for ";
+            if (stats.tracer != null) stats.tracer.forwarded(e.id, KernelEvent.name(code), epc, badVaddr, 0);
             lifecycle.kill(e, 128 + code, why + describe(e, chain));
             return;
         }
@@ -106,6 +108,7 @@ public final class Forwarder {
         cpu.regs[Register.K1] = e.saveArea;
         cpu.pc = handler;
         stats.forwarded[code]++;
+        if (stats.tracer != null) stats.tracer.forwarded(e.id, KernelEvent.name(code), epc, badVaddr, handler);
         cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
     }
 

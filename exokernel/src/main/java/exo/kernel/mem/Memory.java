@@ -65,6 +65,7 @@ public final class Memory {
         if (line != Stlb.MISS) {
             stats.stlbHits++;
             stats.missesFilledStlb++;
+            if (stats.tracer != null) stats.tracer.resolved(e.id, va, "stlb");
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
             cost.charge(CostModel.TLB_WRITE);
             return true;
@@ -73,6 +74,7 @@ public final class Memory {
         Environment.Guaranteed g = e.guaranteed.get(vpn);
         if (g != null) {
             stats.missesFilledGuaranteed++;
+            if (stats.tracer != null) stats.tracer.resolved(e.id, va, "guaranteed");
             tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
             cost.charge(CostModel.TLB_WRITE);
             return true;

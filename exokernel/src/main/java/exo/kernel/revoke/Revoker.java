@@ -11,6 +11,7 @@ import exo.kernel.mem.Memory;
 import exo.kernel.mem.PageOwners;
 import exo.os.CostModel;
 import exo.os.KernelOptions;
+import exo.os.Stats;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,7 @@ public final class Revoker {
     private final Cpu cpu;
     private final KernelOptions options;
     private final CostModel cost;
+    private final Stats stats;
     private final Environments envs;
     private final PageOwners pages;
     private final Memory memory;
@@ -39,11 +41,12 @@ public final class Revoker {
     private int pending;
 
     /** Revocation over these subsystems; what it asks for and takes is reported to log. */
-    public Revoker(Cpu cpu, KernelOptions options, CostModel cost, Environments envs, PageOwners pages, Memory memory, Forwarder forwarder,
+    public Revoker(Cpu cpu, KernelOptions options, CostModel cost, Stats stats, Environments envs, PageOwners pages, Memory memory, Forwarder forwarder,
                    Consumer<String> log) {
         this.cpu = cpu;
         this.options = options;
         this.cost = cost;
+        this.stats = stats;
         this.envs = envs;
         this.pages = pages;
         this.memory = memory;
@@ -65,6 +68,7 @@ public final class Revoker {
         e.pagesAtRequest = e.pages;
         pending++;
         log.accept(e + ": asked to give back page " + ppn + " by cycle " + e.revokeDeadline);
+        if (stats.tracer != null) stats.tracer.revocation(e.id, "request", ppn);
         return true;
     }
 
@@ -95,6 +99,7 @@ public final class Revoker {
             int ppn = e.revokePpn;
             if (pages.owner(ppn) != e.id || gaveBackOther(e)) {
                 finish(e);
+                if (stats.tracer != null) stats.tracer.revocation(e.id, "honoured", ppn);
             } else if (cpu.cycles >= e.revokeDeadline) {
                 finish(e);
                 if (pages.pinned(ppn)) continue;
@@ -104,6 +109,7 @@ public final class Revoker {
                 e.repossessionPending = true;
                 e.repossessedPpn = ppn;
                 log.accept(e + ": page " + ppn + " repossessed after the revocation deadline");
+                if (stats.tracer != null) stats.tracer.revocation(e.id, "repossessed", ppn);
             }
         }
     }

@@ -129,6 +129,7 @@ public final class Scheduler {
                 continue;
             }
             cpu.timerCompare = cpu.cycles + options.quantum();
+            if (stats.tracer != null) stats.tracer.slice(slot);
             enter(e);
             return true;
         }
@@ -210,6 +211,7 @@ public final class Scheduler {
             cost.charge(CostModel.TABLE_TOUCH);
         }
         stats.protectedTransfers++;
+        if (stats.tracer != null) stats.tracer.transfer(caller.id, callee.id, sync);
         if (callee != caller) stats.contextSwitches++;
         envs.setCurrent(callee);
         cpu.regs[Register.K0] = sync ? 1 : 2;
