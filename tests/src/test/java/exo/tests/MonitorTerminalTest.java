@@ -42,6 +42,18 @@ class MonitorTerminalTest {
             type(keys, "\r");
             waitFor(seen, "breakpoint 1 at", 10);
             type(keys, "delete\r");
+            // On a terminal, delete with no argument asks first; a wrong answer asks again.
+            waitFor(seen, "(y or n) ", 10);
+            type(keys, "maybe\r");
+            type(keys, "y\r");
+            waitFor(seen, "deleted all breakpoints", 10);
+            type(keys, "break spin_forever\r");
+            waitFor(seen, "breakpoint 2 at", 10);
+            type(keys, "delete\r");
+            waitFor(seen, "Delete all 1", 10);
+            type(keys, "n\r");
+            waitFor(seen, "not deleted", 10);
+            type(keys, "delete 2\r");
             type(keys, "contin\t");
             waitFor(seen, "continue", 10);
             type(keys, "\r");

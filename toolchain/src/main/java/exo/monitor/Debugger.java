@@ -14,7 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +33,14 @@ public final class Debugger {
 
     /** Why execution stopped, and a one-line message for the user. */
     public record Stop(Kind kind, String message) {}
+
+    /**
+     * An exception handler or upcall the kernel entered in this environment and that has not
+     * returned yet: the trap that entered it and the state it interrupted. {@code resumePc} is
+     * where the interrupted code stands (the EPC, or for an upcall entered by a kernel call the
+     * k0 the kernel loaded); {@code regs} are its registers at that moment.
+     */
+    public record Activation(Cause cause, int epc, int badVaddr, int handlerPc, int resumePc, int[] regs, boolean byKernelCall) {}
 
     /** One exception as the trap log keeps it. */
     public record TrapRecord(long position, Cause cause, int epc, int badVaddr, String context, String delivered) {}
@@ -58,6 +68,23 @@ public final class Debugger {
     /** Exception handlers and upcalls the kernel has entered in this program (see {@link Frames}). */
     private long handlerEntries;
     private int skipEpc;
+    /**
+     * Live activations per context (environment), innermost first. Pushed at the trap site when
+     * the kernel enters a handler or upcall; popped when {@code jr k0} retires, or when a kernel
+     * call ends the activation that made it (a yield from the epilogue, the baseline's
+     * sigreturn). Returns are seen only instruction by instruction, so the execution loop steps
+     * while the running environment has a live activation (handlers are short) and runs at
+     * engine speed otherwise.
+     */
+    private final Map<String, Deque<Activation>> activations = new HashMap<>();
+    /** Activations kept per environment; a handler that never returns must not grow the stack forever. */
+    private static final int ACTIVATION_LIMIT = 64;
+    /** Registers at the latest trap, before the kernel saw it: the interrupted state. */
+    private final int[] trapRegs = new int[Register.COUNT];
+    /** True while the machine runs at engine speed: entering a handler then asks it to stop. */
+    private boolean engineSpeed;
+    /** The machine stopped because a handler was entered during an engine-speed run. */
+    private boolean handlerStop;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
         this.factory = factory;
@@ -81,6 +108,7 @@ public final class Debugger {
     private void boot() {
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
+        activations.clear();
         Machine m = target.machine();
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
@@ -96,6 +124,7 @@ public final class Debugger {
                     }
                 }
                 context = target.context();
+                System.arraycopy(mm.cpu.regs, 0, trapRegs, 0, Register.COUNT);
                 return false;
             }
 
@@ -105,11 +134,44 @@ public final class Debugger {
                 boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
                         : resumed ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
-                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && context.equals(target.context())) handlerEntries++;
+                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && context.equals(target.context())) {
+                    handlerEntries++;
+                    entered(cause, epc, badVaddr);
+                }
+                if (engineSpeed && !mm.isHalted() && !activations().isEmpty()) {
+                    handlerStop = true;
+                    mm.requestStop();
+                }
                 trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, cause.setsBadVaddr ? badVaddr : 0, context, delivered));
                 while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
             }
         });
+    }
+
+    /** Records the handler or upcall the kernel just entered (see {@link #activations}). */
+    private void entered(Cause cause, int epc, int badVaddr) {
+        Deque<Activation> stack = activations();
+        int[] regs = machine().cpu.regs;
+        if (cause == Cause.SYSCALL) {
+            // A kernel call that moved control ends the activation that made it; the kernel
+            // loads k0/k1 only when it enters an upcall (the prologue after a yield).
+            stack.pollFirst();
+            if (regs[Register.K0] == trapRegs[Register.K0] && regs[Register.K1] == trapRegs[Register.K1]) return;
+            stack.push(new Activation(cause, epc, 0, machine().cpu.pc, regs[Register.K0], regs.clone(), true));
+        } else {
+            stack.push(new Activation(cause, epc, cause.setsBadVaddr ? badVaddr : 0, machine().cpu.pc, epc, trapRegs.clone(), false));
+        }
+        while (stack.size() > ACTIVATION_LIMIT) stack.removeLast();
+    }
+
+    /** The running environment's live activations, innermost first. */
+    private Deque<Activation> activations() {
+        return activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
+    }
+
+    /** The handlers and upcalls the running environment is inside, innermost first. */
+    public List<Activation> liveActivations() {
+        return new ArrayList<>(activations());
     }
 
     /** Restarts the program from its entry; breakpoints and recorded input are kept. */
@@ -266,11 +328,11 @@ public final class Debugger {
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast) {
+            if (fast && activations().isEmpty()) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
                 m.setBreakpoints(points.enabledAddresses());
                 m.resumePastBreakpoint();
-                StopReason r = m.run(1 << 16);
+                StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
                 Stop s = afterRun(r);
                 if (s != null) return s;
@@ -280,7 +342,7 @@ public final class Debugger {
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
             long before = m.cpu.instret;
-            StopReason r = stepOnce(m);
+            StopReason r = stepTracked(m, w);
             skipCause = null;
             Stop s = afterRun(r);
             if (s != null) return s;
@@ -288,6 +350,24 @@ public final class Debugger {
             if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target));
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
         }
+    }
+
+    /** {@link Machine#run}, stopping early when a handler is entered (see {@link #activations}). */
+    private StopReason runAtEngineSpeed(Machine m, long budget) {
+        engineSpeed = true;
+        try {
+            return m.run(budget);
+        } finally {
+            engineSpeed = false;
+        }
+    }
+
+    /** One {@link #stepOnce}, ending the innermost activation when it retires {@code jr k0}; w is the word at the PC. */
+    private StopReason stepTracked(Machine m, int w) {
+        long before = m.cpu.instret;
+        StopReason r = stepOnce(m);
+        if (m.cpu.instret != before && isHandlerReturn(w)) activations().pollFirst();
+        return r;
     }
 
     /**
@@ -311,6 +391,10 @@ public final class Debugger {
         Machine m = machine();
         if (r == StopReason.HALTED) return new Stop(Kind.HALTED, target.exitSummary());
         if (r == StopReason.STOPPED) {
+            if (handlerStop) {
+                handlerStop = false;
+                if (caught == null && !interrupt) return null;
+            }
             if (caught != null) {
                 return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s", caught.shortName, m.cpu.epc,
                         at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
@@ -379,7 +463,7 @@ public final class Debugger {
                     last = m.cpu.instret;
                     lastId = b.id;
                 }
-                m.run(1);
+                stepTracked(m, wordAt(m.cpu.pc));
             }
         } finally {
             replaying = false;
@@ -397,7 +481,14 @@ public final class Debugger {
         try {
             boot();
             Machine m = machine();
-            if (position > 0) m.run(position);
+            while (m.cpu.instret < position && !m.isHalted()) {
+                if (activations().isEmpty()) {
+                    runAtEngineSpeed(m, position - m.cpu.instret);
+                    handlerStop = false;
+                } else {
+                    stepTracked(m, wordAt(m.cpu.pc));
+                }
+            }
         } finally {
             replaying = false;
         }

@@ -66,6 +66,16 @@ public final class ExeDebugInfo implements DebugInfo {
         return best;
     }
 
+    @Override
+    public Integer nextLineWithCode(String file, int line) {
+        Integer best = null;
+        for (Executable.Line l : exe.lines()) {
+            if (l.line() <= line || !sameFile(exe.files().get(l.file()), file)) continue;
+            if (best == null || l.line() < best) best = l.line();
+        }
+        return best;
+    }
+
     /** A file named in the line table matches the full name given, or its base name. */
     private static boolean sameFile(String recorded, String given) {
         if (recorded.equals(given)) return true;

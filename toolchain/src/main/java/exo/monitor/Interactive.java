@@ -54,6 +54,22 @@ public final class Interactive implements Monitor.LineSource {
         return false;
     }
 
+    /** Asks on the terminal until the answer is y or n; end of input or Ctrl-C is no. */
+    @Override
+    public boolean confirm(String question) {
+        while (true) {
+            String a;
+            try {
+                a = reader.readLine(question);
+            } catch (UserInterruptException | EndOfFileException e) {
+                return false;
+            }
+            a = a.strip().toLowerCase(java.util.Locale.ROOT);
+            if (a.equals("y") || a.equals("yes")) return true;
+            if (a.equals("n") || a.equals("no")) return false;
+        }
+    }
+
     /** The first word completes to commands; later words to symbols, registers, causes and views. */
     static Completer completer(Monitor monitor) {
         return (reader, line, candidates) -> {
@@ -72,9 +88,10 @@ public final class Interactive implements Monitor.LineSource {
         List<String> l = new ArrayList<>(monitor.debugger().target().debugInfo().symbols());
         for (int r = 0; r < Register.COUNT; r++) l.add(Register.name(r));
         l.add("pc");
+        for (String r : Evaluator.MACHINE_REGISTERS) l.add("$" + r);
         for (Cause c : Cause.values()) l.add(c.shortName);
         l.addAll(monitor.debugger().target().kernelViews().keySet());
-        l.addAll(List.of("breakpoints", "watchpoints", "registers", "catch", "views", "all", "if"));
+        l.addAll(List.of("breakpoints", "watchpoints", "registers", "frame", "display", "catch", "views", "all", "if"));
         return l;
     }
 }

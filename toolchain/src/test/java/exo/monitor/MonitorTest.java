@@ -115,7 +115,9 @@ class MonitorTest {
     @Test
     void noSuggestionThatMisleads() throws Exception {
         String t = run("up", "brk", "thread", "fnish");
-        for (String w : List.of("up", "brk", "thread")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
+        // up is gdb's frame command now, not a misspelt until.
+        assertTrue(t.contains("(exo) up\nerror: frame 0 is the outermost frame the monitor can find\n"), t);
+        for (String w : List.of("brk", "thread")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
         assertTrue(t.contains("error: unknown command 'fnish'; did you mean 'finish'?\n"), t);
     }
 
