@@ -50,17 +50,19 @@ final class CallStack {
         int pc = dbg.machine().cpu.pc;
         int[] regs = dbg.machine().cpu.regs.clone();
         boolean all = true;
+        boolean fetchFault = false;
         for (Debugger.Activation a : dbg.liveActivations()) {
             int handler = functionStart(dbg, a.handlerPc());
-            walk(dbg, pc, regs, all, handler, out);
+            walk(dbg, pc, regs, all, fetchFault, handler, out);
             if (out.size() >= LIMIT) return out;
             out.add(new Frame(a.resumePc(), a.regs(), true, a));
             pc = a.resumePc();
             regs = a.regs();
-            // The kernel's upcall after a kernel call loads k0/k1; the rest is the interrupted code's.
             all = true;
+            // A jump to where no instruction could be fetched has no frame of its own: ra returns.
+            fetchFault = a.cause() == Cause.TLB_MISS_FETCH || a.cause() == Cause.PROT_FETCH || a.cause() == Cause.ADDR_FETCH;
         }
-        walk(dbg, pc, regs, all, null, out);
+        walk(dbg, pc, regs, all, fetchFault, null, out);
         return out;
     }
 
@@ -68,12 +70,12 @@ final class CallStack {
      * Adds the frames of one stretch of code: pc and its callers, ending after the frame in
      * function stop (a handler's entry function), or where the fp chain ends.
      */
-    private static void walk(Debugger dbg, int pc, int[] regs, boolean all, Integer stop, List<Frame> out) {
+    private static void walk(Debugger dbg, int pc, int[] regs, boolean all, boolean fetchFault, Integer stop, List<Frame> out) {
         out.add(new Frame(pc, regs, all, null));
         if (in(dbg, pc, stop)) return;
         int fp = regs[Register.S0];
         int sp = regs[Register.SP];
-        if (!savedRa(dbg, pc)) {
+        if (fetchFault || !savedRa(dbg, pc)) {
             int call = regs[Register.RA] - 4;
             if (regs[Register.RA] == 0) return;
             out.add(new Frame(call, outer(regs, call, sp, fp), false, null));

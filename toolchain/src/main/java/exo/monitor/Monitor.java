@@ -316,7 +316,8 @@ public final class Monitor {
                     }
                     return f.regs()[r];
                 }
-                return name.equals("pc") ? f.pc() : Evaluator.machineRegister(name, dbg.target());
+                if (name.equals("pc")) return f.pc();
+                return Evaluator.machineRegister(name, dbg.target());
             });
         } catch (Evaluator.Error x) {
             throw new Problem(x.getMessage());
