@@ -36,6 +36,15 @@ public interface DebugInfo {
         return null;
     }
 
+    /**
+     * Addresses of every {@code jr k0} in the program's code, sorted: where exception handlers
+     * and upcalls return (the ABI reserves k0 for them). The code as loaded; code the program
+     * writes at run time is not included.
+     */
+    default int[] handlerReturns() {
+        return new int[0];
+    }
+
     /** The source text of file, line by line, or an empty list if unavailable. */
     List<String> source(String file);
 

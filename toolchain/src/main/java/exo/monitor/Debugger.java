@@ -73,8 +73,8 @@ public final class Debugger {
      * the kernel enters a handler or upcall; popped when {@code jr k0} retires, or when a kernel
      * call ends the activation that made it (a yield from the epilogue, the baseline's
      * sigreturn). Returns are seen only instruction by instruction, so the execution loop steps
-     * while the running environment has a live activation (handlers are short) and runs at
-     * engine speed otherwise.
+     * while the running environment has a live activation and runs at engine speed otherwise;
+     * under the JIT the machine instead stops before every {@code jr k0} ({@link #returnStops}).
      */
     private final Map<String, Deque<Activation>> activations = new HashMap<>();
     /** Activations kept per environment; a handler that never returns must not grow the stack forever. */
@@ -85,6 +85,13 @@ public final class Debugger {
     private boolean engineSpeed;
     /** The machine stopped because a handler was entered during an engine-speed run. */
     private boolean handlerStop;
+    /**
+     * Whether the machine's breakpoints include every {@code jr k0} in the program's code
+     * ({@link DebugInfo#handlerReturns}): under the JIT, once a handler has been entered, the
+     * machine stops before each, so a handler runs at engine speed and its return is still
+     * seen. Set once and kept, since changing the machine's breakpoints drops translations.
+     */
+    private boolean returnStops;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
         this.factory = factory;
@@ -109,6 +116,7 @@ public final class Debugger {
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         activations.clear();
+        returnStops = false;
         Machine m = target.machine();
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
@@ -138,7 +146,7 @@ public final class Debugger {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
                 }
-                if (engineSpeed && !mm.isHalted() && !activations().isEmpty()) {
+                if (engineSpeed && !returnStops && !mm.isHalted() && !activations().isEmpty()) {
                     handlerStop = true;
                     mm.requestStop();
                 }
@@ -328,9 +336,9 @@ public final class Debugger {
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast && activations().isEmpty()) {
+            if (fast && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                m.setBreakpoints(points.enabledAddresses());
+                m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
@@ -350,6 +358,26 @@ public final class Debugger {
             if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target));
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
         }
+    }
+
+    /**
+     * Whether the next stretch may run at engine speed: outside handlers always; inside one only
+     * under the JIT, whose machine stops before each {@code jr k0}, and not at a {@code jr k0}
+     * itself, which is stepped so the handler's end is seen.
+     */
+    private boolean engineSpeedNow(Machine m) {
+        if (activations().isEmpty()) return true;
+        return m.engine() instanceof Jit && !isHandlerReturn(wordAt(m.cpu.pc));
+    }
+
+    /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
+    private int[] machineBreakpoints(Machine m, int[] user) {
+        returnStops = m.engine() instanceof Jit && handlerEntries > 0;
+        if (!returnStops) return user;
+        int[] returns = target.debugInfo().handlerReturns();
+        int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
+        System.arraycopy(returns, 0, all, user.length, returns.length);
+        return all;
     }
 
     /** {@link Machine#run}, stopping early when a handler is entered (see {@link #activations}). */
@@ -482,7 +510,9 @@ public final class Debugger {
             boot();
             Machine m = machine();
             while (m.cpu.instret < position && !m.isHalted()) {
-                if (activations().isEmpty()) {
+                if (engineSpeedNow(m)) {
+                    m.setBreakpoints(machineBreakpoints(m, new int[0]));
+                    m.resumePastBreakpoint();
                     runAtEngineSpeed(m, position - m.cpu.instret);
                     handlerStop = false;
                 } else {
