@@ -74,6 +74,7 @@ class MonitorTerminalTest {
         assertTrue(Files.exists(home.resolve(".exo_history")), "history is saved");
         String history = Files.readString(home.resolve(".exo_history"));
         assertTrue(history.contains(":continue") && history.contains(":break spin_forever"), "Tab completed the words, and history has them: " + history);
+        assertTrue(!history.contains(":maybe") && !history.contains(":y\n") && !history.contains(":n\n"), "answers to delete's question are not commands: " + history);
     }
 
     private static void type(OutputStream keys, String s) throws IOException {

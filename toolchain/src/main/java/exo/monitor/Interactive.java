@@ -59,10 +59,13 @@ public final class Interactive implements Monitor.LineSource {
     public boolean confirm(String question) {
         while (true) {
             String a;
+            reader.setVariable(LineReader.DISABLE_HISTORY, true); // an answer is not a command
             try {
                 a = reader.readLine(question);
             } catch (UserInterruptException | EndOfFileException e) {
                 return false;
+            } finally {
+                reader.setVariable(LineReader.DISABLE_HISTORY, false);
             }
             a = a.strip().toLowerCase(java.util.Locale.ROOT);
             if (a.equals("y") || a.equals("yes")) return true;
