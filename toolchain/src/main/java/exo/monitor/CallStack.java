@@ -24,21 +24,33 @@ import java.util.List;
 final class CallStack {
     /**
      * One frame. A code frame has a PC (the instruction executing, or in an outer frame the call
-     * instruction) and registers: all of them when {@code allRegs} (the innermost frame, and code an
-     * exception interrupted), else only pc, sp, fp and ra as the convention recovers them. An
-     * exception frame has {@code exception} set and stands between a handler and what it
-     * interrupted.
+     * instruction) and registers, of which those in the mask {@code known} (bit r for register r)
+     * are known: all of them in the innermost frame and in code an exception interrupted; pc,
+     * sp, fp and ra in an outer frame, as the convention recovers them; what a thread switch
+     * saves in a thread that is not running. An exception frame has {@code exception} set and
+     * stands between a handler and what it interrupted.
      */
-    record Frame(int pc, int[] regs, boolean allRegs, Debugger.Activation exception) {
+    record Frame(int pc, int[] regs, int known, Debugger.Activation exception) {
         boolean isException() {
             return exception != null;
         }
 
+        boolean allRegs() {
+            return known == ALL;
+        }
+
         /** Whether register r's value is known in this frame. */
         boolean knows(int r) {
-            return allRegs || r == Register.SP || r == Register.S0 || r == Register.RA || r == Register.ZERO;
+            return (known >>> r & 1) != 0;
         }
     }
+
+    /** Every register known. */
+    static final int ALL = -1;
+    /** What the calling convention recovers for an outer frame: zero, sp, fp and ra. */
+    static final int OUTER = 1 << Register.ZERO | 1 << Register.SP | 1 << Register.S0 | 1 << Register.RA;
+    /** What survives a call, which is all a voluntary thread switch saves: OUTER, gp and s0..s7. */
+    static final int CALLEE_SAVED = OUTER | 1 << Register.GP | (-1 >>> (31 - Register.S7) & -1 << Register.S0);
 
     /** Frames beyond this many are not shown (a corrupt fp chain could loop). */
     static final int LIMIT = 64;
@@ -49,16 +61,16 @@ final class CallStack {
         List<Frame> out = new ArrayList<>();
         int pc = dbg.machine().cpu.pc;
         int[] regs = dbg.machine().cpu.regs.clone();
-        boolean all = true;
+        int all = ALL;
         boolean fetchFault = false;
         for (Debugger.Activation a : dbg.liveActivations()) {
             int handler = functionStart(dbg, a.handlerPc());
             walk(dbg, pc, regs, all, fetchFault, handler, out);
             if (out.size() >= LIMIT) return out;
-            out.add(new Frame(a.resumePc(), a.regs(), true, a));
+            out.add(new Frame(a.resumePc(), a.regs(), ALL, a));
             pc = a.resumePc();
             regs = a.regs();
-            all = true;
+            all = ALL;
             // A jump to where no instruction could be fetched has no frame of its own: ra returns.
             fetchFault = a.cause() == Cause.TLB_MISS_FETCH || a.cause() == Cause.PROT_FETCH || a.cause() == Cause.ADDR_FETCH;
         }
@@ -66,11 +78,18 @@ final class CallStack {
         return out;
     }
 
+    /** The frames of code that is not running: from pc with regs, of which known are known (a thread's saved state). */
+    static List<Frame> frames(Debugger dbg, int pc, int[] regs, int known) {
+        List<Frame> out = new ArrayList<>();
+        walk(dbg, pc, regs, known, false, null, out);
+        return out;
+    }
+
     /**
      * Adds the frames of one stretch of code: pc and its callers, ending after the frame in
      * function stop (a handler's entry function), or where the fp chain ends.
      */
-    private static void walk(Debugger dbg, int pc, int[] regs, boolean all, boolean fetchFault, Integer stop, List<Frame> out) {
+    private static void walk(Debugger dbg, int pc, int[] regs, int all, boolean fetchFault, Integer stop, List<Frame> out) {
         out.add(new Frame(pc, regs, all, null));
         if (in(dbg, pc, stop)) return;
         int fp = regs[Register.S0];
@@ -78,14 +97,14 @@ final class CallStack {
         if (fetchFault || !savedRa(dbg, pc)) {
             int call = regs[Register.RA] - 4;
             if (regs[Register.RA] == 0) return;
-            out.add(new Frame(call, outer(regs, call, sp, fp), false, null));
+            out.add(new Frame(call, outer(regs, call, sp, fp), OUTER, null));
             if (in(dbg, call, stop)) return;
         }
         while (out.size() < LIMIT && fp != 0) {
             long ra = read(dbg, fp - 4), next = read(dbg, fp - 8);
             if (ra <= 0 || next < 0) return;
             int call = (int) ra - 4;
-            out.add(new Frame(call, outer(regs, call, fp, (int) next), false, null));
+            out.add(new Frame(call, outer(regs, call, fp, (int) next), OUTER, null));
             if (in(dbg, call, stop) || (int) next == fp) return;
             fp = (int) next;
         }

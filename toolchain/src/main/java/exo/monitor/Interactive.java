@@ -94,7 +94,7 @@ public final class Interactive implements Monitor.LineSource {
         for (String r : Evaluator.MACHINE_REGISTERS) l.add("$" + r);
         for (Cause c : Cause.values()) l.add(c.shortName);
         l.addAll(monitor.debugger().target().kernelViews().keySet());
-        l.addAll(List.of("breakpoints", "watchpoints", "registers", "frame", "display", "catch", "views", "all", "if"));
+        l.addAll(List.of("breakpoints", "watchpoints", "registers", "frame", "threads", "display", "catch", "views", "all", "if"));
         return l;
     }
 }

@@ -69,6 +69,8 @@ public final class Monitor {
     private int failures;
     /** The frame {@code frame}, {@code up} and {@code down} selected; 0 again at every stop. */
     private int selectedFrame;
+    /** The library OS thread {@code thread} selected, or -1 for the running one (again at every stop). */
+    private int selectedThread = -1;
     private final List<Display> displays = new ArrayList<>();
     private int nextDisplayId = 1;
     /** The command an empty line repeats on a terminal: the last step-like or examine command. */
@@ -247,7 +249,7 @@ public final class Monitor {
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
-        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|display|catch|views", "list breakpoints, watchpoints, registers, the selected frame, displays, caught causes or kernel views", this::info);
+        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes or kernel views", this::info);
         add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
         add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
         add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
@@ -255,10 +257,11 @@ public final class Monitor {
         add("set", "", "REG = EXPR | *ADDR = EXPR | pc = EXPR", "change a register or a memory word", this::set);
         add("disassemble", "disas dis", "[LOC [N]]", "disassemble N instructions (default 10) at LOC (default: around the PC)", this::disassemble);
         add("list", "l", "[LOC]", "source lines around LOC (default: the PC)", this::list);
-        add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, CallStack.frames(dbg), selectedFrame)));
+        add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, frames(), selectedFrame)));
         add("frame", "f", "[N]", "select frame N of the backtrace for print, x, display and registers (no N: show the selected one)", this::frame);
         add("up", "", "[N]", "select the frame N calls out (default 1), towards main", a -> moveFrame(a, 1));
         add("down", "", "[N]", "select the frame N calls in (default 1), towards the stop", a -> moveFrame(a, -1));
+        add("thread", "", "[N]", "select library OS thread N (see 'info threads') for backtrace, frame and print", this::thread);
         add("display", "disp", "[/F] [EXPR]", "print EXPR at every stop (no EXPR: print them all now)", this::display);
         add("undisplay", "", "[N...]", "stop displaying expression N (no N: all of them)", this::undisplay);
         add("tlb", "", "", "the hardware TLB: entries, ASIDs, flags and referenced bits", a -> out.print(views.tlb()));
@@ -276,6 +279,7 @@ public final class Monitor {
     private void report(Debugger.Stop s) {
         if (!s.message().isEmpty()) out.println(s.message());
         selectedFrame = 0;
+        selectedThread = -1;
         if (s.kind() != Debugger.Kind.HALTED) {
             where();
             showDisplays();
@@ -304,15 +308,16 @@ public final class Monitor {
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
-            if (selectedFrame == 0) return Evaluator.eval(e, dbg.target());
+            if (selectedFrame == 0 && selectedThread < 0) return Evaluator.eval(e, dbg.target());
             CallStack.Frame f = selected();
             int n = selectedFrame;
             return Evaluator.eval(e, dbg.target(), name -> {
                 int r = Register.parse(name);
                 if (r >= 0) {
                     if (!f.knows(r)) {
-                        throw new Evaluator.Error("register " + Register.name(r) + " is not known in frame " + n
-                                + ": an outer frame has only pc, sp, fp and ra (the calling convention saves no others where the monitor can find them)");
+                        throw new Evaluator.Error("register " + Register.name(r) + " is not known in frame " + n + (f.known() == CallStack.OUTER
+                                ? ": an outer frame has only pc, sp, fp and ra (the calling convention saves no others where the monitor can find them)"
+                                : ": a thread that is not running has only what a switch saves (pc, sp, fp, ra, gp, s0..s7)"));
                     }
                     return f.regs()[r];
                 }
@@ -324,15 +329,69 @@ public final class Monitor {
         }
     }
 
+    /** The frames of the selected thread: the running code's, or a stopped thread's from its TCB. */
+    private List<CallStack.Frame> frames() {
+        if (selectedThread >= 0) {
+            for (LibosThreads.Thread t : LibosThreads.read(dbg).threads()) {
+                if (t.id() == selectedThread && !t.running()) return CallStack.frames(dbg, t.pc(), t.regs(), CallStack.CALLEE_SAVED);
+            }
+            selectedThread = -1;
+        }
+        return CallStack.frames(dbg);
+    }
+
+    private void infoThreads() {
+        LibosThreads.Table table = LibosThreads.read(dbg);
+        if (table.whyNot() != null) {
+            out.println(table.whyNot());
+            return;
+        }
+        out.println("  id  state    where");
+        for (LibosThreads.Thread t : table.threads()) {
+            boolean selected = selectedThread < 0 ? t.running() : t.id() == selectedThread;
+            String where = t.running() ? dbg.describe(dbg.machine().cpu.pc) : t.state() == LibosThreads.T_DONE
+                    ? "finished, result " + t.result() : dbg.describe(t.pc());
+            if (t.state() == LibosThreads.T_BLOCKED && !t.running()) where += "; waits on " + waitsOn(table, t.waitsOn());
+            out.println(String.format("%s %-3d %-8s %s", selected ? "*" : " ", t.id(), t.stateName(), where));
+        }
+    }
+
+    /** What a blocked thread waits on: another thread (join) or a mutex or condition variable. */
+    private String waitsOn(LibosThreads.Table table, int address) {
+        for (LibosThreads.Thread t : table.threads()) if (t.tcb() == address) return "thread " + t.id() + " (join)";
+        String sym = dbg.target().debugInfo().describe(address);
+        return String.format("0x%08x", address) + (sym == null ? "" : " <" + sym + ">");
+    }
+
+    private void thread(String a) throws Problem {
+        LibosThreads.Table table = LibosThreads.read(dbg);
+        if (table.whyNot() != null) throw new Problem(table.whyNot());
+        if (!a.isBlank()) {
+            int n = eval(a);
+            LibosThreads.Thread found = null;
+            for (LibosThreads.Thread t : table.threads()) if (t.id() == n) found = t;
+            if (found == null) throw new Problem("no thread " + n + "; 'info threads' lists them");
+            if (found.state() == LibosThreads.T_DONE && !found.running()) throw new Problem("thread " + n + " has finished (result " + found.result() + "); it has no frames");
+            selectedThread = found.running() ? -1 : n;
+            selectedFrame = 0;
+        }
+        for (LibosThreads.Thread t : table.threads()) {
+            if (selectedThread < 0 ? t.running() : t.id() == selectedThread) {
+                out.println("[thread " + t.id() + ", " + t.stateName() + (t.running() ? "" : "; only the registers a thread switch saves are known") + "]");
+            }
+        }
+        showFrame(frames());
+    }
+
     /** The selected frame; frame 0 if the stack changed under a selection (after 'set'). */
     private CallStack.Frame selected() {
-        List<CallStack.Frame> frames = CallStack.frames(dbg);
+        List<CallStack.Frame> frames = frames();
         if (selectedFrame >= frames.size()) selectedFrame = 0;
         return frames.get(selectedFrame);
     }
 
     private void frame(String a) throws Problem {
-        List<CallStack.Frame> frames = CallStack.frames(dbg);
+        List<CallStack.Frame> frames = frames();
         if (!a.isBlank()) {
             int n = eval(a);
             if (n < 0 || n >= frames.size()) throw new Problem("no frame " + n + "; 'backtrace' shows frames 0.." + (frames.size() - 1));
@@ -347,7 +406,7 @@ public final class Monitor {
 
     private void moveFrame(String a, int direction) throws Problem {
         int steps = a.isBlank() ? 1 : (int) count(a);
-        List<CallStack.Frame> frames = CallStack.frames(dbg);
+        List<CallStack.Frame> frames = frames();
         int n = Math.min(selectedFrame, frames.size() - 1);
         for (int i = 0; i < steps; i++) {
             int next = n + direction;
@@ -375,12 +434,13 @@ public final class Monitor {
     }
 
     private String frameInfo() {
-        List<CallStack.Frame> frames = CallStack.frames(dbg);
+        List<CallStack.Frame> frames = frames();
         CallStack.Frame f = frames.get(Math.min(selectedFrame, frames.size() - 1));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("frame %d at %s%n", selectedFrame, dbg.describe(f.pc())));
         sb.append(String.format("  sp 0x%08x  fp 0x%08x%s%n", f.regs()[Register.SP], f.regs()[Register.S0],
-                f.allRegs() ? "  (every register known)" : "  (pc, sp, fp and ra known; other registers were not saved where the monitor can find them)"));
+                f.allRegs() ? "  (every register known)" : f.known() == CallStack.OUTER ? "  (pc, sp, fp and ra known; other registers were not saved where the monitor can find them)"
+                        : "  (pc, sp, fp, ra, gp and s0..s7 known: what a thread switch saves)"));
         if (selectedFrame + 1 < frames.size()) {
             CallStack.Frame c = frames.get(selectedFrame + 1);
             sb.append("  called by: ").append(c.isException() ? "the kernel, delivering " + CallStack.describe(c.exception()) : "frame " + (selectedFrame + 1) + " " + dbg.describe(c.pc())).append('\n');
@@ -535,6 +595,9 @@ public final class Monitor {
             case "f": case "frame":
                 out.print(frameInfo());
                 return;
+            case "threads":
+                infoThreads();
+                return;
             case "display":
                 if (displays.isEmpty()) out.println("no expressions are displayed");
                 for (Display d : displays) out.println(d.id() + ": " + (d.format() == 0 ? "" : "/" + d.format() + " ") + d.expression());
@@ -546,7 +609,7 @@ public final class Monitor {
                 out.println("kernel views: " + String.join(" ", dbg.target().kernelViews().keySet()));
                 return;
             default:
-                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, display, catch or views");
+                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch or views");
         }
     }
 
@@ -632,7 +695,7 @@ public final class Monitor {
     /** Registers: all of them, or those named (general, pc, control registers, counters), in the selected frame. */
     private void registers(String names) throws Problem {
         if (names.isBlank()) {
-            if (selectedFrame != 0) out.println("(registers of the innermost frame; 'frame 0' selects it, 'info frame' describes frame " + selectedFrame + ")");
+            if (selectedFrame != 0 || selectedThread >= 0) out.println("(the running code's registers; 'info registers NAME' and 'print' show the selected frame's)");
             out.print(views.registers());
             return;
         }

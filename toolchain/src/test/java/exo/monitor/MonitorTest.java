@@ -203,7 +203,9 @@ class MonitorTest {
         String t = run("up", "brk", "thread", "fnish");
         // up is gdb's frame command now, not a misspelt until.
         assertTrue(t.contains("(exo) up\nerror: frame 0 is the outermost frame the monitor can find\n"), t);
-        for (String w : List.of("brk", "thread")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
+        // thread is the threads command now, not a misspelt tbreak.
+        assertTrue(t.contains("(exo) thread\nerror: the program has no library OS threads"), t);
+        for (String w : List.of("brk")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
         assertTrue(t.contains("error: unknown command 'fnish'; did you mean 'finish'?\n"), t);
     }
 
