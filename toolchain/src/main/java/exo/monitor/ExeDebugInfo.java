@@ -69,13 +69,21 @@ public final class ExeDebugInfo implements DebugInfo {
     }
 
     @Override
-    public Integer nextLineWithCode(String file, int line) {
+    public Integer nextLineInTable(String file, int line) {
         Integer best = null;
         for (Executable.Line l : exe.lines()) {
             if (l.line() <= line || !sameFile(exe.files().get(l.file()), file)) continue;
             if (best == null || l.line() < best) best = l.line();
         }
         return best;
+    }
+
+    @Override
+    public boolean inCode(int address) {
+        for (Executable.Segment seg : exe.segments()) {
+            if ((seg.flags() & ProgramImage.EXECUTE) != 0 && seg.contains(address)) return true;
+        }
+        return false;
     }
 
     @Override

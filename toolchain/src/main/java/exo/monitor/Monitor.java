@@ -82,7 +82,7 @@ public final class Monitor {
     private int examineUnit = 4;
     private boolean examinePhysical;
     /** Commands Enter repeats, as gdb's do. */
-    private static final java.util.Set<String> REPEATED = java.util.Set.of("step", "next", "line", "nextline", "reverse-step", "x", "xp");
+    private static final java.util.Set<String> REPEATED = java.util.Set.of("step", "next", "line", "nextline", "reverse-step", "x", "xp", "list");
 
     public Monitor(Debugger dbg, PrintWriter out) {
         this.dbg = dbg;
@@ -192,7 +192,7 @@ public final class Monitor {
             }
             return false;
         }
-        if (REPEATED.contains(c.name())) repeatable = c.name().startsWith("x") ? c.name() : line;
+        if (REPEATED.contains(c.name())) repeatable = c.name().startsWith("x") || c.name().equals("list") ? c.name() : line;
         else repeatable = null;
         try {
             c.action().run(args);
@@ -236,7 +236,7 @@ public final class Monitor {
         add("line", "sl", "", "step to the next source line, entering calls", a -> report(dbg.stepLine(true)));
         add("nextline", "nl", "", "step to the next source line, running over calls", a -> report(dbg.stepLine(false)));
         add("finish", "fin", "", "run until the current function returns", a -> report(dbg.finish()));
-        add("until", "u advance", "LOC", "run until LOC is reached or the current function returns", a -> report(dbg.until(location(a))));
+        add("until", "u advance", "LOC", "run until LOC is reached or the current function returns", a -> report(dbg.until(location(a, true))));
         add("reverse-step", "rs rsi", "[N]", "go back N instructions (re-executes deterministically from the start)", a -> report(dbg.reverseStep(count(a))));
         add("reverse-continue", "rc", "", "go back to the most recent breakpoint hit (re-executes from the start)", a -> report(dbg.reverseContinue()));
         add("break", "b", "LOC [if EXPR]", "stop when execution reaches LOC: an address, symbol[+off], *EXPR or file:line", a -> breakpoint(a, false));
@@ -256,7 +256,7 @@ public final class Monitor {
         add("xp", "", "[/NFU] [PADDR]", "examine physical memory", a -> examine(a, true));
         add("set", "", "REG = EXPR | *ADDR = EXPR | pc = EXPR", "change a register or a memory word", this::set);
         add("disassemble", "disas dis", "[LOC [N]]", "disassemble N instructions (default 10) at LOC (default: around the PC)", this::disassemble);
-        add("list", "l", "[LOC]", "source lines around LOC (default: the PC)", this::list);
+        add("list", "l", "[LOC]", "source lines around LOC (default: the PC; again: the lines after)", this::list);
         add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, frames(), selectedFrame)));
         add("frame", "f", "[N]", "select frame N of the backtrace for print, x, display and registers (no N: show the selected one)", this::frame);
         add("up", "", "[N]", "select the frame N calls out (default 1), towards main", a -> moveFrame(a, 1));
@@ -280,6 +280,7 @@ public final class Monitor {
         if (!s.message().isEmpty()) out.println(s.message());
         selectedFrame = 0;
         selectedThread = -1;
+        listNext = null;
         if (s.kind() != Debugger.Kind.HALTED) {
             where();
             showDisplays();
@@ -461,6 +462,14 @@ public final class Monitor {
      * (blank, a comment, a label alone, data) means the next line with code in that file.
      */
     private int location(String a) throws Problem {
+        return location(a, false);
+    }
+
+    /**
+     * A location; with code, a file:line whose line produced only data (a label with .word,
+     * .asciz) also means the next line with code, as a breakpoint there could never be hit.
+     */
+    private int location(String a, boolean code) throws Problem {
         a = a.strip();
         moved = null;
         if (a.isEmpty()) throw new Problem("a location is needed: an address, a symbol, or file:line");
@@ -470,11 +479,17 @@ public final class Monitor {
             int line = Integer.parseInt(a.substring(colon + 1));
             DebugInfo info = dbg.target().debugInfo();
             Integer addr = info.addressOfLine(file, line);
-            if (addr != null) return addr;
-            Integer next = info.nextLineWithCode(file, line);
-            if (next == null) throw new Problem("no code at " + a + " or after it in " + file);
+            if (addr != null && (!code || info.inCode(addr))) return addr;
+            int from = line;
+            Integer next;
+            do {
+                next = info.nextLineInTable(file, from);
+                if (next == null) throw new Problem("no code at " + a + " or after it in " + file);
+                from = next;
+                addr = info.addressOfLine(file, next);
+            } while (code && !info.inCode(addr));
             moved = String.format("%s:%d has no code; using line %d, the next line with code", file, line, next);
-            return info.addressOfLine(file, next);
+            return addr;
         }
         if (a.startsWith("*")) a = a.substring(1);
         return eval(a);
@@ -489,9 +504,12 @@ public final class Monitor {
             eval(cond);
         }
         String loc = a.isBlank() ? String.format("0x%x", dbg.machine().cpu.pc) : a.strip();
-        int addr = location(loc);
+        int addr = location(loc, true);
         if ((addr & 3) != 0) throw new Problem(String.format("0x%08x is not an instruction address (not 4-aligned)", addr));
         if (moved != null) out.println(moved);
+        if (!dbg.target().debugInfo().inCode(addr)) {
+            out.println("warning: " + dbg.describe(addr) + " is not in the program's code (data, or not loaded): execution reaches it only if code is placed there");
+        }
         Breakpoints.Breakpoint b = dbg.points.addBreakpoint(addr, loc, cond, temporary);
         out.println((temporary ? "temporary breakpoint " : "breakpoint ") + b.id + " at " + dbg.describe(addr) + (cond == null ? "" : " if " + cond));
     }
@@ -804,11 +822,23 @@ public final class Monitor {
         out.print(views.disassemble(from & ~3, Math.min(n, 4096)));
     }
 
+    /** The file and the line after the last one {@code list} showed; a bare list continues there until the next stop. */
+    private DebugInfo.Location listNext;
+
     private void list(String a) throws Problem {
+        if (a.isBlank() && listNext != null) {
+            List<String> lines = dbg.target().debugInfo().source(listNext.file());
+            if (listNext.line() > lines.size()) throw new Problem("line " + listNext.line() + " is past the end of " + listNext.file() + " (" + lines.size() + " lines)");
+            out.print(views.sourceLines(listNext.file(), listNext.line(), listNext.line() + 9));
+            listNext = new DebugInfo.Location(listNext.file(), listNext.line() + 10);
+            return;
+        }
         int addr = a.isBlank() ? dbg.machine().cpu.pc : location(a);
         String s = views.source(addr, 5);
         if (s == null) throw new Problem("no source line for " + dbg.describe(addr) + "; 'disassemble' shows the code");
         out.print(s);
+        DebugInfo.Location l = dbg.target().debugInfo().lineOf(addr);
+        listNext = new DebugInfo.Location(l.file(), l.line() + 6);
     }
 
     private void kernelView(String a) throws Problem {

@@ -160,14 +160,20 @@ final class Views {
 
     /** Source lines around address, with the PC's line marked; null if there is no line info. */
     String source(int address, int around) {
-        DebugInfo info = dbg.target().debugInfo();
-        DebugInfo.Location l = info.lineOf(address);
+        DebugInfo.Location l = dbg.target().debugInfo().lineOf(address);
         if (l == null) return null;
-        List<String> lines = info.source(l.file());
-        if (lines.isEmpty()) return l + ": source not available\n";
+        return sourceLines(l.file(), Math.max(1, l.line() - around), l.line() + around);
+    }
+
+    /** Lines from..to of file (clipped to the file), the PC's line marked; empty past its end. */
+    String sourceLines(String file, int from, int to) {
+        DebugInfo info = dbg.target().debugInfo();
+        List<String> lines = info.source(file);
+        if (lines.isEmpty()) return file + ":" + from + ": source not available\n";
         StringBuilder sb = new StringBuilder();
         DebugInfo.Location pcLine = info.lineOf(dbg.machine().cpu.pc);
-        int from = Math.max(1, l.line() - around), to = Math.min(lines.size(), l.line() + around);
+        DebugInfo.Location l = new DebugInfo.Location(file, from);
+        to = Math.min(lines.size(), to);
         for (int n = from; n <= to; n++) {
             boolean here = pcLine != null && pcLine.file().equals(l.file()) && pcLine.line() == n;
             sb.append(String.format("%s%5d  %s%n", here ? "=>" : "  ", n, lines.get(n - 1)));
