@@ -146,7 +146,7 @@ public final class Monitor {
         return failures;
     }
 
-    /** Commands that failed in files run by {@link #runFile} or {@code source}. */
+    /** Files run by {@link #runFile} that failed: unreadable, or a command in them failed. */
     public int scriptErrors() {
         return scriptErrors;
     }
@@ -847,7 +847,7 @@ public final class Monitor {
         out.print(v.get());
     }
 
-    /** Runs a file of commands; the first that fails ends it (as in gdb) and counts in {@link #scriptErrors}. */
+    /** Runs a file of commands; the first that fails ends it (as in gdb), and source fails. */
     private void source(String a) throws Problem {
         if (a.isBlank()) throw new Problem("usage: source FILE");
         if (sourceDepth > 8) throw new Problem("source files nest too deeply (a file sourcing itself?)");
@@ -864,9 +864,8 @@ public final class Monitor {
             for (int i = 0; i < lines.size() && !quit; i++) {
                 out.println("(exo) " + lines.get(i));
                 if (!execute(lines.get(i))) {
-                    scriptErrors++;
-                    out.println(String.format("%s:%d: the command failed; the rest of %s is skipped", a.strip(), i + 1, a.strip()));
-                    break;
+                    // Fails the source command itself, so a file that sources this one stops too.
+                    throw new Problem(String.format("%s:%d: the command failed; the rest of %s is skipped", a.strip(), i + 1, a.strip()));
                 }
             }
         } finally {
