@@ -63,6 +63,20 @@ class MonitorScriptTest {
     }
 
     @Test
+    void aFailureInASourcedFileEndsTheFileThatSourcedIt() throws Exception {
+        Path inner = file("inner.cmds", "print nosuchsymbol\nprint 111\n");
+        Path outer = file("outer.cmds", "source " + inner + "\nprint 222\n");
+        Cli.Result r = debug("", "--batch", "-x", outer.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("error: " + outer + ":1: the command failed; the rest of " + outer + " is skipped"), r.out());
+        assertFalse(r.out().contains("(exo) print 111") || r.out().contains("(exo) print 222"), r.out());
+        // Typed (or piped) without --batch, a failed source is one failed command; the session goes on.
+        Cli.Result piped = debug("source " + inner + "\nprint 333\n");
+        assertEquals(0, piped.code(), piped.out() + piped.err());
+        assertTrue(piped.out().contains("333 (0x14d)"), piped.out());
+    }
+
+    @Test
     void batchOnStandardInputFailsIfACommandFailedAndPlainPipingDoesNot() {
         assertEquals(1, debug("frobnicate\nprint 1\n", "--batch").code());
         assertEquals(0, debug("frobnicate\nprint 1\n").code());
