@@ -36,6 +36,11 @@ public interface DebugInfo {
         return null;
     }
 
+    /** Every file:line that produced code, for completing {@code break file.s:}. */
+    default List<Location> codeLines() {
+        return List.of();
+    }
+
     /** Whether address lies in the program's code as loaded (an executable segment); true if unknown. */
     default boolean inCode(int address) {
         return true;

@@ -79,6 +79,15 @@ public final class ExeDebugInfo implements DebugInfo {
     }
 
     @Override
+    public List<Location> codeLines() {
+        java.util.Set<Location> set = new java.util.LinkedHashSet<>();
+        for (Executable.Line l : exe.lines()) {
+            if (inCode(l.address())) set.add(new Location(exe.files().get(l.file()), l.line()));
+        }
+        return new ArrayList<>(set);
+    }
+
+    @Override
     public boolean inCode(int address) {
         for (Executable.Segment seg : exe.segments()) {
             if ((seg.flags() & ProgramImage.EXECUTE) != 0 && seg.contains(address)) return true;

@@ -203,6 +203,11 @@ public final class Monitor {
         }
     }
 
+    /** The command word names (a name, alias or unambiguous prefix), or null. */
+    Command command(String word) {
+        return lookup(word.toLowerCase(Locale.ROOT));
+    }
+
     /** The command named or aliased word, or the one command whose name starts with it (as gdb allows). */
     private Command lookup(String word) {
         Command c = table.get(word);
