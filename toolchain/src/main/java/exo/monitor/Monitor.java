@@ -19,8 +19,10 @@ import java.util.function.Supplier;
 /**
  * The monitor's commands: one table (name, aliases, arguments, help, action) from which
  * dispatch, {@code help} and tab completion all derive. Input comes from a {@link LineSource}:
- * an interactive JLine terminal ({@link Terminal}) or a script. Large because it is the
- * command table; rendering lives in {@link Views}, execution control in {@link Debugger}.
+ * an interactive JLine terminal ({@link Interactive}) or a script. Large because it is the
+ * command table and parses every command's arguments; rendering lives in {@link Views} and
+ * {@link CallStack}, frame and thread selection in {@link Selection}, execution control in
+ * {@link Debugger}.
  */
 public final class Monitor {
     /** A command's action; throws {@link Problem} for a user mistake. */
@@ -64,13 +66,12 @@ public final class Monitor {
     private int sourceDepth;
     /** Where lines come from now: {@code delete} asks it for confirmation. */
     private LineSource input = script(new BufferedReader(java.io.Reader.nullReader()));
-    /** Commands that failed while a file ran with {@code source} or {@code -x}. */
+    /** Files run by {@link #runFile} that failed. */
     private int scriptErrors;
+    /** Commands read by {@link #commands} that failed. */
     private int failures;
-    /** The frame {@code frame}, {@code up} and {@code down} selected; 0 again at every stop. */
-    private int selectedFrame;
-    /** The library OS thread {@code thread} selected, or -1 for the running one (again at every stop). */
-    private int selectedThread = -1;
+    /** The frame and thread whose registers expressions use. */
+    private final Selection selection;
     private final List<Display> displays = new ArrayList<>();
     private int nextDisplayId = 1;
     /** The command an empty line repeats on a terminal: the last step-like or examine command. */
@@ -88,6 +89,7 @@ public final class Monitor {
         this.dbg = dbg;
         this.out = out;
         this.views = new Views(dbg);
+        this.selection = new Selection(dbg, out);
         define();
     }
 
@@ -262,11 +264,11 @@ public final class Monitor {
         add("set", "", "REG = EXPR | *ADDR = EXPR | pc = EXPR", "change a register or a memory word", this::set);
         add("disassemble", "disas dis", "[LOC [N]]", "disassemble N instructions (default 10) at LOC (default: around the PC)", this::disassemble);
         add("list", "l", "[LOC]", "source lines around LOC (default: the PC; again: the lines after)", this::list);
-        add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, frames(), selectedFrame)));
-        add("frame", "f", "[N]", "select frame N of the backtrace for print, x, display and registers (no N: show the selected one)", this::frame);
-        add("up", "", "[N]", "select the frame N calls out (default 1), towards main", a -> moveFrame(a, 1));
-        add("down", "", "[N]", "select the frame N calls in (default 1), towards the stop", a -> moveFrame(a, -1));
-        add("thread", "", "[N]", "select library OS thread N (see 'info threads') for backtrace, frame and print", this::thread);
+        add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, selection.frames(), selection.frameNumber())));
+        add("frame", "f", "[N]", "select frame N of the backtrace for print, x, display and registers (no N: show the selected one)", a -> selection.frame(a.isBlank() ? null : eval(a)));
+        add("up", "", "[N]", "select the frame N calls out (default 1), towards main", a -> selection.move(a.isBlank() ? 1 : (int) count(a), 1));
+        add("down", "", "[N]", "select the frame N calls in (default 1), towards the stop", a -> selection.move(a.isBlank() ? 1 : (int) count(a), -1));
+        add("thread", "", "[N]", "select library OS thread N (see 'info threads') for backtrace, frame and print", a -> selection.thread(a.isBlank() ? null : eval(a)));
         add("display", "disp", "[/F] [EXPR]", "print EXPR at every stop (no EXPR: print them all now)", this::display);
         add("undisplay", "", "[N...]", "stop displaying expression N (no N: all of them)", this::undisplay);
         add("tlb", "", "", "the hardware TLB: entries, ASIDs, flags and referenced bits", a -> out.print(views.tlb()));
@@ -283,8 +285,7 @@ public final class Monitor {
 
     private void report(Debugger.Stop s) {
         if (!s.message().isEmpty()) out.println(s.message());
-        selectedFrame = 0;
-        selectedThread = -1;
+        selection.reset();
         listNext = null;
         if (s.kind() != Debugger.Kind.HALTED) {
             where();
@@ -314,149 +315,10 @@ public final class Monitor {
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
-            if (selectedFrame == 0 && selectedThread < 0) return Evaluator.eval(e, dbg.target());
-            CallStack.Frame f = selected();
-            int n = selectedFrame;
-            return Evaluator.eval(e, dbg.target(), name -> {
-                int r = Register.parse(name);
-                if (r >= 0) {
-                    if (!f.knows(r)) {
-                        throw new Evaluator.Error("register " + Register.name(r) + " is not known in frame " + n + (f.known() == CallStack.OUTER
-                                ? ": an outer frame has only pc, sp, fp and ra (the calling convention saves no others where the monitor can find them)"
-                                : ": a thread that is not running has only what a switch saves (pc, sp, fp, ra, gp, s0..s7)"));
-                    }
-                    return f.regs()[r];
-                }
-                if (name.equals("pc")) return f.pc();
-                return Evaluator.machineRegister(name, dbg.target());
-            });
+            return Evaluator.eval(e, dbg.target(), selection.registers());
         } catch (Evaluator.Error x) {
             throw new Problem(x.getMessage());
         }
-    }
-
-    /** The frames of the selected thread: the running code's, or a stopped thread's from its TCB. */
-    private List<CallStack.Frame> frames() {
-        if (selectedThread >= 0) {
-            for (LibosThreads.Thread t : LibosThreads.read(dbg).threads()) {
-                if (t.id() == selectedThread && !t.running()) return CallStack.frames(dbg, t.pc(), t.regs(), CallStack.CALLEE_SAVED);
-            }
-            selectedThread = -1;
-        }
-        return CallStack.frames(dbg);
-    }
-
-    private void infoThreads() {
-        LibosThreads.Table table = LibosThreads.read(dbg);
-        if (table.whyNot() != null) {
-            out.println(table.whyNot());
-            return;
-        }
-        out.println("  id  state    where");
-        for (LibosThreads.Thread t : table.threads()) {
-            boolean selected = selectedThread < 0 ? t.running() : t.id() == selectedThread;
-            String where = t.running() ? dbg.describe(dbg.machine().cpu.pc) : t.state() == LibosThreads.T_DONE
-                    ? "finished, result " + t.result() : dbg.describe(t.pc());
-            if (t.state() == LibosThreads.T_BLOCKED && !t.running()) where += "; waits on " + waitsOn(table, t.waitsOn());
-            out.println(String.format("%s %-3d %-8s %s", selected ? "*" : " ", t.id(), t.stateName(), where));
-        }
-    }
-
-    /** What a blocked thread waits on: another thread (join) or a mutex or condition variable. */
-    private String waitsOn(LibosThreads.Table table, int address) {
-        for (LibosThreads.Thread t : table.threads()) if (t.tcb() == address) return "thread " + t.id() + " (join)";
-        String sym = dbg.target().debugInfo().describe(address);
-        return String.format("0x%08x", address) + (sym == null ? "" : " <" + sym + ">");
-    }
-
-    private void thread(String a) throws Problem {
-        LibosThreads.Table table = LibosThreads.read(dbg);
-        if (table.whyNot() != null) throw new Problem(table.whyNot());
-        if (!a.isBlank()) {
-            int n = eval(a);
-            LibosThreads.Thread found = null;
-            for (LibosThreads.Thread t : table.threads()) if (t.id() == n) found = t;
-            if (found == null) throw new Problem("no thread " + n + "; 'info threads' lists them");
-            if (found.state() == LibosThreads.T_DONE && !found.running()) throw new Problem("thread " + n + " has finished (result " + found.result() + "); it has no frames");
-            selectedThread = found.running() ? -1 : n;
-            selectedFrame = 0;
-        }
-        for (LibosThreads.Thread t : table.threads()) {
-            if (selectedThread < 0 ? t.running() : t.id() == selectedThread) {
-                out.println("[thread " + t.id() + ", " + t.stateName() + (t.running() ? "" : "; only the registers a thread switch saves are known") + "]");
-            }
-        }
-        showFrame(frames());
-    }
-
-    /** The selected frame; frame 0 if the stack changed under a selection (after 'set'). */
-    private CallStack.Frame selected() {
-        List<CallStack.Frame> frames = frames();
-        if (selectedFrame >= frames.size()) selectedFrame = 0;
-        return frames.get(selectedFrame);
-    }
-
-    private void frame(String a) throws Problem {
-        List<CallStack.Frame> frames = frames();
-        if (!a.isBlank()) {
-            int n = eval(a);
-            if (n < 0 || n >= frames.size()) throw new Problem("no frame " + n + "; 'backtrace' shows frames 0.." + (frames.size() - 1));
-            if (frames.get(n).isException()) {
-                throw new Problem("frame " + n + " is the exception " + CallStack.describe(frames.get(n).exception())
-                        + "; frame " + (n + 1) + " is the code it interrupted, frame " + (n - 1) + " its handler");
-            }
-            selectedFrame = n;
-        }
-        showFrame(frames);
-    }
-
-    private void moveFrame(String a, int direction) throws Problem {
-        int steps = a.isBlank() ? 1 : (int) count(a);
-        List<CallStack.Frame> frames = frames();
-        int n = Math.min(selectedFrame, frames.size() - 1);
-        for (int i = 0; i < steps; i++) {
-            int next = n + direction;
-            if (next >= 0 && next < frames.size() && frames.get(next).isException()) next += direction;
-            if (next < 0) throw new Problem("frame " + n + " is the innermost frame");
-            if (next >= frames.size()) throw new Problem("frame " + n + " is the outermost frame the monitor can find");
-            n = next;
-        }
-        selectedFrame = n;
-        showFrame(frames);
-    }
-
-    /** The selected frame: its line and, in an exception's interrupted code, the exception. */
-    private void showFrame(List<CallStack.Frame> frames) {
-        CallStack.Frame f = frames.get(selectedFrame);
-        out.println(String.format("#%d  %s", selectedFrame, dbg.describe(f.pc())));
-        if (selectedFrame > 0 && frames.get(selectedFrame - 1).isException()) {
-            out.println("    interrupted by " + CallStack.describe(frames.get(selectedFrame - 1).exception()));
-        }
-        DebugInfo.Location l = dbg.target().debugInfo().lineOf(f.pc());
-        if (l != null) {
-            List<String> src = dbg.target().debugInfo().source(l.file());
-            if (l.line() <= src.size()) out.println(String.format("   %s:%d  %s", l.file(), l.line(), src.get(l.line() - 1).strip()));
-        }
-    }
-
-    private String frameInfo() {
-        List<CallStack.Frame> frames = frames();
-        CallStack.Frame f = frames.get(Math.min(selectedFrame, frames.size() - 1));
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("frame %d at %s%n", selectedFrame, dbg.describe(f.pc())));
-        sb.append(String.format("  sp 0x%08x  fp 0x%08x%s%n", f.regs()[Register.SP], f.regs()[Register.S0],
-                f.allRegs() ? "  (every register known)" : f.known() == CallStack.OUTER ? "  (pc, sp, fp and ra known; other registers were not saved where the monitor can find them)"
-                        : "  (pc, sp, fp, ra, gp and s0..s7 known: what a thread switch saves)"));
-        if (selectedFrame + 1 < frames.size()) {
-            CallStack.Frame c = frames.get(selectedFrame + 1);
-            sb.append("  called by: ").append(c.isException() ? "the kernel, delivering " + CallStack.describe(c.exception()) : "frame " + (selectedFrame + 1) + " " + dbg.describe(c.pc())).append('\n');
-        }
-        if (selectedFrame > 0) {
-            CallStack.Frame c = frames.get(selectedFrame - 1);
-            if (c.isException()) sb.append("  interrupted by: ").append(CallStack.describe(c.exception())).append('\n');
-            else sb.append("  calls: frame ").append(selectedFrame - 1).append(' ').append(dbg.describe(c.pc())).append('\n');
-        }
-        return sb.toString();
     }
 
     /** Set by {@link #location} when a file:line without code moved to the next line with code. */
@@ -616,10 +478,10 @@ public final class Monitor {
                 }
                 return;
             case "f": case "frame":
-                out.print(frameInfo());
+                out.print(selection.frameInfo());
                 return;
             case "threads":
-                infoThreads();
+                selection.infoThreads();
                 return;
             case "display":
                 if (displays.isEmpty()) out.println("no expressions are displayed");
@@ -718,7 +580,7 @@ public final class Monitor {
     /** Registers: all of them, or those named (general, pc, control registers, counters), in the selected frame. */
     private void registers(String names) throws Problem {
         if (names.isBlank()) {
-            if (selectedFrame != 0 || selectedThread >= 0) out.println("(the running code's registers; 'info registers NAME' and 'print' show the selected frame's)");
+            if (!selection.isMachine()) out.println("(the running code's registers; 'info registers NAME' and 'print' show the selected frame's)");
             out.print(views.registers());
             return;
         }
