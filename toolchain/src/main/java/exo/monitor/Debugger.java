@@ -77,6 +77,8 @@ public final class Debugger {
      * under the JIT the machine instead stops before every {@code jr k0} ({@link #returnStops}).
      */
     private final Map<String, Deque<Activation>> activations = new HashMap<>();
+    /** The running environment's entry in {@link #activations}; the environment changes only at traps. */
+    private Deque<Activation> running;
     /** Activations kept per environment; a handler that never returns must not grow the stack forever. */
     private static final int ACTIVATION_LIMIT = 64;
     /** Registers at the latest trap, before the kernel saw it: the interrupted state. */
@@ -117,6 +119,7 @@ public final class Debugger {
         trapLog.clear();
         activations.clear();
         returnStops = false;
+        running = activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
         Machine m = target.machine();
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
@@ -138,6 +141,7 @@ public final class Debugger {
 
             @Override
             public void afterTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                running = activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
                 boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
                 boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
@@ -174,7 +178,7 @@ public final class Debugger {
 
     /** The running environment's live activations, innermost first. */
     private Deque<Activation> activations() {
-        return activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
+        return running;
     }
 
     /** The handlers and upcalls the running environment is inside, innermost first. */
@@ -350,7 +354,7 @@ public final class Debugger {
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
             long before = m.cpu.instret;
-            StopReason r = stepTracked(m, w);
+            StopReason r = stepTracked(m);
             skipCause = null;
             Stop s = afterRun(r);
             if (s != null) return s;
@@ -390,11 +394,13 @@ public final class Debugger {
         }
     }
 
-    /** One {@link #stepOnce}, ending the innermost activation when it retires {@code jr k0}; w is the word at the PC. */
-    private StopReason stepTracked(Machine m, int w) {
+    /** One {@link #stepOnce}, ending the innermost activation when it retires {@code jr k0}. */
+    private StopReason stepTracked(Machine m) {
+        Deque<Activation> stack = running;
+        boolean handlerReturn = !stack.isEmpty() && isHandlerReturn(wordAt(m.cpu.pc));
         long before = m.cpu.instret;
         StopReason r = stepOnce(m);
-        if (m.cpu.instret != before && isHandlerReturn(w)) activations().pollFirst();
+        if (handlerReturn && m.cpu.instret != before) stack.pollFirst();
         return r;
     }
 
@@ -491,7 +497,7 @@ public final class Debugger {
                     last = m.cpu.instret;
                     lastId = b.id;
                 }
-                stepTracked(m, wordAt(m.cpu.pc));
+                stepTracked(m);
             }
         } finally {
             replaying = false;
@@ -516,7 +522,7 @@ public final class Debugger {
                     runAtEngineSpeed(m, position - m.cpu.instret);
                     handlerStop = false;
                 } else {
-                    stepTracked(m, wordAt(m.cpu.pc));
+                    stepTracked(m);
                 }
             }
         } finally {
