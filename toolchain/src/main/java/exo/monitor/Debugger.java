@@ -123,6 +123,7 @@ public final class Debugger {
         Machine m = target.machine();
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
+            private int asid;
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
@@ -135,18 +136,22 @@ public final class Debugger {
                     }
                 }
                 context = target.context();
+                asid = mm.mmu.asid();
                 System.arraycopy(mm.cpu.regs, 0, trapRegs, 0, Register.COUNT);
                 return false;
             }
 
             @Override
             public void afterTrap(Machine mm, Cause cause, int epc, int badVaddr) {
-                running = activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
+                // The kernel switched environments only if the PC or the ASID moved; asking costs a string.
+                String now = mm.cpu.pc != epc || mm.mmu.asid() != asid ? target.context() : context;
+                boolean sameContext = context.equals(now);
+                if (!sameContext) running = activations.computeIfAbsent(now, k -> new ArrayDeque<>());
                 boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
                 boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
                         : resumed ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
-                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && context.equals(target.context())) {
+                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
                 }
