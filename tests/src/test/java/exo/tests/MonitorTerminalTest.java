@@ -42,6 +42,18 @@ class MonitorTerminalTest {
             type(keys, "\r");
             waitFor(seen, "breakpoint 1 at", 10);
             type(keys, "delete\r");
+            // On a terminal, delete with no argument asks first; a wrong answer asks again.
+            waitFor(seen, "(y or n) ", 10);
+            type(keys, "maybe\r");
+            type(keys, "y\r");
+            waitFor(seen, "deleted all breakpoints", 10);
+            type(keys, "break spin_forever\r");
+            waitFor(seen, "breakpoint 2 at", 10);
+            type(keys, "delete\r");
+            waitFor(seen, "Delete all 1", 10);
+            type(keys, "n\r");
+            waitFor(seen, "not deleted", 10);
+            type(keys, "delete 2\r");
             type(keys, "contin\t");
             waitFor(seen, "continue", 10);
             type(keys, "\r");
@@ -50,6 +62,13 @@ class MonitorTerminalTest {
             waitFor(seen, "interrupted", 10);
             type(keys, "print pc - main\r");
             waitFor(seen, "(0x", 10);
+            // An empty line repeats the last step, as in gdb.
+            type(keys, "display $pc - main\r");
+            waitFor(seen, "1: $pc - main", 10);
+            type(keys, "step\r");
+            waitFor(seen, "the step", 1, "=> 0x", 1);
+            type(keys, "\r");
+            waitFor(seen, "Enter after the step", 1, "=> 0x", 2);
             type(keys, "quit\r");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the monitor did not exit after quit");
         } finally {
@@ -62,6 +81,7 @@ class MonitorTerminalTest {
         assertTrue(Files.exists(home.resolve(".exo_history")), "history is saved");
         String history = Files.readString(home.resolve(".exo_history"));
         assertTrue(history.contains(":continue") && history.contains(":break spin_forever"), "Tab completed the words, and history has them: " + history);
+        assertTrue(!history.contains(":maybe") && !history.contains(":y\n") && !history.contains(":n\n"), "answers to delete's question are not commands: " + history);
     }
 
     private static void type(OutputStream keys, String s) throws IOException {
@@ -78,6 +98,20 @@ class MonitorTerminalTest {
             Thread.sleep(50);
         }
         throw new AssertionError("no '" + text + "' within " + seconds + " s; the terminal showed:\n" + seen.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Waits until text occurs at least times times after the last occurrence of "display". */
+    private static void waitFor(ByteArrayOutputStream seen, String what, int seconds, String text, int times) throws InterruptedException {
+        long end = System.nanoTime() + 10L * seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            synchronized (seen) {
+                String s = seen.toString(StandardCharsets.UTF_8);
+                s = s.substring(s.lastIndexOf("display"));
+                if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(what + ": fewer than " + times + " '" + text + "'; the terminal showed:\n" + seen.toString(StandardCharsets.UTF_8));
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {

@@ -75,4 +75,25 @@ class MonitorTrapSteppingTest {
         assertTrue(frame0.lines().findFirst().orElseThrow().contains("faults.s:45)"), frame0);
         assertFalse(out.contains("exited with status"), out);
     }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void backtraceShowsOnlyTheHandlersStillRunning(String engine) {
+        // Thirteen handlers ran and returned before faults.s:80, at engine speed: none is left.
+        String out = debug(engine, "faults.s", "break faults.s:80\ncontinue\nbt\n");
+        String bt = out.substring(out.lastIndexOf("(exo) bt"));
+        assertTrue(bt.contains("#0  0x") && bt.contains("<main+"), bt);
+        assertFalse(bt.contains("<exception"), bt);
+    }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void reverseExecutionKeepsTheExceptionFrames(String engine) {
+        // Going back re-executes from the start; the handlers entered on the way are recorded again.
+        String out = debug(engine, "faults.s", "break on_exception\ncontinue\nnext 3\nreverse-step 2\nbt\n");
+        String bt = out.substring(out.lastIndexOf("(exo) bt"));
+        assertTrue(bt.contains("#0  0x") && bt.contains("<on_exception"), bt);
+        assertTrue(bt.contains("<exception prot-fetch at 0x58000000 BADVADDR 0x58000000>"), bt);
+        assertTrue(bt.contains("<main+0xa8>"), bt);
+    }
 }

@@ -33,10 +33,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "debug", mixinStandardHelpOptions = true,
         description = {"Debug a guest program in the interactive monitor.",
             "The program boots as 'exo run' would and stops at its entry. On a terminal the monitor has line "
-                + "editing, history and Tab completion; with -x, or when standard input is not a terminal, it reads "
-                + "commands from there and echoes them. Commands: docs/monitor.md, or 'help' in the monitor."},
+                + "editing, history and Tab completion; when standard input is not a terminal it reads commands "
+                + "from there and echoes them. -x FILE runs FILE's commands first, then reads commands as usual; "
+                + "--batch leaves instead. Commands: docs/monitor.md, or 'help' in the monitor."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the monitor was left", "64:bad command line", "65:errors in the program", "66:a file is missing"})
+        exitCodeList = {"0:the monitor was left", "1:a command in the -x file failed (which ends the file), or with --batch any command failed",
+            "64:bad command line", "65:errors in the program", "66:a file is missing"})
 public final class DebugCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,8 +52,11 @@ public final class DebugCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "ARG", description = "arguments for the program (after --)")
     List<String> args = new ArrayList<>();
 
-    @Option(names = {"-x", "--commands"}, paramLabel = "FILE", description = "read monitor commands from FILE instead of the terminal")
+    @Option(names = {"-x", "--commands"}, paramLabel = "FILE", description = "run the monitor commands in FILE first (the first that fails ends the file)")
     Path script;
+
+    @Option(names = "--batch", description = "leave the monitor after the -x file, or without -x after the commands on standard input; never prompt")
+    boolean batch;
 
     @Option(names = "--input", paramLabel = "FILE", description = "the guest's console input when commands come from a script (default: none)")
     Path input;
@@ -68,7 +73,7 @@ public final class DebugCommand implements Callable<Integer> {
             List<Launch.Program> programs = Launch.build(List.of(program), system);
             Launch.Program p = programs.get(0);
             ExeDebugInfo info = new ExeDebugInfo(p.executable());
-            boolean terminal = script == null && System.console() != null;
+            boolean terminal = !batch && System.console() != null;
             InputStream guestIn = input != null ? Files.newInputStream(input) : terminal ? System.in : InputStream.nullInputStream();
             OutputStream guestOut = System.out;
             Debugger dbg = new Debugger((in, out) -> {
@@ -79,9 +84,12 @@ public final class DebugCommand implements Callable<Integer> {
             if (terminal) return interactive(dbg);
             PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(guestOut, StandardCharsets.UTF_8), true);
             Monitor m = new Monitor(dbg, out);
-            BufferedReader commands = script != null ? Files.newBufferedReader(script) : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            m.run(Monitor.script(commands));
-            return ExitCodes.OK;
+            m.greet();
+            if (script != null) m.runFile(script);
+            if (!m.quitting() && (!batch || script == null)) {
+                m.commands(Monitor.script(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))));
+            }
+            return status(m);
         } catch (CliIo.Failure f) {
             return CliIo.fail(err, f);
         } catch (ToolchainException e) {
@@ -99,8 +107,19 @@ public final class DebugCommand implements Callable<Integer> {
         try (Terminal t = TerminalBuilder.builder().system(true).build()) {
             PrintWriter out = t.writer();
             Monitor m = new Monitor(dbg, out);
-            m.run(new Interactive(t, m, Path.of(System.getProperty("user.home"), ".exo_history")));
+            m.greet();
+            if (script != null) m.runFile(script);
+            if (!m.quitting()) m.commands(new Interactive(t, m, Path.of(System.getProperty("user.home"), ".exo_history")));
+            return status(m);
         }
-        return ExitCodes.OK;
     }
+
+    /** 1 if the -x file failed, or with --batch if any command did; else 0. */
+    private int status(Monitor m) {
+        m.end();
+        return m.scriptErrors() > 0 || batch && m.failures() > 0 ? SCRIPT_FAILED : ExitCodes.OK;
+    }
+
+    /** A monitor command in a script failed (see the exit codes in the help). */
+    static final int SCRIPT_FAILED = 1;
 }

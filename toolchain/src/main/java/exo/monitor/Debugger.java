@@ -14,7 +14,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +33,14 @@ public final class Debugger {
 
     /** Why execution stopped, and a one-line message for the user. */
     public record Stop(Kind kind, String message) {}
+
+    /**
+     * An exception handler or upcall the kernel entered in this environment and that has not
+     * returned yet: the trap that entered it and the state it interrupted. {@code resumePc} is
+     * where the interrupted code stands (the EPC, or for an upcall entered by a kernel call the
+     * k0 the kernel loaded); {@code regs} are its registers at that moment.
+     */
+    public record Activation(Cause cause, int epc, int badVaddr, int handlerPc, int resumePc, int[] regs, boolean byKernelCall) {}
 
     /** One exception as the trap log keeps it. */
     public record TrapRecord(long position, Cause cause, int epc, int badVaddr, String context, String delivered) {}
@@ -58,6 +68,32 @@ public final class Debugger {
     /** Exception handlers and upcalls the kernel has entered in this program (see {@link Frames}). */
     private long handlerEntries;
     private int skipEpc;
+    /**
+     * Live activations per context (environment), innermost first. Pushed at the trap site when
+     * the kernel enters a handler or upcall; popped when {@code jr k0} retires, or when a kernel
+     * call ends the activation that made it (a yield from the epilogue, the baseline's
+     * sigreturn). Returns are seen only instruction by instruction, so the execution loop steps
+     * while the running environment has a live activation and runs at engine speed otherwise;
+     * under the JIT the machine instead stops before every {@code jr k0} ({@link #returnStops}).
+     */
+    private final Map<String, Deque<Activation>> activations = new HashMap<>();
+    /** The running environment's entry in {@link #activations}; the environment changes only at traps. */
+    private Deque<Activation> running;
+    /** Activations kept per environment; a handler that never returns must not grow the stack forever. */
+    private static final int ACTIVATION_LIMIT = 64;
+    /** Registers at the latest trap, before the kernel saw it: the interrupted state. */
+    private final int[] trapRegs = new int[Register.COUNT];
+    /** True while the machine runs at engine speed: entering a handler then asks it to stop. */
+    private boolean engineSpeed;
+    /** The machine stopped because a handler was entered during an engine-speed run. */
+    private boolean handlerStop;
+    /**
+     * Whether the machine's breakpoints include every {@code jr k0} in the program's code
+     * ({@link DebugInfo#handlerReturns}): under the JIT, once a handler has been entered, the
+     * machine stops before each, so a handler runs at engine speed and its return is still
+     * seen. Set once and kept, since changing the machine's breakpoints drops translations.
+     */
+    private boolean returnStops;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
         this.factory = factory;
@@ -81,9 +117,13 @@ public final class Debugger {
     private void boot() {
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
+        activations.clear();
+        returnStops = false;
+        running = activations.computeIfAbsent(target.context(), k -> new ArrayDeque<>());
         Machine m = target.machine();
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
+            private int asid;
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
@@ -96,20 +136,59 @@ public final class Debugger {
                     }
                 }
                 context = target.context();
+                asid = mm.mmu.asid();
+                System.arraycopy(mm.cpu.regs, 0, trapRegs, 0, Register.COUNT);
                 return false;
             }
 
             @Override
             public void afterTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                // The kernel switched environments only if the PC or the ASID moved; asking costs a string.
+                String now = mm.cpu.pc != epc || mm.mmu.asid() != asid ? target.context() : context;
+                boolean sameContext = context.equals(now);
+                if (!sameContext) running = activations.computeIfAbsent(now, k -> new ArrayDeque<>());
                 boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
                 boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
                         : resumed ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
-                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && context.equals(target.context())) handlerEntries++;
+                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && sameContext) {
+                    handlerEntries++;
+                    entered(cause, epc, badVaddr);
+                }
+                if (engineSpeed && !returnStops && !mm.isHalted() && !activations().isEmpty()) {
+                    handlerStop = true;
+                    mm.requestStop();
+                }
                 trapLog.addLast(new TrapRecord(mm.cpu.instret, cause, epc, cause.setsBadVaddr ? badVaddr : 0, context, delivered));
                 while (trapLog.size() > TRAP_LOG_LIMIT) trapLog.removeFirst();
             }
         });
+    }
+
+    /** Records the handler or upcall the kernel just entered (see {@link #activations}). */
+    private void entered(Cause cause, int epc, int badVaddr) {
+        Deque<Activation> stack = activations();
+        int[] regs = machine().cpu.regs;
+        if (cause == Cause.SYSCALL) {
+            // A kernel call that moved control ends the activation that made it; the kernel
+            // loads k0/k1 only when it enters an upcall (the prologue after a yield).
+            stack.pollFirst();
+            if (regs[Register.K0] == trapRegs[Register.K0] && regs[Register.K1] == trapRegs[Register.K1]) return;
+            stack.push(new Activation(cause, epc, 0, machine().cpu.pc, regs[Register.K0], regs.clone(), true));
+        } else {
+            stack.push(new Activation(cause, epc, cause.setsBadVaddr ? badVaddr : 0, machine().cpu.pc, epc, trapRegs.clone(), false));
+        }
+        while (stack.size() > ACTIVATION_LIMIT) stack.removeLast();
+    }
+
+    /** The running environment's live activations, innermost first. */
+    private Deque<Activation> activations() {
+        return running;
+    }
+
+    /** The handlers and upcalls the running environment is inside, innermost first. */
+    public List<Activation> liveActivations() {
+        return new ArrayList<>(activations());
     }
 
     /** Restarts the program from its entry; breakpoints and recorded input are kept. */
@@ -266,11 +345,11 @@ public final class Debugger {
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast) {
+            if (fast && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                m.setBreakpoints(points.enabledAddresses());
+                m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
                 m.resumePastBreakpoint();
-                StopReason r = m.run(1 << 16);
+                StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
                 Stop s = afterRun(r);
                 if (s != null) return s;
@@ -280,7 +359,7 @@ public final class Debugger {
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
             long before = m.cpu.instret;
-            StopReason r = stepOnce(m);
+            StopReason r = stepTracked(m);
             skipCause = null;
             Stop s = afterRun(r);
             if (s != null) return s;
@@ -288,6 +367,46 @@ public final class Debugger {
             if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target));
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
         }
+    }
+
+    /**
+     * Whether the next stretch may run at engine speed: outside handlers always; inside one only
+     * under the JIT, whose machine stops before each {@code jr k0}, and not at a {@code jr k0}
+     * itself, which is stepped so the handler's end is seen.
+     */
+    private boolean engineSpeedNow(Machine m) {
+        if (activations().isEmpty()) return true;
+        return m.engine() instanceof Jit && !isHandlerReturn(wordAt(m.cpu.pc));
+    }
+
+    /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
+    private int[] machineBreakpoints(Machine m, int[] user) {
+        returnStops = m.engine() instanceof Jit && handlerEntries > 0;
+        if (!returnStops) return user;
+        int[] returns = target.debugInfo().handlerReturns();
+        int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
+        System.arraycopy(returns, 0, all, user.length, returns.length);
+        return all;
+    }
+
+    /** {@link Machine#run}, stopping early when a handler is entered (see {@link #activations}). */
+    private StopReason runAtEngineSpeed(Machine m, long budget) {
+        engineSpeed = true;
+        try {
+            return m.run(budget);
+        } finally {
+            engineSpeed = false;
+        }
+    }
+
+    /** One {@link #stepOnce}, ending the innermost activation when it retires {@code jr k0}. */
+    private StopReason stepTracked(Machine m) {
+        Deque<Activation> stack = running;
+        boolean handlerReturn = !stack.isEmpty() && isHandlerReturn(wordAt(m.cpu.pc));
+        long before = m.cpu.instret;
+        StopReason r = stepOnce(m);
+        if (handlerReturn && m.cpu.instret != before) stack.pollFirst();
+        return r;
     }
 
     /**
@@ -311,6 +430,10 @@ public final class Debugger {
         Machine m = machine();
         if (r == StopReason.HALTED) return new Stop(Kind.HALTED, target.exitSummary());
         if (r == StopReason.STOPPED) {
+            if (handlerStop) {
+                handlerStop = false;
+                if (caught == null && !interrupt) return null;
+            }
             if (caught != null) {
                 return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s", caught.shortName, m.cpu.epc,
                         at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
@@ -379,7 +502,7 @@ public final class Debugger {
                     last = m.cpu.instret;
                     lastId = b.id;
                 }
-                m.run(1);
+                stepTracked(m);
             }
         } finally {
             replaying = false;
@@ -397,7 +520,16 @@ public final class Debugger {
         try {
             boot();
             Machine m = machine();
-            if (position > 0) m.run(position);
+            while (m.cpu.instret < position && !m.isHalted()) {
+                if (engineSpeedNow(m)) {
+                    m.setBreakpoints(machineBreakpoints(m, new int[0]));
+                    m.resumePastBreakpoint();
+                    runAtEngineSpeed(m, position - m.cpu.instret);
+                    handlerStop = false;
+                } else {
+                    stepTracked(m);
+                }
+            }
         } finally {
             replaying = false;
         }

@@ -8,7 +8,7 @@ import exo.emulator.machine.Cpu;
  * computing in one pass (unlike the assembler's {@code exo.toolchain.asm.Expr}, a tree the
  * assembler evaluates when symbols are known). Integers (decimal, 0x hex, 0b binary, 'c'),
  * registers ({@code a0}, {@code $a0}, {@code pc}, {@code $pc}, control registers
- * {@code epc cause badvaddr}), symbols, {@code *expr} (the word at a virtual address),
+ * {@code epc cause badvaddr}, and {@code instret cycles asid}), symbols, {@code *expr} (the word at a virtual address),
  * parentheses, and C's operators {@code ~ ! - * / % + - << >> < <= > >= == != & ^ | && ||}
  * with C precedence. Values are 32-bit.
  */
@@ -20,17 +20,31 @@ final class Evaluator {
         }
     }
 
-    private final String s;
-    private final DebugTarget target;
-    private int pos;
-
-    private Evaluator(String s, DebugTarget target) {
-        this.s = s;
-        this.target = target;
+    /** Where register values come from: the CPU, or a frame the user selected. */
+    @FunctionalInterface
+    interface Registers {
+        /** The value of register name, null if name is no register; throws if it is unknown here. */
+        Integer value(String name) throws Error;
     }
 
+    private final String s;
+    private final DebugTarget target;
+    private final Registers registers;
+    private int pos;
+
+    private Evaluator(String s, DebugTarget target, Registers registers) {
+        this.s = s;
+        this.target = target;
+        this.registers = registers;
+    }
+
+    /** Evaluates text with the CPU's registers. */
     static int eval(String text, DebugTarget target) throws Error {
-        Evaluator e = new Evaluator(text, target);
+        return eval(text, target, name -> register(name, target));
+    }
+
+    static int eval(String text, DebugTarget target, Registers registers) throws Error {
+        Evaluator e = new Evaluator(text, target, registers);
         int v = e.binary(0);
         e.skip();
         if (e.pos < e.s.length()) throw new Error("unexpected '" + e.s.substring(e.pos) + "' in expression");
@@ -138,25 +152,38 @@ final class Evaluator {
         String n = s.substring(start, pos);
         boolean dollar = n.startsWith("$");
         String bare = dollar ? n.substring(1) : n;
-        Integer v = register(bare, target.machine().cpu);
+        Integer v = registers.value(bare);
         if (v != null && (dollar || target.debugInfo().addressOf(bare) == null)) return v;
         Integer a = target.debugInfo().addressOf(bare);
         if (a != null) return a;
         throw new Error("no register or symbol named '" + n + "'");
     }
 
-    /** Value of a general or control register by name, or null. */
-    static Integer register(String name, Cpu cpu) {
+    /** Value of a general or control register by name, or of a counter (the low 32 bits), or null. */
+    static Integer register(String name, DebugTarget target) {
+        Cpu cpu = target.machine().cpu;
         int r = Register.parse(name);
         if (r >= 0) return cpu.regs[r];
+        if (name.equals("pc")) return cpu.pc;
+        return machineRegister(name, target);
+    }
+
+    /** The registers no frame changes: control registers, counters and the ASID; null for other names. */
+    static Integer machineRegister(String name, DebugTarget target) {
+        Cpu cpu = target.machine().cpu;
         switch (name) {
-            case "pc": return cpu.pc;
             case "epc": return cpu.epc;
             case "cause": return cpu.cause;
             case "badvaddr": return cpu.badVaddr;
+            case "instret": return (int) cpu.instret;
+            case "cycles": return (int) cpu.cycles;
+            case "asid": return target.machine().mmu.asid();
             default: return null;
         }
     }
+
+    /** Names {@link #machineRegister} knows, for completion and help. */
+    static final java.util.List<String> MACHINE_REGISTERS = java.util.List.of("epc", "cause", "badvaddr", "instret", "cycles", "asid");
 
     private int deref(int va) throws Error {
         if ((va & 3) != 0) throw new Error(String.format("*0x%08x: address is not word-aligned", va));

@@ -1,5 +1,6 @@
 package exo.monitor;
 
+import exo.os.ProgramImage;
 import exo.toolchain.SourceFile;
 import exo.toolchain.exe.ExeSymbolizer;
 import exo.toolchain.exe.Executable;
@@ -19,6 +20,7 @@ public final class ExeDebugInfo implements DebugInfo {
     private final Executable exe;
     private final ExeSymbolizer symbolizer;
     private final Map<String, List<String>> sources = new HashMap<>();
+    private int[] handlerReturns;
 
     public ExeDebugInfo(Executable exe) {
         this.exe = exe;
@@ -64,6 +66,49 @@ public final class ExeDebugInfo implements DebugInfo {
             if (best == null || Integer.compareUnsigned(l.address(), best) < 0) best = l.address();
         }
         return best;
+    }
+
+    @Override
+    public Integer nextLineInTable(String file, int line) {
+        Integer best = null;
+        for (Executable.Line l : exe.lines()) {
+            if (l.line() <= line || !sameFile(exe.files().get(l.file()), file)) continue;
+            if (best == null || l.line() < best) best = l.line();
+        }
+        return best;
+    }
+
+    @Override
+    public List<Location> codeLines() {
+        java.util.Set<Location> set = new java.util.LinkedHashSet<>();
+        for (Executable.Line l : exe.lines()) {
+            if (inCode(l.address())) set.add(new Location(exe.files().get(l.file()), l.line()));
+        }
+        return new ArrayList<>(set);
+    }
+
+    @Override
+    public boolean inCode(int address) {
+        for (Executable.Segment seg : exe.segments()) {
+            if ((seg.flags() & ProgramImage.EXECUTE) != 0 && seg.contains(address)) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public int[] handlerReturns() {
+        if (handlerReturns == null) {
+            List<Integer> l = new ArrayList<>();
+            for (Executable.Segment seg : exe.segments()) {
+                if ((seg.flags() & ProgramImage.EXECUTE) == 0) continue;
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(seg.data()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int off = 0; off + 4 <= seg.data().length; off += 4) {
+                    if (Debugger.isHandlerReturn(b.getInt(off))) l.add(seg.vaddr() + off);
+                }
+            }
+            handlerReturns = l.stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+        return handlerReturns.clone();
     }
 
     /** A file named in the line table matches the full name given, or its base name. */

@@ -22,8 +22,10 @@ import java.util.function.Supplier;
 /**
  * The monitor's commands: one table (name, aliases, arguments, help, action) from which
  * dispatch, {@code help} and tab completion all derive. Input comes from a {@link LineSource}:
- * an interactive JLine terminal ({@link Terminal}) or a script. Large because it is the
- * command table; rendering lives in {@link Views}, execution control in {@link Debugger}.
+ * an interactive JLine terminal ({@link Interactive}) or a script. Large because it is the
+ * command table and parses every command's arguments; rendering lives in {@link Views} and
+ * {@link CallStack}, frame and thread selection in {@link Selection}, execution control in
+ * {@link Debugger}.
  */
 public final class Monitor {
     /** A command's action; throws {@link Problem} for a user mistake. */
@@ -49,7 +51,15 @@ public final class Monitor {
 
         /** Whether lines come from a script (and are echoed into the transcript). */
         boolean isScript();
+
+        /** Asks a yes-or-no question; a script answers yes without asking. */
+        default boolean confirm(String question) throws IOException {
+            return true;
+        }
     }
+
+    /** An expression shown at every stop ({@code display}), with its print format, if any. */
+    private record Display(int id, char format, String expression) {}
 
     private final Debugger dbg;
     private final PrintWriter out;
@@ -61,11 +71,32 @@ public final class Monitor {
     private TraceFile trace;
     private DebugTarget traced;
     private Path tracePath;
+    /** Where lines come from now: {@code delete} asks it for confirmation. */
+    private LineSource input = script(new BufferedReader(java.io.Reader.nullReader()));
+    /** Files run by {@link #runFile} that failed. */
+    private int scriptErrors;
+    /** Commands read by {@link #commands} that failed. */
+    private int failures;
+    /** The frame and thread whose registers expressions use. */
+    private final Selection selection;
+    private final List<Display> displays = new ArrayList<>();
+    private int nextDisplayId = 1;
+    /** The command an empty line repeats on a terminal: the last step-like or examine command. */
+    private String repeatable;
+    /** Where a bare {@code x} continues, and with what count, format and unit. */
+    private int examineNext;
+    private int examineCount = 1;
+    private char examineFormat = 'x';
+    private int examineUnit = 4;
+    private boolean examinePhysical;
+    /** Commands Enter repeats, as gdb's do. */
+    private static final java.util.Set<String> REPEATED = java.util.Set.of("step", "next", "line", "nextline", "reverse-step", "x", "xp", "list");
 
     public Monitor(Debugger dbg, PrintWriter out) {
         this.dbg = dbg;
         this.out = out;
         this.views = new Views(dbg);
+        this.selection = new Selection(dbg, out);
         define();
     }
 
@@ -79,26 +110,83 @@ public final class Monitor {
         return dbg;
     }
 
-    /** Reads and executes commands until quit or end of input. */
-    public void run(LineSource in) throws IOException {
+    /** Prints the greeting: where the program stopped. */
+    public void greet() {
         out.println("Exo monitor. The program is stopped at its entry " + dbg.describe(dbg.machine().cpu.pc) + ".");
         out.println("Type 'help' for commands; 'continue' runs the program.");
         out.flush();
-        while (!quit) {
-            String line = in.readLine("(exo) ");
-            if (line == null) break;
-            if (in.isScript()) out.println("(exo) " + line);
-            execute(line);
-            out.flush();
-        }
+    }
+
+    /** Greets, then reads and executes commands until quit or end of input. */
+    public void run(LineSource in) throws IOException {
+        greet();
+        commands(in);
+        end();
+    }
+
+    /** Ends the session: completes a trace still being written. */
+    public void end() {
         if (trace != null) endTrace();
         out.flush();
     }
 
-    /** Executes one command line. */
-    public void execute(String line) {
+    /**
+     * Reads and executes commands until quit or end of input. On a terminal an empty line
+     * repeats the last step-like or examine command, as in gdb.
+     */
+    public void commands(LineSource in) throws IOException {
+        LineSource outer = input;
+        input = in;
+        try {
+            while (!quit) {
+                String line = in.readLine("(exo) ");
+                if (line == null) break;
+                if (in.isScript()) out.println("(exo) " + line);
+                if (line.isBlank() && !in.isScript() && repeatable != null) line = repeatable;
+                if (!execute(line)) failures++;
+                out.flush();
+            }
+        } finally {
+            input = outer;
+            out.flush();
+        }
+    }
+
+    /** Whether the monitor was told to quit. */
+    public boolean quitting() {
+        return quit;
+    }
+
+    /** Commands that failed, read from any source. */
+    public int failures() {
+        return failures;
+    }
+
+    /** Files run by {@link #runFile} that failed: unreadable, or a command in them failed. */
+    public int scriptErrors() {
+        return scriptErrors;
+    }
+
+    /**
+     * Runs the commands in file, echoed as a transcript. The first command that fails ends the
+     * file (as in gdb) and counts in {@link #scriptErrors}. Returns false if it could not be read.
+     */
+    public boolean runFile(Path file) {
+        try {
+            source(file.toString());
+            return true;
+        } catch (Problem p) {
+            out.println("error: " + p.getMessage());
+            out.flush();
+            scriptErrors++;
+            return false;
+        }
+    }
+
+    /** Executes one command line; returns false if it failed (an error was printed). */
+    public boolean execute(String line) {
         line = line.strip();
-        if (line.isEmpty() || line.startsWith("#")) return;
+        if (line.isEmpty() || line.startsWith("#")) return true;
         String word = line.split("\\s+", 2)[0];
         String args = line.substring(word.length()).strip();
         // gdb-style x/8x and xp/4b: the format rides on the command word.
@@ -118,10 +206,14 @@ public final class Monitor {
                 String hint = Suggest.didYouMean(lower, table.keySet());
                 out.println("error: unknown command '" + word + "'" + (hint.isEmpty() ? help : hint));
             }
-            return;
+            return false;
         }
+        if (REPEATED.contains(c.name())) repeatable = c.name().startsWith("x") || c.name().equals("list") ? c.name() : line;
+        else repeatable = null;
+        boolean ok = false;
         try {
             c.action().run(args);
+            ok = true;
         } catch (Problem p) {
             out.println("error: " + p.getMessage());
         } catch (UncheckedIOException e) {
@@ -134,6 +226,7 @@ public final class Monitor {
             out.println("trace: the program restarted; " + tracePath + " ends where it did");
             endTrace();
         }
+        return ok;
     }
 
     /** 'trace FILE': trace what runs from now on; 'trace off' completes the file; 'trace' says which. */
@@ -177,6 +270,11 @@ public final class Monitor {
         }
     }
 
+    /** The command word names (a name, alias or unambiguous prefix), or null. */
+    Command command(String word) {
+        return lookup(word.toLowerCase(Locale.ROOT));
+    }
+
     /** The command named or aliased word, or the one command whose name starts with it (as gdb allows). */
     private Command lookup(String word) {
         Command c = table.get(word);
@@ -210,7 +308,7 @@ public final class Monitor {
         add("line", "sl", "", "step to the next source line, entering calls", a -> report(dbg.stepLine(true)));
         add("nextline", "nl", "", "step to the next source line, running over calls", a -> report(dbg.stepLine(false)));
         add("finish", "fin", "", "run until the current function returns", a -> report(dbg.finish()));
-        add("until", "u advance", "LOC", "run until LOC is reached or the current function returns", a -> report(dbg.until(location(a))));
+        add("until", "u advance", "LOC", "run until LOC is reached or the current function returns", a -> report(dbg.until(location(a, true))));
         add("reverse-step", "rs rsi", "[N]", "go back N instructions (re-executes deterministically from the start)", a -> report(dbg.reverseStep(count(a))));
         add("reverse-continue", "rc", "", "go back to the most recent breakpoint hit (re-executes from the start)", a -> report(dbg.reverseContinue()));
         add("break", "b", "LOC [if EXPR]", "stop when execution reaches LOC: an address, symbol[+off], *EXPR or file:line", a -> breakpoint(a, false));
@@ -223,15 +321,21 @@ public final class Monitor {
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
-        add("info", "i", "breakpoints|watchpoints|registers|catch|views", "list breakpoints, watchpoints, registers, caught causes or kernel views", this::info);
-        add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> out.print(views.registers()));
-        add("print", "p", "EXPR", "evaluate EXPR over registers, symbols, *addr and C operators", a -> print(a));
-        add("x", "examine", "[/NF] ADDR", "examine memory through the current address space; F: x d h b c s i", a -> examine(a, false));
-        add("xp", "", "[/NF] PADDR", "examine physical memory", a -> examine(a, true));
+        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes or kernel views", this::info);
+        add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
+        add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
+        add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
+        add("xp", "", "[/NFU] [PADDR]", "examine physical memory", a -> examine(a, true));
         add("set", "", "REG = EXPR | *ADDR = EXPR | pc = EXPR", "change a register or a memory word", this::set);
         add("disassemble", "disas dis", "[LOC [N]]", "disassemble N instructions (default 10) at LOC (default: around the PC)", this::disassemble);
-        add("list", "l", "[LOC]", "source lines around LOC (default: the PC)", this::list);
-        add("backtrace", "bt where", "", "the call chain by the calling convention", a -> out.print(views.backtrace()));
+        add("list", "l", "[LOC]", "source lines around LOC (default: the PC; again: the lines after)", this::list);
+        add("backtrace", "bt where", "", "the call chain, through exception handlers into the code they interrupted", a -> out.print(CallStack.render(dbg, selection.frames(), selection.frameNumber())));
+        add("frame", "f", "[N]", "select frame N of the backtrace for print, x, display and registers (no N: show the selected one)", a -> selection.frame(a.isBlank() ? null : eval(a)));
+        add("up", "", "[N]", "select the frame N calls out (default 1), towards main", a -> selection.move(a.isBlank() ? 1 : (int) count(a), 1));
+        add("down", "", "[N]", "select the frame N calls in (default 1), towards the stop", a -> selection.move(a.isBlank() ? 1 : (int) count(a), -1));
+        add("thread", "", "[N]", "select library OS thread N (see 'info threads') for backtrace, frame and print", a -> selection.thread(a.isBlank() ? null : eval(a)));
+        add("display", "disp", "[/F] [EXPR]", "print EXPR at every stop (no EXPR: print them all now)", this::display);
+        add("undisplay", "", "[N...]", "stop displaying expression N (no N: all of them)", this::undisplay);
         add("tlb", "", "", "the hardware TLB: entries, ASIDs, flags and referenced bits", a -> out.print(views.tlb()));
         add("traps", "log", "[N]", "the last N exceptions (default 20): cause, EPC, BADVADDR and where they were delivered", a -> out.print(views.traps(a.isEmpty() ? 20 : (int) count(a))));
         add("kernel", "k", "VIEW", "a kernel view: envs, pages, stlb, slices (see 'info views')", this::kernelView);
@@ -248,7 +352,12 @@ public final class Monitor {
 
     private void report(Debugger.Stop s) {
         if (!s.message().isEmpty()) out.println(s.message());
-        if (s.kind() != Debugger.Kind.HALTED) where();
+        selection.reset();
+        listNext = null;
+        if (s.kind() != Debugger.Kind.HALTED) {
+            where();
+            showDisplays();
+        }
         views.remember();
     }
 
@@ -273,22 +382,47 @@ public final class Monitor {
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
-            return Evaluator.eval(e, dbg.target());
+            return Evaluator.eval(e, dbg.target(), selection.registers());
         } catch (Evaluator.Error x) {
             throw new Problem(x.getMessage());
         }
     }
 
-    /** LOC: file:line, or an expression (symbol, symbol+off, address, *expr). */
+    /** Set by {@link #location} when a file:line without code moved to the next line with code. */
+    private String moved;
+
+    /**
+     * LOC: file:line, or an expression (symbol, symbol+off, address, *expr). A line without code
+     * (blank, a comment, a label alone, data) means the next line with code in that file.
+     */
     private int location(String a) throws Problem {
+        return location(a, false);
+    }
+
+    /**
+     * A location; with code, a file:line whose line produced only data (a label with .word,
+     * .asciz) also means the next line with code, as a breakpoint there could never be hit.
+     */
+    private int location(String a, boolean code) throws Problem {
         a = a.strip();
+        moved = null;
         if (a.isEmpty()) throw new Problem("a location is needed: an address, a symbol, or file:line");
         int colon = a.lastIndexOf(':');
         if (colon > 0 && a.substring(colon + 1).matches("\\d+")) {
             String file = a.substring(0, colon);
             int line = Integer.parseInt(a.substring(colon + 1));
-            Integer addr = dbg.target().debugInfo().addressOfLine(file, line);
-            if (addr == null) throw new Problem("no code at " + a);
+            DebugInfo info = dbg.target().debugInfo();
+            Integer addr = info.addressOfLine(file, line);
+            if (addr != null && (!code || info.inCode(addr))) return addr;
+            int from = line;
+            Integer next;
+            do {
+                next = info.nextLineInTable(file, from);
+                if (next == null) throw new Problem("no code at " + a + " or after it in " + file);
+                from = next;
+                addr = info.addressOfLine(file, next);
+            } while (code && !info.inCode(addr));
+            moved = String.format("%s:%d has no code; using line %d, the next line with code", file, line, next);
             return addr;
         }
         if (a.startsWith("*")) a = a.substring(1);
@@ -304,8 +438,12 @@ public final class Monitor {
             eval(cond);
         }
         String loc = a.isBlank() ? String.format("0x%x", dbg.machine().cpu.pc) : a.strip();
-        int addr = location(loc);
+        int addr = location(loc, true);
         if ((addr & 3) != 0) throw new Problem(String.format("0x%08x is not an instruction address (not 4-aligned)", addr));
+        if (moved != null) out.println(moved);
+        if (!dbg.target().debugInfo().inCode(addr)) {
+            out.println("warning: " + dbg.describe(addr) + " is not in the program's code (data, or not loaded): execution reaches it only if code is placed there");
+        }
         Breakpoints.Breakpoint b = dbg.points.addBreakpoint(addr, loc, cond, temporary);
         out.println((temporary ? "temporary breakpoint " : "breakpoint ") + b.id + " at " + dbg.describe(addr) + (cond == null ? "" : " if " + cond));
     }
@@ -354,6 +492,20 @@ public final class Monitor {
 
     private void delete(String a) throws Problem {
         if (a.isBlank()) {
+            int n = dbg.points.breakpoints().size() + dbg.points.watchpoints().size();
+            if (n == 0) {
+                out.println("no breakpoints or watchpoints to delete");
+                return;
+            }
+            out.flush();
+            try {
+                if (!input.confirm("Delete all " + n + " breakpoints and watchpoints? (y or n) ")) {
+                    out.println("not deleted");
+                    return;
+                }
+            } catch (IOException e) {
+                throw new Problem("cannot read the answer: " + e.getMessage());
+            }
             dbg.points.deleteAll();
             out.println("deleted all breakpoints and watchpoints");
             return;
@@ -371,6 +523,11 @@ public final class Monitor {
     }
 
     private void info(String a) throws Problem {
+        String[] words = a.strip().split("\\s+", 2);
+        if (words[0].equals("r") || words[0].equals("reg") || words[0].equals("registers")) {
+            registers(words.length > 1 ? words[1] : "");
+            return;
+        }
         switch (a.strip()) {
             case "b": case "break": case "breakpoints": case "w": case "watch": case "watchpoints":
                 if (dbg.points.breakpoints().isEmpty() && dbg.points.watchpoints().isEmpty()) {
@@ -387,8 +544,15 @@ public final class Monitor {
                             w.enabled ? "yes" : "no", w.hits, w.start, Integer.toUnsignedLong(w.start) + w.length));
                 }
                 return;
-            case "r": case "reg": case "registers":
-                out.print(views.registers());
+            case "f": case "frame":
+                out.print(selection.frameInfo());
+                return;
+            case "threads":
+                selection.infoThreads();
+                return;
+            case "display":
+                if (displays.isEmpty()) out.println("no expressions are displayed");
+                for (Display d : displays) out.println(d.id() + ": " + (d.format() == 0 ? "" : "/" + d.format() + " ") + d.expression());
                 return;
             case "catch":
                 out.println("catching: " + (dbg.catches().isEmpty() ? "nothing" : String.join(" ", dbg.catches().stream().map(c -> c.shortName).toList())));
@@ -397,38 +561,162 @@ public final class Monitor {
                 out.println("kernel views: " + String.join(" ", dbg.target().kernelViews().keySet()));
                 return;
             default:
-                throw new Problem("info what? breakpoints, watchpoints, registers, catch or views");
+                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch or views");
         }
     }
 
     private void print(String a) throws Problem {
-        int v = eval(a);
-        DebugInfo info = dbg.target().debugInfo();
-        // Name the value only when it is plausibly an address: at most 4 KiB past a symbol.
-        String sym = info.symbolAt(v) != null && v - info.symbolAddress(v) < 4096 ? info.describe(v) : null;
-        out.println(String.format("%d (0x%x)%s", v, v, sym == null ? "" : " <" + sym + ">"));
-    }
-
-    private void examine(String a, boolean physical) throws Problem {
-        int n = 1;
-        char f = 'x';
+        char f = 0;
         a = a.strip();
         if (a.startsWith("/")) {
             int sp = a.indexOf(' ');
             String fmt = sp < 0 ? a.substring(1) : a.substring(1, sp);
             a = sp < 0 ? "" : a.substring(sp + 1);
-            String digits = fmt.replaceAll("[^0-9]", "");
-            String letters = fmt.replaceAll("[0-9]", "");
-            if (!digits.isEmpty()) n = Integer.parseInt(digits);
-            if (letters.length() > 1 || (letters.length() == 1 && "xdhbcsi".indexOf(letters.charAt(0)) < 0)) {
-                throw new Problem("unknown format '" + letters + "'; formats: x d h b c s i");
+            f = printFormat(fmt);
+        }
+        out.println(formatted(eval(a), f));
+    }
+
+    private static char printFormat(String fmt) throws Problem {
+        if (fmt.length() != 1 || "xdutc".indexOf(fmt.charAt(0)) < 0) {
+            throw new Problem("unknown print format '" + fmt + "'; formats: x (hex), d (signed), u (unsigned), t (binary), c (character)");
+        }
+        return fmt.charAt(0);
+    }
+
+    /** A value as print shows it: in format f, or (f = 0) decimal, hex and the symbol it may point into. */
+    private String formatted(int v, char f) {
+        switch (f) {
+            case 'x': return String.format("0x%x", v);
+            case 'd': return Integer.toString(v);
+            case 'u': return Integer.toUnsignedString(v);
+            case 't': return Integer.toBinaryString(v);
+            case 'c': return String.format("%d '%s'", v & 0xFF, Views.escape(v & 0xFF));
+            default:
+                DebugInfo info = dbg.target().debugInfo();
+                // Name the value only when it is plausibly an address: at most 4 KiB past a symbol.
+                String sym = info.symbolAt(v) != null && v - info.symbolAddress(v) < 4096 ? info.describe(v) : null;
+                return String.format("%d (0x%x)%s", v, v, sym == null ? "" : " <" + sym + ">");
+        }
+    }
+
+    private void display(String a) throws Problem {
+        a = a.strip();
+        if (a.isEmpty()) {
+            showDisplays();
+            return;
+        }
+        char f = 0;
+        if (a.startsWith("/")) {
+            int sp = a.indexOf(' ');
+            if (sp < 0) throw new Problem("display what? an expression follows the format");
+            f = printFormat(a.substring(1, sp));
+            a = a.substring(sp + 1).strip();
+        }
+        eval(a);
+        Display d = new Display(nextDisplayId++, f, a);
+        displays.add(d);
+        show(d);
+    }
+
+    private void undisplay(String a) throws Problem {
+        if (a.isBlank()) {
+            displays.clear();
+            return;
+        }
+        for (String id : a.split("[\\s,]+")) {
+            int n = (int) count(id);
+            if (!displays.removeIf(d -> d.id() == n)) throw new Problem("no display " + id + "; 'info display' lists them");
+        }
+    }
+
+    private void showDisplays() {
+        for (Display d : displays) show(d);
+    }
+
+    private void show(Display d) {
+        String value;
+        try {
+            value = formatted(eval(d.expression()), d.format());
+        } catch (Problem p) {
+            value = "<" + p.getMessage() + ">";
+        }
+        out.println(d.id() + ": " + (d.format() == 0 ? "" : "/" + d.format() + " ") + d.expression() + " = " + value);
+    }
+
+    /** Registers: all of them, or those named (general, pc, control registers, counters), in the selected frame. */
+    private void registers(String names) throws Problem {
+        if (names.isBlank()) {
+            if (!selection.isMachine()) out.println("(the running code's registers; 'info registers NAME' and 'print' show the selected frame's)");
+            out.print(views.registers());
+            return;
+        }
+        for (String n : names.split("[\\s,]+")) {
+            String r = n.startsWith("$") ? n.substring(1) : n;
+            if (Register.parse(r) < 0 && !r.equals("pc") && Evaluator.machineRegister(r, dbg.target()) == null) {
+                throw new Problem("no register '" + n + "'");
             }
-            if (!letters.isEmpty()) f = letters.charAt(0);
+            int v = eval("$" + r);
+            out.println(String.format("%-8s 0x%08x  %d", r, v, v));
+        }
+    }
+
+    /**
+     * x/NFU ADDR as in gdb: N a count (default 1), F a format (x d u t c s i, default x), U a unit
+     * (b h w; default w, b for c). So x/4b is four bytes in hex and x/2h two halves, as before
+     * units existed. Without ADDR it continues after the last memory examined, with the same N,
+     * F and U, which is what Enter repeats.
+     */
+    private void examine(String a, boolean physical) throws Problem {
+        a = a.strip();
+        int n = a.isEmpty() ? examineCount : 1;
+        char f = a.isEmpty() ? examineFormat : 'x';
+        int unit = a.isEmpty() ? examineUnit : 4;
+        boolean formatGiven = false;
+        if (a.startsWith("/")) {
+            int sp = a.indexOf(' ');
+            String fmt = sp < 0 ? a.substring(1) : a.substring(1, sp);
+            a = sp < 0 ? "" : a.substring(sp + 1).strip();
+            String digits = fmt.replaceAll("^([0-9]*).*", "$1");
+            if (!digits.isEmpty()) n = Integer.parseInt(digits.length() > 5 ? "99999" : digits);
+            boolean unitGiven = false;
+            for (char c : fmt.substring(digits.length()).toCharArray()) {
+                if ("bhw".indexOf(c) >= 0) {
+                    if (unitGiven) throw new Problem("two units in '/" + fmt + "'; units: b h w");
+                    unit = c == 'b' ? 1 : c == 'h' ? 2 : 4;
+                    unitGiven = true;
+                } else if ("xdutcsi".indexOf(c) >= 0) {
+                    if (formatGiven) throw new Problem("two formats in '/" + fmt + "'; formats: x d u t c s i");
+                    f = c;
+                    formatGiven = true;
+                } else {
+                    throw new Problem("unknown format '" + c + "' in '/" + fmt + "'; formats: x d u t c s i, units: b h w");
+                }
+            }
+            if (!formatGiven) f = 'x';
+            if (!unitGiven) unit = f == 'c' ? 1 : 4;
         }
         if (n <= 0 || n > 4096) throw new Problem("count must be 1..4096");
         if (physical && f == 'i') throw new Problem("xp cannot disassemble; use x/i through the address space");
-        out.print(views.examine(eval(a), n, f, physical));
+        int addr;
+        if (a.isEmpty()) {
+            if (examinePhysical != physical || repeatableExamineMissing) throw new Problem("an address is needed");
+            addr = examineNext;
+        } else {
+            addr = eval(a);
+        }
+        Views.Examined e = views.examine(addr, n, f, unit, physical);
+        out.print(e.text());
+        examineNext = e.next();
+        examineCount = n;
+        examineFormat = f;
+        examineUnit = unit;
+        examinePhysical = physical;
+        repeatableExamineMissing = false;
     }
+
+    /** No x has run yet, so a bare x has nowhere to continue. */
+    private boolean repeatableExamineMissing = true;
 
     private void set(String a) throws Problem {
         int eq = a.indexOf('=');
@@ -468,11 +756,23 @@ public final class Monitor {
         out.print(views.disassemble(from & ~3, Math.min(n, 4096)));
     }
 
+    /** The file and the line after the last one {@code list} showed; a bare list continues there until the next stop. */
+    private DebugInfo.Location listNext;
+
     private void list(String a) throws Problem {
+        if (a.isBlank() && listNext != null) {
+            List<String> lines = dbg.target().debugInfo().source(listNext.file());
+            if (listNext.line() > lines.size()) throw new Problem("line " + listNext.line() + " is past the end of " + listNext.file() + " (" + lines.size() + " lines)");
+            out.print(views.sourceLines(listNext.file(), listNext.line(), listNext.line() + 9));
+            listNext = new DebugInfo.Location(listNext.file(), listNext.line() + 10);
+            return;
+        }
         int addr = a.isBlank() ? dbg.machine().cpu.pc : location(a);
         String s = views.source(addr, 5);
         if (s == null) throw new Problem("no source line for " + dbg.describe(addr) + "; 'disassemble' shows the code");
         out.print(s);
+        DebugInfo.Location l = dbg.target().debugInfo().lineOf(addr);
+        listNext = new DebugInfo.Location(l.file(), l.line() + 6);
     }
 
     private void kernelView(String a) throws Problem {
@@ -481,6 +781,7 @@ public final class Monitor {
         out.print(v.get());
     }
 
+    /** Runs a file of commands; the first that fails ends it (as in gdb), and source fails. */
     private void source(String a) throws Problem {
         if (a.isBlank()) throw new Problem("usage: source FILE");
         if (sourceDepth > 8) throw new Problem("source files nest too deeply (a file sourcing itself?)");
@@ -494,10 +795,12 @@ public final class Monitor {
         }
         sourceDepth++;
         try {
-            for (String l : lines) {
-                if (quit) break;
-                out.println("(exo) " + l);
-                execute(l);
+            for (int i = 0; i < lines.size() && !quit; i++) {
+                out.println("(exo) " + lines.get(i));
+                if (!execute(lines.get(i))) {
+                    // Fails the source command itself, so a file that sources this one stops too.
+                    throw new Problem(String.format("%s:%d: the command failed; the rest of %s is skipped", a.strip(), i + 1, a.strip()));
+                }
             }
         } finally {
             sourceDepth--;

@@ -56,44 +56,58 @@ final class Views {
         return sb.toString();
     }
 
-    /** Memory at va in format f: x (hex words), d (decimal words), h (halves), b (bytes), c (chars), s (string), i (instructions). */
-    String examine(int va, int count, char f, boolean physical) {
+    /** What {@link #examine} shows, and the address after it (where a bare {@code x} continues). */
+    record Examined(String text, int next) {}
+
+    /**
+     * count units of memory at va in format f: x (hex), d (signed), u (unsigned), t (binary),
+     * c (characters), of size bytes each; or count strings (s) or instructions (i).
+     */
+    Examined examine(int va, int count, char f, int size, boolean physical) {
         StringBuilder sb = new StringBuilder();
-        Machine m = dbg.machine();
         if (f == 'i') {
             for (int i = 0; i < count; i++) sb.append(instruction(va + 4 * i)).append('\n');
-            return sb.toString();
+            return new Examined(sb.toString(), va + 4 * count);
         }
         if (f == 's') {
-            StringBuilder str = new StringBuilder();
-            for (int i = 0; i < 4096; i++) {
-                int b = readByte(va + i, physical);
-                if (b < 0) return String.format("0x%08x: <cannot read 0x%08x>%n", va, va + i);
-                if (b == 0) break;
-                str.append(escape(b));
+            int a = va;
+            for (int n = 0; n < count; n++) {
+                StringBuilder str = new StringBuilder();
+                int i = 0;
+                for (; i < 4096; i++) {
+                    int b = readByte(a + i, physical);
+                    if (b < 0) return new Examined(sb.append(String.format("0x%08x: <cannot read 0x%08x>%n", a, a + i)).toString(), a + i);
+                    if (b == 0) break;
+                    str.append(escape(b));
+                }
+                sb.append(String.format("0x%08x: \"%s\"%n", a, str));
+                a += i + 1;
             }
-            return String.format("0x%08x: \"%s\"%n", va, str);
+            return new Examined(sb.toString(), a);
         }
-        int size = f == 'b' || f == 'c' ? 1 : f == 'h' ? 2 : 4;
-        int perLine = size == 4 ? 4 : size == 2 ? 8 : 16;
+        int perLine = f == 't' ? (size == 4 ? 2 : size == 2 ? 4 : 8) : size == 4 ? 4 : size == 2 ? 8 : 16;
+        int next = va;
         for (int i = 0; i < count; i++) {
             int a = va + i * size;
             if (i % perLine == 0) sb.append(i == 0 ? "" : "\n").append(String.format("0x%08x:", a));
             long v = read(a, size, physical);
             if (v < 0) {
-                sb.append(String.format(" <%s>", physical ? "beyond memory" : "not mapped"));
+                sb.append(String.format(" <%s>", physical ? "beyond memory" : (a & (size - 1)) != 0 ? "not aligned" : "not mapped"));
                 break;
             }
+            next = a + size;
             switch (f) {
                 case 'd': sb.append(' ').append(size == 4 ? (int) v : size == 2 ? (short) v : (byte) v); break;
+                case 'u': sb.append(' ').append(v); break;
+                case 't': sb.append(' ').append(String.format("%" + (8 * size) + "s", Long.toBinaryString(v)).replace(' ', '0')); break;
                 case 'c': sb.append(' ').append(escape((int) v)); break;
                 default: sb.append(' ').append(String.format("%0" + (2 * size) + "x", v));
             }
         }
-        return sb.append('\n').toString();
+        return new Examined(sb.append('\n').toString(), next);
     }
 
-    private static String escape(int b) {
+    static String escape(int b) {
         switch (b) {
             case '\n': return "\\n";
             case '\t': return "\\t";
@@ -146,58 +160,25 @@ final class Views {
 
     /** Source lines around address, with the PC's line marked; null if there is no line info. */
     String source(int address, int around) {
-        DebugInfo info = dbg.target().debugInfo();
-        DebugInfo.Location l = info.lineOf(address);
+        DebugInfo.Location l = dbg.target().debugInfo().lineOf(address);
         if (l == null) return null;
-        List<String> lines = info.source(l.file());
-        if (lines.isEmpty()) return l + ": source not available\n";
+        return sourceLines(l.file(), Math.max(1, l.line() - around), l.line() + around);
+    }
+
+    /** Lines from..to of file (clipped to the file), the PC's line marked; empty past its end. */
+    String sourceLines(String file, int from, int to) {
+        DebugInfo info = dbg.target().debugInfo();
+        List<String> lines = info.source(file);
+        if (lines.isEmpty()) return file + ":" + from + ": source not available\n";
         StringBuilder sb = new StringBuilder();
         DebugInfo.Location pcLine = info.lineOf(dbg.machine().cpu.pc);
-        int from = Math.max(1, l.line() - around), to = Math.min(lines.size(), l.line() + around);
+        DebugInfo.Location l = new DebugInfo.Location(file, from);
+        to = Math.min(lines.size(), to);
         for (int n = from; n <= to; n++) {
             boolean here = pcLine != null && pcLine.file().equals(l.file()) && pcLine.line() == n;
             sb.append(String.format("%s%5d  %s%n", here ? "=>" : "  ", n, lines.get(n - 1)));
         }
         return sb.toString();
-    }
-
-    /**
-     * The call chain by the calling convention (docs/libos.md): a function that calls others
-     * saves ra at fp-4 and the caller's fp at fp-8 and points fp at its frame top. Before a
-     * function has saved ra (a leaf, or the first instructions), ra still holds the return.
-     */
-    String backtrace() {
-        Cpu c = dbg.machine().cpu;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("#0  %s%n", dbg.describe(c.pc)));
-        DebugInfo info = dbg.target().debugInfo();
-        int fp = c.regs[Register.S0];
-        int frame = 1;
-        boolean saved = savedRa(c.pc);
-        if (!saved) {
-            sb.append(String.format("#1  %s%n", dbg.describe(c.regs[Register.RA] - 4)));
-            frame++;
-        }
-        for (; frame < 64 && fp != 0; frame++) {
-            long ra = read(fp - 4, 4, false), next = read(fp - 8, 4, false);
-            if (ra <= 0 || next < 0) break;
-            sb.append(String.format("#%d  %s%n", frame, dbg.describe((int) ra - 4)));
-            if ((int) next == fp) break;
-            fp = (int) next;
-        }
-        if (info.symbols().isEmpty()) sb.append("(no symbols: frames are return addresses)\n");
-        return sb.toString();
-    }
-
-    /** Whether the function containing pc has already executed its {@code sw ra, ..(sp)}. */
-    private boolean savedRa(int pc) {
-        DebugInfo info = dbg.target().debugInfo();
-        if (info.symbolAt(pc) == null) return true;
-        for (int a = info.symbolAddress(pc); a != pc; a += 4) {
-            int w = dbg.wordAt(a);
-            if (exo.emulator.isa.Decoder.decode(w) == exo.emulator.isa.Opcode.SW && exo.emulator.isa.Format.a(w) == Register.RA) return true;
-        }
-        return false;
     }
 
     String tlb() {

@@ -130,6 +130,11 @@ final class FakeTarget implements DebugTarget {
             @Override public Collection<String> symbols() {
                 return syms.values();
             }
+            @Override public List<Location> codeLines() {
+                List<Location> l = new java.util.ArrayList<>();
+                for (int line : LINES) l.add(new Location("fake.s", line));
+                return l;
+            }
         };
     }
 }

@@ -89,6 +89,92 @@ class MonitorTest {
         assertEquals(0, dbg.position());
     }
 
+    /** Lines as a terminal gives them: not echoed, and an empty line repeats. */
+    private String typed(String... lines) throws Exception {
+        text.getBuffer().setLength(0);
+        java.util.Iterator<String> it = List.of(lines).iterator();
+        mon.commands(new Monitor.LineSource() {
+            @Override
+            public String readLine(String prompt) {
+                return it.hasNext() ? it.next() : null;
+            }
+
+            @Override
+            public boolean isScript() {
+                return false;
+            }
+
+            @Override
+            public boolean confirm(String question) {
+                text.append(question).append("n\n");
+                return false;
+            }
+        });
+        return text.toString();
+    }
+
+    @Test
+    void printFormatsAndConvenienceRegisters() throws Exception {
+        String t = run("p/x 255", "p/d 0xffffffff", "p/u -1", "p/t 10", "p/c 65", "p/q 1", "step 2", "p $instret", "p $cycles > 0", "info registers pc $instret");
+        assertTrue(t.contains("(exo) p/x 255\n0xff\n"), t);
+        assertTrue(t.contains("(exo) p/d 0xffffffff\n-1\n"), t);
+        assertTrue(t.contains("(exo) p/u -1\n4294967295\n"), t);
+        assertTrue(t.contains("(exo) p/t 10\n1010\n"), t);
+        assertTrue(t.contains("(exo) p/c 65\n65 'A'\n"), t);
+        assertTrue(t.contains("error: unknown print format 'q'"), t);
+        assertTrue(t.contains("(exo) p $instret\n2 (0x2)\n"), t);
+        assertTrue(t.contains("(exo) p $cycles > 0\n1 (0x1)\n"), t);
+        assertTrue(t.contains("pc       0x00001018"), t);
+        assertTrue(t.contains("instret  0x00000002  2"), t);
+    }
+
+    @Test
+    void displayShowsExpressionsAtEveryStopUntilUndisplayed() throws Exception {
+        String t = run("display/x a0", "display $pc - main", "step", "undisplay 1", "step", "info display", "undisplay 7");
+        assertTrue(t.contains("(exo) display/x a0\n1: /x a0 = 0x0\n"), t);
+        assertTrue(t.contains("1: /x a0 = 0x5\n2: $pc - main = 4 (0x4)\n"), t);
+        assertTrue(t.contains("2: $pc - main = 24 (0x18)\n"), t);
+        assertEquals(1, t.split("1: /x a0 = 0x5", -1).length - 1, t);
+        assertTrue(t.contains("(exo) info display\n2: $pc - main\n"), t);
+        assertTrue(t.contains("error: no display 7"), t);
+    }
+
+    @Test
+    void examineTakesCountFormatAndUnitAndABareXContinues() throws Exception {
+        String t = run("set *data = 0x11223344", "x/2xw data", "x/4xb data", "x", "x/2dh data", "x/1tb data", "x/4cb data", "x/2i main", "x", "x/3q data", "x/bb data");
+        assertTrue(t.contains("(exo) x/2xw data\n0x00008000: 11223344 00000000\n"), t);
+        assertTrue(t.contains("(exo) x/4xb data\n0x00008000: 44 33 22 11\n"), t);
+        assertTrue(t.contains("(exo) x\n0x00008004: 00 00 00 00\n"), t);
+        assertTrue(t.contains("(exo) x/2dh data\n0x00008000: 13124 4386\n"), t);
+        assertTrue(t.contains("(exo) x/1tb data\n0x00008000: 01000100\n"), t);
+        assertTrue(t.contains("(exo) x/4cb data\n0x00008000: D 3 \\\" \\x11\n"), t);
+        assertTrue(t.contains("(exo) x\n   0x00001008:"), t);
+        assertTrue(t.contains("error: unknown format 'q' in '/3q'"), t);
+        assertTrue(t.contains("error: two units in '/bb'"), t);
+    }
+
+    @Test
+    void framesSelectRegistersAndAnEmptyLineRepeatsTheLastStep() throws Exception {
+        String t = typed("break f", "continue", "bt", "up", "p $pc", "p a1", "down", "step", "", "", "x/1xw data", "");
+        assertTrue(t.contains("#0  0x00001018 <f> (fake.s:7)\n#1  0x00001004 <main+0x4> (fake.s:2)\n"), t);
+        assertTrue(t.contains("#1  0x00001004 <main+0x4> (fake.s:2)\n   fake.s:2"), t);
+        assertTrue(t.contains("4100 (0x1004) <main+0x4>"), t);
+        assertTrue(t.contains("error: register a1 is not known in frame 1"), t);
+        // step, then Enter twice: three steps from f, through its ret to the mv after the call and past it.
+        assertTrue(t.contains("=> 0x00001008:") && t.contains("=> 0x0000100c:"), t);
+        assertEquals(0x100c, dbg.machine().cpu.pc);
+        assertTrue(t.contains("0x00008000: 00000000\n0x00008004: 00000000\n"), t);
+    }
+
+    @Test
+    void deleteAllAsksOnATerminalAndNotInAScript() throws Exception {
+        String t = typed("break f", "delete", "info breakpoints");
+        assertTrue(t.contains("Delete all 1 breakpoints and watchpoints? (y or n) n\nnot deleted\n"), t);
+        assertTrue(t.contains("breakpoint  yes"), t);
+        t = run("delete", "info breakpoints");
+        assertTrue(t.contains("deleted all breakpoints and watchpoints\n(exo) info breakpoints\nno breakpoints or watchpoints"), t);
+    }
+
     @Test
     void printExamineSetAndRegisters() throws Exception {
         String t = run("print (3 + 4) * 2 << 1", "print f - main", "set a3 = 0x1234", "print $a3", "set *data = -1", "x/2x data", "x/2i main", "registers");
@@ -115,7 +201,11 @@ class MonitorTest {
     @Test
     void noSuggestionThatMisleads() throws Exception {
         String t = run("up", "brk", "thread", "fnish");
-        for (String w : List.of("up", "brk", "thread")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
+        // up is gdb's frame command now, not a misspelt until.
+        assertTrue(t.contains("(exo) up\nerror: frame 0 is the outermost frame the monitor can find\n"), t);
+        // thread is the threads command now, not a misspelt tbreak.
+        assertTrue(t.contains("(exo) thread\nerror: the program has no library OS threads"), t);
+        for (String w : List.of("brk")) assertTrue(t.contains("error: unknown command '" + w + "'; 'help' lists the commands\n"), t);
         assertTrue(t.contains("error: unknown command 'fnish'; did you mean 'finish'?\n"), t);
     }
 

@@ -1,0 +1,40 @@
+package exo.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.jit.Engines;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * A golden transcript of debugging exception handlers in faults.s (issue 14): stepping into a
+ * handler and finishing out of it, backtraces through nested exceptions into the interrupted
+ * code, frame selection with the registers a fault interrupted, display, print formats and
+ * x/NFU, and a breakpoint on a line without code. The same session under every engine gives
+ * the same transcript. After an intended change, regenerate with -Dexo.regenerateGolden=true
+ * and review the diff.
+ */
+class MonitorExceptionTranscriptTest {
+    static final java.util.List<String> ENGINES = Engines.NAMES;
+    private static final Path DIR = Path.of("src", "test", "resources", "monitor");
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void steppingThroughHandlersMatchesTheGoldenTranscript(String engine) throws Exception {
+        String commands = Files.readString(DIR.resolve("exceptions.cmds"));
+        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, Path.of("..", "guest-programs", "src", "faults.s").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        Path golden = DIR.resolve("exceptions.expected");
+        if (Boolean.getBoolean("exo.regenerateGolden") && engine.equals("jit")) Files.writeString(golden, r.out());
+        assertEquals(Files.readString(golden), r.out());
+        // What the transcript is for, said once more so a regenerated file cannot lose it.
+        String out = r.out();
+        assertTrue(out.contains("#1  <exception tlb-load at 0x00010044 BADVADDR 0x58000000>\n#2  0x00010044 <main+0x44>"), out);
+        assertTrue(out.contains("#8  <exception break at 0x000100e8>\n#9  0x000100e8 <main+0xe8>"), out);
+        assertTrue(out.contains("faults.s:43 has no code; using line 44, the next line with code"), out);
+    }
+}
