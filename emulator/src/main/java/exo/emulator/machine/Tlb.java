@@ -10,8 +10,9 @@ package exo.emulator.machine;
  *
  * <p>Searches do not scan the 64 slots: {@link #validMask} has bit i set exactly when slot i is
  * valid, and {@link #bucket} holds, per hash line of the virtual page number, the mask of valid
- * slots whose vpn hashes there. A lookup tests only the slots of its line, lowest slot first,
- * so it returns the same slot as a scan in slot order would. Every write of a slot's vpn or
+ * slots whose vpn hashes there, and {@link #only} the slot of a line that holds exactly one. A
+ * lookup tests only the slots of its line, lowest slot first, so it returns the same slot as a
+ * scan in slot order would. Every write of a slot's vpn or
  * flags goes through {@link #setEntry} or {@link #flushAll}, which keep both masks exact.
  */
 public final class Tlb {
@@ -33,6 +34,8 @@ public final class Tlb {
     private final int[] flags = new int[SIZE];
     private static final int BUCKET_BITS = 8;
     private final long[] bucket = new long[1 << BUCKET_BITS];
+    /** Per line whose mask has exactly one bit: that bit's slot (meaningless otherwise). */
+    private final byte[] only = new byte[1 << BUCKET_BITS];
     private long validMask;
     private int random;
     private Mmu mmu;
@@ -53,7 +56,16 @@ public final class Tlb {
 
     /** Slot of the valid entry translating virtual page vpn for asid, or -1. */
     public int lookup(int vpn, int asid) {
-        for (long m = bucket[bucketOf(vpn)]; m != 0; m &= m - 1) {
+        int b = bucketOf(vpn);
+        long m = bucket[b];
+        if ((m & (m - 1)) == 0) {
+            // No slot or one: the usual case, answered without a bit scan (which C1, compiling
+            // the launcher's JVM, calls out of line: a fifth of a kernel-filled miss's time).
+            if (m == 0) return -1;
+            int i = only[b];
+            return this.vpn[i] == vpn && ((flags[i] & GLOBAL) != 0 || this.asid[i] == asid) ? i : -1;
+        }
+        for (; m != 0; m &= m - 1) {
             int i = Long.numberOfTrailingZeros(m);
             if (this.vpn[i] == vpn && ((flags[i] & GLOBAL) != 0 || this.asid[i] == asid)) return i;
         }
@@ -67,11 +79,16 @@ public final class Tlb {
     /** Sets slot's vpn and flags, moving it between buckets and keeping the valid mask exact. */
     private void setEntry(int slot, int newVpn, int newFlags) {
         long bit = 1L << slot;
-        if ((flags[slot] & VALID) != 0) bucket[bucketOf(vpn[slot])] &= ~bit;
+        if ((flags[slot] & VALID) != 0) {
+            int b = bucketOf(vpn[slot]);
+            long m = bucket[b] &= ~bit;
+            if (m != 0 && (m & (m - 1)) == 0) only[b] = (byte) Long.numberOfTrailingZeros(m);
+        }
         vpn[slot] = newVpn;
         flags[slot] = newFlags;
         if ((newFlags & VALID) != 0) {
-            bucket[bucketOf(newVpn)] |= bit;
+            int b = bucketOf(newVpn);
+            if ((bucket[b] |= bit) == bit) only[b] = (byte) slot;
             validMask |= bit;
         } else {
             validMask &= ~bit;
