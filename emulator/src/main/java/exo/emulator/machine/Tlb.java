@@ -59,17 +59,31 @@ public final class Tlb {
         int b = bucketOf(vpn);
         long m = bucket[b];
         if ((m & (m - 1)) == 0) {
-            // No slot or one: the usual case, answered without a bit scan (which C1, compiling
-            // the launcher's JVM, calls out of line: a fifth of a kernel-filled miss's time).
+            // No slot or one: the usual case, answered without finding the bit.
             if (m == 0) return -1;
             int i = only[b];
             return this.vpn[i] == vpn && ((flags[i] & GLOBAL) != 0 || this.asid[i] == asid) ? i : -1;
         }
         for (; m != 0; m &= m - 1) {
-            int i = Long.numberOfTrailingZeros(m);
+            int i = lowestSlot(m);
             if (this.vpn[i] == vpn && ((flags[i] & GLOBAL) != 0 || this.asid[i] == asid)) return i;
         }
         return -1;
+    }
+
+    /**
+     * The lowest set bit of a non-zero mask, by a de Bruijn multiply and a table: what
+     * {@code Long.numberOfTrailingZeros} computes, but small enough for C1 to inline, where
+     * it calls that method out of line.
+     */
+    static int lowestSlot(long m) {
+        return LOWEST[(int) (((m & -m) * DE_BRUIJN) >>> 58)];
+    }
+
+    private static final long DE_BRUIJN = 0x07EDD5E59A4E28C2L;
+    private static final byte[] LOWEST = new byte[64];
+    static {
+        for (int i = 0; i < 64; i++) LOWEST[(int) (((1L << i) * DE_BRUIJN) >>> 58)] = (byte) i;
     }
 
     private static int bucketOf(int vpn) {
@@ -82,7 +96,7 @@ public final class Tlb {
         if ((flags[slot] & VALID) != 0) {
             int b = bucketOf(vpn[slot]);
             long m = bucket[b] &= ~bit;
-            if (m != 0 && (m & (m - 1)) == 0) only[b] = (byte) Long.numberOfTrailingZeros(m);
+            if (m != 0 && (m & (m - 1)) == 0) only[b] = (byte) lowestSlot(m);
         }
         vpn[slot] = newVpn;
         flags[slot] = newFlags;
@@ -123,7 +137,7 @@ public final class Tlb {
 
     private int firstInvalid() {
         long free = ~validMask;
-        return free == 0 ? -1 : Long.numberOfTrailingZeros(free);
+        return free == 0 ? -1 : lowestSlot(free);
     }
 
     private int nextRandom() {
@@ -145,7 +159,7 @@ public final class Tlb {
     /** Invalidates every non-global entry of asid. */
     public void flushAsid(int asid) {
         for (long m = validMask; m != 0; m &= m - 1) {
-            int i = Long.numberOfTrailingZeros(m);
+            int i = lowestSlot(m);
             if ((flags[i] & GLOBAL) == 0 && this.asid[i] == (asid & 0xFF)) invalidate(i);
         }
     }

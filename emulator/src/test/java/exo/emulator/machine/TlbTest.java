@@ -177,6 +177,16 @@ class TlbTest {
     }
 
     @Test
+    void lowestSlotIsTheLowestSetBit() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int i = 0; i < 64; i++) assertEquals(i, Tlb.lowestSlot(1L << i));
+        for (int k = 0; k < 100_000; k++) {
+            long m = rnd.nextLong() >>> rnd.nextInt(64) << rnd.nextInt(64);
+            if (m != 0) assertEquals(Long.numberOfTrailingZeros(m), Tlb.lowestSlot(m), Long.toHexString(m));
+        }
+    }
+
+    @Test
     void indexedLookupAgreesWithAScanInSlotOrder() {
         java.util.Random rnd = new java.util.Random(7);
         Tlb t = machine().tlb;
