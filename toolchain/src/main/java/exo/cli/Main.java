@@ -2,12 +2,10 @@ package exo.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,17 +30,25 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The subcommands in the order usage lists them, made only when needed. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
-    static {
-        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
-        SUBCOMMANDS.put("asm", AsmCommand::new);
-        SUBCOMMANDS.put("link", LinkCommand::new);
-        SUBCOMMANDS.put("disasm", DisasmCommand::new);
-        SUBCOMMANDS.put("run", RunCommand::new);
-        SUBCOMMANDS.put("debug", DebugCommand::new);
-        SUBCOMMANDS.put("bench", BenchCommand::new);
-        SUBCOMMANDS.put("completion", CompletionCommand::new);
+    /** The subcommands, in the order usage lists them. */
+    static final List<String> SUBCOMMANDS = List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "completion");
+
+    /**
+     * A new instance of the subcommand named. A switch rather than a table of constructor
+     * references: resolving those loaded every command's class at start (about 10 ms).
+     */
+    private static Object subcommand(String name) {
+        switch (name) {
+            case "help": return new CommandLine.HelpCommand();
+            case "asm": return new AsmCommand();
+            case "link": return new LinkCommand();
+            case "disasm": return new DisasmCommand();
+            case "run": return new RunCommand();
+            case "debug": return new DebugCommand();
+            case "bench": return new BenchCommand();
+            case "completion": return new CompletionCommand();
+            default: throw new IllegalArgumentException("no subcommand " + name);
+        }
     }
 
     /** Subcommands that look at the whole tree. */
@@ -66,10 +72,10 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
         String first = args.length > 0 ? args[0] : "";
-        if (SUBCOMMANDS.containsKey(first) && !NEED_THE_TREE.contains(first)) {
-            cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        if (SUBCOMMANDS.contains(first) && !NEED_THE_TREE.contains(first)) {
+            cl.addSubcommand(first, subcommand(first));
         } else {
-            SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+            for (String name : SUBCOMMANDS) cl.addSubcommand(name, subcommand(name));
         }
         cl.setExecutionExceptionHandler(ExitCodes::unexpected);
         cl.setParameterExceptionHandler(ExitCodes::badUsage);
