@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
  */
 public final class TraceOptions {
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "write a timeline of the run to FILE in the Trace Event Format (JSON; open it in ui.perfetto.dev, "
-                    + "chrome://tracing or speedscope): time slices, kernel calls, exceptions, transfers, revocations per environment")
+            description = "write a timeline to FILE in the Trace Event Format (JSON; open it in ui.perfetto.dev, "
+                    + "chrome://tracing or speedscope): time slices, kernel calls, exceptions, transfers, revocations per environment; "
+                    + "exo run traces the whole run, exo bench a short extra run of every row after the measurements")
     Path file;
 
     @Option(names = "--trace-clock", paramLabel = "CLOCK", defaultValue = "cycles",
