@@ -16,6 +16,7 @@ class BenchCommandTest {
     void quickRunPrintsEveryRowForBothKernels() {
         Cli.Result r = Cli.run("bench", "--quick", "--engine", "interp");
         assertEquals(0, r.code(), r.err());
+        assertTrue(!r.err().contains("exo bench: 1 of"), "no progress line when not on a terminal: " + r.err());
         for (Rows.Row row : Rows.ALL) {
             String line = r.out().lines().filter(l -> l.startsWith(row.name() + " ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no row " + row.name() + " in\n" + r.out()));
@@ -77,5 +78,22 @@ class BenchCommandTest {
         assertTrue(r.err().contains("unknown engine 'qemu'"), r.err());
         assertEquals(64, Cli.run("bench", "--fast").code());
         assertEquals(64, Cli.run("bench", "extra").code());
+    }
+
+    /** On a terminal (a pseudo-terminal from script(1)) a progress line names each row as it is measured. */
+    @Test
+    void progressIsShownOnATerminal() throws Exception {
+        java.nio.file.Path jar = java.nio.file.Path.of("..", "toolchain", "target", "exo.jar");
+        assumeTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of("/usr/bin/script")), "script(1) is needed to allocate a pseudo-terminal");
+        assumeTrue(java.nio.file.Files.isRegularFile(jar), "the exo jar is built by the toolchain module's package phase");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", "exec java -jar " + jar + " bench --quick --engine interp", "/dev/null")
+                .redirectErrorStream(true);
+        Process p = pb.start();
+        String seen = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), seen);
+        assertTrue(seen.contains("exo bench: 1 of " + Rows.ALL.size() + ": " + Rows.ALL.get(0).table() + ", " + Rows.ALL.get(0).name()), seen);
+        assertTrue(seen.contains("exo bench: " + Rows.ALL.size() + " of " + Rows.ALL.size()), seen);
+        assertTrue(seen.contains("Table 10: virtual memory"), "and the tables after it: " + seen);
     }
 }

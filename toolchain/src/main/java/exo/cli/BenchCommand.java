@@ -77,7 +77,13 @@ public final class BenchCommand implements Callable<Integer> {
             if (nativeColumn) host = NativeBench.compile();
             GuestBench guest = new GuestBench(engine);
             List<BenchReport.Result> results = new ArrayList<>();
-            for (Rows.Row row : Rows.ALL) results.add(measure(guest, host, row));
+            Progress progress = Progress.on(err);
+            for (int i = 0; i < Rows.ALL.size(); i++) {
+                Rows.Row row = Rows.ALL.get(i);
+                progress.show(String.format("exo bench: %d of %d: %s, %s", i + 1, Rows.ALL.size(), row.table(), row.name()));
+                results.add(measure(guest, host, row));
+            }
+            progress.done();
             String note = host == null ? null : "the host's Linux (" + System.getProperty("os.name") + " " + System.getProperty("os.version")
                     + "), C programs compiled with " + NativeBench.findCompiler().map(Object::toString).orElse("?") + " -O2";
             BenchReport report = new BenchReport(engine, quick, results, note);
@@ -127,6 +133,35 @@ public final class BenchCommand implements Callable<Integer> {
                 guest.boot(k, run, TRACE_ITERATIONS, new GuestBench.MarkStream(), (m, os) -> TraceOptions.attach(traceFile, m, os, k, label))
                         .run(GuestBench.MAX_INSTRUCTIONS);
             }
+        }
+    }
+
+    /**
+     * A progress line on standard error, rewritten in place, when exo runs on a terminal
+     * ({@code System.console()}: standard input and output both a terminal); nothing at all
+     * when either is redirected, so piped and captured output stays exactly the tables.
+     */
+    static final class Progress {
+        private final PrintWriter err;
+
+        private Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        static Progress on(PrintWriter err) {
+            return new Progress(System.console() != null ? err : null);
+        }
+
+        void show(String line) {
+            if (err == null) return;
+            err.print("\r\033[K" + line);
+            err.flush();
+        }
+
+        void done() {
+            if (err == null) return;
+            err.print("\r\033[K");
+            err.flush();
         }
     }
 
