@@ -48,6 +48,11 @@ class BlocksTest {
 
     /** A kernel booted on the image (created and formatted first if it does not exist), the call table guest on the CPU. */
     Boot boot() {
+        return boot(SyscallFuzzTest.table(), new Interpreter());
+    }
+
+    /** As {@link #boot()}, with program g on engine. */
+    Boot boot(Guest g, exo.emulator.machine.Engine engine) {
         if (image == null) image = dir.resolve("t.img");
         Disk d;
         if (Files.exists(image)) {
@@ -56,8 +61,8 @@ class BlocksTest {
             d = Disk.create(image, (long) BLOCKS * Disk.BLOCK_SIZE);
             BlockOwners.format(d, 1);
         }
-        b = new Boot(KernelOptions.defaults(), new Interpreter(), new byte[0], d);
-        b.boot(SyscallFuzzTest.table());
+        b = new Boot(KernelOptions.defaults(), engine, new byte[0], d);
+        b.boot(g);
         b.kernel.run(0);
         assertNotNull(b.kernel.current());
         return b;
@@ -316,5 +321,41 @@ class BlocksTest {
         settle();
         b.machine.disk().close();
         boot();                                           // the image the storm left still mounts
+    }
+
+    /**
+     * A guest that writes a block and spins: the interrupt is forwarded to its CAUSE_DISK handler
+     * with the tag as BADVADDR, and the handler exits with it. Returns {status, cycles, instructions}.
+     */
+    long[] interruptForwarded(exo.emulator.machine.Engine engine, String name) {
+        image = dir.resolve(name);
+        Guest g = new Guest("disk");
+        int save = g.space(16);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.lw(A0, 8, exo.emulator.isa.Register.K1).sys(KernelCall.ENV_EXIT);
+        g.patchJump(skip, g.pc());
+        g.handler(Cause.DISK.code, handler).saveArea(save);
+        g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+        g.mv(Guest.S1, A0).mv(Guest.S2, A1).mv(Guest.S3, A2);
+        g.li(A0, 0).li(A1, 0).li(A2, 0).li(exo.emulator.isa.Register.A3, -1).sys(KernelCall.PAGE_ALLOC);
+        g.mv(exo.emulator.isa.Register.A3, A0).mv(exo.emulator.isa.Register.A4, A1).mv(exo.emulator.isa.Register.A5, A2);
+        g.mv(A0, Guest.S1).mv(A1, Guest.S2).mv(A2, Guest.S3).sys(KernelCall.BLK_WRITE);
+        int spin = g.pc();
+        g.addi(Guest.T1, Guest.T1, 1).jump(spin);
+        boot(g, engine);
+        var r = b.kernel.run(10_000_000);
+        b.machine.disk().close();
+        b = null;
+        return new long[] {r.programs().get(0).exitStatus(), r.cycles(), r.instructions()};
+    }
+
+    @Test
+    void theInterruptIsForwardedToTheRequesterAtTheSameCycleUnderBothEngines() {
+        long[] interp = interruptForwarded(new Interpreter(), "i.img");
+        long[] jit = interruptForwarded(new exo.emulator.jit.Jit(), "j.img");
+        assertEquals(1, interp[0], "the handler got the request's tag");
+        assertTrue(interp[1] > Disk.LATENCY, "it waited for the latency");
+        assertArrayEquals(interp, jit);
     }
 }
