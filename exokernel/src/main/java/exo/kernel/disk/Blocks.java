@@ -195,9 +195,18 @@ public final class Blocks {
             completions.computeIfAbsent(f.env(), k -> new ArrayDeque<>()).addLast(new long[] {c.request().tag(), status});
             if (f.env() == current) forwardTag = c.request().tag();
         }
-        if (forwardTag != 0 && current.handler[Cause.DISK.code] != 0 && forwarder.safeToUpcall(current, pc)) {
+        if (forwardTag != 0 && current.handler[Cause.DISK.code] != 0 && mayUpcall(current, pc)) {
             forwarder.forward(current, Cause.DISK, pc, forwardTag);
         }
+    }
+
+    /**
+     * Whether an upcall at pc leaves e's k0/k1 alone: not in its epilogue, not at an entry whose
+     * k0/k1 the kernel just loaded (prologue, IPC entry), not inside a handler (as the revoker asks).
+     */
+    private boolean mayUpcall(Environment e, int pc) {
+        if (e.inEpilogue || (pc == e.prologue && pc != 0) || (pc == e.ipcEntry && pc != 0)) return false;
+        return forwarder.safeToUpcall(e, pc);
     }
 
     private void settle(InFlight f) {
