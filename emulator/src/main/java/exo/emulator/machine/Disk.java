@@ -112,6 +112,8 @@ public final class Disk implements AutoCloseable {
             ch.force(true);
         } catch (FileAlreadyExistsException e) {
             throw new DiskException(DiskException.Kind.EXISTS, path + ": already exists; not overwriting it");
+        } catch (NoSuchFileException e) {
+            throw new DiskException(DiskException.Kind.IO, path + ": cannot create the disk image: no such directory");
         } catch (IOException | SecurityException e) {
             throw new DiskException(DiskException.Kind.IO, path + ": cannot create the disk image: " + e.getMessage());
         }
