@@ -26,7 +26,7 @@ import java.util.TreeMap;
  *
  * <p>Durability: a written block is kept in a write-back buffer (reads see it) and reaches the
  * image file only when a flush request completes, which writes every buffered block and calls
- * {@link FileChannel#force}. A host process killed at any point loses at most the writes not
+ * {@link FileChannel#force} (the kernel's blocks first, forced before the others). A host process killed at any point loses at most the writes not
  * yet flushed. Blocks below {@link #protectedBlocks} are the kernel's: DMA descriptors naming
  * them are refused; only the kernel's programmed I/O ({@link #readBlock}, {@link #writeBlock})
  * reaches them.
@@ -240,20 +240,28 @@ public final class Disk implements AutoCloseable {
         unflushed.put(b, src.clone());
     }
 
-    /** Writes every buffered block to the image, in block order, and forces it to the host's disk. */
+    /**
+     * Writes every buffered block to the image and forces it to the host's disk: the protected
+     * (kernel) blocks first, forced before any other block is written, so that a host killed
+     * part-way never leaves a data block durable that the kernel's table does not yet describe.
+     */
     public void flush() {
         try {
-            for (var e : unflushed.entrySet()) {
-                ByteBuffer buf = ByteBuffer.wrap(e.getValue());
-                long pos = (long) e.getKey() * BLOCK_SIZE;
-                while (buf.hasRemaining()) channel.write(buf, pos + buf.position());
-            }
+            for (var e : unflushed.headMap(protectedBlocks).entrySet()) writeThrough(e.getKey(), e.getValue());
+            channel.force(true);
+            for (var e : unflushed.tailMap(protectedBlocks).entrySet()) writeThrough(e.getKey(), e.getValue());
             channel.force(true);
         } catch (IOException e) {
             throw new DiskException(DiskException.Kind.IO, path + ": writing the image failed: " + e.getMessage());
         }
         unflushed.clear();
         flushes++;
+    }
+
+    private void writeThrough(int block, byte[] contents) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(contents);
+        long pos = (long) block * BLOCK_SIZE;
+        while (buf.hasRemaining()) channel.write(buf, pos + buf.position());
     }
 
     /** Blocks written and not yet flushed. */
