@@ -168,4 +168,25 @@ class DiskTest {
         assertEquals(DiskException.Kind.MISSING, assertThrows(DiskException.class, () -> Disk.open(dir.resolve("none.img"))).kind);
         assertEquals(DiskException.Kind.CORRUPT, assertThrows(DiskException.class, () -> Disk.create(dir.resolve("odd.img"), 5000)).kind);
     }
+
+    @Test
+    void anInterruptAnObserverStopsIsDeliveredLaterWithoutASecondTransfer() {
+        Disk d = fresh(8);
+        TestMachine t = counting("interp", d);
+        boolean[] stopped = {false};
+        t.machine.setTrapObserver((m, cause, epc, bad) -> {
+            if (cause != Cause.DISK || stopped[0]) return false;
+            stopped[0] = true;
+            return true;
+        });
+        d.submit(Disk.READ, 3, 7, 0, t.machine.memory);
+        assertEquals(StopReason.STOPPED, t.machine.run(1_000_000));
+        assertEquals(Disk.LATENCY, t.machine.cpu.cycles);
+        assertTrue(t.traps.isEmpty(), "the kernel has not seen it yet");
+        t.run(1_000_000);
+        assertEquals(new TestMachine.Trap(Cause.DISK, CODE, 0), t.onlyTrap());
+        assertEquals(Disk.LATENCY, t.machine.cpu.cycles, "delivered at once on resuming");
+        assertTrue(d.takeCompleted() != null);
+        assertNull(d.takeCompleted(), "one request, one transfer");
+    }
 }
