@@ -57,7 +57,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     final Cpu cpu;
     final KernelOptions options;
     final CostModel cost;
-    final Stats stats = new Stats(Cause.CODES, code -> Cause.ofCode(code).shortName);
+    final Stats stats = new Stats(Cause.CODES, code -> Cause.ofCode(code) == null ? "code " + code : Cause.ofCode(code).shortName);
     /** Physical page frames and every access to user memory. */
     final UserMemory mem;
     private final AsidTable<Process> byAsid;

@@ -5,6 +5,7 @@ import exo.emulator.machine.Machine;
 import exo.emulator.machine.TrapHandler;
 import exo.kernel.abi.KernelCallHandlers;
 import exo.kernel.boot.ImageLoader;
+import exo.kernel.disk.Blocks;
 import exo.kernel.env.Environment;
 import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
@@ -31,8 +32,8 @@ import java.util.function.Supplier;
 
 /**
  * The exokernel: the machine's one {@link TrapHandler}. It securely multiplexes the machine —
- * environments, physical pages with capabilities, guarded TLB writes with an STLB, exception
- * forwarding, the time-slice vector, protected control transfer, visible revocation — and
+ * environments, physical pages and disk blocks with capabilities, guarded TLB writes with an
+ * STLB, exception forwarding, the time-slice vector, protected control transfer, visible revocation — and
  * defines no abstraction. Its state lives in Java, unmapped, as Aegis kept its own in
  * unmapped physical memory; the guest reaches it only through the kernel calls of
  * {@link exo.kernel.abi.KernelCall}.
@@ -66,6 +67,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final Forwarder forwarder;
     private final Scheduler scheduler;
     private final Revoker revoker;
+    private final Blocks blocks;
     private final KernelCallHandlers calls;
     private final ImageLoader loader;
     private final KernelViews views;
@@ -81,7 +83,8 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
         this.revoker = new Revoker(machine.cpu, options, cost, stats, envs, pages, memory, forwarder, log::add);
-        this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines);
+        this.blocks = new Blocks(machine, cost, options, pages, memory, forwarder);
+        this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines, blocks);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
         this.views = new KernelViews(envs, pages, stlb, scheduler);
         this.runLoop = new RunLoop(machine, cost, stats, lines, this::dispatchFirst, envs::any, this::outcomes);
@@ -146,6 +149,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         switch (cause) {
             case SYSCALL: calls.dispatch(e, epc); break;
             case TIMER: scheduler.timer(e, epc); break;
+            case DISK: blocks.interrupt(e, epc); break;
             case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
                 if (memory.refill(e, badVaddr)) break;
                 stats.missesForwarded++;
@@ -184,6 +188,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         if (stats.tracer != null) stats.tracer.ended(e.id, status, diagnostic);
         lines.flush(e.output);
         revoker.cancel(e);
+        blocks.releaseAll(e);
         memory.releaseAll(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);
@@ -254,6 +259,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     /** The physical-page owner and capability table (for tests and tools: read it, do not change it). */
     public PageOwners pages() {
         return pages;
+    }
+
+    /** Disk blocks and their owners (for tests and tools). */
+    public Blocks blocks() {
+        return blocks;
     }
 
     /** Pages, bindings and guest-memory access (for tests that act as a guest would). */

@@ -13,6 +13,8 @@
  *   exo.kernel.revoke   Revoker: visible revocation and the abort protocol
  *   exo.kernel.sched    Scheduler: the time-slice vector, context switches, yield, protected
  *                       control transfer
+ *   exo.kernel.disk     Blocks, BlockOwners: disk blocks and their capabilities, persisted in the
+ *                       image; DMA between blocks and pages; the disk interrupt
  *   exo.kernel.forward  Forwarder: exceptions and kernel events to the environment's handler
  *   exo.kernel.mem      Memory, PageOwners, Stlb: pages and their capabilities, guarded TLB
  *                       writes, the STLB, guaranteed mappings, the kernel's access to guest memory

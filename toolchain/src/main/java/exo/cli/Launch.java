@@ -2,6 +2,7 @@ package exo.cli;
 
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.os.BootException;
 import exo.os.GuestOs;
@@ -62,7 +63,17 @@ public final class Launch {
 
     /** As {@link #boot(List, List, SystemOptions, Console)}, traced into trace unless it is null. */
     public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace) {
+        return boot(programs, args, o, console, trace, null);
+    }
+
+    /**
+     * As above, with disk attached to the machine unless it is null (the kernel mounts it).
+     *
+     * @throws exo.emulator.machine.DiskException if the image's metadata is not valid
+     */
+    public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace, Disk disk) {
         Machine m = new Machine(o.memory, o.seed, console);
+        if (disk != null) m.attachDisk(disk);
         m.setEngine(Engines.create(o.engine));
         KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
         GuestOs os = o.kernel().create(m, ko);

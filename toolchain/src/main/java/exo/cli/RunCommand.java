@@ -2,8 +2,12 @@ package exo.cli;
 
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
+import exo.emulator.machine.Disk;
+import exo.emulator.machine.DiskException;
+import exo.kernel.disk.BlockOwners;
 import exo.os.BootException;
 import exo.os.RunResult;
+import exo.system.KernelKind;
 import exo.toolchain.ToolchainException;
 import exo.trace.TraceFile;
 import java.io.UncheckedIOException;
@@ -33,7 +37,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"N:the program's exit status, if 0..255 (128 + the cause if the kernel destroyed it)",
             "1:a program's exit status outside 0..255", "64:bad command line", "65:errors in a program's source or binary",
             "66:a program file is missing", "73:the --trace file cannot be created", "74:writing the --trace file failed",
-            "124:--max-instructions reached", "125:the programs do not fit the machine"},
+            "124:--max-instructions reached", "125:the programs do not fit the machine",
+            "65:(with --disk) the image is corrupt or truncated", "66:(with --disk) the image does not exist",
+            "73:(with --disk-create) the image exists already", "74:(with --disk) the host cannot read or write the image"},
         footer = {"%nWhenever the exit code is Exo's own rather than a program's status, a message on standard error says why, "
             + "so a program's own 64 or 124 is told from Exo's by that message. Every status: docs/kernel-abi.md, \"Exit statuses\"."})
 public final class RunCommand implements Callable<Integer> {
@@ -62,6 +68,14 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     TraceOptions trace;
 
+    @Option(names = "--disk", paramLabel = "FILE",
+            description = "attach a block device backed by the disk image FILE (docs/disks.md); exokernel only")
+    Path disk;
+
+    @Option(names = "--disk-create", paramLabel = "SIZE", converter = DiskSize.class,
+            description = "create FILE (named by --disk) as a new, empty image of SIZE bytes (K, M or G; whole 4 KiB blocks, at most 1G) first; refuses to overwrite a file that exists")
+    Long diskCreate;
+
     private final OutputStream consoleOut;
     private final InputStream consoleIn;
 
@@ -81,19 +95,25 @@ public final class RunCommand implements Callable<Integer> {
         system.validate(spec.commandLine());
         trace.validate(spec.commandLine());
         if (maxInstructions < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be 0 or more");
+        if (diskCreate != null && disk == null) throw new CommandLine.ParameterException(spec.commandLine(), "--disk-create needs --disk FILE to name the image");
+        if (disk != null && system.kernel() != KernelKind.EXO) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--disk: only the exokernel (--kernel exo) has a disk");
+        }
         List<Path> files = new ArrayList<>();
         List<String> args = new ArrayList<>();
         split(files, args);
+        Disk device = null;
         try {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
             Console console = new Console(consoleOut, consoleIn);
+            device = openDisk();
             TraceFile traceFile = trace.open();
             Launch.Booted b;
             RunResult r;
             long nanos;
             try {
-                b = Launch.boot(programs, args, system, console, traceFile);
+                b = Launch.boot(programs, args, system, console, traceFile, device);
                 long t0 = System.nanoTime();
                 r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
                 nanos = System.nanoTime() - t0;
@@ -112,6 +132,64 @@ public final class RunCommand implements Callable<Integer> {
         } catch (BootException e) {
             err.println("exo run: " + e.getMessage());
             return BOOT_EXIT;
+        } catch (DiskException e) {
+            err.println("exo run: " + e.getMessage());
+            return diskExit(e.kind);
+        } finally {
+            // Unflushed writes are dropped, as a host crash would drop them: only blk_flush makes data durable.
+            if (device != null) device.close();
+        }
+    }
+
+    /** The image named by --disk, created first (and formatted) if --disk-create asks; null without --disk. */
+    private Disk openDisk() {
+        if (disk == null) return null;
+        if (diskCreate == null) return Disk.open(disk);
+        Disk d = Disk.create(disk, diskCreate);
+        try {
+            BlockOwners.format(d, system.seed);
+        } catch (DiskException e) {
+            d.close();
+            try {
+                java.nio.file.Files.deleteIfExists(disk);
+            } catch (java.io.IOException ignored) {
+                // the message below is about the size; a leftover file is named in it
+            }
+            throw e;
+        }
+        return d;
+    }
+
+    /** The exit code for a disk image that cannot be used (docs/disks.md). */
+    static int diskExit(DiskException.Kind kind) {
+        return switch (kind) {
+            case MISSING -> ExitCodes.NOINPUT;
+            case EXISTS -> ExitCodes.CANTCREAT;
+            case CORRUPT -> ExitCodes.DATAERR;
+            case IO -> ExitCodes.IOERR;
+        };
+    }
+
+    /** Disk image sizes: bytes, or with K, M or G. */
+    static final class DiskSize implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String s) {
+            String t = s.trim().toUpperCase(java.util.Locale.ROOT);
+            long unit = 1;
+            if (t.endsWith("K")) unit = 1L << 10;
+            else if (t.endsWith("M")) unit = 1L << 20;
+            else if (t.endsWith("G")) unit = 1L << 30;
+            if (unit != 1) t = t.substring(0, t.length() - 1);
+            long v;
+            try {
+                v = Math.multiplyExact(Long.parseLong(t), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
+            }
+            if (v <= 0 || v % Disk.BLOCK_SIZE != 0 || v > Disk.MAX_BYTES) {
+                throw new CommandLine.TypeConversionException("a disk image is whole 4 KiB blocks, at most 1G, not '" + s + "'");
+            }
+            return v;
         }
     }
 

@@ -19,10 +19,12 @@ public enum Cause {
     DIV_ZERO(12, "divzero", "divide or remainder by zero", false),
     SYSCALL(13, "syscall", "the syscall instruction", false),
     BREAK(14, "break", "the break instruction", false),
-    TIMER(15, "timer", "the cycle counter reached the timer compare register", false);
+    TIMER(15, "timer", "the cycle counter reached the timer compare register", false),
+    /** Codes 16 and 17 are the kernel's own events (revoke, repossess), fixed in the ABI before the disk existed. */
+    DISK(18, "disk", "the block device completed a request (device interrupt)", false);
 
-    /** Number of cause codes, counting the unused code 0; sizes per-cause tables. */
-    public static final int CODES = 16;
+    /** Number of cause codes, counting the unused code 0 and the kernel events' 16 and 17; sizes per-cause tables. */
+    public static final int CODES = 19;
     private static final Cause[] BY_CODE = new Cause[CODES];
     static {
         for (Cause c : values()) BY_CODE[c.code] = c;

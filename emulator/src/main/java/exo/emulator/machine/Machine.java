@@ -3,7 +3,7 @@ package exo.emulator.machine;
 import java.util.Arrays;
 
 /**
- * The whole machine: CPU, physical memory, TLB and MMU, console, timer, and the event loop
+ * The whole machine: CPU, physical memory, TLB and MMU, console, timer, an optional disk, and the event loop
  * that is the one place traps reach the kernel. It knows nothing of environments; the kernel
  * attached as {@link TrapHandler} does.
  *
@@ -11,8 +11,9 @@ import java.util.Arrays;
  * {@link #raise}s it — a typed value (cause, EPC, BADVADDR) recorded here — and returns with
  * the faulting instruction's effects never made. {@link #run}'s loop then delivers it: it
  * records the control registers, lets a {@link TrapObserver} see it (a debugger may stop here),
- * and calls the {@link TrapHandler}. The timer interrupt takes the same path, raised by the loop
- * itself at the exact cycle. Nothing else calls the kernel.
+ * and calls the {@link TrapHandler}. The timer interrupt and the disk's ({@link Disk}) take the
+ * same path, raised by the loop itself at the exact cycle (the timer first when both are due).
+ * Nothing else calls the kernel.
  */
 public final class Machine {
     public static final long DEFAULT_MEMORY = 256L << 20;
@@ -24,6 +25,10 @@ public final class Machine {
     public final Tlb tlb;
     public final Mmu mmu;
     private Console console;
+    /** The block device, or null: a machine without a disk runs exactly as before one existed. */
+    private Disk disk;
+    /** A completion whose interrupt has not reached the kernel yet. */
+    private boolean diskInterruptOwed;
     private TrapHandler handler = (m, c, epc, bad) -> m.halt();
     private TrapObserver observer;
     private Engine engine;
@@ -90,6 +95,35 @@ public final class Machine {
 
     public Console console() {
         return console;
+    }
+
+    /** Attaches the block device (before the kernel is built; the kernel mounts what it finds). */
+    public void attachDisk(Disk disk) {
+        this.disk = disk;
+    }
+
+    /** The block device, or null if the machine has none. */
+    public Disk disk() {
+        return disk;
+    }
+
+    /**
+     * The cycle the disk interrupt is due: now (0) if a completion's interrupt was stopped by the
+     * observer and is still to be delivered, else the next completion's, or Long.MAX_VALUE.
+     */
+    private long diskDue() {
+        if (disk == null) return Long.MAX_VALUE;
+        return diskInterruptOwed ? 0 : disk.due();
+    }
+
+    /**
+     * The disk's request due now: the device does its DMA, then its interrupt is delivered like
+     * the timer's. An interrupt the observer stops stays owed, without a second DMA.
+     */
+    private void diskInterrupt(Cpu c) {
+        if (!diskInterruptOwed) disk.completeDue(memory);
+        diskInterruptOwed = true;
+        deliver(Cause.DISK, c.pc, 0);
     }
 
     /**
@@ -186,9 +220,14 @@ public final class Machine {
                 deliver(Cause.TIMER, c.pc, 0);
                 continue;
             }
+            long diskDue = diskDue();
+            if (c.cycles >= diskDue) {
+                diskInterrupt(c);
+                continue;
+            }
             long left = target - c.instret;
             if (left <= 0) return StopReason.BUDGET;
-            long n = Math.min(Math.min(left, c.timerCompare - c.cycles), CHUNK);
+            long n = Math.min(Math.min(left, Math.min(c.timerCompare, diskDue) - c.cycles), CHUNK);
             engine.runChunk(this, (int) n);
             if (breakpointStop) {
                 breakpointStop = false;
@@ -210,6 +249,8 @@ public final class Machine {
             deliverPending();
         } else if (cpu.cycles >= cpu.timerCompare) {
             deliver(Cause.TIMER, cpu.pc, 0);
+        } else if (cpu.cycles >= diskDue()) {
+            diskInterrupt(cpu);
         } else {
             engine.runChunk(this, 1);
             if (pending != null) deliverPending();
@@ -241,6 +282,7 @@ public final class Machine {
             return;
         }
         if (cause == Cause.TIMER) c.disarmTimer();
+        if (cause == Cause.DISK) diskInterruptOwed = false;
         trapCounts[cause.code]++;
         handler.trap(this, cause, epc, c.badVaddr);
         if (observer != null) observer.afterTrap(this, cause, epc, c.badVaddr);

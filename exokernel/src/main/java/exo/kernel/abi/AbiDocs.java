@@ -74,7 +74,7 @@ public final class AbiDocs {
 
     /** Whether a cause or a kernel event has code. */
     private static boolean named(int code) {
-        return Cause.ofCode(code) != null || code >= Cause.CODES;
+        return Cause.ofCode(code) != null || code == KernelEvent.REVOKE || code == KernelEvent.REPOSSESS;
     }
 
     static String causeSymbol(int code) {

@@ -8,9 +8,11 @@ import static exo.kernel.error.KernelError.FAULT;
 import static exo.kernel.error.KernelError.INVAL;
 import static exo.kernel.error.KernelError.LIMIT;
 import static exo.kernel.error.KernelError.NOENTRY;
+import static exo.kernel.error.KernelError.NODEV;
 import static exo.kernel.error.KernelError.NOENV;
 import static exo.kernel.error.KernelError.NOMEM;
 import static exo.kernel.error.KernelError.NOSLOT;
+import static exo.kernel.error.KernelError.NOSPC;
 import static exo.kernel.error.KernelError.NOTFOUND;
 import static exo.kernel.error.KernelError.NOTGUARANTEED;
 import static exo.kernel.error.KernelError.PERM;
@@ -83,7 +85,25 @@ public enum KernelCall {
     CONS_READ(23, "cons_read", "Reads up to a1 bytes of console input; 0 at end of input.",
             List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = bytes read", List.of(INVAL, FAULT), KernelCallHandlers::consRead),
     PAGE_REPOSSESSED(24, "page_repossessed", "Pops the oldest entry of the caller's repossession vector (pages taken by force).",
-            List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed);
+            List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed),
+    BLK_ROOT(25, "blk_root", "The disk's root block and its read-write capability: where a program keeps the names and capabilities of its blocks from run to run. Only for environments the host booted.",
+            List.of(), "a0 = root block, a1/a2 = read-write capability", List.of(NODEV, PERM), KernelCallHandlers::blkRoot),
+    BLK_ALLOC(26, "blk_alloc", "Allocates a disk block: a given number or any (-1, the lowest free). Its contents are whatever the image holds; its ownership is durable after the next blk_flush.",
+            List.of("a0 = block or -1"), "a0 = block, a1/a2 = read-write capability", List.of(NODEV, INVAL, BUSY, NOSPC), KernelCallHandlers::blkAlloc),
+    BLK_FREE(27, "blk_free", "Frees a block; both its capabilities go stale.",
+            List.of("a0 = block", "a1/a2 = read-write capability"), "a0 = 0", List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkFree),
+    BLK_CAP_RO(28, "blk_cap_ro", "Derives the read-only capability of a block from its read-write one.",
+            List.of("a0 = block", "a1/a2 = read-write capability"), "a0 = block, a1/a2 = read-only capability", List.of(NODEV, INVAL, BADCAP), KernelCallHandlers::blkCapRo),
+    BLK_READ(29, "blk_read", "Queues a DMA read of a whole block into a physical page (pinned until it completes). Completion: CAUSE_DISK, then blk_done.",
+            List.of("a0 = block", "a1/a2 = block capability", "a3 = ppn", "a4/a5 = page read-write capability"), "a0 = request tag",
+            List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkRead),
+    BLK_WRITE(30, "blk_write", "Queues a DMA write of a physical page to a whole block (page pinned until it completes). The block reaches the image at the next completed blk_flush.",
+            List.of("a0 = block", "a1/a2 = block read-write capability", "a3 = ppn", "a4/a5 = page capability"), "a0 = request tag",
+            List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkWrite),
+    BLK_FLUSH(31, "blk_flush", "Queues a flush: when it completes, every write completed before it and the block table are durable in the image.",
+            List.of(), "a0 = request tag", List.of(NODEV, BUSY), KernelCallHandlers::blkFlush),
+    BLK_DONE(32, "blk_done", "Pops the caller's oldest disk completion. a1 is 0 or E_IO.",
+            List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface

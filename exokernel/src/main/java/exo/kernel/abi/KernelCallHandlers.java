@@ -17,6 +17,7 @@ import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
+import exo.kernel.disk.Blocks;
 import exo.kernel.env.Environment;
 import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
@@ -54,10 +55,11 @@ public final class KernelCallHandlers {
     private final Revoker revoker;
     private final Scheduler scheduler;
     private final OutputLines lines;
+    private final Blocks blocks;
 
     /** The handlers, calling the subsystems each call is about; lines takes what cons_write writes. */
     public KernelCallHandlers(Machine machine, CostModel cost, Stats stats, Environments envs, Lifecycle lifecycle, PageOwners pages,
-                              Memory memory, Forwarder forwarder, Revoker revoker, Scheduler scheduler, OutputLines lines) {
+                              Memory memory, Forwarder forwarder, Revoker revoker, Scheduler scheduler, OutputLines lines, Blocks blocks) {
         this.cpu = machine.cpu;
         this.physical = machine.memory;
         this.console = machine.console();
@@ -71,6 +73,7 @@ public final class KernelCallHandlers {
         this.revoker = revoker;
         this.scheduler = scheduler;
         this.lines = lines;
+        this.blocks = blocks;
     }
 
     /** Entry from the trap handler for a SYSCALL exception by e at epc. */
@@ -325,6 +328,55 @@ public final class KernelCallHandlers {
         }
         memory.copyOut(e, r[A0], b, n);
         result(r, n);
+        return false;
+    }
+
+    /** Results {number, token} as a0 and a1/a2. */
+    private static void numberAndCap(int[] r, long[] v) {
+        r[A0] = (int) v[0];
+        putCap(r, A1, v[1]);
+    }
+
+    boolean blkRoot(Environment e, int[] r, int epc) {
+        numberAndCap(r, blocks.root(e));
+        return false;
+    }
+
+    boolean blkAlloc(Environment e, int[] r, int epc) {
+        numberAndCap(r, blocks.allocate(e, r[A0]));
+        return false;
+    }
+
+    boolean blkFree(Environment e, int[] r, int epc) {
+        blocks.free(e, r[A0], cap(r, A1));
+        result(r, 0);
+        return false;
+    }
+
+    boolean blkCapRo(Environment e, int[] r, int epc) {
+        putCap(r, A1, blocks.capRo(r[A0], cap(r, A1)));
+        return false;
+    }
+
+    boolean blkRead(Environment e, int[] r, int epc) {
+        result(r, blocks.read(e, r[A0], cap(r, A1), r[A3], cap(r, A4)));
+        return false;
+    }
+
+    boolean blkWrite(Environment e, int[] r, int epc) {
+        result(r, blocks.write(e, r[A0], cap(r, A1), r[A3], cap(r, A4)));
+        return false;
+    }
+
+    boolean blkFlush(Environment e, int[] r, int epc) {
+        result(r, blocks.flush(e));
+        return false;
+    }
+
+    boolean blkDone(Environment e, int[] r, int epc) {
+        long[] c = blocks.done(e);
+        r[A0] = (int) c[0];
+        r[A1] = (int) c[1];
         return false;
     }
 }

@@ -9,10 +9,15 @@ import exo.emulator.machine.Cause;
  */
 public final class KernelEvent {
     /** The kernel asks for a page back; BADVADDR holds the page number. */
-    public static final int REVOKE = Cause.CODES;
+    public static final int REVOKE = 16;
     /** The kernel took a page by force; BADVADDR holds the page number. */
-    public static final int REPOSSESS = Cause.CODES + 1;
-    public static final int COUNT = Cause.CODES + 2;
+    public static final int REPOSSESS = 17;
+    /** Codes 0..COUNT-1: the events take 16 and 17, which {@link Cause} leaves free. */
+    public static final int COUNT = Math.max(Cause.CODES, REPOSSESS + 1);
+
+    static {
+        if (Cause.ofCode(REVOKE) != null || Cause.ofCode(REPOSSESS) != null) throw new IllegalStateException("a cause took an event's code");
+    }
 
     private KernelEvent() {}
 
