@@ -120,4 +120,30 @@ class ForwardingTest {
         long perForward = CostModel.TRAP_ENTRY + 2 * CostModel.TABLE_TOUCH + 4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL;
         assertEquals(perForward, two.kernelCycles() - one.kernelCycles());
     }
+
+    /**
+     * BADVADDR in the save area is 0 for a cause without an address. The machine's register
+     * still holds the address of the last miss (here one the kernel filled invisibly from a
+     * guaranteed mapping); forwarding that would tell a divide-by-zero handler a stale address,
+     * possibly another environment's.
+     */
+    @Test
+    void aCauseWithoutAnAddressSavesZeroNotAStaleBadVaddr() {
+        Guest g = new Guest("stale");
+        int save = g.space(16);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.li(T5, save).lw(A0, 8, T5).sys(KernelCall.ENV_EXIT);   // exit with the saved BADVADDR
+        g.patchJump(skip, g.pc());
+        g.handler(Cause.DIV_ZERO.code, handler).saveArea(save);
+        g.li(A0, -1).sys(KernelCall.TLB_FLUSH);
+        g.li(T0, Guest.DATA + 0x1FF0).lw(T1, 0, T0);              // a miss the kernel fills invisibly
+        g.li(T0, 0).emit(Opcode.DIV.encode(T1, T0, T0));
+        g.exit(99);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        assertTrue(r.stats().missesFilledGuaranteed > 0, "the load missed and was filled by the kernel");
+        assertEquals(0, r.exitStatus(), "saved BADVADDR");
+    }
 }
