@@ -25,7 +25,12 @@ final class Boot {
 
     /** A machine running engine whose console input is `input`. */
     Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input) {
-        machine = new Machine(4 << 20, 7, new Console(console, new java.io.ByteArrayInputStream(input)));
+        this(options, engine, input, 4 << 20);
+    }
+
+    /** As above, with memoryBytes of physical memory. */
+    Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input, long memoryBytes) {
+        machine = new Machine(memoryBytes, 7, new Console(console, new java.io.ByteArrayInputStream(input)));
         machine.setEngine(engine);
         kernel = new Kernel(machine, options);
     }
