@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import exo.toolchain.FuzzTest;
 import exo.toolchain.SourceFile;
 import exo.toolchain.asm.Assembler;
 import exo.toolchain.link.LinkOptions;
@@ -47,19 +48,9 @@ import picocli.CommandLine;
  * volume; this class checks what reaches the user.
  */
 class CliFuzzTest {
-    /** A program with most of the assembler's features, which source edits start from. */
-    static final String SEED_PROGRAM = String.join("\n",
-            ".globl main, f", ".extern g", ".equ N, 10", ".macro m a, b=2", "  addi \\a, \\a, \\b", "lbl\\@: bnez \\a, lbl\\@", ".endm",
-            "main: li a0, N * 3", "  la a1, msg", "1: addi a0, a0, -1", "  bnez a0, 1b", "  m t0", "  m t1, b=7", "  call f", "  call g",
-            ".if N > 5", "  lw t0, 8(sp)", ".else", "  sw t0, -8(sp)", ".endif",
-            "f: ret", ".rodata", "msg: .asciz \"hi\\n\\x41\"", ".data", ".align 4", "w: .word msg, f + 4, end - w", ".half 1, -2", ".byte 'a'",
-            "end:", ".bss", ".space 100", "");
-
-    static final String[] TOKENS = {"add", "addi", "lw", "sw", "beq", "jal", "jalr", "li", "la", "call", "ret", "push", "pop", "j",
-        "a0", "t1", "sp", "zero", "ra", ",", ",", " ", "(", ")", "0", "1", "-1", "0x7fffffff", "99999999999", "'a'", "\"s\"", "\"",
-        ":", "x", "main", "1b", "1f", "1:", "main:", ".word", ".byte", ".half", ".ascii", ".space", ".align", ".equ", ".set", ".if",
-        ".else", ".endif", ".macro", ".endm", ".include", ".globl", ".extern", ".text", ".data", ".bss", ".rodata", "+", "-", "*",
-        "/", "%", "<<", ">>", "~", "!", "==", "\\", "\\@", "#", ";", ".", "=", "\t", "\u00e9", "syscall", "break", "lui", "slli"};
+    /** FuzzTest's program, whose entry becomes main so that it links with the library OS. */
+    static final String SEED_PROGRAM = FuzzTest.SEED_PROGRAM.replace("_start", "main") + "\n";
+    static final String[] TOKENS = FuzzTest.TOKENS;
 
     /** The first line of a command's error: where (file, maybe line and column), then what. */
     static final Pattern LOCATED = Pattern.compile("^\\S+?(:\\d+){0,2}: (error|warning): \\S.*");
