@@ -27,6 +27,7 @@ import exo.emulator.machine.Engine;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelCall;
+import exo.kernel.abi.KernelCallHandlers;
 import exo.os.KernelOptions;
 import exo.os.RunResult;
 import java.util.ArrayList;
@@ -57,14 +58,14 @@ import net.jqwik.api.constraints.Size;
  * misses forwarded to the program's handler), traps (break, illegal word, divide by zero,
  * overflow, all forwarded), kernel calls (null, env_self, yield, unknown numbers, probes,
  * console writes), page remapping with {@code tlb_write} and {@code tlb_flush} (so accesses
- * through the remapped window hit, miss or take protection faults), and self-modifying code:
- * a random instruction stored into an executable page and called.
+ * through the remapped window hit, miss or take protection faults), self-modifying code (a
+ * random instruction stored into an executable page and called), and installing or removing
+ * an epilogue (which yields) and a prologue, so slice ends upcall into the program.
  *
  * <p>jqwik shrinks a failure to a minimal step list and prints it with the seed; the next run
  * tries that sample first (its database is under target/), and {@code @Property(seed = "...")}
  * replays the whole run. The number of programs is the module's {@code exo.fuzz.tries}
- * (exokernel/pom.xml), sized for CI; {@code -Dexo.fuzz.tries=N} runs N (docs/architecture.md,
- * "Tests").
+ * (exokernel/pom.xml), sized for CI; {@code -Dexo.fuzz.tries=N} runs N (docs/jit.md, "Tests").
  */
 class DifferentialFuzzTest {
     /** Data layout (inside {@link Guest#DATA}): save area, handler scratch, the two remap pages' ppn and capability. */
@@ -81,7 +82,7 @@ class DifferentialFuzzTest {
     static final int[] SCRATCH = {4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
     static final int JR_RA = Opcode.JALR.encode(0, 0, RA);
 
-    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC }
+    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL }
 
     /** One generated step; its fields are read modulo what each kind needs, so every value is valid. */
     record Step(Kind kind, int op, int x, int y, int z, int imm) {
@@ -126,7 +127,7 @@ class DifferentialFuzzTest {
     }
 
     /** What the programs covered, over every try of the property (shrinking included). */
-    private long programs, translated, invalidated;
+    private long programs, translated, invalidated, epiloguesRun;
     private final java.util.EnumSet<Cause> causes = java.util.EnumSet.noneOf(Cause.class);
 
     /** The generator must reach what the differential claims to cover, or a pass means little. */
@@ -135,6 +136,7 @@ class DifferentialFuzzTest {
         if (programs < 200) return;  // a replayed seed or a tiny run: nothing to say about coverage
         assertTrue(translated > programs, "translations: " + translated + " in " + programs + " programs");
         assertTrue(invalidated > 0, "no translation was invalidated by a store into code");
+        assertTrue(epiloguesRun > 0, "no slice ended in an epilogue upcall");
         for (Cause c : new Cause[] {Cause.TLB_MISS_LOAD, Cause.TLB_MISS_STORE, Cause.PROT_STORE, Cause.ADDR_LOAD, Cause.ADDR_STORE,
                 Cause.ILLEGAL, Cause.OVERFLOW, Cause.DIV_ZERO, Cause.SYSCALL, Cause.BREAK, Cause.TIMER}) {
             assertTrue(causes.contains(c), "no program raised " + c);
@@ -147,17 +149,19 @@ class DifferentialFuzzTest {
     Outcome run(Engine engine, List<Step> steps, List<Integer> registers, int iterations, int quantum) {
         Boot b = new Boot(KernelOptions.defaults().withQuantum(quantum, 2_000).withPrefixOutput(true), engine, new byte[0], 1 << 20);
         List<String> facts = new ArrayList<>();
+        Program a = program("a", steps, registers, iterations);
         b.machine.setTrapObserver(new Machine.TrapObserver() {
             @Override
             public boolean beforeTrap(Machine m, Cause cause, int epc, int badVaddr) {
                 causes.add(cause);
+                if (cause == Cause.SYSCALL && epc == a.epilogue() + 4) epiloguesRun++;   // both have one layout
                 facts.add(cause.shortName + "@" + Integer.toHexString(epc) + " bad=" + Integer.toHexString(badVaddr)
                         + " cyc=" + m.cpu.cycles + " ret=" + m.cpu.instret + " asid=" + m.mmu.asid());
                 return false;
             }
         });
-        b.boot(program("a", steps, registers, iterations));
-        b.boot(program("b", steps, registers, iterations));
+        b.boot(a.guest());
+        b.boot(program("b", steps, registers, iterations).guest());
         RunResult r = b.kernel.run(3_000_000);
         facts.add("reason " + r.reason() + " instructions " + r.instructions() + " cycles " + r.cycles() + " kernel " + r.kernelCycles());
         for (RunResult.Program p : r.programs()) facts.add(p.toString());
@@ -168,8 +172,11 @@ class DifferentialFuzzTest {
         return new Outcome(facts, b.machine.memory.array());
     }
 
+    /** A built program and where its slice upcall routines are. */
+    record Program(Guest guest, int epilogue, int prologue) {}
+
     /** The program: handlers and pages set up, registers seeded, then the steps `iterations` times, then exit. */
-    static Guest program(String name, List<Step> steps, List<Integer> registers, int iterations) {
+    static Program program(String name, List<Step> steps, List<Integer> registers, int iterations) {
         Guest g = new Guest(name);
         g.space(0x40);                                     // save area, handler scratch
         g.space(0x20);                                     // the remap pages' records
@@ -178,9 +185,17 @@ class DifferentialFuzzTest {
         g.data(pattern);
         int skip = g.hole();
         int handler = g.pc();                             // counts the exception and skips the instruction
-        g.sw(T0, 16, K1).lw(T0, 20, K1).addi(T0, T0, 1).sw(T0, 20, K1).lw(T0, 16, K1);
+        int scratch = HANDLER_SCRATCH - SAVE, count = FORWARDED - SAVE;     // k1 = the save area
+        g.sw(T0, scratch, K1).lw(T0, count, K1).addi(T0, T0, 1).sw(T0, count, K1).lw(T0, scratch, K1);
         g.addi(K0, K0, 4).handlerReturn();
+        // Slice upcalls an UPCALL step may install: an epilogue that yields at once (and resumes
+        // the interrupted code if the yield returns), and a prologue that returns as a handler does.
+        int epilogue = g.pc();
+        g.addi(A0, 0, 0).sys(KernelCall.YIELD).emit(Opcode.JALR.encode(0, 0, K0));
+        int prologue = g.pc();
+        g.handlerReturn();
         g.patchJump(skip, g.pc());
+        int[] upcalls = {epilogue, prologue};
         g.saveArea(SAVE);
         for (Cause c : Cause.values()) {
             if (c != Cause.SYSCALL && c != Cause.TIMER && c != Cause.TLB_MISS_FETCH && c != Cause.ADDR_FETCH && c != Cause.PROT_FETCH) {
@@ -198,14 +213,14 @@ class DifferentialFuzzTest {
         g.li(P_DATA, DATA_PTR).li(P_SMC, SMC_VA).li(P_REMAP, REMAP_VA).li(P_JR_RA, JR_RA).li(P_ITER, iterations);
         for (int i = 0; i < SCRATCH.length; i++) g.li(SCRATCH[i], registers.get(i % registers.size()) * (i + 1));
         int top = g.pc();
-        emitSteps(g, steps);
+        emitSteps(g, steps, upcalls);
         g.addi(P_ITER, P_ITER, -1).branch(Opcode.BNE, P_ITER, 0, top);
         g.li(A7, FORWARDED).lw(A0, 0, A7).emit(Opcode.XOR.encode(A0, A0, T0)).sys(KernelCall.ENV_EXIT);
-        return g;
+        return new Program(g, epilogue, prologue);
     }
 
     /** Each step's words; a branch skips whole steps, so it always lands on a step's first word. */
-    static void emitSteps(Guest g, List<Step> steps) {
+    static void emitSteps(Guest g, List<Step> steps, int[] upcalls) {
         List<int[]> holes = new ArrayList<>();        // {at, step index to land on, op, rs1, rs2}
         int[] starts = new int[steps.size() + 1];
         for (int i = 0; i < steps.size(); i++) {
@@ -214,7 +229,7 @@ class DifferentialFuzzTest {
             if (s.kind() == Kind.BRANCH) {
                 holes.add(new int[] {g.hole(), Math.min(steps.size(), i + 1 + s.imm() % 3 + (s.imm() < 0 ? 3 : 0)), s.op(), s.x(), s.y()});
             } else {
-                emit(g, s);
+                emit(g, s, upcalls);
             }
         }
         starts[steps.size()] = g.pc();
@@ -228,7 +243,8 @@ class DifferentialFuzzTest {
         return SCRATCH[Math.floorMod(i, SCRATCH.length)];
     }
 
-    private static void emit(Guest g, Step s) {
+    /** One step's words; upcalls holds the epilogue and prologue routines' addresses. */
+    private static void emit(Guest g, Step s, int[] upcalls) {
         int rd = scratch(s.x()), rs1 = scratch(s.y()), rs2 = scratch(s.z()), imm = s.imm();
         switch (s.kind()) {
             case ALU -> g.emit(alu(s.op(), rd, rs1, rs2, imm));
@@ -282,6 +298,13 @@ class DifferentialFuzzTest {
                 int slot = 8 * (s.z() & 31);
                 g.li(A7, alu(s.op(), rd, rs1, rs2, imm)).sw(A7, slot, P_SMC).sw(P_JR_RA, slot + 4, P_SMC);
                 g.emit(Opcode.JALR.encode(RA, slot, P_SMC));
+            }
+            case UPCALL -> {
+                // Install or remove the epilogue or the prologue.
+                int which = s.op() & 1;
+                int pc = (imm & 1) != 0 ? upcalls[which] : 0;
+                g.li(A0, 0).li(A3, which == 0 ? KernelCallHandlers.PC_EPILOGUE : KernelCallHandlers.PC_PROLOGUE).li(A4, pc)
+                        .sys(KernelCall.ENV_SET_PC);
             }
             default -> throw new IllegalStateException("kind " + s.kind());
         }
