@@ -59,8 +59,10 @@ import net.jqwik.api.constraints.Size;
  * overflow, all forwarded), kernel calls (null, env_self, yield, unknown numbers, probes,
  * console writes), page remapping with {@code tlb_write} and {@code tlb_flush} (so accesses
  * through the remapped window hit, miss or take protection faults), self-modifying code (a
- * random instruction stored into an executable page and called), and installing or removing
- * an epilogue (which yields) and a prologue, so slice ends upcall into the program.
+ * random instruction stored into an executable page and called), installing or removing
+ * an epilogue (which yields) and a prologue, so slice ends upcall into the program, and
+ * protected control transfers, synchronous and asynchronous, to the other environment, whose
+ * IPC entry may be open or closed.
  *
  * <p>jqwik shrinks a failure to a minimal step list and prints it with the seed; the next run
  * tries that sample first (its database is under target/), and {@code @Property(seed = "...")}
@@ -82,7 +84,7 @@ class DifferentialFuzzTest {
     static final int[] SCRATCH = {4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
     static final int JR_RA = Opcode.JALR.encode(0, 0, RA);
 
-    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL }
+    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL, TRANSFER }
 
     /** One generated step; its fields are read modulo what each kind needs, so every value is valid. */
     record Step(Kind kind, int op, int x, int y, int z, int imm) {
@@ -127,7 +129,7 @@ class DifferentialFuzzTest {
     }
 
     /** What the programs covered, over every try of the property (shrinking included). */
-    private long programs, translated, invalidated, epiloguesRun;
+    private long programs, translated, invalidated, epiloguesRun, transfers;
     private final java.util.EnumSet<Cause> causes = java.util.EnumSet.noneOf(Cause.class);
 
     /** The generator must reach what the differential claims to cover, or a pass means little. */
@@ -137,6 +139,7 @@ class DifferentialFuzzTest {
         assertTrue(translated > programs, "translations: " + translated + " in " + programs + " programs");
         assertTrue(invalidated > 0, "no translation was invalidated by a store into code");
         assertTrue(epiloguesRun > 0, "no slice ended in an epilogue upcall");
+        assertTrue(transfers > 0, "no protected control transfer went through");
         for (Cause c : new Cause[] {Cause.TLB_MISS_LOAD, Cause.TLB_MISS_STORE, Cause.PROT_STORE, Cause.ADDR_LOAD, Cause.ADDR_STORE,
                 Cause.ILLEGAL, Cause.OVERFLOW, Cause.DIV_ZERO, Cause.SYSCALL, Cause.BREAK, Cause.TIMER}) {
             assertTrue(causes.contains(c), "no program raised " + c);
@@ -166,6 +169,7 @@ class DifferentialFuzzTest {
         facts.add("reason " + r.reason() + " instructions " + r.instructions() + " cycles " + r.cycles() + " kernel " + r.kernelCycles());
         for (RunResult.Program p : r.programs()) facts.add(p.toString());
         facts.add(r.statsReport());
+        transfers += r.stats().protectedTransfers;
         facts.add("console " + b.console());
         facts.add("regs " + Arrays.toString(b.machine.cpu.regs) + " pc " + Integer.toHexString(b.machine.cpu.pc)
                 + " epc " + b.machine.cpu.epc + " cause " + b.machine.cpu.cause + " badvaddr " + b.machine.cpu.badVaddr);
@@ -194,8 +198,12 @@ class DifferentialFuzzTest {
         g.addi(A0, 0, 0).sys(KernelCall.YIELD).emit(Opcode.JALR.encode(0, 0, K0));
         int prologue = g.pc();
         g.handlerReturn();
+        // The IPC entry a TRANSFER step may open: a transfer replaces what the callee was doing
+        // (its registers are the caller's message), so it ends with a status of its own.
+        int ipc = g.pc();
+        g.emit(Opcode.ADDI.encode(A0, K0, 70)).sys(KernelCall.ENV_EXIT);
         g.patchJump(skip, g.pc());
-        int[] upcalls = {epilogue, prologue};
+        int[] upcalls = {epilogue, prologue, ipc};
         g.saveArea(SAVE);
         for (Cause c : Cause.values()) {
             if (c != Cause.SYSCALL && c != Cause.TIMER && c != Cause.TLB_MISS_FETCH && c != Cause.ADDR_FETCH && c != Cause.PROT_FETCH) {
@@ -243,7 +251,7 @@ class DifferentialFuzzTest {
         return SCRATCH[Math.floorMod(i, SCRATCH.length)];
     }
 
-    /** One step's words; upcalls holds the epilogue and prologue routines' addresses. */
+    /** One step's words; upcalls holds the epilogue, prologue and IPC entry routines' addresses. */
     private static void emit(Guest g, Step s, int[] upcalls) {
         int rd = scratch(s.x()), rs1 = scratch(s.y()), rs2 = scratch(s.z()), imm = s.imm();
         switch (s.kind()) {
@@ -305,6 +313,15 @@ class DifferentialFuzzTest {
                 int pc = (imm & 1) != 0 ? upcalls[which] : 0;
                 g.li(A0, 0).li(A3, which == 0 ? KernelCallHandlers.PC_EPILOGUE : KernelCallHandlers.PC_PROLOGUE).li(A4, pc)
                         .sys(KernelCall.ENV_SET_PC);
+            }
+            case TRANSFER -> {
+                // Open or close its own IPC entry, or transfer control (sync or async) to the other
+                // environment: ids 257 and 258 differ by xor 3; a failure comes back in k1.
+                switch (s.op() % 3) {
+                    case 0 -> g.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC).li(A4, (imm & 1) != 0 ? upcalls[2] : 0).sys(KernelCall.ENV_SET_PC);
+                    case 1 -> g.sys(KernelCall.ENV_SELF).emit(Opcode.XORI.encode(K1, A0, 3)).sys(KernelCall.PCT_ASYNC);
+                    default -> g.sys(KernelCall.ENV_SELF).emit(Opcode.XORI.encode(K1, A0, 3)).sys(KernelCall.PCT_SYNC);
+                }
             }
             default -> throw new IllegalStateException("kind " + s.kind());
         }
