@@ -190,6 +190,26 @@ class AdversarialTest {
                 g.li(A0, 0xFFFFFFF0).li(A1, 64).sys(KernelCall.CONS_WRITE);
                 exitWithA0(g);
             }),
+            row("pop a repossession vector nothing was taken into", new Refused(KernelError.NOTFOUND), g -> {
+                g.sys(KernelCall.PAGE_REPOSSESSED);
+                exitWithA0(g);
+            }),
+            row("remove a guaranteed mapping it never made", new Refused(KernelError.NOTFOUND), g -> {
+                g.li(A0, 0).li(A3, VA).sys(KernelCall.ENV_UNGUARANTEE);
+                exitWithA0(g);
+            }),
+            row("probe an address it never mapped", new Refused(KernelError.NOTFOUND), g -> {
+                g.li(A0, VA).li(A1, 1).sys(KernelCall.TLB_PROBE);
+                exitWithA0(g);
+            }),
+            row("free a slot beyond the time-slice vector", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, 64).sys(KernelCall.SLICE_FREE);
+                exitWithA0(g);
+            }),
+            row("set an entry PC that does not exist", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, 9).li(A4, Guest.CODE).sys(KernelCall.ENV_SET_PC);
+                exitWithA0(g);
+            }),
             row("set the witness's handler without its capability", new Refused(KernelError.BADCAP), g -> {
                 g.li(A0, WITNESS).li(A1, 0).li(A2, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, 0x1000).sys(KernelCall.ENV_SET_HANDLER);
                 exitWithA0(g);
