@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
+import exo.fuzz.Choices;
+import exo.fuzz.Fuzz;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterProperty;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Thousands of generated instruction streams, faulting ones included, run under the interpreter
@@ -24,10 +19,11 @@ import net.jqwik.api.lifecycle.AfterProperty;
  * return, store into their own code, fault on every cause, and their syscalls make the kernel
  * flush, invalidate or remap TLB entries and switch ASIDs.
  *
- * <p>A jqwik property: a program is a list of {@link Insn}s whose fields choose the opcode,
- * registers, immediates and branch distances, so a failure shrinks to the fewest, simplest
- * instructions that still disagree, printed with its seed. The count is {@code exo.fuzz.tries}
- * (emulator/pom.xml; {@code -Dexo.fuzz.tries=N} for a long run). The stand-in kernel is
+ * <p>A property run by {@link Fuzz}: a program is a list of {@link Insn}s whose fields choose the
+ * opcode, registers, immediates and branch distances, so a failure shrinks to the fewest,
+ * simplest instructions that still disagree, printed with its seed ({@code -Dexo.fuzz.seed=S}
+ * replays it). The count is {@code exo.fuzz.tries} (emulator/pom.xml; {@code -Dexo.fuzz.tries=N}
+ * for a long run). The stand-in kernel is
  * {@link Rig}; {@code DifferentialFuzzTest} in the exokernel module does the same on the real
  * kernel.
  */
@@ -54,20 +50,29 @@ class RandomProgramTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Insn>> programs() {
-        Arbitrary<Integer> any = Arbitraries.integers();
-        Arbitrary<Insn> insn = Combinators.combine(Arbitraries.integers().between(0, 199), Arbitraries.integers().between(0, OPS.length * 6 - 1),
-                Arbitraries.integers().greaterOrEqual(0), Arbitraries.integers().greaterOrEqual(0), Arbitraries.integers().greaterOrEqual(0), any,
-                Arbitraries.integers().between(0, 99)).as(Insn::new);
-        return insn.list().ofMinSize(1).ofMaxSize(616).withSizeDistribution(RandomDistribution.uniform());
+    /** One generated case: the program, the seed of its registers and data, and the run's settings. */
+    record Case(List<Insn> insns, long seed, int timerPick, int period, int verifyPick, int cap, int threshold, int switches, int budget) {}
+
+    static Case generate(Choices c) {
+        List<Insn> insns = c.list(1, 616, x -> new Insn(x.between(0, 199), x.between(0, OPS.length * 6 - 1), x.between(0, Integer.MAX_VALUE),
+                x.between(0, Integer.MAX_VALUE), x.between(0, Integer.MAX_VALUE), x.anyInt(), x.between(0, 99)));
+        return new Case(insns, c.anyLong(), c.between(0, 4), c.between(5, 304), c.between(0, 3), c.between(0, 40), c.between(2, 5),
+                c.between(0, 19), c.between(500, 5499));
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void randomProgramsAgree(@ForAll("programs") List<Insn> insns, @ForAll long seed, @ForAll @IntRange(min = 0, max = 4) int timerPick,
-                             @ForAll @IntRange(min = 5, max = 304) int period, @ForAll @IntRange(min = 0, max = 3) int verifyPick,
-                             @ForAll @IntRange(min = 0, max = 40) int cap, @ForAll @IntRange(min = 2, max = 5) int threshold,
-                             @ForAll @IntRange(min = 0, max = 19) int switches, @ForAll @IntRange(min = 500, max = 5499) int budget) {
+    /** The run's length is exo.fuzz.tries, not a clock: every program has an instruction budget. */
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.DAYS)
+    void randomProgramsAgree() {
+        Fuzz.check("randomProgramsAgree", RandomProgramTest::generate, this::agree);
+        translationsWereMadeAndVerified();
+    }
+
+    void agree(Case k) {
+        List<Insn> insns = k.insns();
+        long seed = k.seed();
+        int timerPick = k.timerPick(), period = k.period(), verifyPick = k.verifyPick(), cap = k.cap(), threshold = k.threshold();
+        int switches = k.switches(), budget = k.budget();
         int length = insns.size();
         int[] program = new int[length];
         for (int i = 0; i < length; i++) program[i] = encode(insns.get(i), i, length);
@@ -102,9 +107,8 @@ class RandomProgramTest {
         cases++;
     }
 
-    /** Over a whole run (not a replayed seed), the JIT must have translated and verified code, or the agreement says little. */
-    @AfterProperty
-    void translationsWereMadeAndVerified() {
+    /** Over a whole run (not a tiny one), the JIT must have translated and verified code, or the agreement says little. */
+    private void translationsWereMadeAndVerified() {
         if (cases < 200) return;
         assertTrue(translated > cases, "translations were made: " + translated + " in " + cases + " programs");
         assertTrue(Verified.classesChecked - checkedBefore > cases / 8, "translations were verified");
