@@ -33,16 +33,9 @@ import exo.os.RunResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import exo.fuzz.Choices;
+import exo.fuzz.Fuzz;
+import org.junit.jupiter.api.Test;
 
 /**
  * The random-program differential on the real kernel: generated guest programs run under the
@@ -64,9 +57,8 @@ import net.jqwik.api.constraints.Size;
  * protected control transfers, synchronous and asynchronous, to the other environment, whose
  * IPC entry may be open or closed.
  *
- * <p>jqwik shrinks a failure to a minimal step list and prints it with the seed; the next run
- * tries that sample first (its database is under target/), and {@code @Property(seed = "...")}
- * replays the whole run. The number of programs is the module's {@code exo.fuzz.tries}
+ * <p>{@link Fuzz} shrinks a failure to a minimal step list and prints it with the seed;
+ * {@code -Dexo.fuzz.seed=S} replays the whole run. The number of programs is the module's {@code exo.fuzz.tries}
  * (exokernel/pom.xml), sized for CI; {@code -Dexo.fuzz.tries=N} runs N (docs/jit.md, "Tests").
  */
 class DifferentialFuzzTest {
@@ -101,23 +93,25 @@ class DifferentialFuzzTest {
     static final Opcode[] STORES = Arrays.stream(Opcode.values()).filter(o -> o.format == Format.ST).toArray(Opcode[]::new);
     static final Opcode[] BRANCHES = Arrays.stream(Opcode.values()).filter(o -> o.format == Format.BR).toArray(Opcode[]::new);
 
-    @Provide
-    Arbitrary<List<Step>> programs() {
-        Arbitrary<Step> step = Combinators.combine(
-                Arbitraries.of(Kind.class),
-                Arbitraries.integers().between(0, 1 << 16),
-                Arbitraries.integers().between(0, 63),
-                Arbitraries.integers().between(0, 63),
-                Arbitraries.integers().between(0, 63),
-                Arbitraries.integers()).as(Step::new);
-        return step.list().ofMinSize(1).ofMaxSize(60);
+    /** One generated case: the steps, the scratch registers' seeds, the repetitions and the quantum. */
+    record Case(List<Step> steps, List<Integer> registers, int iterations, int quantum) {}
+
+    static Case generate(Choices c) {
+        List<Step> steps = c.list(1, 60, x -> new Step(x.pick(Kind.values()), x.between(0, 1 << 16), x.between(0, 63), x.between(0, 63),
+                x.between(0, 63), x.anyInt()));
+        return new Case(steps, c.list(10, 10, Choices::anyInt), c.between(1, 5), c.between(100, 4000));
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void interpreterAndJitAgreeOnEveryEffect(@ForAll("programs") List<Step> steps,
-                                             @ForAll @Size(10) List<Integer> registers,
-                                             @ForAll @IntRange(min = 1, max = 5) int iterations,
-                                             @ForAll @IntRange(min = 100, max = 4000) int quantum) {
+    @Test
+    void interpreterAndJitAgreeOnEveryEffect() {
+        Fuzz.check("interpreterAndJitAgreeOnEveryEffect", DifferentialFuzzTest::generate, this::agree);
+        theProgramsCoveredTranslationTrapsAndSelfModifyingCode();
+    }
+
+    void agree(Case k) {
+        List<Step> steps = k.steps();
+        List<Integer> registers = k.registers();
+        int iterations = k.iterations(), quantum = k.quantum();
         Outcome interp = run(new Interpreter(), steps, registers, iterations, quantum);
         Jit engine = new Jit(JitOptions.DEFAULT.withThreshold(2));
         Outcome jit = run(engine, steps, registers, iterations, quantum);
@@ -133,9 +127,8 @@ class DifferentialFuzzTest {
     private final java.util.EnumSet<Cause> causes = java.util.EnumSet.noneOf(Cause.class);
 
     /** The generator must reach what the differential claims to cover, or a pass means little. */
-    @AfterProperty
-    void theProgramsCoveredTranslationTrapsAndSelfModifyingCode() {
-        if (programs < 200) return;  // a replayed seed or a tiny run: nothing to say about coverage
+    private void theProgramsCoveredTranslationTrapsAndSelfModifyingCode() {
+        if (programs < 200) return;  // a tiny run: nothing to say about coverage
         assertTrue(translated > programs, "translations: " + translated + " in " + programs + " programs");
         assertTrue(invalidated > 0, "no translation was invalidated by a store into code");
         assertTrue(epiloguesRun > 0, "no slice ended in an epilogue upcall");
