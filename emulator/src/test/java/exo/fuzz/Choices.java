@@ -85,13 +85,23 @@ public final class Choices {
         return options[between(0, options.length - 1)];
     }
 
+    /** A list of min..max elements, short ones the likelier (the size is min + (max - min + 1) u², u uniform in [0, 1)). */
+    public <T> List<T> list(int min, int max, Function<Choices, T> element) {
+        double u = random != null ? random.nextDouble() : 0;
+        return list(min, max, min + (int) ((max - min + 1) * u * u), element);
+    }
+
+    /** A list of min..max elements, every size as likely. */
+    public <T> List<T> uniformList(int min, int max, Function<Choices, T> element) {
+        return list(min, max, random != null ? min + random.nextInt(max - min + 1) : -1, element);
+    }
+
     /**
-     * A list of min..max elements, its size uniform when generated. Each element past the
+     * A list of n elements when generating (min..max when replaying). Each element past the
      * minimum is preceded by a "one more" choice, so shrinking that to 0 ends the list there,
      * and an element's choices are a span that shrinking may delete whole.
      */
-    public <T> List<T> list(int min, int max, Function<Choices, T> element) {
-        int n = random != null ? min + random.nextInt(max - min + 1) : -1;
+    private <T> List<T> list(int min, int max, int n, Function<Choices, T> element) {
         List<T> list = new ArrayList<>();
         while (list.size() < max) {
             int start = size;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import exo.fuzz.Choices;
+import exo.fuzz.Fuzz;
 import exo.toolchain.FuzzTest;
 import exo.toolchain.SourceFile;
 import exo.toolchain.asm.Assembler;
@@ -25,14 +27,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
@@ -42,10 +38,10 @@ import picocli.CommandLine;
  * code its help documents and, on failure, a message that starts with the file's name (and a
  * line where there is one) — never a stack trace or an internal error (exit 70).
  *
- * <p>Property-based (jqwik): a failure is shrunk to the fewest tokens or byte changes that
- * still fail, and printed with the seed. The count is {@code exo.fuzz.tries} (the root pom; -D
- * to change it). {@code exo.toolchain.FuzzTest} drives the library API the same way at higher
- * volume; this class checks what reaches the user.
+ * <p>Properties run by {@link Fuzz}: a failure is shrunk to the fewest tokens or byte changes
+ * that still fail, and printed with the seed ({@code -Dexo.fuzz.seed=S} replays it). The count
+ * is {@code exo.fuzz.tries} (toolchain/pom.xml; -D to change it). {@code exo.toolchain.FuzzTest}
+ * drives the library API the same way at higher volume; this class checks what reaches the user.
  */
 class CliFuzzTest {
     /** FuzzTest's program, whose entry becomes main so that it links with the library OS. */
@@ -85,7 +81,7 @@ class CliFuzzTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeTheFiles() throws IOException {
         try (Stream<Path> files = Files.walk(DIR)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -128,30 +124,31 @@ class CliFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> sources() {
-        Arbitrary<String> tokens = Arbitraries.of(TOKENS).list().ofMaxSize(8).map(l -> String.join(" ", l))
-                .list().ofMinSize(1).ofMaxSize(12).map(lines -> String.join("\n", lines) + "\n");
-        String chars = " ,():#;\"'\\@.-+*/%<>=!~&|^\n\tabcxyz0123456789";
-        Arbitrary<int[]> edit = Combinators.combine(Arbitraries.integers().between(0, SEED_PROGRAM.length()),
-                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, chars.length() - 1)).as((at, op, c) -> new int[] {at, op, c});
-        Arbitrary<String> edited = edit.list().ofMinSize(1).ofMaxSize(6).map(edits -> {
-            StringBuilder sb = new StringBuilder(SEED_PROGRAM);
-            for (int[] e : edits) {
-                int at = Math.min(e[0], sb.length() - 1);
-                switch (e[1]) {
-                    case 0 -> sb.deleteCharAt(at);
-                    case 1 -> sb.insert(at, chars.charAt(e[2]));
-                    default -> sb.setCharAt(at, chars.charAt(e[2]));
-                }
+    static final String EDIT_CHARS = " ,():#;\"'\\@.-+*/%<>=!~&|^\n\tabcxyz0123456789";
+
+    /** Lines of FuzzTest's tokens, or the seed program with up to six one-character edits. */
+    static String source(Choices c) {
+        if (!c.bool()) {
+            return String.join("\n", c.list(1, 12, l -> String.join(" ", l.list(0, 8, t -> t.pick(TOKENS))))) + "\n";
+        }
+        StringBuilder sb = new StringBuilder(SEED_PROGRAM);
+        for (int[] e : c.list(1, 6, x -> new int[] {x.between(0, SEED_PROGRAM.length()), x.between(0, 2), x.between(0, EDIT_CHARS.length() - 1)})) {
+            int at = Math.min(e[0], sb.length() - 1);
+            switch (e[1]) {
+                case 0 -> sb.deleteCharAt(at);
+                case 1 -> sb.insert(at, EDIT_CHARS.charAt(e[2]));
+                default -> sb.setCharAt(at, EDIT_CHARS.charAt(e[2]));
             }
-            return sb.toString();
-        });
-        return Arbitraries.oneOf(tokens, edited);
+        }
+        return sb.toString();
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void malformedSourceGetsALocatedErrorAndADocumentedExit(@ForAll("sources") String source) throws IOException {
+    @Test
+    void malformedSourceGetsALocatedErrorAndADocumentedExit() {
+        Fuzz.check("malformedSourceGetsALocatedErrorAndADocumentedExit", CliFuzzTest::source, CliFuzzTest::malformedSource);
+    }
+
+    static void malformedSource(String source) throws IOException {
         Path src = DIR.resolve("fuzz.s");
         Files.writeString(src, source, StandardCharsets.UTF_8);
         Outcome asm = exo("asm", src.toString(), "-o", DIR.resolve("fuzz.o").toString());
@@ -178,42 +175,51 @@ class CliFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Corruption>> corruptions() {
-        Arbitrary<Integer> values = Arbitraries.oneOf(Arbitraries.of(0, 1, -1, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000, 4096),
-                Arbitraries.integers());
-        return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().greaterOrEqual(0), values)
-                .as(Corruption::new).list().ofMinSize(1).ofMaxSize(5);
+    static final int[] SPECIAL_VALUES = {0, 1, -1, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000, 4096};
+
+    /** Corruption offsets: every input is shorter, so an offset is where it acts and shrinks as a place would. */
+    static final int MAX_AT = 4095;
+
+    /** One to five corruptions; a value is one of the special values or any int. */
+    static List<Corruption> corruptions(Choices c) {
+        return c.list(1, 5, x -> new Corruption(x.between(0, 4), x.between(0, MAX_AT),
+                x.bool() ? x.anyInt() : x.pick(SPECIAL_VALUES)));
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void aCorruptedObjectIsRefusedClearly(@ForAll("corruptions") List<Corruption> corruption) throws IOException {
-        Path o = DIR.resolve("bad.o");
-        Files.write(o, corrupt(OBJECT, corruption));
-        String what = " of an object corrupted by " + corruption;
-        assertClean("exo disasm" + what, exo("disasm", o.toString()), DISASM_EXITS);
-        assertClean("exo link" + what, exo("link", "-r", o.toString(), DIR.resolve("lib.a").toString(), "-o", DIR.resolve("bad.exo").toString()),
-                LINK_EXITS);
-        assertClean("exo run" + what, exo("run", "--max-instructions", "200000", o.toString(), DIR.resolve("lib.a").toString()), null);
+    @Test
+    void aCorruptedObjectIsRefusedClearly() {
+        Fuzz.check("aCorruptedObjectIsRefusedClearly", CliFuzzTest::corruptions, corruption -> {
+            Path o = DIR.resolve("bad.o");
+            Files.write(o, corrupt(OBJECT, corruption));
+            String what = " of an object corrupted by " + corruption;
+            assertClean("exo disasm" + what, exo("disasm", o.toString()), DISASM_EXITS);
+            assertClean("exo link" + what, exo("link", "-r", o.toString(), DIR.resolve("lib.a").toString(), "-o", DIR.resolve("bad.exo").toString()),
+                    LINK_EXITS);
+            assertClean("exo run" + what, exo("run", "--max-instructions", "200000", o.toString(), DIR.resolve("lib.a").toString()), null);
+        });
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void aCorruptedArchiveIsRefusedClearly(@ForAll("corruptions") List<Corruption> corruption) throws IOException {
-        Path a = DIR.resolve("bad.a");
-        Files.write(a, corrupt(ARCHIVE, corruption));
-        String what = " of an archive corrupted by " + corruption;
-        assertClean("exo disasm" + what, exo("disasm", a.toString()), DISASM_EXITS);
-        assertClean("exo link" + what, exo("link", "-r", DIR.resolve("main.o").toString(), a.toString(), "-o", DIR.resolve("bad2.exo").toString()),
-                LINK_EXITS);
+    @Test
+    void aCorruptedArchiveIsRefusedClearly() {
+        Fuzz.check("aCorruptedArchiveIsRefusedClearly", CliFuzzTest::corruptions, corruption -> {
+            Path a = DIR.resolve("bad.a");
+            Files.write(a, corrupt(ARCHIVE, corruption));
+            String what = " of an archive corrupted by " + corruption;
+            assertClean("exo disasm" + what, exo("disasm", a.toString()), DISASM_EXITS);
+            assertClean("exo link" + what, exo("link", "-r", DIR.resolve("main.o").toString(), a.toString(), "-o", DIR.resolve("bad2.exo").toString()),
+                    LINK_EXITS);
+        });
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
-    void aCorruptedExecutableIsRefusedOrRunsWithinItsLimits(@ForAll("corruptions") List<Corruption> corruption) throws IOException {
-        Path x = DIR.resolve("bad.exo");
-        Files.write(x, corrupt(EXECUTABLE, corruption));
-        String what = " of an executable corrupted by " + corruption;
-        assertClean("exo disasm" + what, exo("disasm", x.toString()), DISASM_EXITS);
-        assertClean("exo run" + what, exo("run", "--max-instructions", "200000", x.toString()), null);
+    @Test
+    void aCorruptedExecutableIsRefusedOrRunsWithinItsLimits() {
+        Fuzz.check("aCorruptedExecutableIsRefusedOrRunsWithinItsLimits", CliFuzzTest::corruptions, corruption -> {
+            Path x = DIR.resolve("bad.exo");
+            Files.write(x, corrupt(EXECUTABLE, corruption));
+            String what = " of an executable corrupted by " + corruption;
+            assertClean("exo disasm" + what, exo("disasm", x.toString()), DISASM_EXITS);
+            assertClean("exo run" + what, exo("run", "--max-instructions", "200000", x.toString()), null);
+        });
     }
 
     static byte[] corrupt(byte[] good, List<Corruption> corruption) {
@@ -223,8 +229,9 @@ class CliFuzzTest {
     }
 
     /** The unmodified inputs pass every command, so the properties above test the corruption, not the harness. */
-    @net.jqwik.api.Example
+    @Test
     void theUncorruptedInputsWork() {
+        for (byte[] b : new byte[][] {OBJECT, ARCHIVE, EXECUTABLE}) assertTrue(b.length <= MAX_AT, "corruptions reach " + b.length + " bytes");
         assertEquals(3, exo("run", writeAndName("good.exo", EXECUTABLE)).exit());
         assertEquals(0, exo("disasm", writeAndName("good.o", OBJECT)).exit());
         assertEquals(0, exo("disasm", DIR.resolve("lib.a").toString()).exit());

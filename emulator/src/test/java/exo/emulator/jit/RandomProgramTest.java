@@ -54,7 +54,7 @@ class RandomProgramTest {
     record Case(List<Insn> insns, long seed, int timerPick, int period, int verifyPick, int cap, int threshold, int switches, int budget) {}
 
     static Case generate(Choices c) {
-        List<Insn> insns = c.list(1, 616, x -> new Insn(x.between(0, 199), x.between(0, OPS.length * 6 - 1), x.between(0, Integer.MAX_VALUE),
+        List<Insn> insns = c.uniformList(1, 616, x -> new Insn(x.between(0, 199), x.between(0, OPS.length * 6 - 1), x.between(0, Integer.MAX_VALUE),
                 x.between(0, Integer.MAX_VALUE), x.between(0, Integer.MAX_VALUE), x.anyInt(), x.between(0, 99)));
         return new Case(insns, c.anyLong(), c.between(0, 4), c.between(5, 304), c.between(0, 3), c.between(0, 40), c.between(2, 5),
                 c.between(0, 19), c.between(500, 5499));
