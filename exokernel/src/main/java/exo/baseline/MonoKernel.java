@@ -284,6 +284,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
      * handler, or a fault of the same signal inside its handler, the process is killed.
      */
     void signal(Process p, Signal sig, Cause cause, int epc, int badVaddr) {
+        if (!cause.setsBadVaddr) badVaddr = 0; // the register's stale value may be another process's
         cost.charge(CostModel.TABLE_TOUCH);
         int bit = 1 << sig.number;
         String what = describeFault(p, cause, epc, badVaddr);

@@ -47,7 +47,7 @@ class AdversarialTest {
     /** What must happen to the attacker. */
     sealed interface Outcome permits Refused, Destroyed, StillRunning {}
     record Refused(KernelError error) implements Outcome {}
-    record Destroyed(String diagnosticContains) implements Outcome {}
+    record Destroyed(int status, String diagnosticContains) implements Outcome {}
     record StillRunning() implements Outcome {}
 
     static Arguments row(String name, Outcome outcome, Consumer<Guest> attack) {
@@ -142,6 +142,74 @@ class AdversarialTest {
                 g.li(A0, WITNESS).li(A1, 1).li(A2, 2).sys(KernelCall.ENV_DESTROY);
                 exitWithA0(g);
             }),
+            row("destroy itself with env_destroy (env_exit is the way out)", new Refused(KernelError.INVAL), g -> {
+                g.sys(KernelCall.ENV_SELF).li(A1, 0).li(A2, 0).sys(KernelCall.ENV_DESTROY);
+                exitWithA0(g);
+            }),
+            row("destroy id 0 (itself)", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A1, 0).li(A2, 0).sys(KernelCall.ENV_DESTROY);
+                exitWithA0(g);
+            }),
+            row("map the kernel's half of the address space", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, 0x80000000).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
+                exitWithA0(g);
+            }),
+            row("guarantee a page in the kernel's half", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                g.mv(A4, A0).mv(A5, A1).mv(A6, A2).li(A0, 0).li(A3, 0xFFFFF000).li(A7, 0).sys(KernelCall.ENV_GUARANTEE);
+                exitWithA0(g);
+            }),
+            row("free its own page holding only the read-only capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).sys(KernelCall.PAGE_CAP_RO).sys(KernelCall.PAGE_FREE);
+                exitWithA0(g);
+            }),
+            row("free a page its own guaranteed mapping pins", new Refused(KernelError.BUSY), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).mv(S0, A0).mv(S1, A1).mv(T1, A2);
+                g.mv(A4, A0).mv(A5, A1).mv(A6, A2).li(A0, 0).li(A3, VA).li(A7, 0).sys(KernelCall.ENV_GUARANTEE);
+                g.mv(A0, S0).mv(A1, S1).mv(A2, T1).sys(KernelCall.PAGE_FREE);
+                exitWithA0(g);
+            }),
+            row("take the witness's time slot", new Refused(KernelError.BUSY), g -> {
+                g.li(A0, 0).li(A3, 0).sys(KernelCall.SLICE_ALLOC);
+                exitWithA0(g);
+            }),
+            row("charge a page to the witness without its capability", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, WITNESS).li(A1, 0x1111).li(A2, 0x2222).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                exitWithA0(g);
+            }),
+            row("yield to a dead environment", new Refused(KernelError.BADENV), g -> {
+                g.li(A0, 0x7701).sys(KernelCall.YIELD);
+                exitWithA0(g);
+            }),
+            row("restart itself at a new start PC", new Refused(KernelError.BUSY), g -> {
+                g.li(A0, 0).li(A3, KernelCallHandlers.PC_START).li(A4, Guest.CODE).sys(KernelCall.ENV_SET_PC);
+                exitWithA0(g);
+            }),
+            row("a cons_write buffer wrapping around the address space", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, 0xFFFFFFF0).li(A1, 64).sys(KernelCall.CONS_WRITE);
+                exitWithA0(g);
+            }),
+            row("pop a repossession vector nothing was taken into", new Refused(KernelError.NOTFOUND), g -> {
+                g.sys(KernelCall.PAGE_REPOSSESSED);
+                exitWithA0(g);
+            }),
+            row("remove a guaranteed mapping it never made", new Refused(KernelError.NOTFOUND), g -> {
+                g.li(A0, 0).li(A3, VA).sys(KernelCall.ENV_UNGUARANTEE);
+                exitWithA0(g);
+            }),
+            row("probe an address it never mapped", new Refused(KernelError.NOTFOUND), g -> {
+                g.li(A0, VA).li(A1, 1).sys(KernelCall.TLB_PROBE);
+                exitWithA0(g);
+            }),
+            row("free a slot beyond the time-slice vector", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, 64).sys(KernelCall.SLICE_FREE);
+                exitWithA0(g);
+            }),
+            row("set an entry PC that does not exist", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 0).li(A3, 9).li(A4, Guest.CODE).sys(KernelCall.ENV_SET_PC);
+                exitWithA0(g);
+            }),
             row("set the witness's handler without its capability", new Refused(KernelError.BADCAP), g -> {
                 g.li(A0, WITNESS).li(A1, 0).li(A2, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, 0x1000).sys(KernelCall.ENV_SET_HANDLER);
                 exitWithA0(g);
@@ -229,7 +297,7 @@ class AdversarialTest {
                 g.emit(Opcode.JAL.encode(0, 0));
             }),
             row("spin forever past its slice", new StillRunning(), g -> g.emit(Opcode.JAL.encode(0, 0))),
-            row("an epilogue that never gives the CPU back", new Destroyed("epilogue overran its grace period"), g -> {
+            row("an epilogue that never gives the CPU back", new Destroyed(128 + Cause.TIMER.code, "epilogue overran its grace period"), g -> {
                 int skip = g.hole();
                 int epilogue = g.pc();
                 g.emit(Opcode.JAL.encode(0, 0));
@@ -237,7 +305,7 @@ class AdversarialTest {
                 g.li(A0, 0).li(A3, KernelCallHandlers.PC_EPILOGUE).li(A4, epilogue).sys(KernelCall.ENV_SET_PC);
                 g.emit(Opcode.JAL.encode(0, 0));
             }),
-            row("fault inside its own fault handler", new Destroyed("fault inside its own exception handler"), g -> {
+            row("fault inside its own fault handler", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "fault inside its own exception handler"), g -> {
                 int save = g.space(16);
                 int skip = g.hole();
                 int handler = g.pc();
@@ -247,17 +315,17 @@ class AdversarialTest {
                 g.li(T0, 0x00500000).lw(T1, 0, T0);
                 g.exit(0);
             }),
-            row("read an address it never mapped", new Destroyed("unhandled tlb-load"), g -> {
+            row("read an address it never mapped", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
                 g.li(T0, 0x30000).lw(T1, 0, T0);
                 g.exit(0);
             }),
-            row("jump to a wild address", new Destroyed("unhandled tlb-fetch at EPC 0xfffffff0"), g -> {
+            row("jump to a wild address", new Destroyed(128 + Cause.TLB_MISS_FETCH.code, "unhandled tlb-fetch at EPC 0xfffffff0"), g -> {
                 g.li(T0, 0xFFFFFFF0).emit(Opcode.JALR.encode(0, 0, T0));
             }),
-            row("execute its data", new Destroyed("unhandled prot-fetch"), g -> {
+            row("execute its data", new Destroyed(128 + Cause.PROT_FETCH.code, "unhandled prot-fetch"), g -> {
                 g.li(T0, Guest.DATA).emit(Opcode.JALR.encode(0, 0, T0));
             }),
-            row("write its own code", new Destroyed("unhandled prot-store"), g -> {
+            row("write its own code", new Destroyed(128 + Cause.PROT_STORE.code, "unhandled prot-store"), g -> {
                 g.li(T0, Guest.CODE).sw(0, 0, T0);
             }));
     }
@@ -287,6 +355,7 @@ class AdversarialTest {
             assertEquals(ref.error(), KernelError.ofCode(a.exitStatus()), name + ": exit status " + a.exitStatus());
         } else if (outcome instanceof Destroyed d) {
             assertTrue(a.killed(), name + ": not destroyed");
+            assertEquals(d.status(), a.exitStatus(), name + ": exit status");
             assertNotNull(a.diagnostic());
             assertTrue(a.diagnostic().contains(d.diagnosticContains()), name + ": " + a.diagnostic());
         } else {

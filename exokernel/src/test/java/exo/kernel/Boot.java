@@ -25,12 +25,21 @@ final class Boot {
 
     /** A machine running engine whose console input is `input`. */
     Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input) {
-        this(options, engine, input, null);
+        this(options, engine, input, 4 << 20, null);
+    }
+
+    /** As above, with memoryBytes of physical memory. */
+    Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input, long memoryBytes) {
+        this(options, engine, input, memoryBytes, null);
     }
 
     /** As above, with a disk attached before the kernel mounts it (null: none). */
     Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input, exo.emulator.machine.Disk disk) {
-        machine = new Machine(4 << 20, 7, new Console(console, new java.io.ByteArrayInputStream(input)));
+        this(options, engine, input, 4 << 20, disk);
+    }
+
+    private Boot(KernelOptions options, exo.emulator.machine.Engine engine, byte[] input, long memoryBytes, exo.emulator.machine.Disk disk) {
+        machine = new Machine(memoryBytes, 7, new Console(console, new java.io.ByteArrayInputStream(input)));
         machine.setEngine(engine);
         if (disk != null) machine.attachDisk(disk);
         kernel = new Kernel(machine, options);

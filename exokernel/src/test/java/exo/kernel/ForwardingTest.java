@@ -120,4 +120,76 @@ class ForwardingTest {
         long perForward = CostModel.TRAP_ENTRY + 2 * CostModel.TABLE_TOUCH + 4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL;
         assertEquals(perForward, two.kernelCycles() - one.kernelCycles());
     }
+
+    /**
+     * BADVADDR in the save area is 0 for a cause without an address. The machine's register
+     * still holds the address of the last miss (here one the kernel filled invisibly from a
+     * guaranteed mapping); forwarding that would tell a divide-by-zero handler a stale address,
+     * possibly another environment's.
+     */
+    @Test
+    void aCauseWithoutAnAddressSavesZeroNotAStaleBadVaddr() {
+        Guest g = new Guest("stale");
+        int save = g.space(16);
+        int skip = g.hole();
+        int handler = g.pc();
+        g.li(T5, save).lw(A0, 8, T5).sys(KernelCall.ENV_EXIT);   // exit with the saved BADVADDR
+        g.patchJump(skip, g.pc());
+        g.handler(Cause.DIV_ZERO.code, handler).saveArea(save);
+        g.li(A0, -1).sys(KernelCall.TLB_FLUSH);
+        g.li(T0, Guest.DATA + 0x1FF0).lw(T1, 0, T0);              // a miss the kernel fills invisibly
+        g.li(T0, 0).emit(Opcode.DIV.encode(T1, T0, T0));
+        g.exit(99);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        assertTrue(r.stats().missesFilledGuaranteed > 0, "the load missed and was filled by the kernel");
+        assertEquals(0, r.exitStatus(), "saved BADVADDR");
+    }
+
+    /**
+     * The stale BADVADDR was another environment's: one that only takes misses the kernel fills
+     * (on a page of its own at 0x700000) runs beside one whose divide-by-zero handler counts
+     * saved BADVADDRs in that page. Each slice switch hands the second the first's last miss
+     * address in the register; none of it may reach its save area.
+     */
+    @Test
+    void noEnvironmentSeesAnotherEnvironmentsFaultAddress() {
+        Guest misser = new Guest("misser");
+        misser.li(A0, 0).li(exo.emulator.isa.Register.A3, -1).sys(KernelCall.PAGE_ALLOC);
+        misser.mv(exo.emulator.isa.Register.A4, A0).mv(exo.emulator.isa.Register.A5, exo.emulator.isa.Register.A1)
+                .mv(exo.emulator.isa.Register.A6, exo.emulator.isa.Register.A2);
+        misser.li(A0, 0).li(exo.emulator.isa.Register.A3, 0x700000).li(exo.emulator.isa.Register.A7, 0).sys(KernelCall.ENV_GUARANTEE);
+        misser.li(exo.emulator.isa.Register.S0, 3000);
+        int loop = misser.pc();
+        misser.li(A0, -1).sys(KernelCall.TLB_FLUSH).li(T0, 0x700ABC).lw(T1, 0, T0);
+        misser.addi(exo.emulator.isa.Register.S0, exo.emulator.isa.Register.S0, -1).branch(Opcode.BNE, exo.emulator.isa.Register.S0, 0, loop);
+        misser.exit(0);
+
+        Guest divider = new Guest("divider");
+        int save = divider.space(16);
+        int seen = divider.space(4);
+        int skip = divider.hole();
+        int handler = divider.pc();
+        divider.li(T5, save).lw(T1, 8, T5).li(T5, 0x700ABC);
+        int notLeaked = divider.hole();
+        divider.li(T5, seen).lw(T1, 0, T5).addi(T1, T1, 1).sw(T1, 0, T5);
+        divider.patchBranch(notLeaked, Opcode.BNE, T1, T5, divider.pc());
+        divider.addi(K0, K0, 4).handlerReturn();
+        divider.patchJump(skip, divider.pc());
+        divider.handler(Cause.DIV_ZERO.code, handler).saveArea(save);
+        divider.li(exo.emulator.isa.Register.S0, 3000).li(T0, 0);
+        int loop2 = divider.pc();
+        divider.emit(Opcode.DIV.encode(T1, T0, T0));
+        divider.addi(exo.emulator.isa.Register.S0, exo.emulator.isa.Register.S0, -1).branch(Opcode.BNE, exo.emulator.isa.Register.S0, 0, loop2);
+        divider.li(T5, seen).lw(A0, 0, T5).sys(KernelCall.ENV_EXIT);
+
+        Boot b = new Boot();
+        b.boot(misser);
+        b.boot(divider);
+        RunResult r = b.run();
+        assertTrue(r.stats().contextSwitches > 4, "the two shared the CPU: " + r.stats().contextSwitches);
+        assertEquals(3000, r.stats().forwarded[Cause.DIV_ZERO.code]);
+        assertEquals(0, r.programs().get(1).exitStatus(), "divide-by-zero saves that held the other environment's address");
+    }
 }

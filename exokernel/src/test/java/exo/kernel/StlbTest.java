@@ -96,4 +96,44 @@ class StlbTest {
         assertTrue(p.killed(), "access after free must fault");
         assertTrue(p.diagnostic().contains("unhandled tlb-load") && p.diagnostic().contains("BADVADDR 0x00400000"), p.diagnostic());
     }
+
+    /**
+     * Maps one page at BASE, then at `others` further addresses `stride` apart starting at
+     * BASE + first, and reads BASE back; exits 0 if the read succeeds. No TLB-miss handler.
+     */
+    static Guest mapThenCrowd(int first, int stride, int others) {
+        Guest g = new Guest("crowd");
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+        g.mv(S0, A0).mv(S1, A1).mv(S2, A2);
+        g.li(A0, BASE).mv(A1, S0).mv(A2, S1).mv(A3, S2).li(A4, 0).sys(KernelCall.TLB_WRITE);
+        g.li(T2, BASE + first).li(T1, others);
+        int loop = g.pc();
+        g.mv(A0, T2).mv(A1, S0).mv(A2, S1).mv(A3, S2).li(A4, 0).sys(KernelCall.TLB_WRITE);
+        g.li(T0, stride).emit(Opcode.ADD.encode(T2, T2, T0)).addi(T1, T1, -1).branch(Opcode.BNE, T1, 0, loop);
+        g.li(T0, BASE).lw(T1, 0, T0);
+        g.exit(0);
+        return g;
+    }
+
+    /**
+     * A tlb_write binding is not durable (docs/kernel-abi.md): 200 more bindings push it out of
+     * the 64-entry TLB, and when one of them is 64 MiB away (16,384 pages) it takes the same STLB line too, so
+     * the next read is a forwarded miss, fatal to a program without a handler. Without the
+     * colliding binding the STLB refills the read invisibly.
+     */
+    @Test
+    void aTlbWriteBindingCanBePushedOutOfBothCachesAndTheNextAccessIsForwarded() {
+        Boot kept = new Boot();
+        kept.boot(mapThenCrowd(0x1000, 0x1000, 200));
+        RunResult k = kept.run();
+        assertEquals(0, k.exitStatus(), k.programs().get(0).diagnostic());
+        assertTrue(k.stats().missesFilledStlb > 0, "the read was refilled from the STLB");
+
+        Boot lost = new Boot();
+        lost.boot(mapThenCrowd(0x400_0000, 0x1000, 200));
+        RunResult.Program p = lost.run().programs().get(0);
+        assertTrue(p.killed(), "the binding should have been pushed out");
+        assertEquals(128 + exo.emulator.machine.Cause.TLB_MISS_LOAD.code, p.exitStatus());
+        assertTrue(p.diagnostic().contains("unhandled tlb-load") && p.diagnostic().contains("BADVADDR 0x00400000"), p.diagnostic());
+    }
 }

@@ -32,14 +32,29 @@ public final class Launch {
 
     private Launch() {}
 
-    /** Builds each file into a program; collects every diagnostic of every file before failing. */
+    /**
+     * Builds each file into a program; collects every diagnostic of every file before failing.
+     * Archives among the files are libraries, not programs: each source or object program is
+     * linked with all of them (as {@code cc main.c lib.a} would), and naming only archives is an
+     * error that says so.
+     */
     public static List<Program> build(List<Path> files, SystemOptions o) throws ToolchainException {
         List<Program> programs = new ArrayList<>();
         List<exo.toolchain.Diagnostic> errors = new ArrayList<>();
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-        for (Path f : files) {
+        List<Path> libraries = files.stream().filter(Launch::isArchive).toList();
+        List<Path> mains = files.stream().filter(f -> !libraries.contains(f)).toList();
+        if (mains.isEmpty()) {
+            String name = files.get(0).toString();
+            throw new ToolchainException(List.of(exo.toolchain.Diagnostic.error(name,
+                    "an archive is a library, not a program: name the program to link it with (exo run main.s " + name + ")")));
+        }
+        for (Path f : mains) {
             try {
-                Executable exe = GuestRuntime.build(List.of(f), o.runtimeList(), LinkOptions.DEFAULT);
+                List<Path> inputs = new ArrayList<>();
+                inputs.add(f);
+                inputs.addAll(libraries);
+                Executable exe = GuestRuntime.build(inputs, o.runtimeList(), LinkOptions.DEFAULT);
                 // The same program twice is told apart in output prefixes: hello.s, hello.s#2.
                 String name = f.getFileName().toString();
                 int n = seen.merge(name, 1, Integer::sum);
@@ -50,6 +65,15 @@ public final class Launch {
         }
         if (!errors.isEmpty()) throw new ToolchainException(errors);
         return programs;
+    }
+
+    /** Whether f holds an archive (by its magic number; an unreadable file is left to the build to report). */
+    private static boolean isArchive(Path f) {
+        try {
+            return exo.toolchain.obj.Archive.is(java.nio.file.Files.readAllBytes(f));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run guest programs on the exokernel (or, with --kernel mono, on the monolithic baseline).",
             "Each PROGRAM (assembly source, object, or executable) boots as its own environment; sources are "
-                + "assembled and linked with the library OS first. Several programs share the machine and its "
+                + "assembled and linked with the library OS first. An archive (.a) is no program: it is linked into every "
+                + "source and object program named with it (exo run main.s lib.a). Several programs share the machine and its "
                 + "time slices, each one's output prefixed with [name]. Arguments after -- go to every program "
                 + "as argv[1..]. The exit code is the first program's exit status (or the first non-zero one), "
                 + "also when environments it created but never started remain: those are reported on standard error as a warning."},

@@ -99,8 +99,9 @@ final class RuntimeCache {
             int objectsLength = ByteBuffer.wrap(b, MAGIC.length, 4).getInt();
             int start = MAGIC.length + 4;
             if (objectsLength < 0 || objectsLength > b.length - start) throw new FormatException("truncated");
-            var objects = Archive.read(p.toString(), Arrays.copyOfRange(b, start, start + objectsLength));
-            var members = Archive.read(p.toString(), Arrays.copyOfRange(b, start + objectsLength, b.length));
+            // Named as when assembled, so a link error reads the same whether or not the cache was used.
+            var objects = Archive.readAsStored(Arrays.copyOfRange(b, start, start + objectsLength));
+            var members = Archive.readAsStored(Arrays.copyOfRange(b, start + objectsLength, b.length));
             return new GuestRuntime.Library(objects, members);
         } catch (FormatException e) {
             try {

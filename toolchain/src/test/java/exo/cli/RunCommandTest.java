@@ -138,4 +138,44 @@ class RunCommandTest {
         assertEquals(ExitCodes.USAGE, run("--runtime", "../runtime.list", bad.toString()));
         assertTrue(!err.toString().contains("Exception"), err.toString());
     }
+
+    /** A library defining helper (returns 7), as an archive. */
+    Path helperArchive() throws Exception {
+        exo.toolchain.obj.ObjectFile helper = exo.toolchain.asm.Assembler.assemble(
+                exo.toolchain.SourceFile.of("helper.s", ".text\n.globl helper\nhelper: li a0, 7\n ret\n"));
+        Path lib = dir.resolve("lib.a");
+        Files.write(lib, exo.toolchain.obj.Archive.write(java.util.List.of(helper)));
+        return lib;
+    }
+
+    static final String CALLS_HELPER = ".text\n.globl main\n.extern helper\nmain: addi sp, sp, -16\n sw ra, 0(sp)\n call helper\n"
+            + " lw ra, 0(sp)\n addi sp, sp, 16\n ret\n";
+
+    @Test
+    void anArchiveIsALibraryLinkedIntoEveryProgramNamedWithIt() throws Exception {
+        Path lib = helperArchive();
+        Path main = source("main.s", CALLS_HELPER);
+        assertEquals(7, run(main.toString(), lib.toString()), err.toString());
+        assertEquals(7, run(lib.toString(), main.toString()), err.toString());
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void anArchiveAloneIsRefusedWithAMessageThatSaysWhy() throws Exception {
+        Path lib = helperArchive();
+        assertEquals(ExitCodes.DATAERR, run(lib.toString()));
+        assertTrue(err.toString().contains("lib.a: error: an archive is a library, not a program: name the program to link it with"), err.toString());
+        assertTrue(!err.toString().contains("undefined symbol"), err.toString());
+    }
+
+    /** The loader guarantees every segment page, at most 256 (docs/kernel-abi.md, "Guaranteed mappings are limited"). */
+    @Test
+    void aBssPastTheGuaranteedMappingLimitDoesNotBootAndSaysWhy() throws IOException {
+        String program = ".bss\nbuf: .space %d\n.text\n.globl main\nmain: li a0, 3\n ret\n";
+        assertEquals(3, run(source("fits.s", String.format(program, 916 * 1024)).toString()), err.toString());
+        assertEquals(127, run(source("ptmem.s", String.format(program, 920 * 1024)).toString()));
+        assertTrue(out().contains("libos: cannot allocate page-table storage"), out());
+        assertEquals(RunCommand.BOOT_EXIT, run(source("big.s", String.format(program, 940 * 1024)).toString()));
+        assertTrue(err.toString().contains("big.s: needs 261 pages but an environment may have at most 256 guaranteed mappings"), err.toString());
+    }
 }

@@ -21,15 +21,17 @@ import org.junit.jupiter.api.Test;
  * a reported error, never another exception, and everything finishes. Seeded, so a failure
  * reproduces; the failing input is in the assertion message.
  */
-class FuzzTest {
-    private static final String SEED_PROGRAM = String.join("\n",
+public class FuzzTest {
+    /** A program with most of the assembler's features, which mutations start from (CliFuzzTest's too). */
+    public static final String SEED_PROGRAM = String.join("\n",
             ".globl _start, f", ".extern g", ".equ N, 10", ".macro m a, b=2", "  addi \\a, \\a, \\b", "lbl\\@: bnez \\a, lbl\\@", ".endm",
             "_start: li a0, N * 3", "  la a1, msg", "1: addi a0, a0, -1", "  bnez a0, 1b", "  m t0", "  m t1, b=7", "  call f", "  call g",
             "  push ra, s0", "  pop ra, s0", ".if N > 5", "  lw t0, 8(sp)", ".else", "  sw t0, -8(sp)", ".endif",
             "f: ret", ".rodata", "msg: .asciz \"hi\\n\\x41\"", ".data", ".align 4", "w: .word msg, f + 4, end - w", ".half 1, -2", ".byte 'a'",
             "end:", ".bss", ".space 100");
 
-    private static final String[] TOKENS = {"add", "addi", "lw", "sw", "beq", "jal", "jalr", "li", "la", "call", "ret", "push", "pop", "j",
+    /** What random sources are made of (CliFuzzTest's too). */
+    public static final String[] TOKENS = {"add", "addi", "lw", "sw", "beq", "jal", "jalr", "li", "la", "call", "ret", "push", "pop", "j",
         "a0", "t1", "sp", "zero", "ra", ",", ",", " ", " ", "(", ")", "0", "1", "-1", "0x7fffffff", "99999999999", "'a'", "\"s\"", "\"",
         ":", "x", "y", "1b", "1f", "1:", "x:", ".word", ".byte", ".half", ".ascii", ".space", ".align", ".equ", ".set", ".if", ".else",
         ".endif", ".macro", ".endm", ".include", ".globl", ".extern", ".text", ".data", ".bss", ".rodata", "+", "-", "*", "/", "%", "<<",

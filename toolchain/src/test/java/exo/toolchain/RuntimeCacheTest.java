@@ -38,6 +38,9 @@ class RuntimeCacheTest {
         GuestRuntime.Library back = cache.load(GuestRuntime.DEFAULT_LIST);
         assertNotNull(back);
         assertSame(lib, back);
+        // Named as when assembled: a link error must not name the cache file.
+        assertEquals(Stream.concat(lib.objects().stream(), lib.members().stream()).map(o -> o.name).toList(),
+                Stream.concat(back.objects().stream(), back.members().stream()).map(o -> o.name).toList());
         assertNull(new RuntimeCache(dir, "k2").load(GuestRuntime.DEFAULT_LIST), "another build's key misses");
         try (Stream<Path> files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.toString().endsWith(".tmp")), "no temporary file left behind");

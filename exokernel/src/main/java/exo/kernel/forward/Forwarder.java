@@ -23,7 +23,8 @@ import java.util.List;
  *   <li>finds the handler PC for the cause (one table read) and the physical address of the
  *       save area through the guaranteed mapping that covers it (one table read) — so the
  *       stores below can never fault;</li>
- *   <li>writes four words: EPC, CAUSE, BADVADDR, and the busy word (1);</li>
+ *   <li>writes four words: EPC, CAUSE, BADVADDR (0 for a cause without an address), and the
+ *       busy word (1);</li>
  *   <li>sets k0 = EPC and k1 = the save area's virtual address, and jumps to the handler in
  *       user mode.</li>
  * </ol>
@@ -70,7 +71,9 @@ public final class Forwarder {
      * has no usable save area, or is already inside its handler.
      */
     public void forward(Environment e, Cause cause, int epc, int badVaddr) {
-        deliver(e, cause.code, epc, badVaddr);
+        // The BADVADDR register keeps the last address cause's value (a miss the kernel filled
+        // invisibly, perhaps another environment's); a non-address cause saves 0, not that.
+        deliver(e, cause.code, epc, cause.setsBadVaddr ? badVaddr : 0);
     }
 
     /**

@@ -29,6 +29,11 @@ public final class Memory {
     public static final int UNMAPPED = GuestOs.UNMAPPED;
     /** The va of tlb_flush that flushes every binding. */
     public static final int FLUSH_ALL = -1;
+    /**
+     * Guests bind virtual addresses below this only: the top half of the address space is the
+     * kernel's (docs/formats.md), so tlb_write and env_guarantee refuse it with E_INVAL.
+     */
+    public static final int USER_LIMIT = 0x8000_0000;
 
     private final Tlb tlb;
     private final PhysicalMemory physical;
@@ -146,12 +151,17 @@ public final class Memory {
 
     /** Installs va → ppn with flags for e after checking the capability and its rights; caches it in the STLB. */
     public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
+        checkUserAddress(va);
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
         int vpn = Pages.number(va);
         tlb.writeReplacing(vpn, e.asid, ppn, f);
         stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
         cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
+    }
+
+    private static void checkUserAddress(int va) {
+        if (Integer.compareUnsigned(va, USER_LIMIT) >= 0) throw new GuestError(KernelError.INVAL);
     }
 
     private static int checkFlags(int flags) {
@@ -213,6 +223,7 @@ public final class Memory {
      * not freeable until unguaranteed.
      */
     public void guarantee(Environment target, int va, int ppn, long token, int flags) {
+        checkUserAddress(va);
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
         if (pages.owner(ppn) != target.id) throw new GuestError(KernelError.PERM);

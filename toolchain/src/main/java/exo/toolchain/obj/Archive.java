@@ -28,6 +28,19 @@ public final class Archive {
 
     /** Reads every member, named {@code name(member)}; a bad member names itself in the error. */
     public static List<ObjectFile> read(String name, byte[] bytes) throws FormatException {
+        return read(bytes, member -> name + "(" + member + ")");
+    }
+
+    /**
+     * Reads every member under the name it was written with (the object's own name), for an
+     * archive that is only a store of objects, such as the runtime cache: diagnostics then read
+     * the same as for the objects before they were stored.
+     */
+    public static List<ObjectFile> readAsStored(byte[] bytes) throws FormatException {
+        return read(bytes, member -> member);
+    }
+
+    private static List<ObjectFile> read(byte[] bytes, java.util.function.UnaryOperator<String> naming) throws FormatException {
         ByteReader r = new ByteReader(bytes);
         r.header(MAGIC, VERSION, "Exo archive");
         int n = r.count("archive members", 6);
@@ -37,7 +50,7 @@ public final class Archive {
             int len = r.u32("a member length");
             byte[] b = r.bytes(len, "member '" + member + "'");
             try {
-                out.add(ObjectFile.read(name + "(" + member + ")", b));
+                out.add(ObjectFile.read(naming.apply(member), b));
             } catch (FormatException e) {
                 throw new FormatException("member '" + member + "': " + e.getMessage());
             }
