@@ -166,7 +166,7 @@ class DifferentialFuzzTest {
         facts.add("console " + b.console());
         facts.add("regs " + Arrays.toString(b.machine.cpu.regs) + " pc " + Integer.toHexString(b.machine.cpu.pc)
                 + " epc " + b.machine.cpu.epc + " cause " + b.machine.cpu.cause + " badvaddr " + b.machine.cpu.badVaddr);
-        return new Outcome(facts, b.machine.memory.array());
+        return new Outcome(facts, b.machine.memory.toArray());
     }
 
     /** A built program and where its slice upcall routines are. */
