@@ -196,7 +196,8 @@ public final class Blocks {
             if (f.env() == current) forwardTag = c.request().tag();
         }
         if (forwardTag != 0 && current.handler[Cause.DISK.code] != 0 && mayUpcall(current, pc)) {
-            forwarder.forward(current, Cause.DISK, pc, forwardTag);
+            // A kernel event with an argument, as revocation is: the tag goes where BADVADDR would.
+            forwarder.forwardEvent(current, Cause.DISK.code, pc, forwardTag);
         }
     }
 

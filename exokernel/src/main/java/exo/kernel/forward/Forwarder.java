@@ -77,8 +77,9 @@ public final class Forwarder {
     }
 
     /**
-     * Delivers a kernel event ({@link exo.kernel.env.KernelEvent}: revocation, repossession)
-     * exactly as an exception: pc is where e resumes afterwards, arg goes where BADVADDR would.
+     * Delivers a kernel event ({@link exo.kernel.env.KernelEvent}: revocation, repossession; or
+     * a disk completion, whose tag is its argument) exactly as an exception: pc is where e
+     * resumes afterwards, arg goes where BADVADDR would.
      */
     public void forwardEvent(Environment e, int event, int pc, int arg) {
         deliver(e, event, pc, arg);
