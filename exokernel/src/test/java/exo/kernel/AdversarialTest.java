@@ -126,6 +126,24 @@ class AdversarialTest {
                 g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.GLOBAL).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
             }),
+            row("map the witness's page 0 in the middle of a tlb_batch, with a forged capability", new Refused(KernelError.BADCAP), g -> {
+                int v = (g.space(48) + 15) & ~15;
+                g.li(T0, v).li(T1, VA | exo.kernel.mem.TlbBatch.OP_FLUSH).sw(T1, 0, T0).li(T1, 1).sw(T1, 4, T0);
+                g.li(T1, VA | Tlb.WRITABLE << exo.kernel.mem.TlbBatch.FLAGS_SHIFT).sw(T1, 16, T0).sw(0, 20, T0);
+                g.li(T1, 0x1234).sw(T1, 24, T0).sw(T1, 28, T0);
+                g.li(A0, v).li(A1, 2).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
+            row("a tlb_batch vector at a wild address", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, 0xDEAD0000).li(A1, 4).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
+            row("a tlb_batch flushing a range that wraps the address space", new Refused(KernelError.INVAL), g -> {
+                int v = (g.space(32) + 15) & ~15;
+                g.li(T0, v).li(T1, 0xFFFFF000 | exo.kernel.mem.TlbBatch.OP_PROTECT).sw(T1, 0, T0).li(T1, 16).sw(T1, 4, T0);
+                g.li(A0, v).li(A1, 1).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
             row("free another environment's page", new Refused(KernelError.BADCAP), g -> {
                 g.li(A0, 0).li(A1, 77).li(A2, 77).sys(KernelCall.PAGE_FREE);
                 exitWithA0(g);

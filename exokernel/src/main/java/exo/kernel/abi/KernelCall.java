@@ -83,7 +83,11 @@ public enum KernelCall {
     CONS_READ(23, "cons_read", "Reads up to a1 bytes of console input; 0 at end of input.",
             List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = bytes read", List.of(INVAL, FAULT), KernelCallHandlers::consRead),
     PAGE_REPOSSESSED(24, "page_repossessed", "Pops the oldest entry of the caller's repossession vector (pages taken by force).",
-            List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed);
+            List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed),
+    TLB_BATCH(25, "tlb_batch", "Applies a vector of TLB operations in one crossing (TLBOP_WRITE: as tlb_write; TLBOP_FLUSH: as tlb_flush of each page of a range; TLBOP_PROTECT: the caller's bindings of a range lose TLB_W, staying readable), each checked exactly as the single call. In order; the first refused operation and all after it have no effect, all before it have (a1 says which).",
+            List.of("a0 = vector (16-byte aligned, TLBOP_SIZE bytes per operation)", "a1 = operations 0..TLB_BATCH_MAX"),
+            "a0 = 0, a1 = operations applied (= a1); on failure a0 = error, a1 = index of the refused operation (= operations applied)",
+            List.of(INVAL, ALIGN, FAULT, BADCAP), KernelCallHandlers::tlbBatch);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface

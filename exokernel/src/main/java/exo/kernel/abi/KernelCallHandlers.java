@@ -26,6 +26,7 @@ import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
 import exo.kernel.mem.Memory;
 import exo.kernel.mem.PageOwners;
+import exo.kernel.mem.TlbBatch;
 import exo.kernel.revoke.Revoker;
 import exo.kernel.sched.Scheduler;
 import exo.os.CostModel;
@@ -54,6 +55,7 @@ public final class KernelCallHandlers {
     private final Revoker revoker;
     private final Scheduler scheduler;
     private final OutputLines lines;
+    private final TlbBatch batch;
 
     /** The handlers, calling the subsystems each call is about; lines takes what cons_write writes. */
     public KernelCallHandlers(Machine machine, CostModel cost, Stats stats, Environments envs, Lifecycle lifecycle, PageOwners pages,
@@ -71,6 +73,7 @@ public final class KernelCallHandlers {
         this.revoker = revoker;
         this.scheduler = scheduler;
         this.lines = lines;
+        this.batch = new TlbBatch(physical, cost, memory);
     }
 
     /** Entry from the trap handler for a SYSCALL exception by e at epc. */
@@ -253,6 +256,12 @@ public final class KernelCallHandlers {
 
     boolean tlbFlush(Environment e, int[] r, int epc) {
         memory.flush(e, r[A0]);
+        result(r, 0);
+        return false;
+    }
+
+    boolean tlbBatch(Environment e, int[] r, int epc) {
+        batch.run(e, r[A0], r[A1], i -> r[A1] = i);
         result(r, 0);
         return false;
     }

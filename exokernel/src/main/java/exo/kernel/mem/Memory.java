@@ -206,6 +206,22 @@ public final class Memory {
     }
 
     /**
+     * Takes write permission away from e's binding of va (TLB and STLB) and leaves it valid for
+     * reads. Needs no capability: rights only shrink, and only e's own bindings are touched.
+     * Guaranteed mappings stay as they are.
+     */
+    public void protect(Environment e, int va) {
+        cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
+        int vpn = Pages.number(va);
+        int s = tlb.lookup(vpn, e.asid);
+        if (s >= 0 && tlb.asid(s) == e.asid && (tlb.flags(s) & Tlb.WRITABLE) != 0) {
+            tlb.clearWritable(s);
+            cost.charge(CostModel.TLB_WRITE);
+        }
+        stlb.downgrade(vpn, e.id);
+    }
+
+    /**
      * Adds a guaranteed mapping va → ppn for target, which must own the page and present its
      * capability (read-write for a writable mapping). The page is pinned: never repossessed,
      * not freeable until unguaranteed.
