@@ -181,7 +181,7 @@ msg_nosave: .asciz "cannot set the exception save area"
 exc_stack:
         .space  EXC_LEVELS * EXC_LEVEL
 exc_save:                               # must directly follow exc_stack: frames are below it
-        .space  SAVE_SIZE
+        .space  SAVE_SIZE + 4 * FAST_WORDS      # and vm_entry's registers right after it
 exc_depth:
         .space  4
 exc_count:                              # exceptions delivered so far

@@ -10,7 +10,7 @@
         la      \reg, base
         lw      \reg, 0(\reg)
         .endm
-        .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty, vm_set_fault_handler
+        .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty, vm_set_light_fault_handler
 .equ PAGES, 100
 .equ SCRAMBLE, 37
         .data
@@ -31,7 +31,7 @@ main:
         la      t0, policy
         sw      s1, 0(t0)
         la      a0, on_fault
-        call    vm_set_fault_handler
+        call    vm_set_light_fault_handler
         li      a0, PAGES
         call    vm_alloc
         beqz    a0, fail
