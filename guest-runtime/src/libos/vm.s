@@ -145,25 +145,19 @@ vm_entry_slow:
         lw      t2, FAST_SAVE + 32(k1)
         j       exc_entry
 
-# vm_entry_app: a fault the application handles. A full-frame handler (vm_set_fault_handler),
-# or none, takes the general path. A light handler (vm_set_light_fault_handler) is called here
-# as exc_entry would call it — the next nesting level's frame on the exception stack, busy
-# cleared, handler(frame, va, cause) — but the frame holds only what a call clobbers (ra, a0..a7,
-# t0..t9) and sp, fp, EPC, CAUSE, BADVADDR: the handler keeps gp and s1..s7 itself.
-vm_entry_app:
-        la      t0, vm_fault_handler
-        lw      t0, 0(t0)
-        andi    t0, t0, VM_LIGHT
-        beqz    t0, vm_entry_slow
-        la      t0, exc_depth
-        lw      t1, 0(t0)
-        sltiu   t2, t1, EXC_LEVELS
-        beqz    t2, vm_entry_slow       # too deep: exc_entry says so
-        addi    t2, t1, 1
-        sw      t2, 0(t0)
-        slli    t1, t1, EXC_LEVEL_SHIFT
-        sub     k0, k1, t1
-        addi    k0, k0, -FR_SIZE        # k0 = this level's frame; EPC stays in the save area
+# app_call full: the rest of vm_entry_app, k0 = the frame: saves the frame (full: with gp and
+# s1..s7), calls the handler, and returns to the faulting code with the registers from the frame.
+.macro app_call full
+.if \full
+        sw      gp, 12(k0)
+        sw      s1, 92(k0)
+        sw      s2, 96(k0)
+        sw      s3, 100(k0)
+        sw      s4, 104(k0)
+        sw      s5, 108(k0)
+        sw      s6, 112(k0)
+        sw      s7, 116(k0)
+.endif
         lw      ra, FAST_SAVE(k1)
         lw      a0, FAST_SAVE + 4(k1)
         lw      a1, FAST_SAVE + 8(k1)
@@ -186,22 +180,59 @@ vm_entry_app:
         la      t0, vm_fault_handler
         lw      t0, 0(t0)
         sw      zero, SAVE_BUSY(k1)     # nested exceptions allowed from here
-        jalr    ra, -VM_LIGHT(t0)       # handler(frame, va, cause)
-        bnez    a0, 1f
+        jalr    ra, -VM_LIGHT * (1 - \full)(t0)   # handler(frame, va, cause)
+        bnez    a0, 2f
         mv      a0, sp
         call    exc_fatal               # 0: make the fault fatal
-1:      la      t0, exc_save            # busy again: no upcall from here until jr k0
+2:      la      t0, exc_save            # busy again: no upcall from here until jr k0
         sw      t0, SAVE_BUSY(t0)
         la      t0, exc_depth
         lw      t1, 0(t0)
         addi    t1, t1, -1
         sw      t1, 0(t0)
         mv      k1, sp                  # the frame: sp is callee-saved
+.if \full
+        lw      gp, 12(k1)
+        lw      s1, 92(k1)
+        lw      s2, 96(k1)
+        lw      s3, 100(k1)
+        lw      s4, 104(k1)
+        lw      s5, 108(k1)
+        lw      s6, 112(k1)
+        lw      s7, 116(k1)
+.endif
         load_caller k1
         lw      k0, FR_EPC(k1)
         la      k1, exc_save
         sw      zero, SAVE_BUSY(k1)
         jr      k0
+.endm
+
+# vm_entry_app: a fault the application handles, called here as exc_entry would call it — the
+# next nesting level's frame on the exception stack, busy cleared, handler(frame, va, cause), 0
+# back: exc_fatal — without the general path's second lookup. A light handler
+# (vm_set_light_fault_handler) gets a frame of what a call clobbers (ra, a0..a7, t0..t9) and sp,
+# fp, EPC, CAUSE, BADVADDR, and keeps gp and s1..s7 itself; a full-frame handler
+# (vm_set_fault_handler) gets gp and s1..s7 too. No handler, or no nesting level left: the
+# general path, which reports it.
+vm_entry_app:
+        la      t0, exc_depth
+        lw      t1, 0(t0)
+        sltiu   t2, t1, EXC_LEVELS
+        beqz    t2, vm_entry_slow       # too deep: exc_entry says so
+        la      t2, vm_fault_handler
+        lw      t2, 0(t2)
+        beqz    t2, vm_entry_slow       # nobody handles it: fatal on the general path
+        andi    t2, t2, VM_LIGHT
+        addi    a0, t1, 1
+        sw      a0, 0(t0)               # one level deeper
+        slli    t1, t1, EXC_LEVEL_SHIFT
+        sub     k0, k1, t1
+        addi    k0, k0, -FR_SIZE        # k0 = this level's frame; EPC stays in the save area
+        bnez    t2, vm_entry_light
+        app_call 1
+vm_entry_light:
+        app_call 0
 
 # ptmem_page() -> a0 = vaddr of a fresh zeroed page of page-table storage, guaranteed-mapped.
         .globl  ptmem_page
