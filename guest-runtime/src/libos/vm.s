@@ -82,24 +82,6 @@ vm_init:
 .endm
 
         .globl  vm_entry, vm_entry_prot
-vm_entry:
-        fast_lookup
-        andi    t1, t0, PTE_P | PTE_NA
-        xori    t1, t1, PTE_P
-        bnez    t1, 2f                  # not present, or protected against any access
-        andi    a4, t0, PTE_X
-        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, vm_entry_install    # not writable now
-        andi    t1, t0, PTE_TRACK | PTE_DIRTY
-        xori    t1, t1, PTE_TRACK
-        beqz    t1, vm_entry_install    # tracked and still clean: read-only until written
-        ori     a4, a4, TLB_W
-        j       vm_entry_install
-2:      andi    t1, t0, PTE_NA
-        bnez    t1, vm_entry_app
-        j       vm_entry_slow           # first touch: a page to allocate
-
 vm_entry_prot:
         fast_lookup
         andi    t1, t0, PTE_COW
@@ -112,6 +94,24 @@ vm_entry_prot:
         ori     t0, t0, PTE_DIRTY       # the first write since tracking started
         sw      t0, PTREC_PTE(a0)
 1:      andi    a4, t0, PTE_X
+        ori     a4, a4, TLB_W
+        j       vm_entry_install
+
+2:      andi    t1, t0, PTE_NA          # (vm_entry) not present, or no access
+        bnez    t1, vm_entry_app
+        j       vm_entry_slow           # first touch: a page to allocate
+vm_entry:
+        fast_lookup
+        andi    t1, t0, PTE_P | PTE_NA
+        xori    t1, t1, PTE_P
+        bnez    t1, 2b                  # not present, or protected against any access
+        andi    a4, t0, PTE_X
+        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
+        xori    t1, t1, PTE_W
+        bnez    t1, vm_entry_install    # not writable now
+        andi    t1, t0, PTE_TRACK | PTE_DIRTY
+        xori    t1, t1, PTE_TRACK
+        beqz    t1, vm_entry_install    # tracked and still clean: read-only until written
         ori     a4, a4, TLB_W
 vm_entry_install:                       # a0 = the record, t0 its PTE, a4 the TLB flags
         srli    a1, t0, PAGE_SHIFT
@@ -785,23 +785,24 @@ vm_unprotect_range:
         srli    s4, s4, 4
         slli    s4, s4, 4
         mv      s3, s4                  # the next free operation
+        li      t7, ~(PTE_RO | PTE_NA)  # t7, t8 survive pt_span and vm_batch
+        addi    t8, s4, 16 * VM_BATCH   # the end of the vector
 1:      mv      a0, s1
         mv      a1, s2
         call    pt_span
         beqz    a1, 8f
         add     s1, a2, a1
         mv      t4, a0                  # record
-        mv      t5, a2                  # its vpn
+        slli    t5, a2, PAGE_SHIFT      # its page
         mv      t6, a1                  # records left in the span
 2:      lw      t0, PTREC_PTE(t4)
         beqz    t0, 4f
-        li      t1, ~(PTE_RO | PTE_NA)
-        and     t0, t0, t1
+        and     t0, t0, t7
         sw      t0, PTREC_PTE(t4)
         andi    t1, t0, PTE_P
         beqz    t1, 4f
         andi    t2, t0, PTE_X           # the TLB flags, as vm_install chooses them
-        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
+        andi    t1, t0, PTE_W | PTE_COW
         xori    t1, t1, PTE_W
         bnez    t1, 3f
         andi    t1, t0, PTE_TRACK | PTE_DIRTY
@@ -809,8 +810,7 @@ vm_unprotect_range:
         beqz    t1, 3f
         ori     t2, t2, TLB_W
 3:      slli    t2, t2, TLBOP_FLAGS_SHIFT
-        slli    t1, t5, PAGE_SHIFT
-        or      t2, t2, t1              # vaddr | flags | TLBOP_WRITE
+        or      t2, t2, t5              # vaddr | flags | TLBOP_WRITE
         sw      t2, 0(s3)
         srli    t0, t0, PAGE_SHIFT
         sw      t0, 4(s3)
@@ -819,14 +819,13 @@ vm_unprotect_range:
         lw      t0, PTREC_CAPHI(t4)
         sw      t0, 12(s3)
         addi    s3, s3, 16
-        addi    t0, s4, 16 * VM_BATCH
-        bne     s3, t0, 4f
+        bne     s3, t8, 4f
         mv      a0, s4                  # the vector is full
         li      a1, VM_BATCH
-        call    vm_batch                # keeps t4..t6
+        call    vm_batch                # keeps t4..t8
         mv      s3, s4
 4:      addi    t4, t4, 16
-        addi    t5, t5, 1
+        addi    t5, t5, PAGE_SIZE
         addi    t6, t6, -1
         bnez    t6, 2b
         j       1b
