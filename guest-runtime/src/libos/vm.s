@@ -60,10 +60,11 @@ vm_init:
 # with the busy word set to the end and touch only guaranteed memory (the save area, the page
 # table), so they need no frame and no stack: they keep the nine registers they use beside the
 # save area (FAST_SAVE) and look the page up with pt_lookup, a leaf that clobbers no more than
-# a0, a1, t0..t2. A miss on a present page the application may access, or the first write to a
-# page under dirty tracking, is one tlb_write and jr k0. A fault for the application goes to its
-# light handler (vm_entry_app); anything else to the general path: the registers back, then
-# exc_entry, exc_dispatch and vm_fault.
+# a0, a1, t0..t2. A miss on a page the application may access (allocated and zeroed first if it
+# was never touched), or the first write to a page under dirty tracking, is one tlb_write and
+# jr k0. A fault for the application goes straight to its handler (vm_entry_app); anything else
+# (copy-on-write, a refusal) to the general path: the registers back, then exc_entry,
+# exc_dispatch and vm_fault.
 .macro fast_lookup
         sw      ra, FAST_SAVE(k1)
         sw      a0, FAST_SAVE + 4(k1)
@@ -99,13 +100,32 @@ vm_entry_prot:
 
 2:      andi    t1, t0, PTE_NA          # (vm_entry) not present, or no access
         bnez    t1, vm_entry_app
-        j       vm_entry_slow           # first touch: a page to allocate
+        mv      t2, a0                  # the first touch: a zeroed page, as vm_present gives
+        li      a0, 0
+        li      a1, 0
+        li      a2, 0
+        li      a3, -1
+        sys_page_alloc
+        bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
+        slli    t1, a0, PAGE_SHIFT
+        andi    t0, t0, PTE_FLAGS
+        or      t0, t0, t1
+        ori     t0, t0, PTE_P
+        sw      t0, PTREC_PTE(t2)
+        sw      a1, PTREC_CAPLO(t2)
+        sw      a2, PTREC_CAPHI(t2)
+        la      t1, vm_pages_allocated
+        lw      a1, 0(t1)
+        addi    a1, a1, 1
+        sw      a1, 0(t1)
+        mv      a0, t2
+        j       3f
 vm_entry:
         fast_lookup
         andi    t1, t0, PTE_P | PTE_NA
         xori    t1, t1, PTE_P
         bnez    t1, 2b                  # not present, or protected against any access
-        andi    a4, t0, PTE_X
+3:      andi    a4, t0, PTE_X
         andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
         xori    t1, t1, PTE_W
         bnez    t1, vm_entry_install    # not writable now
