@@ -138,7 +138,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
             case SYSCALL: calls.dispatch(e, epc); break;
             case TIMER: scheduler.timer(e, epc); break;
             case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (memory.refill(e, badVaddr)) break;
+                if (memory.refill(e, badVaddr, cause.code)) break;
                 stats.missesForwarded++;
                 forwarder.forward(e, cause, epc, badVaddr);
                 break;

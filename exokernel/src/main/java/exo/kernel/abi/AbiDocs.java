@@ -6,6 +6,7 @@ import exo.kernel.boot.ImageLoader;
 import exo.kernel.env.KernelEvent;
 import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
+import exo.kernel.mem.MissHandler;
 import exo.kernel.mem.TlbBatch;
 import exo.kernel.sched.Scheduler;
 import java.io.IOException;
@@ -68,6 +69,10 @@ public final class AbiDocs {
         batch.put("TLB_BATCH_MAX", (long) TlbBatch.MAX_OPS);
         batch.put("TLBOP_MAX_PAGES", (long) TlbBatch.MAX_PAGES);
         groups.put("TLB batches (tlb_batch): word 0 of an operation is vaddr | flags << TLBOP_FLAGS_SHIFT | kind", batch);
+        Map<String, Long> verify = new LinkedHashMap<>();
+        verify.put("MISS_HANDLER_MAX", (long) MissHandler.MAX_INSTRUCTIONS);
+        for (MissHandler.Rule rule : MissHandler.Rule.values()) verify.put("VERIFY_" + rule.name(), (long) rule.code);
+        groups.put("Downloaded TLB-miss handlers (env_set_miss_handler): size and the verifier's rules (a2 with E_VERIFY)", verify);
         Map<String, Long> misc = new LinkedHashMap<>();
         misc.put("PC_PROLOGUE", (long) KernelCallHandlers.PC_PROLOGUE);
         misc.put("PC_EPILOGUE", (long) KernelCallHandlers.PC_EPILOGUE);

@@ -14,6 +14,7 @@ import static exo.kernel.error.KernelError.NOSLOT;
 import static exo.kernel.error.KernelError.NOTFOUND;
 import static exo.kernel.error.KernelError.NOTGUARANTEED;
 import static exo.kernel.error.KernelError.PERM;
+import static exo.kernel.error.KernelError.VERIFY;
 
 import exo.kernel.error.KernelError;
 import java.util.List;
@@ -87,7 +88,11 @@ public enum KernelCall {
     TLB_BATCH(25, "tlb_batch", "Applies a vector of TLB operations in one crossing (TLBOP_WRITE: as tlb_write; TLBOP_FLUSH: as tlb_flush of each page of a range; TLBOP_PROTECT: the caller's bindings of a range lose TLB_W, staying readable), each checked exactly as the single call. In order; the first refused operation and all after it have no effect, all before it have (a1 says which).",
             List.of("a0 = vector (16-byte aligned, TLBOP_SIZE bytes per operation)", "a1 = operations 0..TLB_BATCH_MAX"),
             "a0 = 0, a1 = operations applied (= a1); on failure a0 = error, a1 = index of the refused operation (= operations applied)",
-            List.of(INVAL, ALIGN, FAULT, BADCAP), KernelCallHandlers::tlbBatch);
+            List.of(INVAL, ALIGN, FAULT, BADCAP), KernelCallHandlers::tlbBatch),
+    ENV_SET_MISS_HANDLER(26, "env_set_miss_handler", "Downloads a TLB-miss handler: code in the restricted subset (docs/kernel-abi.md, \"Downloaded handlers\"), verified and copied into the kernel, which runs it on every miss of the environment named that the STLB and the guaranteed mappings cannot fill, before forwarding it. 0 removes it.",
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = code vaddr (word-aligned) or 0", "a4 = instructions, 1..MISS_HANDLER_MAX"),
+            "a0 = 0; on E_VERIFY a1 = the index of the refused instruction, a2 = the rule (VERIFY_*)",
+            List.of(VERIFY, ALIGN, FAULT, BADENV, BADCAP), KernelCallHandlers::envSetMissHandler);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface

@@ -20,7 +20,8 @@ public enum KernelError {
     ALIGN(-12, "E_ALIGN", "an address that must be word- or page-aligned is not"),
     NOTFOUND(-13, "E_NOTFOUND", "no binding or record matches"),
     NOENTRY(-14, "E_NOENTRY", "the callee has no IPC entry point: it does not accept protected control transfers"),
-    NOTGUARANTEED(-15, "E_NOTGUARANTEED", "the save area is not inside a writable guaranteed mapping");
+    NOTGUARANTEED(-15, "E_NOTGUARANTEED", "the save area is not inside a writable guaranteed mapping"),
+    VERIFY(-16, "E_VERIFY", "a downloaded handler breaks a verifier rule: a1 = the index of the instruction, a2 = the rule (VERIFY_*)");
 
     /** The value returned to the guest. */
     public final int code;
