@@ -15,6 +15,7 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_miss_code, pt_miss_end
 pt_init:
         enter   16
         call    ptmem_page
@@ -191,6 +192,59 @@ pt_walk:
         lw      s2, 4(sp)
         lw      s3, 8(sp)
         leave   32
+
+# bisect_step: one halving of [t1, t2) towards the first entry whose vpn >= t3, with forward
+# branches only (the downloaded handler may not loop); 7f once the range is empty.
+.macro bisect_step
+        bgeu    t1, t2, 7f
+        sub     t0, t2, t1
+        srli    t0, t0, ENTRY_SHIFT + 1
+        slli    t0, t0, ENTRY_SHIFT
+        add     t0, t1, t0              # mid
+        lw      t4, 0(t0)
+        bgeu    t4, t3, 1f
+        addi    t1, t0, 16              # lo = mid + 1 entry
+        beq     zero, zero, 2f
+1:      addi    t2, t0, 0               # hi = mid
+2:
+.endm
+
+# pt_miss_code .. pt_miss_end: pt_lookup as a downloaded TLB-miss handler (vm_download_lookup):
+# code in the kernel's verified subset, never run by the CPU; the bisection unrolled, 17 steps
+# for the at most 65,536 entries page-table storage holds. a0 = the faulting address; it reads
+# only ptl_base, ptl_count (bss) and the vector (page-table storage), all guaranteed mappings.
+pt_miss_code:
+        srli    t3, a0, PAGE_SHIFT      # the vpn
+        la      t0, ptl_base
+        lw      t1, 0(t0)               # lo
+        lw      t2, 4(t0)               # ptl_count, which follows ptl_base
+        slli    t2, t2, ENTRY_SHIFT
+        add     t2, t1, t2              # hi
+        addi    t5, t2, 0               # the end
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+7:      bgeu    t1, t5, 9f              # past the end: not there
+        lw      t4, 0(t1)
+        bne     t4, t3, 9f
+        addi    t1, t1, 4               # the record
+        lw      t0, PTREC_PTE(t1)
+        miss_policy
+pt_miss_end:
 
         .rodata
 pt_kind:

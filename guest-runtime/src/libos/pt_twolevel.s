@@ -29,6 +29,7 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_miss_code, pt_miss_end
 pt_init:
         ret
 
@@ -143,6 +144,24 @@ pt_walk:
         lw      s4, 12(sp)
         lw      s5, 16(sp)
         leave   32
+
+# pt_miss_code .. pt_miss_end: pt_lookup as a downloaded TLB-miss handler (vm_download_lookup):
+# code in the kernel's verified subset, never run by the CPU. a0 = the faulting address; it
+# reads only pt_dir (bss) and the leaves (page-table storage), both guaranteed mappings.
+pt_miss_code:
+        srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)               # the leaf
+        beq     t1, zero, 9f
+        srli    t0, a0, PAGE_SHIFT
+        andi    t0, t0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     t1, t1, t0              # the record
+        lw      t0, PTREC_PTE(t1)
+        miss_policy
+pt_miss_end:
 
         .rodata
 pt_kind:

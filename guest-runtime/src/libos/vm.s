@@ -621,6 +621,26 @@ scratch_unmap:
         sys_tlb_flush
         leave   16
 
+# vm_download_lookup(on) -> a0 = 0 or the kernel's error: with on != 0, downloads the page
+# table's lookup (pt_miss_code) as this environment's TLB-miss handler (env_set_miss_handler):
+# the kernel then fills a miss on a page the application may access itself, with no upcall, and
+# forwards the rest to vm_entry as before. on = 0 removes it. A forked child starts without one.
+        .globl  vm_download_lookup
+        .extern pt_miss_code, pt_miss_end
+vm_download_lookup:
+        li      a1, 0
+        li      a2, 0
+        li      a3, 0
+        li      a4, 0
+        beqz    a0, 1f
+        la      a3, pt_miss_code
+        la      a4, pt_miss_end
+        sub     a4, a4, a3
+        srli    a4, a4, 2               # instructions
+1:      li      a0, 0
+        sys_env_set_miss_handler
+        ret
+
 # vm_set_flags(va, npages, set, clear): PTE flags |= set, &= ~clear, then drops the TLB and
 # STLB bindings of the range so the next access maps each page afresh under the new flags.
         .globl  vm_set_flags

@@ -6,7 +6,8 @@
 # Variants (argv[2]) as in vm.s, and two of its own: 7 (miss) flushes a page's binding and reads
 # it, so the library OS's fast path resolves the miss (page-table lookup, tlb_write); 8 is trap
 # with a full-frame handler (vm_set_fault_handler) instead of the light one every other variant
-# registers (vm_set_light_fault_handler; on_fault reads no register from the frame).
+# registers (vm_set_light_fault_handler; on_fault reads no register from the frame); 9 is miss
+# with the page table's lookup downloaded into the kernel (vm_download_lookup), which fills it.
         .include "exo/kernel.inc"
         .include "harness.inc"
         .macro  page_base reg
@@ -14,7 +15,7 @@
         lw      \reg, 0(\reg)
         .endm
         .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty
-        .extern vm_set_fault_handler, vm_set_light_fault_handler
+        .extern vm_set_fault_handler, vm_set_light_fault_handler, vm_download_lookup
 .equ PAGES, 100
 .equ SCRAMBLE, 37
         .data
@@ -24,7 +25,7 @@ traps:  .word 0
 open:   .word 0
 policy: .word 0
 seed:   .word 12345
-variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2, v_miss, v_trap
+variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2, v_miss, v_trap, v_miss_dl
         .text
         .globl  main
 main:
@@ -88,6 +89,10 @@ v_dirty:
 
         .include "../vm-rows.inc"
 
+v_miss_dl:
+        li      a0, 1
+        call    vm_download_lookup
+        bnez    a0, fail
 v_miss:
         li      s3, 0                   # the page
         call    bench_begin

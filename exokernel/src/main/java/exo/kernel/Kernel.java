@@ -195,6 +195,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     }
 
     @Override
+    public String lastRefill() {
+        return memory.lastRefill();
+    }
+
+    @Override
     public String context() {
         Environment e = envs.current();
         return e == null ? "-" : "env " + e.id;

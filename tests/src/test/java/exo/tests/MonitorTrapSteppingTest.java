@@ -77,4 +77,17 @@ class MonitorTrapSteppingTest {
         assertTrue(frame0.lines().findFirst().orElseThrow().contains("faults.s:45)"), frame0);
         assertFalse(out.contains("exited with status"), out);
     }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void theTrapLogSaysWhenADownloadedHandlerResolvedAMiss(String engine) {
+        // vm-libos.s variant 9 downloads its page table's lookup (vm_download_lookup), then
+        // flushes and reads pages: the kernel fills each miss by running that code.
+        String program = GuestProgramsTest.PROGRAMS.resolve("bench/exo/vm-libos.s").toString();
+        Cli.Result r = Cli.withInput("continue\ntraps 200\n", "debug", "--engine", engine, program, "--", "10", "9");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tlb-load   0x") && r.out().contains("kernel (downloaded handler, resumed)"), r.out());
+        Cli.Result plain = Cli.withInput("continue\ntraps 200\n", "debug", "--engine", engine, program, "--", "10", "7");
+        assertFalse(plain.out().contains("downloaded handler"), plain.out());
+    }
 }

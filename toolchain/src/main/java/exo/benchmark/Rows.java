@@ -61,6 +61,7 @@ public final class Rows {
             new Row(T5B, "miss filled in kernel", run("tlb", 0), run("tlb", 0), -1, 200_000),
             new Row(T5B, "miss to application", run("tlb", 1), null, -1, 100_000),
             new Row(T5B, "miss to library OS", run("vm-libos", 7), null, -1, 100_000),
+            new Row(T5B, "miss to downloaded code", run("vm-libos", 9), null, -1, 100_000),
             new Row(T6, "one-way transfer", new Run("ipc", 0, 2), new Run("ipc", 0, 2), -1, 100_000),
             new Row(T6, "rpc round trip", run("ipc", 1), run("ipc", 1), -1, 100_000),
             new Row(T9, "matmul " + MATMUL_SIZE + "x" + MATMUL_SIZE, run("matmul", MATMUL_SIZE), run("matmul", MATMUL_SIZE), -1, 20),

@@ -42,6 +42,8 @@ public final class Memory {
     private final Consumer<Environment> outOfPages;
     /** Each environment's downloaded TLB-miss handler; dropped with the environment. */
     private final Map<Environment, MissHandler> downloaded = new IdentityHashMap<>();
+    /** "downloaded handler" if that filled the last miss {@link #refill} filled, else null: for the monitor's trap log. */
+    private String lastRefill;
 
     /**
      * Memory for the machine's TLB and physical memory, over the page owners and the STLB.
@@ -74,6 +76,7 @@ public final class Memory {
             stats.missesFilledStlb++;
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
             cost.charge(CostModel.TLB_WRITE);
+            lastRefill = null;
             return true;
         }
         cost.charge(CostModel.TABLE_TOUCH);
@@ -82,6 +85,7 @@ public final class Memory {
             stats.missesFilledGuaranteed++;
             tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
             cost.charge(CostModel.TLB_WRITE);
+            lastRefill = null;
             return true;
         }
         MissHandler h = downloaded.get(e);
@@ -99,6 +103,7 @@ public final class Memory {
             return false;
         }
         stats.missesFilledDownloaded++;
+        lastRefill = "downloaded handler";
         return true;
     }
 
@@ -107,6 +112,11 @@ public final class Memory {
         cost.charge(CostModel.TABLE_TOUCH);
         if (h == null) downloaded.remove(target);
         else downloaded.put(target, h);
+    }
+
+    /** "downloaded handler" if the environment's downloaded handler filled the last miss refill filled, else null (STLB, guaranteed mapping). */
+    public String lastRefill() {
+        return lastRefill;
     }
 
     /** target's downloaded handler, or null (for the monitor and tests). */
