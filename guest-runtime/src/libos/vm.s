@@ -1,20 +1,20 @@
 # vm.s: virtual memory at application level.
 #
 # The library OS keeps its own page table (pt_twolevel.s or pt_linear.s, chosen at link time)
-# and services the TLB misses the kernel's STLB cannot fill: vm_fault looks the page up,
-# allocates a zeroed physical page on first touch, and asks the kernel for a guarded TLB write
-# with the page's capability. Write-protection faults implement copy-on-write, dirty tracking
-# and the Appel & Li primitives (protect, unprotect, and a user-level fault handler).
-# Page-table storage is itself guaranteed memory (ptmem_page), so walking it never faults.
+# and services the TLB misses the kernel's STLB cannot fill: it looks the page up, allocates a
+# zeroed physical page on first touch, and asks the kernel for a guarded TLB write with the
+# page's capability. Write-protection faults implement copy-on-write, dirty tracking and the
+# Appel & Li primitives (protect, unprotect, and a user-level fault handler). Page-table storage
+# is itself guaranteed memory (ptmem_page), so walking it never faults.
 #
-# Two paths lead here. vm_entry, the handler PC of causes 1..4, is the fast one: it saves only
-# the registers it uses, resolves a miss on a present page (or the first write to a page under
-# dirty tracking) with one tlb_write and returns; it hands a protection fault straight to a
-# light fault handler (vm_set_light_fault_handler) with a frame of the registers a call
-# clobbers. Everything else — first touch, copy-on-write, a full-frame handler — goes through
-# the general entry (exc_entry, exc_dispatch) to vm_fault. Range operations (protect, unprotect,
-# dirty tracking) walk the page table span by span (pt_span) and change the kernel's bindings
-# with one tlb_batch call for the range.
+# Two paths lead here. vm_entry and vm_entry_prot, the handler PCs of causes 1..4, are the fast
+# one: they save only the registers they use, resolve a miss (allocating on first touch) or the
+# first write to a page under dirty tracking with one tlb_write and return, and call the
+# application's fault handler directly, with a light or a full frame. Copy-on-write and refusals
+# go through the general entry (exc_entry, exc_dispatch) to vm_fault. Range operations (protect,
+# unprotect, dirty tracking) walk the page table span by span (pt_span) and change the kernel's
+# bindings with one tlb_batch call for the range. vm_download_lookup gives the kernel the page
+# table's lookup to run on a miss itself.
         .include "libos.inc"
         .extern exc_entry, exc_depth, exc_fatal, exc_save, memcpy, panic
         .extern pt_init, pt_insert, pt_lookup, pt_remove, pt_span, pt_walk

@@ -215,6 +215,18 @@ class TlbBatchTest {
     }
 
     @Test
+    void protectLeavesGuaranteedMappingsAlone() {
+        // Its data segment is a guaranteed mapping: a protect there must not leave a read-only
+        // entry, whose write fault the kernel would forward instead of refilling.
+        Guest g = new Guest("guaranteed");
+        int v = vector(g);
+        g.li(T0, v).li(T1, Guest.DATA | TlbBatch.OP_PROTECT).sw(T1, 0, T0).li(T1, 2).sw(T1, 4, T0);
+        g.li(A0, v).li(A1, 1).sys(KernelCall.TLB_BATCH);
+        g.li(T0, Guest.DATA + 0x100).li(T1, 7).sw(T1, 0, T0).lw(A0, 0, T0).sys(KernelCall.ENV_EXIT);
+        assertEquals(7, run(g));
+    }
+
+    @Test
     void protectAlsoDowngradesTheStlbSoARefillIsReadOnly() {
         Boot b = new Boot();
         Guest g = new Guest("idle");

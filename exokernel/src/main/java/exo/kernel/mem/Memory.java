@@ -253,11 +253,14 @@ public final class Memory {
     /**
      * Takes write permission away from e's binding of va (TLB and STLB) and leaves it valid for
      * reads. Needs no capability: rights only shrink, and only e's own bindings are touched.
-     * Guaranteed mappings stay as they are.
+     * A page under a guaranteed mapping keeps its entry as it is: the kernel refills those on a
+     * miss and never forwards their faults, so a read-only entry there would be a fault its
+     * owner could not resolve.
      */
     public void protect(Environment e, int va) {
         cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
         int vpn = Pages.number(va);
+        if (e.guaranteed.get(vpn) != null) return;        // refilled as guaranteed, never protected
         int s = tlb.lookup(vpn, e.asid);
         if (s >= 0 && tlb.asid(s) == e.asid && (tlb.flags(s) & Tlb.WRITABLE) != 0) {
             tlb.clearWritable(s);
