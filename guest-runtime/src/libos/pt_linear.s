@@ -74,11 +74,23 @@ lower_bound:
 
 # pt_lookup(vpn) -> a0 = the record of vpn, or 0. A leaf that uses no stack, touches only
 # guaranteed memory and clobbers only a0, a1, t0, t1, t2: vm_entry's fast path relies on it.
+# The entry found last is tried first (a fault handler looks up the page the fault was on, which
+# the program has usually just protected or touched). pt_insert and pt_remove, which move
+# entries, forget it.
 pt_lookup:
-        lower_ptr
+        la      t0, ptl_hint
+        lw      t1, 0(t0)
+        beqz    t1, 2f
+        lw      t2, 0(t1)
+        bne     t2, a0, 2f
+        addi    a0, t1, 4
+        ret
+2:      lower_ptr
         bgeu    t1, t2, 1f
         lw      t0, 0(t1)
         bne     t0, a0, 1f
+        la      t0, ptl_hint
+        sw      t1, 0(t0)
         addi    a0, t1, 4
         ret
 1:      li      a0, 0
@@ -110,6 +122,7 @@ pt_span:
 
 # pt_insert(vpn) -> a0 = the record of vpn, created zeroed if it had none.
 pt_insert:
+        swg     zero, ptl_hint, t0      # entries may move
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -150,6 +163,7 @@ pt_insert:
 
 # pt_remove(vpn): forgets vpn's record.
 pt_remove:
+        swg     zero, ptl_hint, t0      # entries move
         enter   16
         sw      s1, 0(sp)
         mv      s1, a0
@@ -252,6 +266,7 @@ pt_kind:
 
         .bss
         .align  4
+ptl_hint:  .space 4                     # the entry pt_lookup found last (or 0)
 ptl_base:  .space 4
 ptl_count: .space 4                     # must follow ptl_base (lower_ptr)
 ptl_cap:   .space 4

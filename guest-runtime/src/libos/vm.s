@@ -880,14 +880,15 @@ vm_unprotect_range:
         lw      s4, 12(sp)
         leave   48 + 16 * VM_BATCH
 vm_dirty:
-        enter   16
+        mv      t4, ra                  # pt_lookup keeps t4: no frame
         srli    a0, a0, PAGE_SHIFT
         call    pt_lookup
+        mv      ra, t4
         beqz    a0, 1f
         lw      t0, PTREC_PTE(a0)
         srli    a0, t0, 8               # PTE_DIRTY is bit 8
         andi    a0, a0, 1
-1:      leave   16
+1:      ret
 
 # vm_referenced(va, clear) -> a0 = 1 if the hardware referenced bit of va's TLB entry is set
 # (0 if it is not, or va is not in the TLB); clear != 0 clears it.
