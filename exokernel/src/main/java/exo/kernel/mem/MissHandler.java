@@ -12,6 +12,10 @@ import exo.emulator.machine.PhysicalMemory;
 import exo.kernel.env.Environment;
 import exo.os.CostModel;
 import java.lang.invoke.MethodHandle;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.EnumMap;
@@ -46,6 +50,11 @@ import java.util.Map;
  * write exactly as {@code tlb_write} would, capability check included; a refused write is
  * forwarded too. The cost model charges {@link CostModel#HANDLER_INSTRUCTION} per instruction
  * run and a table touch per load, besides the TLB write.
+ *
+ * <p>A verified handler is compiled to JVM bytecode with ASM (a hidden class, collected with the
+ * handler): one basic block per instruction, branches as JVM branches, each ALU row's own
+ * {@link Alu} method called, loads through {@link #load}. The interpreter below is the
+ * reference it is tested against ({@code MissHandlerTest}).
  */
 public final class MissHandler {
     /** The most instructions a handler may have (and so may run). */
@@ -82,6 +91,20 @@ public final class MissHandler {
     /** What a run decided. */
     public enum Outcome { INSTALL, DECLINE, ABANDON }
 
+    /** A compiled handler: runs over the register file, returns the instructions it ran. */
+    public interface Body {
+        int run(int[] regs, MissHandler h);
+    }
+
+    /** Thrown by {@link #load} to abandon a run (a load outside the guaranteed mappings). */
+    static final class Abandon extends RuntimeException {
+        static final Abandon INSTANCE = new Abandon();
+
+        private Abandon() {
+            super("abandoned", null, false, false);
+        }
+    }
+
     private static final int K_ALU1 = 0, K_ALU2 = 1, K_LOAD = 2, K_BRANCH = 3, K_RET = 4;
     private static final Map<Opcode, MethodHandle> OPERATIONS = new EnumMap<>(Opcode.class);
     static {
@@ -103,6 +126,13 @@ public final class MissHandler {
     private final int[] regs = new int[32];
     /** ppn, capability low, capability high, flags: what the last run asked to install. */
     public final int[] result = new int[4];
+    private Body body;
+    /** The run in progress: whose memory a load reads, and what it is charged to. */
+    private Environment env;
+    private PhysicalMemory physical;
+    private CostModel cost;
+    /** Instructions run up to the load in progress (for an abandoned run, which is charged for them). */
+    public int executed;
 
     private MissHandler(int n) {
         kind = new int[n];
@@ -115,8 +145,13 @@ public final class MissHandler {
         operation = new MethodHandle[n];
     }
 
-    /** Checks code against the rules and predecodes it; the words are the kernel's copy. */
+    /** Checks code against the rules, predecodes and compiles it; the words are the kernel's copy. */
     public static MissHandler verify(int[] code) throws Refusal {
+        return verify(code, true);
+    }
+
+    /** The same; compiled false keeps the handler interpreted (the reference, for tests). */
+    public static MissHandler verify(int[] code, boolean compiled) throws Refusal {
         int n = code.length;
         if (n < 1 || n > MAX_INSTRUCTIONS) throw new Refusal(Rule.SIZE, 0);
         MissHandler h = new MissHandler(n);
@@ -163,6 +198,7 @@ public final class MissHandler {
             }
         }
         if (h.kind[n - 1] != K_RET) throw new Refusal(Rule.END, n - 1);
+        if (compiled) h.body = h.compile();
         return h;
     }
 
@@ -181,10 +217,42 @@ public final class MissHandler {
         java.util.Arrays.fill(r, 0);
         r[Register.A0] = va;
         r[Register.A0 + 1] = cause;
-        int executed = 0;
+        this.env = e;
+        this.physical = physical;
+        this.cost = cost;
+        int ran;
+        try {
+            ran = body != null ? body.run(r, this) : interpret(r);
+        } catch (Abandon a) {
+            cost.charge(executed * CostModel.HANDLER_INSTRUCTION);
+            return Outcome.ABANDON;
+        }
+        cost.charge(ran * CostModel.HANDLER_INSTRUCTION);
+        if (r[Register.A0] == 0) return Outcome.DECLINE;
+        result[0] = r[Register.A0 + 1];
+        result[1] = r[Register.A0 + 2];
+        result[2] = r[Register.A0 + 3];
+        result[3] = r[Register.A0 + 4];
+        return Outcome.INSTALL;
+    }
+
+    /**
+     * The word at a for the run in progress, charging a table touch: a must be word-aligned and
+     * in one of the environment's guaranteed mappings, else the run is abandoned.
+     */
+    public int load(int a) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        Environment.Guaranteed g = env.guaranteed.get(Pages.number(a));
+        if ((a & 3) != 0 || g == null) throw Abandon.INSTANCE;
+        return physical.readWord(Pages.address(g.ppn(), Pages.offset(a)));
+    }
+
+    /** Runs the predecoded code; returns the instructions run. */
+    private int interpret(int[] r) {
+        int n = 0;
         try {
             for (int i = 0; ; ) {
-                executed++;
+                n++;
                 switch (kind[i]) {
                     case K_ALU1:
                         set(r, rd[i], (int) operation[i].invokeExact(imm[i]));
@@ -194,31 +262,128 @@ public final class MissHandler {
                         set(r, rd[i], (int) operation[i].invokeExact(r[rs1[i]], rs2[i] < 0 ? imm[i] : r[rs2[i]]));
                         i++;
                         break;
-                    case K_LOAD: {
-                        int a = r[rs1[i]] + imm[i];
-                        cost.charge(CostModel.TABLE_TOUCH);
-                        Environment.Guaranteed g = e.guaranteed.get(Pages.number(a));
-                        if ((a & 3) != 0 || g == null) return Outcome.ABANDON;
-                        set(r, rd[i], physical.readWord(Pages.address(g.ppn(), Pages.offset(a))));
+                    case K_LOAD:
+                        executed = n;
+                        set(r, rd[i], load(r[rs1[i]] + imm[i]));
                         i++;
                         break;
-                    }
                     case K_BRANCH:
                         i = holds(op[i], r[rs1[i]], r[rs2[i]]) ? target[i] : i + 1;
                         break;
                     default:
-                        if (r[Register.A0] == 0) return Outcome.DECLINE;
-                        result[0] = r[Register.A0 + 1];
-                        result[1] = r[Register.A0 + 2];
-                        result[2] = r[Register.A0 + 3];
-                        result[3] = r[Register.A0 + 4];
-                        return Outcome.INSTALL;
+                        return n;
                 }
             }
+        } catch (Abandon a) {
+            throw a;
         } catch (Throwable t) {
             throw new IllegalStateException("downloaded handler: an ALU method failed", t);
-        } finally {
-            cost.charge(executed * CostModel.HANDLER_INSTRUCTION);
+        }
+    }
+
+    private static final String SELF = "exo/kernel/mem/MissHandler";
+
+    /**
+     * The handler as a hidden class implementing {@link Body}: local 1 the register file, 2 this
+     * handler, 3 the instructions run so far. Every branch goes forward, so the code has no loop.
+     */
+    private Body compile() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+        String name = SELF + "Code";
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC, name, null, "java/lang/Object", new String[] {SELF + "$Body"});
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([IL" + SELF + ";)I", null, null);
+        m.visitCode();
+        int n = kind.length;
+        Label[] at = new Label[n];
+        for (int i = 0; i < n; i++) at[i] = new Label();
+        m.visitInsn(Opcodes.ICONST_0);
+        m.visitVarInsn(Opcodes.ISTORE, 3);
+        for (int i = 0; i < n; i++) {
+            m.visitLabel(at[i]);
+            m.visitIincInsn(3, 1);
+            switch (kind[i]) {
+                case K_ALU1:
+                case K_ALU2:
+                    if (rd[i] == 0) break;              // no effect: ALU rows without a trap check are pure
+                    m.visitVarInsn(Opcodes.ALOAD, 1);
+                    m.visitLdcInsn(rd[i]);
+                    if (kind[i] == K_ALU2) register(m, rs1[i]);
+                    if (kind[i] == K_ALU1 || rs2[i] < 0) m.visitLdcInsn(imm[i]);
+                    else register(m, rs2[i]);
+                    m.visitMethodInsn(Opcodes.INVOKESTATIC, op[i].operation.owner(), op[i].operation.name(), op[i].operation.descriptor(), false);
+                    m.visitInsn(Opcodes.IASTORE);
+                    break;
+                case K_LOAD:
+                    m.visitVarInsn(Opcodes.ALOAD, 2);   // executed = instructions so far, this one too
+                    m.visitVarInsn(Opcodes.ILOAD, 3);
+                    m.visitFieldInsn(Opcodes.PUTFIELD, SELF, "executed", "I");
+                    if (rd[i] != 0) {
+                        m.visitVarInsn(Opcodes.ALOAD, 1);
+                        m.visitLdcInsn(rd[i]);
+                    }
+                    m.visitVarInsn(Opcodes.ALOAD, 2);
+                    register(m, rs1[i]);
+                    m.visitLdcInsn(imm[i]);
+                    m.visitInsn(Opcodes.IADD);
+                    m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SELF, "load", "(I)I", false);
+                    m.visitInsn(rd[i] != 0 ? Opcodes.IASTORE : Opcodes.POP);
+                    break;
+                case K_BRANCH:
+                    register(m, rs1[i]);
+                    register(m, rs2[i]);
+                    branch(m, op[i], at[target[i]]);
+                    break;
+                default:
+                    m.visitVarInsn(Opcodes.ILOAD, 3);
+                    m.visitInsn(Opcodes.IRETURN);
+                    break;
+            }
+        }
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        cw.visitEnd();
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
+            return (Body) hidden.lookupClass().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("downloaded handler: its compiled code failed to load: " + e, e);
+        }
+    }
+
+    /** Pushes register reg's value (r0 is always 0). */
+    private static void register(MethodVisitor m, int reg) {
+        if (reg == 0) {
+            m.visitInsn(Opcodes.ICONST_0);
+            return;
+        }
+        m.visitVarInsn(Opcodes.ALOAD, 1);
+        m.visitLdcInsn(reg);
+        m.visitInsn(Opcodes.IALOAD);
+    }
+
+    /** Branches to target if the row's condition holds between the two ints on the stack. */
+    private static void branch(MethodVisitor m, Opcode o, Label target) {
+        switch (o.cond) {
+            case EQ: m.visitJumpInsn(Opcodes.IF_ICMPEQ, target); break;
+            case NE: m.visitJumpInsn(Opcodes.IF_ICMPNE, target); break;
+            case LT: m.visitJumpInsn(Opcodes.IF_ICMPLT, target); break;
+            case GE: m.visitJumpInsn(Opcodes.IF_ICMPGE, target); break;
+            default:
+                m.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+                m.visitJumpInsn(o.cond == exo.emulator.isa.Cond.LTU ? Opcodes.IFLT : Opcodes.IFGE, target);
+                break;
         }
     }
 
