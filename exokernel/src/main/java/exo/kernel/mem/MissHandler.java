@@ -18,6 +18,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -214,7 +215,7 @@ public final class MissHandler {
      */
     public Outcome run(Environment e, int va, int cause, PhysicalMemory physical, CostModel cost) {
         int[] r = regs;
-        java.util.Arrays.fill(r, 0);
+        Arrays.fill(r, 0);
         r[Register.A0] = va;
         r[Register.A0 + 1] = cause;
         this.env = e;
