@@ -35,6 +35,14 @@ vm_init:
         call    pt_insert
         li      t0, PTE_V
         sw      t0, PTREC_PTE(a0)
+        call    vm_handlers
+        leave   16
+
+# vm_handlers(): points TLB misses (causes 1..3) at vm_entry and write faults (4) at
+# vm_entry_prot, after exc_init pointed every cause at exc_entry (a forked child calls it too).
+        .globl  vm_handlers
+vm_handlers:
+        enter   16
         sw      s1, 0(sp)
         li      s1, CAUSE_TLB_LOAD
 1:      li      a0, 0                   # vm_entry takes causes 1..4 from exc_entry
