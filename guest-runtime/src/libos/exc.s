@@ -1,7 +1,11 @@
 # exc.s: exception entry and exit, entirely at user level.
 #
-# The kernel delivers every forwarded exception to exc_entry with k0 = EPC, k1 = the save area
-# (exc_save) and the save area's busy word set. exc_entry saves the full register set in a
+# exc_init points every forwardable cause at exc_entry; vm_init (vm.s) then points TLB misses and
+# write faults at vm_entry, the virtual-memory fast path, which saves only what it uses (beside
+# the save area, FAST_SAVE) and comes here for what it does not resolve itself.
+#
+# The kernel delivers every other forwarded exception to exc_entry with k0 = EPC, k1 = the save
+# area (exc_save) and the save area's busy word set. exc_entry saves the full register set in a
 # frame on the exception stack, copies EPC/CAUSE/BADVADDR into it, clears the busy word (from
 # then on a fault in the handler is a nested exception, not a double fault) and calls
 # exc_dispatch(frame). The exit path sets the busy word again (so no upcall can clobber k0/k1
@@ -181,10 +185,10 @@ msg_nosave: .asciz "cannot set the exception save area"
 exc_stack:
         .space  EXC_LEVELS * EXC_LEVEL
 exc_save:                               # must directly follow exc_stack: frames are below it
-        .space  SAVE_SIZE
+        .space  SAVE_SIZE + 4 * FAST_WORDS      # and vm_entry's registers right after it
 exc_depth:
         .space  4
-exc_count:                              # exceptions delivered so far
+exc_count:                              # exceptions that took exc_entry so far
         .space  4
 exc_handlers:
         .space  4 * (CAUSE_REPOSSESS + 1)

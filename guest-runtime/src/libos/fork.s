@@ -13,6 +13,7 @@
 # Only the calling thread exists in the child.
         .include "libos.inc"
         .extern cons_flush, exc_init, memcpy, pt_walk, ptmem_pages, scratch_map, scratch_unmap, vm_page
+        .extern vm_handlers
         .extern vm_reserve
 
 .equ MAILBOX_VA, 0x5FFFF000
@@ -183,6 +184,7 @@ fork_child_start:
         li      t1, 1
         swg     t1, fork_is_child, t2
         call    exc_init
+        call    vm_handlers
         la      t0, fork_ctx
         load_ctx t0
         li      a0, 0

@@ -14,7 +14,8 @@
 .equ ENTRIES_PER_PAGE, 256
 
         .text
-        .globl  pt_init, pt_lookup, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_miss_code, pt_miss_end
 pt_init:
         enter   16
         call    ptmem_page
@@ -45,22 +46,83 @@ lower_bound:
         mv      a0, t1
         ret
 
-# pt_lookup(vpn) -> a0 = the record of vpn, or 0.
+# lower_ptr: t1 = the first entry whose vpn >= a0 (the end if none), t2 = the end of the
+# vector. Clobbers a1 and t0 only, uses no stack: bisection over entry pointers.
+.macro lower_ptr
+        la      t0, ptl_base
+        lw      t1, 0(t0)               # lo
+        lw      a1, 4(t0)               # ptl_count, which follows ptl_base
+        slli    a1, a1, ENTRY_SHIFT
+        add     a1, t1, a1              # hi
+1:      bgeu    t1, a1, 3f
+        sub     t0, a1, t1
+        srli    t0, t0, ENTRY_SHIFT + 1
+        slli    t0, t0, ENTRY_SHIFT
+        add     t0, t1, t0              # mid
+        lw      t2, 0(t0)
+        bgeu    t2, a0, 2f
+        addi    t1, t0, 16
+        j       1b
+2:      mv      a1, t0
+        j       1b
+3:      la      t0, ptl_base
+        lw      t2, 4(t0)
+        lw      t0, 0(t0)
+        slli    t2, t2, ENTRY_SHIFT
+        add     t2, t0, t2
+.endm
+
+# pt_lookup(vpn) -> a0 = the record of vpn, or 0. A leaf that uses no stack, touches only
+# guaranteed memory and clobbers only a0, a1, t0, t1, t2: vm_entry's fast path relies on it.
+# The entry found last is tried first (a fault handler looks up the page the fault was on, which
+# the program has usually just protected or touched). pt_insert and pt_remove, which move
+# entries, forget it.
 pt_lookup:
-        mv      t6, a0
-        enter   16
-        call    lower_bound
-        lwg     t0, ptl_count
-        bgeu    a0, t0, 1f
-        lw      t1, 0(a1)
-        bne     t1, t6, 1f
-        addi    a0, a1, 4
-        leave   16
+        la      t0, ptl_hint
+        lw      t1, 0(t0)
+        beqz    t1, 2f
+        lw      t2, 0(t1)
+        bne     t2, a0, 2f
+        addi    a0, t1, 4
+        ret
+2:      lower_ptr
+        bgeu    t1, t2, 1f
+        lw      t0, 0(t1)
+        bne     t0, a0, 1f
+        la      t0, ptl_hint
+        sw      t1, 0(t0)
+        addi    a0, t1, 4
+        ret
 1:      li      a0, 0
-        leave   16
+        ret
+
+# pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) that has one, a1 = how
+# many records follow for consecutive vpns (record a0 + 16k is vpn a2 + k's; a1 = 0: none
+# left), a2 = that first vpn. A leaf clobbering only a0..a3, t0..t3: range operations walk
+# spans (one bisection each), not pages.
+pt_span:
+        mv      a3, a1
+        lower_ptr
+        bgeu    t1, t2, 8f              # nothing at or above vpn
+        lw      a2, 0(t1)
+        bgeu    a2, a3, 8f              # the first one is past the end
+        addi    a0, t1, 4
+        mv      t0, a2
+        li      a1, 0
+4:      addi    a1, a1, 1
+        addi    t1, t1, 16
+        addi    t0, t0, 1
+        bgeu    t1, t2, 9f              # the end of the vector
+        bgeu    t0, a3, 9f              # the end of the range
+        lw      t3, 0(t1)
+        beq     t3, t0, 4b              # the next vpn follows: same span
+9:      ret
+8:      li      a1, 0
+        ret
 
 # pt_insert(vpn) -> a0 = the record of vpn, created zeroed if it had none.
 pt_insert:
+        swg     zero, ptl_hint, t0      # entries may move
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -101,6 +163,7 @@ pt_insert:
 
 # pt_remove(vpn): forgets vpn's record.
 pt_remove:
+        swg     zero, ptl_hint, t0      # entries move
         enter   16
         sw      s1, 0(sp)
         mv      s1, a0
@@ -144,12 +207,66 @@ pt_walk:
         lw      s3, 8(sp)
         leave   32
 
+# bisect_step: one halving of [t1, t2) towards the first entry whose vpn >= t3, with forward
+# branches only (the downloaded handler may not loop); 7f once the range is empty.
+.macro bisect_step
+        bgeu    t1, t2, 7f
+        sub     t0, t2, t1
+        srli    t0, t0, ENTRY_SHIFT + 1
+        slli    t0, t0, ENTRY_SHIFT
+        add     t0, t1, t0              # mid
+        lw      t4, 0(t0)
+        bgeu    t4, t3, 1f
+        addi    t1, t0, 16              # lo = mid + 1 entry
+        beq     zero, zero, 2f
+1:      addi    t2, t0, 0               # hi = mid
+2:
+.endm
+
+# pt_miss_code .. pt_miss_end: pt_lookup as a downloaded TLB-miss handler (vm_download_lookup):
+# code in the kernel's verified subset, never run by the CPU; the bisection unrolled, 17 steps
+# for the at most 65,536 entries page-table storage holds. a0 = the faulting address; it reads
+# only ptl_base, ptl_count (bss) and the vector (page-table storage), all guaranteed mappings.
+pt_miss_code:
+        srli    t3, a0, PAGE_SHIFT      # the vpn
+        la      t0, ptl_base
+        lw      t1, 0(t0)               # lo
+        lw      t2, 4(t0)               # ptl_count, which follows ptl_base
+        slli    t2, t2, ENTRY_SHIFT
+        add     t2, t1, t2              # hi
+        addi    t5, t2, 0               # the end
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+        bisect_step
+7:      bgeu    t1, t5, 9f              # past the end: not there
+        lw      t4, 0(t1)
+        bne     t4, t3, 9f
+        addi    t1, t1, 4               # the record
+        lw      t0, PTREC_PTE(t1)
+        miss_policy
+pt_miss_end:
+
         .rodata
 pt_kind:
         .asciz  "linear"
 
         .bss
         .align  4
+ptl_hint:  .space 4                     # the entry pt_lookup found last (or 0)
 ptl_base:  .space 4
-ptl_count: .space 4
+ptl_count: .space 4                     # must follow ptl_base (lower_ptr)
 ptl_cap:   .space 4

@@ -28,11 +28,14 @@
 .endm
 
         .text
-        .globl  pt_init, pt_lookup, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
+        .globl  pt_miss_code, pt_miss_end
 pt_init:
         ret
 
-# pt_lookup(vpn) -> a0 = the record of vpn, or 0 if it has none.
+# pt_lookup(vpn) -> a0 = the record of vpn, or 0 if it has none. A leaf that uses no stack,
+# touches only guaranteed memory and clobbers only a0, t0, t1 (the interface allows a0, a1,
+# t0..t2): vm_entry's fast path relies on it.
 pt_lookup:
         dir_slot
         lw      t1, 0(t1)
@@ -43,6 +46,31 @@ pt_lookup:
         mv      a0, t1
         ret
 1:      li      a0, 0
+        ret
+
+# pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) whose leaf exists, a1 =
+# how many record slots follow for consecutive vpns in that leaf (slot a0 + 16k is vpn a2 + k's,
+# PTE 0 if unused; a1 = 0: none left), a2 = that first vpn. A leaf clobbering only a0..a3,
+# t0..t3: range operations walk a leaf's records in a row instead of looking each page up.
+pt_span:
+1:      bgeu    a0, a1, 8f
+        srli    t0, a0, LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)               # the leaf
+        ori     t2, a0, LEAF_MASK
+        addi    t2, t2, 1               # the first vpn of the next leaf
+        bnez    t1, 2f
+        mv      a0, t2                  # no leaf: nothing reserved in it
+        j       1b
+2:      bltu    t2, a1, 3f
+        mv      t2, a1                  # the span ends at the range's end or the leaf's
+3:      mv      a2, a0
+        sub     a1, t2, a0
+        leaf_record a0, t1
+        ret
+8:      li      a1, 0
         ret
 
 # pt_insert(vpn) -> a0 = the record of vpn, created zeroed (PTE 0) if it had none. Records
@@ -116,6 +144,24 @@ pt_walk:
         lw      s4, 12(sp)
         lw      s5, 16(sp)
         leave   32
+
+# pt_miss_code .. pt_miss_end: pt_lookup as a downloaded TLB-miss handler (vm_download_lookup):
+# code in the kernel's verified subset, never run by the CPU. a0 = the faulting address; it
+# reads only pt_dir (bss) and the leaves (page-table storage), both guaranteed mappings.
+pt_miss_code:
+        srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)               # the leaf
+        beq     t1, zero, 9f
+        srli    t0, a0, PAGE_SHIFT
+        andi    t0, t0, LEAF_MASK
+        slli    t0, t0, REC_SHIFT
+        add     t1, t1, t0              # the record
+        lw      t0, PTREC_PTE(t1)
+        miss_policy
+pt_miss_end:
 
         .rodata
 pt_kind:

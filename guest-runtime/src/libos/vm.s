@@ -1,13 +1,25 @@
 # vm.s: virtual memory at application level.
 #
 # The library OS keeps its own page table (pt_twolevel.s or pt_linear.s, chosen at link time)
-# and services the TLB misses the kernel's STLB cannot fill: vm_fault looks the page up,
-# allocates a zeroed physical page on first touch, and asks the kernel for a guarded TLB write
-# with the page's capability. Write-protection faults implement copy-on-write, dirty tracking
-# and the Appel & Li primitives (protect, unprotect, and a user-level fault handler).
-# Page-table storage is itself guaranteed memory (ptmem_page), so walking it never faults.
+# and services the TLB misses the kernel's STLB cannot fill: it looks the page up, allocates a
+# zeroed physical page on first touch, and asks the kernel for a guarded TLB write with the
+# page's capability. Write-protection faults implement copy-on-write, dirty tracking and the
+# Appel & Li primitives (protect, unprotect, and a user-level fault handler). Page-table storage
+# is itself guaranteed memory (ptmem_page), so walking it never faults.
+#
+# Two paths lead here. vm_entry and vm_entry_prot, the handler PCs of causes 1..4, are the fast
+# one: they save only the registers they use, resolve a miss (allocating on first touch) or the
+# first write to a page under dirty tracking with one tlb_write and return, and call the
+# application's fault handler directly, with a light or a full frame. Copy-on-write and refusals
+# go through the general entry (exc_entry, exc_dispatch) to vm_fault. Range operations (protect,
+# unprotect, dirty tracking) walk the page table span by span (pt_span) and change the kernel's
+# bindings with one tlb_batch call for the range. vm_download_lookup gives the kernel the page
+# table's lookup to run on a miss itself.
         .include "libos.inc"
-        .extern exc_fatal, memcpy, panic, pt_init, pt_insert, pt_lookup, pt_remove, pt_walk
+        .extern exc_entry, exc_depth, exc_fatal, exc_save, memcpy, panic
+        .extern pt_init, pt_insert, pt_lookup, pt_remove, pt_span, pt_walk
+
+.equ VM_LIGHT, 1                        # in vm_fault_handler: the handler takes a light frame
 
         .text
 # vm_init(): empty page table, arenas at their bases, the scratch page's record reserved.
@@ -23,7 +35,232 @@ vm_init:
         call    pt_insert
         li      t0, PTE_V
         sw      t0, PTREC_PTE(a0)
+        call    vm_handlers
         leave   16
+
+# vm_handlers(): points TLB misses (causes 1..3) at vm_entry and write faults (4) at
+# vm_entry_prot, after exc_init pointed every cause at exc_entry (a forked child calls it too).
+        .globl  vm_handlers
+vm_handlers:
+        enter   16
+        sw      s1, 0(sp)
+        li      s1, CAUSE_TLB_LOAD
+1:      li      a0, 0                   # vm_entry takes causes 1..4 from exc_entry
+        li      a1, 0
+        li      a2, 0
+        mv      a3, s1
+        la      a4, vm_entry
+        li      t0, CAUSE_PROT_STORE
+        bne     s1, t0, 2f
+        la      a4, vm_entry_prot
+2:      sys_env_set_handler
+        bltz    a0, 9f
+        addi    s1, s1, 1
+        li      t0, CAUSE_PROT_STORE
+        ble     s1, t0, 1b
+        lw      s1, 0(sp)
+        leave   16
+9:      la      a0, msg_handler
+        call    panic
+
+# vm_entry (causes 1..3, TLB misses) and vm_entry_prot (cause 4, a write to a read-only
+# binding): the fast path. Entered as exc_entry is (k0 = EPC, k1 = exc_save, busy set), they run
+# with the busy word set to the end and touch only guaranteed memory (the save area, the page
+# table), so they need no frame and no stack: they keep the nine registers they use beside the
+# save area (FAST_SAVE) and look the page up with pt_lookup, a leaf that clobbers no more than
+# a0, a1, t0..t2. A miss on a page the application may access (allocated and zeroed first if it
+# was never touched), or the first write to a page under dirty tracking, is one tlb_write and
+# jr k0. A fault for the application goes straight to its handler (vm_entry_app); anything else
+# (copy-on-write, a refusal) to the general path: the registers back, then exc_entry,
+# exc_dispatch and vm_fault.
+.macro fast_lookup
+        sw      ra, FAST_SAVE(k1)
+        sw      a0, FAST_SAVE + 4(k1)
+        sw      a1, FAST_SAVE + 8(k1)
+        sw      a2, FAST_SAVE + 12(k1)
+        sw      a3, FAST_SAVE + 16(k1)
+        sw      a4, FAST_SAVE + 20(k1)
+        sw      t0, FAST_SAVE + 24(k1)
+        sw      t1, FAST_SAVE + 28(k1)
+        sw      t2, FAST_SAVE + 32(k1)
+        lw      a0, SAVE_BADVADDR(k1)
+        srli    a0, a0, PAGE_SHIFT
+        call    pt_lookup
+        beqz    a0, vm_entry_app        # not reserved: the application's business
+        lw      t0, PTREC_PTE(a0)
+.endm
+
+        .globl  vm_entry, vm_entry_prot
+vm_entry_prot:
+        fast_lookup
+        andi    t1, t0, PTE_COW
+        bnez    t1, vm_entry_slow       # copy-on-write: a page to copy
+        andi    t1, t0, PTE_W | PTE_RO | PTE_NA
+        xori    t1, t1, PTE_W
+        bnez    t1, vm_entry_app        # protected, or never writable
+        andi    t1, t0, PTE_TRACK
+        beqz    t1, 1f
+        ori     t0, t0, PTE_DIRTY       # the first write since tracking started
+        sw      t0, PTREC_PTE(a0)
+1:      andi    a4, t0, PTE_X
+        ori     a4, a4, TLB_W
+        j       vm_entry_install
+
+2:      andi    t1, t0, PTE_NA          # (vm_entry) not present, or no access
+        bnez    t1, vm_entry_app
+        mv      t2, a0                  # the first touch: a zeroed page, as vm_present gives
+        li      a0, 0
+        li      a1, 0
+        li      a2, 0
+        li      a3, -1
+        sys_page_alloc
+        bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
+        slli    t1, a0, PAGE_SHIFT
+        andi    t0, t0, PTE_FLAGS
+        or      t0, t0, t1
+        ori     t0, t0, PTE_P
+        sw      t0, PTREC_PTE(t2)
+        sw      a1, PTREC_CAPLO(t2)
+        sw      a2, PTREC_CAPHI(t2)
+        la      t1, vm_pages_allocated
+        lw      a1, 0(t1)
+        addi    a1, a1, 1
+        sw      a1, 0(t1)
+        mv      a0, t2
+        j       3f
+vm_entry:
+        fast_lookup
+        andi    t1, t0, PTE_P | PTE_NA
+        xori    t1, t1, PTE_P
+        bnez    t1, 2b                  # not present, or protected against any access
+3:      andi    a4, t0, PTE_X
+        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
+        xori    t1, t1, PTE_W
+        bnez    t1, vm_entry_install    # not writable now
+        andi    t1, t0, PTE_TRACK | PTE_DIRTY
+        xori    t1, t1, PTE_TRACK
+        beqz    t1, vm_entry_install    # tracked and still clean: read-only until written
+        ori     a4, a4, TLB_W
+vm_entry_install:                       # a0 = the record, t0 its PTE, a4 the TLB flags
+        srli    a1, t0, PAGE_SHIFT
+        lw      a2, PTREC_CAPLO(a0)
+        lw      a3, PTREC_CAPHI(a0)
+        lw      a0, SAVE_BADVADDR(k1)   # tlb_write ignores the offset in the page
+        sys_tlb_write
+        bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
+        lw      ra, FAST_SAVE(k1)
+        lw      a0, FAST_SAVE + 4(k1)
+        lw      a1, FAST_SAVE + 8(k1)
+        lw      a2, FAST_SAVE + 12(k1)
+        lw      a3, FAST_SAVE + 16(k1)
+        lw      a4, FAST_SAVE + 20(k1)
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
+        lw      t2, FAST_SAVE + 32(k1)
+        sw      zero, SAVE_BUSY(k1)
+        jr      k0
+
+# The general path: exc_entry finds the state the kernel left (k0 = EPC, busy set).
+vm_entry_slow:
+        lw      ra, FAST_SAVE(k1)
+        lw      a0, FAST_SAVE + 4(k1)
+        lw      a1, FAST_SAVE + 8(k1)
+        lw      a2, FAST_SAVE + 12(k1)
+        lw      a3, FAST_SAVE + 16(k1)
+        lw      a4, FAST_SAVE + 20(k1)
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
+        lw      t2, FAST_SAVE + 32(k1)
+        j       exc_entry
+
+# app_call full: the rest of vm_entry_app, k0 = the frame: saves the frame (full: with gp and
+# s1..s7), calls the handler, and returns to the faulting code with the registers from the frame.
+.macro app_call full
+.if \full
+        sw      gp, 12(k0)
+        sw      s1, 92(k0)
+        sw      s2, 96(k0)
+        sw      s3, 100(k0)
+        sw      s4, 104(k0)
+        sw      s5, 108(k0)
+        sw      s6, 112(k0)
+        sw      s7, 116(k0)
+.endif
+        lw      ra, FAST_SAVE(k1)
+        lw      a0, FAST_SAVE + 4(k1)
+        lw      a1, FAST_SAVE + 8(k1)
+        lw      a2, FAST_SAVE + 12(k1)
+        lw      a3, FAST_SAVE + 16(k1)
+        lw      a4, FAST_SAVE + 20(k1)
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
+        lw      t2, FAST_SAVE + 32(k1)
+        save_caller k0
+        lw      t0, SAVE_EPC(k1)
+        sw      t0, FR_EPC(k0)
+        lw      a2, SAVE_CAUSE(k1)
+        sw      a2, FR_CAUSE(k0)
+        lw      a1, SAVE_BADVADDR(k1)
+        sw      a1, FR_BADVA(k0)
+        mv      sp, k0
+        mv      a0, k0
+        mv      fp, zero
+        la      t0, vm_fault_handler
+        lw      t0, 0(t0)
+        sw      zero, SAVE_BUSY(k1)     # nested exceptions allowed from here
+        jalr    ra, -VM_LIGHT * (1 - \full)(t0)   # handler(frame, va, cause)
+        bnez    a0, 2f
+        mv      a0, sp
+        call    exc_fatal               # 0: make the fault fatal
+2:      la      t0, exc_save            # busy again: no upcall from here until jr k0
+        sw      t0, SAVE_BUSY(t0)
+        la      t0, exc_depth
+        lw      t1, 0(t0)
+        addi    t1, t1, -1
+        sw      t1, 0(t0)
+        mv      k1, sp                  # the frame: sp is callee-saved
+.if \full
+        lw      gp, 12(k1)
+        lw      s1, 92(k1)
+        lw      s2, 96(k1)
+        lw      s3, 100(k1)
+        lw      s4, 104(k1)
+        lw      s5, 108(k1)
+        lw      s6, 112(k1)
+        lw      s7, 116(k1)
+.endif
+        load_caller k1
+        lw      k0, FR_EPC(k1)
+        la      k1, exc_save
+        sw      zero, SAVE_BUSY(k1)
+        jr      k0
+.endm
+
+# vm_entry_app: a fault the application handles, called here as exc_entry would call it — the
+# next nesting level's frame on the exception stack, busy cleared, handler(frame, va, cause), 0
+# back: exc_fatal — without the general path's second lookup. A light handler
+# (vm_set_light_fault_handler) gets a frame of what a call clobbers (ra, a0..a7, t0..t9) and sp,
+# fp, EPC, CAUSE, BADVADDR, and keeps gp and s1..s7 itself; a full-frame handler
+# (vm_set_fault_handler) gets gp and s1..s7 too. No handler, or no nesting level left: the
+# general path, which reports it.
+vm_entry_app:
+        la      t0, exc_depth
+        lw      t1, 0(t0)
+        sltiu   t2, t1, EXC_LEVELS
+        beqz    t2, vm_entry_slow       # too deep: exc_entry says so
+        la      t2, vm_fault_handler
+        lw      t2, 0(t2)
+        beqz    t2, vm_entry_slow       # nobody handles it: fatal on the general path
+        andi    t2, t2, VM_LIGHT
+        addi    a0, t1, 1
+        sw      a0, 0(t0)               # one level deeper
+        slli    t1, t1, EXC_LEVEL_SHIFT
+        sub     k0, k1, t1
+        addi    k0, k0, -FR_SIZE        # k0 = this level's frame; EPC stays in the save area
+        bnez    t2, vm_entry_light
+        app_call 1
+vm_entry_light:
+        app_call 0
 
 # ptmem_page() -> a0 = vaddr of a fresh zeroed page of page-table storage, guaranteed-mapped.
         .globl  ptmem_page
@@ -241,21 +478,19 @@ vm_present:
 9:      la      a0, msg_nomem
         j       panic
 
-# vm_install(va, rec): the guarded TLB write for va as the record's flags allow.
+# vm_install(va, rec): the guarded TLB write for va as the record's flags allow. A leaf:
+# clobbers a0..a4, t0, t1.
 vm_install:
         lw      t0, PTREC_PTE(a1)
         andi    a4, t0, PTE_X
-        andi    t1, t0, PTE_W
-        beqz    t1, 1f
-        andi    t1, t0, PTE_COW | PTE_RO | PTE_NA
-        bnez    t1, 1f
+        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
+        xori    t1, t1, PTE_W
+        bnez    t1, 1f                  # not writable now
         andi    t1, t0, PTE_TRACK | PTE_DIRTY
-        li      t2, PTE_TRACK
-        beq     t1, t2, 1f              # tracked and still clean: read-only until written
+        xori    t1, t1, PTE_TRACK
+        beqz    t1, 1f                  # tracked and still clean: read-only until written
         ori     a4, a4, TLB_W
-1:      srli    t1, a0, PAGE_SHIFT
-        slli    a0, t1, PAGE_SHIFT
-        lw      a2, PTREC_CAPLO(a1)
+1:      lw      a2, PTREC_CAPLO(a1)     # (tlb_write ignores the offset in the page)
         lw      a3, PTREC_CAPHI(a1)
         srli    a1, t0, PAGE_SHIFT
         sys_tlb_write
@@ -285,9 +520,6 @@ vm_fault:
         andi    t1, t0, PTE_NA
         bnez    t1, 8f
         call    vm_present              # a miss: zero-fill on first touch
-        lwg     t0, vm_misses
-        addi    t0, t0, 1
-        swg     t0, vm_misses, t1
         j       5f
 3:      andi    t1, t0, PTE_RO | PTE_NA
         bnez    t1, 8f
@@ -308,6 +540,8 @@ vm_fault:
         call    vm_install
         j       9f
 8:      lwg     t2, vm_fault_handler
+        srli    t2, t2, 1               # without VM_LIGHT: a full frame is a light one too
+        slli    t2, t2, 1
         beqz    t2, 7f
         mv      a0, s1
         mv      a1, s2
@@ -395,36 +629,154 @@ scratch_unmap:
         sys_tlb_flush
         leave   16
 
+# vm_download_lookup(on) -> a0 = 0 or the kernel's error: with on != 0, downloads the page
+# table's lookup (pt_miss_code) as this environment's TLB-miss handler (env_set_miss_handler):
+# the kernel then fills a miss on a page the application may access itself, with no upcall, and
+# forwards the rest to vm_entry as before. on = 0 removes it. A forked child starts without one.
+        .globl  vm_download_lookup
+        .extern pt_miss_code, pt_miss_end
+vm_download_lookup:
+        li      a1, 0
+        li      a2, 0
+        li      a3, 0
+        li      a4, 0
+        beqz    a0, 1f
+        la      a3, pt_miss_code
+        la      a4, pt_miss_end
+        sub     a4, a4, a3
+        srli    a4, a4, 2               # instructions
+1:      li      a0, 0
+        sys_env_set_miss_handler
+        ret
+
 # vm_set_flags(va, npages, set, clear): PTE flags |= set, &= ~clear, then drops the TLB and
-# STLB bindings so the next access maps the page afresh under the new flags.
+# STLB bindings of the range so the next access maps each page afresh under the new flags.
         .globl  vm_set_flags
 vm_set_flags:
-        enter   32
+        li      a4, TLBOP_FLUSH
+# vm_change(va, npages, set, clear, kind): the PTEs of the range span by span (pt_span: no
+# lookup per page), then one kernel operation for the whole range: kind TLBOP_FLUSH drops the
+# bindings, TLBOP_PROTECT only takes write permission away (for changes that only take writing
+# away: the pages stay readable without a fault). One page (what a fault handler changes) is
+# one lookup and one call, with no frame: tlb_flush, or a one-operation tlb_batch for a protect.
+vm_change:
+        li      t0, 1
+        bne     a1, t0, vm_change_range
+        mv      t3, a0                  # pt_lookup keeps t3, t4 and a2..a4
+        mv      t4, ra
+        srli    a0, a0, PAGE_SHIFT
+        call    pt_lookup
+        mv      ra, t4
+        beqz    a0, 2f                  # not reserved: nothing to change
+        lw      t0, PTREC_PTE(a0)
+        or      t0, t0, a2
+        not     t1, a3
+        and     t0, t0, t1
+        sw      t0, PTREC_PTE(a0)
+        li      t0, TLBOP_FLUSH
+        bne     a4, t0, 1f
+        mv      a0, t3
+        sys_tlb_flush
+        ret
+1:      addi    sp, sp, -32             # one protect operation, 16-byte aligned on the stack
+        addi    a0, sp, 15
+        srli    a0, a0, 4
+        slli    a0, a0, 4
+        srli    t3, t3, PAGE_SHIFT
+        slli    t3, t3, PAGE_SHIFT
+        or      t3, t3, a4
+        sw      t3, 0(a0)
+        li      a1, 1
+        sw      a1, 4(a0)
+        call    vm_batch                # keeps t4
+        mv      ra, t4
+        addi    sp, sp, 32
+2:      ret
+
+vm_change_range:
+        enter   80
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         sw      s3, 8(sp)
         sw      s4, 12(sp)
+        sw      s5, 16(sp)
+        sw      a0, 20(sp)
+        sw      a1, 24(sp)
         srli    s1, a0, PAGE_SHIFT
         add     s2, s1, a1
         mv      s3, a2
         not     s4, a3
-1:      bgeu    s1, s2, 2f
-        mv      a0, s1
-        call    pt_lookup
-        beqz    a0, 3f
-        lw      t0, PTREC_PTE(a0)
+        mv      s5, a4
+1:      mv      a0, s1
+        mv      a1, s2
+        call    pt_span                 # a0 = record, a1 = records in a row, a2 = first vpn
+        beqz    a1, 4f
+        add     s1, a2, a1              # where the next span starts
+2:      lw      t0, PTREC_PTE(a0)
+        beqz    t0, 3f                  # an unused slot
         or      t0, t0, s3
         and     t0, t0, s4
         sw      t0, PTREC_PTE(a0)
-        slli    a0, s1, PAGE_SHIFT
-        sys_tlb_flush
-3:      addi    s1, s1, 1
+3:      addi    a0, a0, 16
+        addi    a1, a1, -1
+        bnez    a1, 2b
         j       1b
-2:      lw      s1, 0(sp)
+4:      lw      s1, 20(sp)              # the range's bindings
+        srli    s1, s1, PAGE_SHIFT
+        slli    s1, s1, PAGE_SHIFT
+        lw      s2, 24(sp)
+        li      t0, 1
+        bne     s2, t0, 5f
+        li      t0, TLBOP_FLUSH
+        bne     s5, t0, 5f
+        mv      a0, s1                  # one page to flush: the single call
+        sys_tlb_flush
+        j       9f
+5:      blez    s2, 9f                  # one operation per TLBOP_MAX_PAGES pages
+        mv      t1, s2
+        li      t0, TLBOP_MAX_PAGES
+        bleu    t1, t0, 7f
+        mv      t1, t0
+7:      addi    a0, sp, 28 + 15         # the operation, 16-byte aligned in the frame
+        srli    a0, a0, 4
+        slli    a0, a0, 4
+        or      t0, s1, s5
+        sw      t0, 0(a0)
+        sw      t1, 4(a0)
+        sub     s2, s2, t1
+        slli    t1, t1, PAGE_SHIFT
+        add     s1, s1, t1
+        li      a1, 1
+        call    vm_batch
+        j       5b
+9:      lw      s1, 0(sp)
         lw      s2, 4(sp)
         lw      s3, 8(sp)
         lw      s4, 12(sp)
-        leave   32
+        lw      s5, 16(sp)
+        leave   80
+
+# vm_batch(vector, n): tlb_batch until all n operations are applied. The kernel reads the
+# vector through this environment's bindings; if a page of it (a thread stack) has none just
+# now, the operations before it were applied (a1 says how many), so touch it and go on from
+# there. Any other refusal is a stale capability. Clobbers only a0..a3, t0..t2.
+vm_batch:
+        mv      t1, a0
+        mv      t2, a1
+1:      mv      a0, t1
+        mv      a1, t2
+        sys_tlb_batch
+        beqz    a0, 2f
+        li      t0, E_FAULT
+        bne     a0, t0, 9f
+        slli    t0, a1, 4
+        add     t1, t1, t0
+        sub     t2, t2, a1
+        lw      t0, 0(t1)               # a miss the library OS fills; then retry from here
+        j       1b
+2:      ret
+9:      la      a0, msg_badcap
+        j       panic
 
 # The Appel & Li primitives. vm_protect(va, n): read-only; vm_protect_none(va, n): no access;
 # vm_unprotect(va, n): back to read-write, installed at once (no second fault);
@@ -433,48 +785,118 @@ vm_set_flags:
 vm_protect:
         li      a2, PTE_RO
         li      a3, 0
-        j       vm_set_flags
+        li      a4, TLBOP_PROTECT
+        j       vm_change
 vm_protect_none:
         li      a2, PTE_NA
         li      a3, 0
-        j       vm_set_flags
+        li      a4, TLBOP_FLUSH
+        j       vm_change
 vm_track_dirty:
         li      a2, PTE_TRACK
         li      a3, PTE_DIRTY
-        j       vm_set_flags
+        li      a4, TLBOP_PROTECT
+        j       vm_change
+
+# vm_unprotect: one page (what a fault handler does) is one lookup and one tlb_write, with no
+# frame; a range is walked span by span and installed with one tlb_batch per VM_BATCH pages.
 vm_unprotect:
-        enter   32
-        sw      s1, 0(sp)
-        sw      s2, 4(sp)
-        srli    s1, a0, PAGE_SHIFT
-        add     s2, s1, a1
-1:      bgeu    s1, s2, 2f
-        mv      a0, s1
+        li      t0, 1
+        bne     a1, t0, vm_unprotect_range
+        mv      t3, a0                  # pt_lookup keeps t3, t4
+        mv      t4, ra
+        srli    a0, a0, PAGE_SHIFT
         call    pt_lookup
-        beqz    a0, 3f
+        mv      ra, t4
+        beqz    a0, 1f
         lw      t0, PTREC_PTE(a0)
         li      t1, ~(PTE_RO | PTE_NA)
         and     t0, t0, t1
         sw      t0, PTREC_PTE(a0)
         andi    t1, t0, PTE_P
-        beqz    t1, 3f
+        beqz    t1, 1f                  # never touched: zero-filled on the first access
         mv      a1, a0
-        slli    a0, s1, PAGE_SHIFT
-        call    vm_install
-3:      addi    s1, s1, 1
+        mv      a0, t3
+        j       vm_install
+1:      ret
+
+.equ VM_BATCH, 16                       # write operations per tlb_batch call (on the stack)
+vm_unprotect_range:
+        enter   48 + 16 * VM_BATCH
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        sw      s4, 12(sp)
+        srli    s1, a0, PAGE_SHIFT      # the next vpn to walk
+        add     s2, s1, a1              # the end
+        addi    s4, sp, 16 + 15         # the vector, 16-byte aligned in the frame
+        srli    s4, s4, 4
+        slli    s4, s4, 4
+        mv      s3, s4                  # the next free operation
+        li      t7, ~(PTE_RO | PTE_NA)  # t7, t8 survive pt_span and vm_batch
+        addi    t8, s4, 16 * VM_BATCH   # the end of the vector
+1:      mv      a0, s1
+        mv      a1, s2
+        call    pt_span
+        beqz    a1, 8f
+        add     s1, a2, a1
+        mv      t4, a0                  # record
+        slli    t5, a2, PAGE_SHIFT      # its page
+        mv      t6, a1                  # records left in the span
+2:      lw      t0, PTREC_PTE(t4)
+        beqz    t0, 4f
+        and     t0, t0, t7
+        sw      t0, PTREC_PTE(t4)
+        andi    t1, t0, PTE_P
+        beqz    t1, 4f
+        andi    t2, t0, PTE_X           # the TLB flags, as vm_install chooses them
+        andi    t1, t0, PTE_W | PTE_COW
+        xori    t1, t1, PTE_W
+        bnez    t1, 3f
+        andi    t1, t0, PTE_TRACK | PTE_DIRTY
+        xori    t1, t1, PTE_TRACK
+        beqz    t1, 3f
+        ori     t2, t2, TLB_W
+3:      slli    t2, t2, TLBOP_FLAGS_SHIFT
+        or      t2, t2, t5              # vaddr | flags | TLBOP_WRITE
+        sw      t2, 0(s3)
+        srli    t0, t0, PAGE_SHIFT
+        sw      t0, 4(s3)
+        lw      t0, PTREC_CAPLO(t4)
+        sw      t0, 8(s3)
+        lw      t0, PTREC_CAPHI(t4)
+        sw      t0, 12(s3)
+        addi    s3, s3, 16
+        bne     s3, t8, 4f
+        mv      a0, s4                  # the vector is full
+        li      a1, VM_BATCH
+        call    vm_batch                # keeps t4..t8
+        mv      s3, s4
+4:      addi    t4, t4, 16
+        addi    t5, t5, PAGE_SIZE
+        addi    t6, t6, -1
+        bnez    t6, 2b
         j       1b
-2:      lw      s1, 0(sp)
+8:      sub     a1, s3, s4
+        srli    a1, a1, 4
+        beqz    a1, 9f
+        mv      a0, s4
+        call    vm_batch
+9:      lw      s1, 0(sp)
         lw      s2, 4(sp)
-        leave   32
+        lw      s3, 8(sp)
+        lw      s4, 12(sp)
+        leave   48 + 16 * VM_BATCH
 vm_dirty:
-        enter   16
+        mv      t4, ra                  # pt_lookup keeps t4: no frame
         srli    a0, a0, PAGE_SHIFT
         call    pt_lookup
+        mv      ra, t4
         beqz    a0, 1f
         lw      t0, PTREC_PTE(a0)
         srli    a0, t0, 8               # PTE_DIRTY is bit 8
         andi    a0, a0, 1
-1:      leave   16
+1:      ret
 
 # vm_referenced(va, clear) -> a0 = 1 if the hardware referenced bit of va's TLB entry is set
 # (0 if it is not, or va is not in the TLB); clear != 0 clears it.
@@ -544,12 +966,22 @@ revoke_one:
 # vm_set_fault_handler(fn) -> a0 = the previous one. fn(frame, va, cause) is called for faults
 # the VM system does not resolve itself (protected pages, unreserved addresses); it returns
 # non-zero to retry the access, 0 to make the fault fatal.
-        .globl  vm_set_fault_handler
+# vm_set_light_fault_handler(fn) -> a0 = the previous one: the same, but fn is called from the
+# fast path with a light frame (ra, sp, fp, a0..a7, t0..t9, EPC, CAUSE, BADVADDR; not gp or
+# s1..s7, which fn keeps by the calling convention): a handler that reads or changes only those
+# pays only for them.
+        .globl  vm_set_fault_handler, vm_set_light_fault_handler
 vm_set_fault_handler:
-        la      t0, vm_fault_handler
-        lw      t1, 0(t0)
-        sw      a0, 0(t0)
-        mv      a0, t1
+        mv      t2, a0
+        j       1f
+vm_set_light_fault_handler:
+        ori     t2, a0, VM_LIGHT
+        beqz    a0, vm_set_fault_handler
+1:      la      t0, vm_fault_handler
+        lw      a0, 0(t0)
+        sw      t2, 0(t0)
+        srli    a0, a0, 1               # the previous one, without VM_LIGHT
+        slli    a0, a0, 1
         ret
 
         .rodata
@@ -559,17 +991,17 @@ msg_vmfull:   .asciz "vm_alloc region exhausted"
 msg_heapfull: .asciz "heap region exhausted"
 msg_nomem:    .asciz "page_alloc refused: no free page, or this environment's page limit reached"
 msg_badcap:   .asciz "the kernel refused a TLB write (stale capability)"
+msg_handler:  .asciz "cannot set the virtual-memory fault handler"
 
         .bss
         .align  4
-        .globl  heap_brk, vm_brk, cow_copies, vm_misses, vm_pages_allocated, ptmem_pages
+        .globl  heap_brk, vm_brk, cow_copies, vm_pages_allocated, ptmem_pages
         .globl  pages_given_back
 heap_brk:           .space 4
 vm_brk:             .space 4
 ptmem_pages:        .space 4
-vm_fault_handler:   .space 4
+vm_fault_handler:   .space 4            # | VM_LIGHT: it takes a light frame
 cow_copies:         .space 4
-vm_misses:          .space 4
 vm_pages_allocated: .space 4
 pages_given_back:   .space 4
 revoke_done:        .space 4

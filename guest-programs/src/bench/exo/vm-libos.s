@@ -3,14 +3,19 @@
 # one page, unprotect(i) = vm_unprotect (which installs the page again at once), the 100-page
 # variants one call for the range, dirty = vm_dirty on pages under vm_track_dirty, and traps
 # delivered to the handler given to vm_set_fault_handler, which returns 1 to retry the access.
-# Variants (argv[2]) as in vm.s.
+# Variants (argv[2]) as in vm.s, and two of its own: 7 (miss) flushes a page's binding and reads
+# it, so the library OS's fast path resolves the miss (page-table lookup, tlb_write); 8 is trap
+# with a full-frame handler (vm_set_fault_handler) instead of the light one every other variant
+# registers (vm_set_light_fault_handler; on_fault reads no register from the frame); 9 is miss
+# with the page table's lookup downloaded into the kernel (vm_download_lookup), which fills it.
         .include "exo/kernel.inc"
         .include "harness.inc"
         .macro  page_base reg
         la      \reg, base
         lw      \reg, 0(\reg)
         .endm
-        .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty, vm_set_fault_handler
+        .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty
+        .extern vm_set_fault_handler, vm_set_light_fault_handler, vm_download_lookup
 .equ PAGES, 100
 .equ SCRAMBLE, 37
         .data
@@ -20,7 +25,7 @@ traps:  .word 0
 open:   .word 0
 policy: .word 0
 seed:   .word 12345
-variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2
+variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2, v_miss, v_trap, v_miss_dl
         .text
         .globl  main
 main:
@@ -31,7 +36,12 @@ main:
         la      t0, policy
         sw      s1, 0(t0)
         la      a0, on_fault
-        call    vm_set_fault_handler
+        li      t0, 8
+        beq     s1, t0, 3f
+        call    vm_set_light_fault_handler
+        j       4f
+3:      call    vm_set_fault_handler
+4:
         li      a0, PAGES
         call    vm_alloc
         beqz    a0, fail
@@ -78,6 +88,28 @@ v_dirty:
         j       timed_done
 
         .include "../vm-rows.inc"
+
+v_miss_dl:
+        li      a0, 1
+        call    vm_download_lookup
+        bnez    a0, fail
+v_miss:
+        li      s3, 0                   # the page
+        call    bench_begin
+1:      slli    t2, s3, 12
+        page_base t1
+        add     t2, t2, t1
+        mv      a0, t2
+        sys_tlb_flush                   # no binding in the TLB or the STLB (keeps t2)
+        lw      t1, 0(t2)               # a miss the library OS resolves
+        addi    s4, s4, 1
+        addi    s3, s3, 1
+        li      t0, PAGES
+        bne     s3, t0, 2f
+        li      s3, 0
+2:      addi    s2, s2, 1
+        bne     s2, s0, 1b
+        j       timed_done
 
 
 # protect(i) / unprotect(i): the library OS call for page i. -> a0 = 0.

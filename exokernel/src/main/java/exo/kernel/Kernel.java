@@ -151,7 +151,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
             case TIMER: scheduler.timer(e, epc); break;
             case DISK: blocks.interrupt(e, epc); break;
             case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (memory.refill(e, badVaddr)) break;
+                if (memory.refill(e, badVaddr, cause.code)) break;
                 stats.missesForwarded++;
                 forwarder.forward(e, cause, epc, badVaddr);
                 break;
@@ -208,6 +208,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int peek(int va) {
         Environment e = envs.current();
         return e == null ? UNMAPPED : memory.peek(e, va);
+    }
+
+    @Override
+    public String lastRefill() {
+        return memory.lastRefill();
     }
 
     @Override

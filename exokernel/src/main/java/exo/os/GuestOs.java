@@ -30,6 +30,15 @@ public interface GuestOs {
     /** Who is on the CPU, for the trap log: {@code env 257}, {@code pid 3}, or {@code -}. */
     String context();
 
+    /**
+     * How the kernel filled the last TLB miss it resolved without forwarding it, when that is
+     * worth telling ("downloaded handler": the environment's own code ran in the kernel), or null
+     * (the STLB, a guaranteed mapping, a page-table walk): the monitor's trap log shows it.
+     */
+    default String lastRefill() {
+        return null;
+    }
+
     /** Named text views of the kernel's state (environments, pages, ...) for the monitor. */
     Map<String, Supplier<String>> views();
 

@@ -8,6 +8,8 @@ public final class Stats {
     public final long[] forwarded;
     /** TLB misses the kernel filled itself (STLB hit or guaranteed mapping). */
     public long missesFilledStlb, missesFilledGuaranteed;
+    /** TLB misses the exokernel filled by running the environment's downloaded handler. */
+    public long missesFilledDownloaded;
     /** TLB misses a kernel filled by walking page tables (the monolithic baseline). */
     public long missesFilledWalk;
     /** TLB misses forwarded to the environment (or fatal to it). */
@@ -44,8 +46,10 @@ public final class Stats {
             }
         }
         b.append(any ? "" : " none").append(System.lineSeparator());
-        b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed, %,d page-table walk), %,d forwarded%n",
-                missesFilledStlb + missesFilledGuaranteed + missesFilledWalk, missesFilledStlb, missesFilledGuaranteed, missesFilledWalk, missesForwarded));
+        b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed, %,d page-table walk%s), %,d forwarded%n",
+                missesFilledStlb + missesFilledGuaranteed + missesFilledWalk + missesFilledDownloaded, missesFilledStlb, missesFilledGuaranteed,
+                missesFilledWalk, missesFilledDownloaded == 0 ? "" : String.format(", %,d downloaded handler", missesFilledDownloaded),
+                missesForwarded));
         b.append(String.format("STLB hit rate         %s (%,d of %,d lookups)%n",
                 stlbLookups == 0 ? "n/a" : String.format("%.1f%%", 100.0 * stlbHits / stlbLookups), stlbHits, stlbLookups));
         b.append(String.format("protected transfers   %,d%n", protectedTransfers));

@@ -76,6 +76,12 @@ class AdversarialTest {
         exitWithA0(g);
     }
 
+    /** Downloads code as the caller's TLB-miss handler (clobbers a0..a4), leaving the result in a0. */
+    static void downloadHandler(Guest g, int... code) {
+        int at = g.data(MissHandlerTest.words(code));
+        g.li(A0, 0).li(A3, at).li(A4, code.length).sys(KernelCall.ENV_SET_MISS_HANDLER);
+    }
+
     static Stream<Arguments> attacks() {
         return Stream.of(
             row("map a page it does not own, with a forged capability", new Refused(KernelError.BADCAP), g -> {
@@ -125,6 +131,72 @@ class AdversarialTest {
                 g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
                 g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.GLOBAL).sys(KernelCall.TLB_WRITE);
                 exitWithA0(g);
+            }),
+            row("map the witness's page 0 in the middle of a tlb_batch, with a forged capability", new Refused(KernelError.BADCAP), g -> {
+                int v = (g.space(48) + 15) & ~15;
+                g.li(T0, v).li(T1, VA | exo.kernel.mem.TlbBatch.OP_FLUSH).sw(T1, 0, T0).li(T1, 1).sw(T1, 4, T0);
+                g.li(T1, VA | Tlb.WRITABLE << exo.kernel.mem.TlbBatch.FLAGS_SHIFT).sw(T1, 16, T0).sw(0, 20, T0);
+                g.li(T1, 0x1234).sw(T1, 24, T0).sw(T1, 28, T0);
+                g.li(A0, v).li(A1, 2).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
+            row("a tlb_batch vector at a wild address", new Refused(KernelError.FAULT), g -> {
+                g.li(A0, 0xDEAD0000).li(A1, 4).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
+            row("a tlb_batch flushing a range that wraps the address space", new Refused(KernelError.INVAL), g -> {
+                int v = (g.space(32) + 15) & ~15;
+                g.li(T0, v).li(T1, 0xFFFFF000 | exo.kernel.mem.TlbBatch.OP_PROTECT).sw(T1, 0, T0).li(T1, 16).sw(T1, 4, T0);
+                g.li(A0, v).li(A1, 1).sys(KernelCall.TLB_BATCH);
+                exitWithA0(g);
+            }),
+            row("download a TLB-miss handler with a loop", new Refused(KernelError.VERIFY), g -> {
+                downloadHandler(g, Opcode.ADDI.encode(A0, 0, 0), Opcode.BEQ.encode(0, 0, -4), MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download a TLB-miss handler that stores", new Refused(KernelError.VERIFY), g -> {
+                downloadHandler(g, Opcode.SW.encode(A0, 0, A0), MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download a TLB-miss handler that makes a kernel call", new Refused(KernelError.VERIFY), g -> {
+                downloadHandler(g, Opcode.SYSCALL.encode(KernelCall.ENV_DESTROY.number), MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download a huge TLB-miss handler", new Refused(KernelError.VERIFY), g -> {
+                int code = g.space(4 * (exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1));
+                g.li(A0, 0).li(A3, code).li(A4, exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1).sys(KernelCall.ENV_SET_MISS_HANDLER);
+                exitWithA0(g);
+            }),
+            row("download a TLB-miss handler for the witness without its capability", new Refused(KernelError.BADCAP), g -> {
+                int code = g.data(MissHandlerTest.words(MissHandlerTest.DECLINE, MissHandlerTest.RET));
+                g.li(A0, WITNESS).li(A1, 5).li(A2, 6).li(A3, code).li(A4, 2).sys(KernelCall.ENV_SET_MISS_HANDLER);
+                exitWithA0(g);
+            }),
+            row("a downloaded handler that reads wild memory", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                downloadHandler(g, MissHandlerTest.concat(MissHandlerTest.li(T0, 0xDEAD0000),
+                        new int[] {Opcode.LW.encode(A1, 0, T0), Opcode.ADDI.encode(A0, 0, 1), MissHandlerTest.RET}));
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded handler that reads a page it mapped but did not guarantee", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA + 0x1000).li(A4, 0).sys(KernelCall.TLB_WRITE);
+                downloadHandler(g, MissHandlerTest.concat(MissHandlerTest.li(T0, VA + 0x1000),
+                        new int[] {Opcode.LW.encode(A1, 0, T0), Opcode.ADDI.encode(A0, 0, 1), MissHandlerTest.RET}));
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded handler that faults (a misaligned load)", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                downloadHandler(g, MissHandlerTest.concat(MissHandlerTest.li(T0, Guest.DATA + 2),
+                        new int[] {Opcode.LW.encode(A1, 0, T0), Opcode.ADDI.encode(A0, 0, 1), MissHandlerTest.RET}));
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded handler that maps a page with a forged capability", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                downloadHandler(g, Opcode.ADDI.encode(A1, 0, 0), Opcode.ADDI.encode(A2, 0, 0x1234),
+                        Opcode.ADDI.encode(A4, 0, Tlb.WRITABLE), Opcode.ADDI.encode(A0, 0, 1), MissHandlerTest.RET);
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
             }),
             row("free another environment's page", new Refused(KernelError.BADCAP), g -> {
                 g.li(A0, 0).li(A1, 77).li(A2, 77).sys(KernelCall.PAGE_FREE);

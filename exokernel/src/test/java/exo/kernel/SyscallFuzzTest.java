@@ -40,8 +40,9 @@ class SyscallFuzzTest {
             KernelCall c = index < KernelCall.values().length ? KernelCall.values()[index] : null;
             if (c == KernelCall.ENV_EXIT || c == KernelCall.CONS_READ) continue;
             Environment self = b.kernel.current();
-            if (self == null || !self.alive() || self.id != 257 || b.kernel.peek(Guest.CODE) < 0) {
-                // exited, a transfer moved the CPU to a child, or env_unguarantee unmapped its code
+            if (self == null || !self.alive() || self.id != 257 || b.kernel.peek(Guest.CODE) < 0 || b.machine.isHalted()) {
+                // exited, a transfer moved the CPU to a child, env_unguarantee unmapped its code, or
+                // it gave its last slot away and yielded, which halts the machine
                 b = fresh();
                 self = b.kernel.current();
             }

@@ -25,9 +25,10 @@ class MonitorTrapSteppingTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void stepOnAFaultingInstructionStopsAtTheHandlersFirstInstruction(String engine) {
-        // faults.s:45 loads from a page nobody reserved: the kernel forwards the miss to exc_entry.
+        // faults.s:45 loads from a page nobody reserved: the kernel forwards the miss to vm_entry,
+        // the library OS's fast path for TLB misses (which hands this one on to exc_entry).
         String out = debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nbt\n");
-        assertTrue(out.contains("#0  0x") && out.contains(" <exc_entry> (guest-runtime/"), out);
+        assertTrue(out.contains("#0  0x") && out.contains(" <vm_entry> (guest-runtime/"), out);
     }
 
     @ParameterizedTest
@@ -67,10 +68,11 @@ class MonitorTrapSteppingTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void finishInAHandlerReturnsToTheInterruptedCode(String engine) {
-        // The handler for the miss at faults.s:45 maps the page and returns with jr k0 to the
-        // load, which then retries.
+        // The miss at faults.s:45 is on a page nobody reserved: vm_entry calls the program's
+        // handler, which reserves the page, and returns with jr k0 to the load, which retries.
         String out = debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nfinish\nbt\n");
-        assertTrue(out.contains("<exc_entry> (guest-runtime/src/libos/exc.s:52) to the interrupted code"), out);
+        assertTrue(out.contains("<vm_entry_app> (guest-runtime/src/libos/vm.s:"), out);
+        assertTrue(out.contains(") to the interrupted code"), out);
         String frame0 = out.substring(out.lastIndexOf("#0  0x"));
         assertTrue(frame0.lines().findFirst().orElseThrow().contains("faults.s:45)"), frame0);
         assertFalse(out.contains("exited with status"), out);
@@ -95,5 +97,18 @@ class MonitorTrapSteppingTest {
         assertTrue(bt.contains("#0  0x") && bt.contains("<on_exception"), bt);
         assertTrue(bt.contains("<exception prot-fetch at 0x58000000 BADVADDR 0x58000000>"), bt);
         assertTrue(bt.contains("<main+0xa8>"), bt);
+    }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void theTrapLogSaysWhenADownloadedHandlerResolvedAMiss(String engine) {
+        // vm-libos.s variant 9 downloads its page table's lookup (vm_download_lookup), then
+        // flushes and reads pages: the kernel fills each miss by running that code.
+        String program = GuestProgramsTest.PROGRAMS.resolve("bench/exo/vm-libos.s").toString();
+        Cli.Result r = Cli.withInput("continue\ntraps 200\n", "debug", "--engine", engine, program, "--", "10", "9");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tlb-load   0x") && r.out().contains("kernel (downloaded handler, resumed)"), r.out());
+        Cli.Result plain = Cli.withInput("continue\ntraps 200\n", "debug", "--engine", engine, program, "--", "10", "7");
+        assertFalse(plain.out().contains("downloaded handler"), plain.out());
     }
 }

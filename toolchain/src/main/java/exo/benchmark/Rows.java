@@ -60,6 +60,8 @@ public final class Rows {
             new Row(T5, "break", run("except", 4), run("except", 4), -1, 100_000),
             new Row(T5B, "miss filled in kernel", run("tlb", 0), run("tlb", 0), -1, 200_000),
             new Row(T5B, "miss to application", run("tlb", 1), null, -1, 100_000),
+            new Row(T5B, "miss to library OS", run("vm-libos", 7), null, -1, 100_000),
+            new Row(T5B, "miss to downloaded code", run("vm-libos", 9), null, -1, 100_000),
             new Row(T6, "one-way transfer", new Run("ipc", 0, 2), new Run("ipc", 0, 2), -1, 100_000),
             new Row(T6, "rpc round trip", run("ipc", 1), run("ipc", 1), -1, 100_000),
             new Row(T9, "matmul " + MATMUL_SIZE + "x" + MATMUL_SIZE, run("matmul", MATMUL_SIZE), run("matmul", MATMUL_SIZE), -1, 20),
@@ -75,6 +77,7 @@ public final class Rows {
             new Row(T10L, "libos prot100", run("vm-libos", 2), run("vm", 2), 2, 1_000),
             new Row(T10L, "libos unprot100", run("vm-libos", 3), run("vm", 3), 3, 1_000),
             new Row(T10L, "libos trap", run("vm-libos", 4), run("vm", 4), 4, 50_000),
+            new Row(T10L, "libos trap, full frame", run("vm-libos", 8), run("vm", 4), 4, 50_000),
             new Row(T10L, "libos appel1", run("vm-libos", 5), run("vm", 5), 5, 50_000),
             new Row(T10L, "libos appel2", new Run("vm-libos", 6, 100), new Run("vm", 6, 100), 6, 500));
 

@@ -18,6 +18,11 @@ public interface DebugTarget {
     /** Named views the kernel offers, each rendering its current state as text. */
     Map<String, Supplier<String>> kernelViews();
 
+    /** How the kernel filled the last TLB miss it resolved itself, when it says ("downloaded handler"), or null. */
+    default String resolvedBy() {
+        return null;
+    }
+
     /** Describes which exception handler a trap was delivered to, after the kernel handled it. */
     default String deliveredTo(int pcAfterTrap) {
         String s = debugInfo().describe(pcAfterTrap);

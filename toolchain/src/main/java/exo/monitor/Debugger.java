@@ -150,7 +150,7 @@ public final class Debugger {
                 boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
                 boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
-                        : resumed ? "kernel (resolved, resumed)" : target.deliveredTo(mm.cpu.pc);
+                        : resumed ? resolved(cause) : target.deliveredTo(mm.cpu.pc);
                 if (!mm.isHalted() && !returned && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
@@ -189,6 +189,12 @@ public final class Debugger {
     /** The handlers and upcalls the running environment is inside, innermost first. */
     public List<Activation> liveActivations() {
         return new ArrayList<>(activations());
+    }
+
+    /** What the trap log says of a trap the kernel resolved itself: by which means, for a TLB miss the kernel says it filled. */
+    private String resolved(Cause cause) {
+        String by = cause.code <= Cause.TLB_MISS_FETCH.code ? target.resolvedBy() : null;
+        return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
     }
 
     /** Restarts the program from its entry; breakpoints and recorded input are kept. */

@@ -53,6 +53,11 @@ public final class OsTarget implements DebugTarget {
     }
 
     @Override
+    public String resolvedBy() {
+        return os.lastRefill();
+    }
+
+    @Override
     public String deliveredTo(int pc) {
         String who = os.context();
         String where = DebugTarget.super.deliveredTo(pc);

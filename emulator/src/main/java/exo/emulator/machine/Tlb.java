@@ -178,6 +178,13 @@ public final class Tlb {
         changed(vpn[slot], vpn[slot]);
     }
 
+    /** Takes write permission away from slot's entry; it stays valid for reads and keeps its referenced bit. */
+    public void clearWritable(int slot) {
+        checkSlot(slot);
+        flags[slot] &= ~WRITABLE;
+        changed(vpn[slot], vpn[slot]);
+    }
+
     void markReferenced(int slot) {
         flags[slot] |= REFERENCED;
     }

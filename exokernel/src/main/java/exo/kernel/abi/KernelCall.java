@@ -16,6 +16,7 @@ import static exo.kernel.error.KernelError.NOSPC;
 import static exo.kernel.error.KernelError.NOTFOUND;
 import static exo.kernel.error.KernelError.NOTGUARANTEED;
 import static exo.kernel.error.KernelError.PERM;
+import static exo.kernel.error.KernelError.VERIFY;
 
 import exo.kernel.error.KernelError;
 import java.util.List;
@@ -86,23 +87,31 @@ public enum KernelCall {
             List.of("a0 = buffer", "a1 = length 0..65536"), "a0 = bytes read", List.of(INVAL, FAULT), KernelCallHandlers::consRead),
     PAGE_REPOSSESSED(24, "page_repossessed", "Pops the oldest entry of the caller's repossession vector (pages taken by force).",
             List.of(), "a0 = ppn", List.of(NOTFOUND), KernelCallHandlers::pageRepossessed),
-    BLK_ROOT(25, "blk_root", "The disk's root block and its read-write capability: where a program keeps the names and capabilities of its blocks from run to run. Only for environments the host booted.",
+    TLB_BATCH(25, "tlb_batch", "Applies a vector of TLB operations in one crossing (TLBOP_WRITE: as tlb_write; TLBOP_FLUSH: as tlb_flush of each page of a range; TLBOP_PROTECT: the caller's bindings of a range lose TLB_W, staying readable), each checked exactly as the single call. In order; the first refused operation and all after it have no effect, all before it have (a1 says which).",
+            List.of("a0 = vector (16-byte aligned, TLBOP_SIZE bytes per operation)", "a1 = operations 0..TLB_BATCH_MAX"),
+            "a0 = 0, a1 = operations applied (= a1); on failure a0 = error, a1 = index of the refused operation (= operations applied)",
+            List.of(INVAL, ALIGN, FAULT, BADCAP), KernelCallHandlers::tlbBatch),
+    ENV_SET_MISS_HANDLER(26, "env_set_miss_handler", "Downloads a TLB-miss handler: code in the restricted subset (docs/kernel-abi.md, \"Downloaded handlers\"), verified and copied into the kernel, which runs it on every miss of the environment named that the STLB and the guaranteed mappings cannot fill, before forwarding it. 0 removes it.",
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = code vaddr (word-aligned) or 0", "a4 = instructions, 1..MISS_HANDLER_MAX"),
+            "a0 = 0; on E_VERIFY a1 = the index of the refused instruction, a2 = the rule (VERIFY_*)",
+            List.of(VERIFY, ALIGN, FAULT, BADENV, BADCAP), KernelCallHandlers::envSetMissHandler),
+    BLK_ROOT(27, "blk_root", "The disk's root block and its read-write capability: where a program keeps the names and capabilities of its blocks from run to run. Only for environments the host booted.",
             List.of(), "a0 = root block, a1/a2 = read-write capability", List.of(NODEV, PERM), KernelCallHandlers::blkRoot),
-    BLK_ALLOC(26, "blk_alloc", "Allocates a disk block: a given number or any (-1, the lowest free). Its contents are whatever the image holds; its ownership is durable after the next blk_flush.",
+    BLK_ALLOC(28, "blk_alloc", "Allocates a disk block: a given number or any (-1, the lowest free). Its contents are whatever the image holds; its ownership is durable after the next blk_flush.",
             List.of("a0 = block or -1"), "a0 = block, a1/a2 = read-write capability", List.of(NODEV, INVAL, BUSY, NOSPC), KernelCallHandlers::blkAlloc),
-    BLK_FREE(27, "blk_free", "Frees a block; both its capabilities go stale.",
+    BLK_FREE(29, "blk_free", "Frees a block; both its capabilities go stale.",
             List.of("a0 = block", "a1/a2 = read-write capability"), "a0 = 0", List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkFree),
-    BLK_CAP_RO(28, "blk_cap_ro", "Derives the read-only capability of a block from its read-write one.",
+    BLK_CAP_RO(30, "blk_cap_ro", "Derives the read-only capability of a block from its read-write one.",
             List.of("a0 = block", "a1/a2 = read-write capability"), "a0 = block, a1/a2 = read-only capability", List.of(NODEV, INVAL, BADCAP), KernelCallHandlers::blkCapRo),
-    BLK_READ(29, "blk_read", "Queues a DMA read of a whole block into a physical page (pinned until it completes). Completion: CAUSE_DISK, then blk_done.",
+    BLK_READ(31, "blk_read", "Queues a DMA read of a whole block into a physical page (pinned until it completes). Completion: CAUSE_DISK, then blk_done.",
             List.of("a0 = block", "a1/a2 = block capability", "a3 = ppn", "a4/a5 = page read-write capability"), "a0 = request tag",
             List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkRead),
-    BLK_WRITE(30, "blk_write", "Queues a DMA write of a physical page to a whole block (page pinned until it completes). The block reaches the image at the next completed blk_flush.",
+    BLK_WRITE(32, "blk_write", "Queues a DMA write of a physical page to a whole block (page pinned until it completes). The block reaches the image at the next completed blk_flush.",
             List.of("a0 = block", "a1/a2 = block read-write capability", "a3 = ppn", "a4/a5 = page capability"), "a0 = request tag",
             List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkWrite),
-    BLK_FLUSH(31, "blk_flush", "Queues a flush: when it completes, every write completed before it and the block table are durable in the image.",
+    BLK_FLUSH(33, "blk_flush", "Queues a flush: when it completes, every write completed before it and the block table are durable in the image.",
             List.of(), "a0 = request tag", List.of(NODEV, BUSY), KernelCallHandlers::blkFlush),
-    BLK_DONE(32, "blk_done", "Pops the caller's oldest disk completion. a1 is 0 or E_IO.",
+    BLK_DONE(34, "blk_done", "Pops the caller's oldest disk completion. a1 is 0 or E_IO.",
             List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */

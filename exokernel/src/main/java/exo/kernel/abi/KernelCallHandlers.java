@@ -26,7 +26,9 @@ import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
 import exo.kernel.mem.Memory;
+import exo.kernel.mem.MissHandler;
 import exo.kernel.mem.PageOwners;
+import exo.kernel.mem.TlbBatch;
 import exo.kernel.revoke.Revoker;
 import exo.kernel.sched.Scheduler;
 import exo.os.CostModel;
@@ -56,6 +58,7 @@ public final class KernelCallHandlers {
     private final Scheduler scheduler;
     private final OutputLines lines;
     private final Blocks blocks;
+    private final TlbBatch batch;
 
     /** The handlers, calling the subsystems each call is about; lines takes what cons_write writes. */
     public KernelCallHandlers(Machine machine, CostModel cost, Stats stats, Environments envs, Lifecycle lifecycle, PageOwners pages,
@@ -74,6 +77,7 @@ public final class KernelCallHandlers {
         this.scheduler = scheduler;
         this.lines = lines;
         this.blocks = blocks;
+        this.batch = new TlbBatch(physical, cost, memory);
     }
 
     /** Entry from the trap handler for a SYSCALL exception by e at epc. */
@@ -269,6 +273,43 @@ public final class KernelCallHandlers {
         memory.flush(e, r[A0]);
         result(r, 0);
         return false;
+    }
+
+    boolean tlbBatch(Environment e, int[] r, int epc) {
+        batch.run(e, r[A0], r[A1], i -> r[A1] = i);
+        result(r, 0);
+        return false;
+    }
+
+    boolean envSetMissHandler(Environment e, int[] r, int epc) {
+        Environment t = target(e, r);
+        int va = r[A3], n = r[A4];
+        if (va == 0) {
+            memory.setMissHandler(t, null);
+            result(r, 0);
+            return false;
+        }
+        if ((va & 3) != 0) throw new GuestError(KernelError.ALIGN);
+        if (n < 1 || n > MissHandler.MAX_INSTRUCTIONS) throw refuse(r, MissHandler.Rule.SIZE, 0);
+        byte[] b = memory.copyIn(e, va, 4 * n);
+        int[] code = new int[n];
+        for (int i = 0; i < n; i++) {
+            code[i] = (b[4 * i] & 0xFF) | (b[4 * i + 1] & 0xFF) << 8 | (b[4 * i + 2] & 0xFF) << 16 | b[4 * i + 3] << 24;
+        }
+        try {
+            memory.setMissHandler(t, MissHandler.verify(code));
+        } catch (MissHandler.Refusal f) {
+            throw refuse(r, f.rule, f.index);
+        }
+        result(r, 0);
+        return false;
+    }
+
+    /** E_VERIFY, with the instruction's index in a1 and the rule's code in a2. */
+    private static GuestError refuse(int[] r, MissHandler.Rule rule, int index) {
+        r[A1] = index;
+        r[A2] = rule.code;
+        return new GuestError(KernelError.VERIFY);
     }
 
     boolean pageRepossessed(Environment e, int[] r, int epc) {

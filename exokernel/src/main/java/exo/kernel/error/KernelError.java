@@ -21,9 +21,10 @@ public enum KernelError {
     NOTFOUND(-13, "E_NOTFOUND", "no binding or record matches"),
     NOENTRY(-14, "E_NOENTRY", "the callee has no IPC entry point: it does not accept protected control transfers"),
     NOTGUARANTEED(-15, "E_NOTGUARANTEED", "the save area is not inside a writable guaranteed mapping"),
-    NODEV(-16, "E_NODEV", "the machine has no disk (run with --disk)"),
-    NOSPC(-17, "E_NOSPC", "no free block on the disk"),
-    IO(-18, "E_IO", "the disk request failed on the host (the image could not be read or written)");
+    VERIFY(-16, "E_VERIFY", "a downloaded handler breaks a verifier rule: a1 = the index of the instruction, a2 = the rule (VERIFY_*)"),
+    NODEV(-17, "E_NODEV", "the machine has no disk (run with --disk)"),
+    NOSPC(-18, "E_NOSPC", "no free block on the disk"),
+    IO(-19, "E_IO", "the disk request failed on the host (the image could not be read or written)");
 
     /** The value returned to the guest. */
     public final int code;

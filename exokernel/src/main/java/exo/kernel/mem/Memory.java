@@ -11,6 +11,8 @@ import exo.os.CostModel;
 import exo.os.GuestOs;
 import exo.os.KernelOptions;
 import exo.os.Stats;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +45,10 @@ public final class Memory {
     private final PageOwners pages;
     private final Stlb stlb;
     private final Consumer<Environment> outOfPages;
+    /** Each environment's downloaded TLB-miss handler; dropped with the environment. */
+    private final Map<Environment, MissHandler> downloaded = new IdentityHashMap<>();
+    /** "downloaded handler" if that filled the last miss {@link #refill} filled, else null: for the monitor's trap log. */
+    private String lastRefill;
 
     /**
      * Memory for the machine's TLB and physical memory, over the page owners and the STLB.
@@ -61,8 +67,11 @@ public final class Memory {
         this.outOfPages = outOfPages;
     }
 
-    /** Fills the TLB for a miss at va from the STLB or a guaranteed mapping; false if neither has it. */
-    public boolean refill(Environment e, int va) {
+    /**
+     * Fills the TLB for a miss (of cause code) at va from the STLB, a guaranteed mapping, or the
+     * environment's downloaded handler; false if none has it (the miss is then forwarded).
+     */
+    public boolean refill(Environment e, int va, int cause) {
         int vpn = Pages.number(va);
         stats.stlbLookups++;
         cost.charge(CostModel.TABLE_TOUCH);
@@ -73,6 +82,7 @@ public final class Memory {
             if (stats.tracer != null) stats.tracer.resolved(e.id, va, "stlb");
             tlb.writeReplacing(vpn, e.asid, stlb.ppn(line), stlb.flags(line));
             cost.charge(CostModel.TLB_WRITE);
+            lastRefill = null;
             return true;
         }
         cost.charge(CostModel.TABLE_TOUCH);
@@ -82,9 +92,43 @@ public final class Memory {
             if (stats.tracer != null) stats.tracer.resolved(e.id, va, "guaranteed");
             tlb.writeReplacing(vpn, e.asid, g.ppn(), g.flags());
             cost.charge(CostModel.TLB_WRITE);
+            lastRefill = null;
             return true;
         }
-        return false;
+        MissHandler h = downloaded.get(e);
+        return h != null && runDownloaded(e, h, va, cause);
+    }
+
+    /** Runs e's downloaded handler for a miss and makes the TLB write it asks for, guarded as tlb_write is. */
+    private boolean runDownloaded(Environment e, MissHandler h, int va, int cause) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        if (h.run(e, va, cause, physical, cost) != MissHandler.Outcome.INSTALL) return false;
+        int[] w = h.result;
+        try {
+            tlbWrite(e, va, w[0], (w[1] & 0xFFFFFFFFL) | ((long) w[2] << 32), w[3]);
+        } catch (GuestError refused) {
+            return false;
+        }
+        stats.missesFilledDownloaded++;
+        lastRefill = "downloaded handler";
+        return true;
+    }
+
+    /** Installs (or, with null, removes) target's downloaded TLB-miss handler. */
+    public void setMissHandler(Environment target, MissHandler h) {
+        cost.charge(CostModel.TABLE_TOUCH);
+        if (h == null) downloaded.remove(target);
+        else downloaded.put(target, h);
+    }
+
+    /** "downloaded handler" if the environment's downloaded handler filled the last miss refill filled, else null (STLB, guaranteed mapping). */
+    public String lastRefill() {
+        return lastRefill;
+    }
+
+    /** target's downloaded handler, or null (for the monitor and tests). */
+    public MissHandler missHandler(Environment target) {
+        return downloaded.get(target);
     }
 
     /** Allocates page ppn ({@link PageOwners#ANY}: any) to owner, cleared; returns it. Enforces the owner's page limit. */
@@ -139,6 +183,7 @@ public final class Memory {
 
     /** Frees everything e owns (it is being destroyed). */
     public void releaseAll(Environment e) {
+        downloaded.remove(e);
         for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
         e.guaranteed.clear();
         for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
@@ -215,6 +260,25 @@ public final class Memory {
             cost.charge(CostModel.TLB_WRITE);
         }
         stlb.remove(vpn, e.id);
+    }
+
+    /**
+     * Takes write permission away from e's binding of va (TLB and STLB) and leaves it valid for
+     * reads. Needs no capability: rights only shrink, and only e's own bindings are touched.
+     * A page under a guaranteed mapping keeps its entry as it is: the kernel refills those on a
+     * miss and never forwards their faults, so a read-only entry there would be a fault its
+     * owner could not resolve.
+     */
+    public void protect(Environment e, int va) {
+        cost.charge(CostModel.TLB_PROBE + CostModel.TABLE_TOUCH);
+        int vpn = Pages.number(va);
+        if (e.guaranteed.get(vpn) != null) return;        // refilled as guaranteed, never protected
+        int s = tlb.lookup(vpn, e.asid);
+        if (s >= 0 && tlb.asid(s) == e.asid && (tlb.flags(s) & Tlb.WRITABLE) != 0) {
+            tlb.clearWritable(s);
+            cost.charge(CostModel.TLB_WRITE);
+        }
+        stlb.downgrade(vpn, e.id);
     }
 
     /**

@@ -64,6 +64,12 @@ public final class Stlb {
         if (env[i] == envId && this.vpn[i] == vpn) env[i] = 0;
     }
 
+    /** Takes write permission away from envId's cached binding of vpn, if cached. */
+    public void downgrade(int vpn, int envId) {
+        int i = index(vpn, envId);
+        if (env[i] == envId && this.vpn[i] == vpn) flags[i] &= ~exo.emulator.machine.Tlb.WRITABLE;
+    }
+
     /** The environment id recorded at line (0: empty), for the monitor's view. */
     public int env(int line) {
         return env[line];
