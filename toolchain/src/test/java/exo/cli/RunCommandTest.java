@@ -172,8 +172,8 @@ class RunCommandTest {
     @Test
     void aBssPastTheGuaranteedMappingLimitDoesNotBootAndSaysWhy() throws IOException {
         String program = ".bss\nbuf: .space %d\n.text\n.globl main\nmain: li a0, 3\n ret\n";
-        assertEquals(3, run(source("fits.s", String.format(program, 916 * 1024)).toString()), err.toString());
-        assertEquals(127, run(source("ptmem.s", String.format(program, 920 * 1024)).toString()));
+        assertEquals(3, run(source("fits.s", String.format(program, 912 * 1024)).toString()), err.toString());
+        assertEquals(127, run(source("ptmem.s", String.format(program, 916 * 1024)).toString()));
         assertTrue(out().contains("libos: cannot allocate page-table storage"), out());
         assertEquals(RunCommand.BOOT_EXIT, run(source("big.s", String.format(program, 940 * 1024)).toString()));
         assertTrue(err.toString().contains("big.s: needs 261 pages but an environment may have at most 256 guaranteed mappings"), err.toString());
