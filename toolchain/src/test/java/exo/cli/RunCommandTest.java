@@ -176,6 +176,6 @@ class RunCommandTest {
         assertEquals(127, run(source("ptmem.s", String.format(program, 916 * 1024)).toString()));
         assertTrue(out().contains("libos: cannot allocate page-table storage"), out());
         assertEquals(RunCommand.BOOT_EXIT, run(source("big.s", String.format(program, 940 * 1024)).toString()));
-        assertTrue(err.toString().contains("big.s: needs 261 pages but an environment may have at most 256 guaranteed mappings"), err.toString());
+        assertTrue(err.toString().contains("big.s: needs 262 pages but an environment may have at most 256 guaranteed mappings"), err.toString());
     }
 }
