@@ -175,18 +175,7 @@ public final class RunCommand implements Callable<Integer> {
     static final class DiskSize implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String s) {
-            String t = s.trim().toUpperCase(java.util.Locale.ROOT);
-            long unit = 1;
-            if (t.endsWith("K")) unit = 1L << 10;
-            else if (t.endsWith("M")) unit = 1L << 20;
-            else if (t.endsWith("G")) unit = 1L << 30;
-            if (unit != 1) t = t.substring(0, t.length() - 1);
-            long v;
-            try {
-                v = Math.multiplyExact(Long.parseLong(t), unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
-            }
+            long v = SystemOptions.bytes(s);
             if (v <= 0 || v % Disk.BLOCK_SIZE != 0 || v > Disk.MAX_BYTES) {
                 throw new CommandLine.TypeConversionException("a disk image is whole 4 KiB blocks, at most 1G, not '" + s + "'");
             }

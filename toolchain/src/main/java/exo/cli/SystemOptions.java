@@ -77,22 +77,30 @@ public final class SystemOptions {
     static final class Size implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String s) {
-            String t = s.trim().toUpperCase(java.util.Locale.ROOT);
-            long unit = 1;
-            if (t.endsWith("K")) unit = 1L << 10;
-            else if (t.endsWith("M")) unit = 1L << 20;
-            else if (t.endsWith("G")) unit = 1L << 30;
-            if (unit != 1) t = t.substring(0, t.length() - 1);
-            long v;
-            try {
-                v = Long.parseLong(t) * unit;
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
-            }
+            long v = bytes(s);
             if (v < (64 << 10) || v > Integer.MAX_VALUE - PhysicalMemory.PAGE_SIZE || !Pages.aligned((int) v)) {
                 throw new CommandLine.TypeConversionException("memory must be whole 4 KiB pages between 64K and 2047M, not '" + s + "'");
             }
             return v;
+        }
+    }
+
+    /**
+     * A size on the command line, in bytes: a number, or one with K, M or G (powers of 1024).
+     * The one parser of sizes (--mem, --disk-create); a number too large for a long is refused,
+     * never wrapped into range.
+     */
+    static long bytes(String s) {
+        String t = s.trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("K")) unit = 1L << 10;
+        else if (t.endsWith("M")) unit = 1L << 20;
+        else if (t.endsWith("G")) unit = 1L << 30;
+        if (unit != 1) t = t.substring(0, t.length() - 1);
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new CommandLine.TypeConversionException("'" + s + "' is not a size (bytes, or a number with K, M or G)");
         }
     }
 }

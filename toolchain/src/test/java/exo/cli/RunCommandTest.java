@@ -130,6 +130,9 @@ class RunCommandTest {
         assertEquals(ExitCodes.NOINPUT, run(dir.resolve("missing.s").toString()));
         assertEquals(ExitCodes.USAGE, run("--mem", "12Q", "x.s"));
         assertTrue(err.toString().contains("'12Q' is not a size"), err.toString());
+        // 2^34 G is 2^64 bytes: it used to wrap to 0 (and other sizes into range); now refused as it reads.
+        assertEquals(ExitCodes.USAGE, run("--mem", "17179869184G", "x.s"));
+        assertTrue(err.toString().contains("'17179869184G' is not a size"), err.toString());
         Path bad = source("bad.s", ".text\n.globl main\nmain: frob t0\n");
         assertEquals(ExitCodes.DATAERR, run(bad.toString()));
         assertEquals(ExitCodes.USAGE, run("--engine", "warp", bad.toString()));
