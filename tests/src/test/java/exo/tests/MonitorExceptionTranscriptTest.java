@@ -39,4 +39,30 @@ class MonitorExceptionTranscriptTest {
         assertTrue(out.contains("#6  <exception break at 0x000100e8>\n#7  0x000100e8 <main+0xe8>"), out);
         assertTrue(out.contains("faults.s:43 has no code; using line 44, the next line with code"), out);
     }
+
+    /** The exceptions faults.s forwards (the TLB misses are in exceptions.cmds above). */
+    static final java.util.List<String> FORWARDED = java.util.List.of("prot-store", "prot-fetch", "addr-load", "addr-store", "addr-fetch",
+            "illegal", "overflow", "divzero", "break");
+
+    /**
+     * Every kind of exception faults.s raises, caught, stepped into, backtraced and finished out
+     * of: one golden transcript, the same under every engine.
+     */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void everyKindOfTrapStepsInAndOutAlike(String engine) throws Exception {
+        String commands = Files.readString(DIR.resolve("every-trap.cmds"));
+        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, Path.of("..", "guest-programs", "src", "faults.s").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        Path golden = DIR.resolve("every-trap.expected");
+        if (Boolean.getBoolean("exo.regenerateGolden") && engine.equals("jit")) Files.writeString(golden, r.out());
+        assertEquals(Files.readString(golden), r.out());
+        String out = r.out();
+        for (String cause : FORWARDED) {
+            assertTrue(out.contains("caught " + cause + " at epc"), cause + " was caught:\n" + out);
+            assertTrue(out.contains("#1  <exception " + cause + " at "), cause + " shows as an exception frame:\n" + out);
+        }
+        assertTrue(out.contains("13 exceptions handled"), "the program ran to its end:\n" + out);
+    }
 }

@@ -146,7 +146,8 @@ final class Views {
         if (sym != null && info.symbolAddress(a) == a) sb.append(sym).append(":\n");
         int pa = dbg.target().translate(a);
         String marker = a == dbg.machine().cpu.pc ? "=> " : "   ";
-        if (pa < 0 || (a & 3) != 0) return sb.append(String.format("%s0x%08x:  <not mapped>", marker, a)).toString();
+        if ((a & 3) != 0) return sb.append(String.format("%s0x%08x:  <not word-aligned: no instruction starts here>", marker, a)).toString();
+        if (pa < 0) return sb.append(String.format("%s0x%08x:  <not mapped>", marker, a)).toString();
         int w = dbg.machine().memory.readWord(pa);
         sb.append(String.format("%s0x%08x:  %08x  %s", marker, a, w, Disassembler.format(w, a, info::describe)));
         return sb.toString();
