@@ -111,4 +111,24 @@ class MonitorTrapSteppingTest {
         Cli.Result plain = Cli.withInput("continue\ntraps 200\n", "debug", "--engine", engine, program, "--", "10", "7");
         assertFalse(plain.out().contains("downloaded handler"), plain.out());
     }
+
+    /**
+     * Reverse-continue lands on the most recent earlier hit, exactly: the positions ($instret)
+     * it stops at are those the forward run reported, hit by hit, inside exception handlers,
+     * under both engines (it replays at engine speed, the machine stopping at breakpoints).
+     */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void reverseContinueStopsAtEachEarlierHitExactly(String engine) {
+        String out = debug(engine, "faults.s", "break on_exception\ncontinue\np $instret\ncontinue\np $instret\ncontinue\np $instret\n"
+                + "reverse-continue\np $instret\nreverse-continue\np $instret\nreverse-continue\n");
+        java.util.List<String> positions = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(exo\\) p \\$instret\n(\\d+) ").matcher(out);
+        while (m.find()) positions.add(m.group(1));
+        assertEquals(5, positions.size(), out);
+        assertEquals(positions.get(1), positions.get(3), "back to the second hit:\n" + out);
+        assertEquals(positions.get(0), positions.get(4), "back to the first hit:\n" + out);
+        assertTrue(out.contains("(reached backwards)"), out);
+        assertTrue(out.contains("no earlier breakpoint hit; at the start of the program"), out);
+    }
 }

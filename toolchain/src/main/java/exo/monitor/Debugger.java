@@ -493,25 +493,51 @@ public final class Debugger {
         return new Stop(Kind.REVERSED, to == 0 ? "at the start of the program" : "");
     }
 
-    /** Goes back to the most recent earlier breakpoint hit, or to the start if there is none. */
+    /**
+     * Goes back to the most recent earlier breakpoint hit, or to the start if there is none.
+     * The execution is replayed from the boot at engine speed, the machine stopping at breakpoint
+     * addresses itself (as {@link #cont} does), and each stop whose breakpoint holds is remembered;
+     * then a second replay goes to the last one. Ctrl-C ({@link #interrupt}) abandons the search
+     * and returns to where it started.
+     */
     public Stop reverseContinue() {
         long now = position();
         long last = -1;
         int lastId = 0;
+        boolean interrupted = false;
         replaying = true;
         try {
             boot();
             Machine m = machine();
+            interrupt = false;
+            m.takeStopRequest();
             while (m.cpu.instret < now && !m.isHalted()) {
+                if (interrupt) {
+                    interrupted = true;
+                    break;
+                }
                 Breakpoints.Breakpoint b = points.firstHolding(m.cpu.pc, target);
                 if (b != null) {
                     last = m.cpu.instret;
                     lastId = b.id;
                 }
-                stepTracked(m);
+                if (engineSpeedNow(m)) {
+                    m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
+                    m.resumePastBreakpoint();
+                    runAtEngineSpeed(m, now - m.cpu.instret);
+                    handlerStop = false;
+                } else {
+                    stepTracked(m);
+                }
             }
         } finally {
             replaying = false;
+        }
+        if (interrupted) {
+            interrupt = false;
+            replayTo(now);
+            machine().takeStopRequest();
+            return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
         }
         if (last < 0) {
             replayTo(0);
