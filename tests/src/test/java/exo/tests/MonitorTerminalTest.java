@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives {@code exo debug} through a real pseudo-terminal (util-linux script(1) allocates it):
- * Tab completes a command, Ctrl-C stops a guest that spins forever at an instruction boundary,
- * and the session goes on afterwards.
+ * Tab completes a command, Ctrl-C stops a guest that spins forever at an instruction boundary
+ * and abandons a reverse-continue, and the session goes on afterwards.
  */
 class MonitorTerminalTest {
     private static final Path JAR = Path.of("..", "toolchain", "target", "exo.jar");
@@ -69,6 +69,12 @@ class MonitorTerminalTest {
             waitFor(seen, "the step", 1, "=> 0x", 1);
             type(keys, "\r");
             waitFor(seen, "Enter after the step", 1, "=> 0x", 2);
+            // Reverse-continue replays the second and more of spinning from the boot; Ctrl-C
+            // abandons it and leaves the program where it was.
+            type(keys, "reverse-continue\r");
+            Thread.sleep(300);
+            type(keys, "\u0003");
+            waitFor(seen, "interrupted; back where reverse-continue started", 60);
             type(keys, "quit\r");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the monitor did not exit after quit");
         } finally {
