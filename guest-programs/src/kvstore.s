@@ -18,7 +18,7 @@
 # status: 2
         .include "libos/libos.inc"
         .extern printf, puts, vm_alloc, disk_read, disk_write, disk_flush, memcpy, memset
-        .extern strcmp, strlen, atoi
+        .extern strcmp, strlen, atoi, exit
 .equ MAGIC, 0x3153564b          # "KVS1"
 .equ R_MAGIC, 0                 # root block: magic, bucket count, then the directory
 .equ R_NB, 4
@@ -161,7 +161,6 @@ do_list:
         bge     s4, t0, 4f
         mv      a0, s4
         call    bucket
-        beqz    a0, diskerr1
         mv      s6, a0                  # s6 = the record, s7 = past the bucket's last
         li      t0, PAGE_SIZE
         add     s7, s6, t0
@@ -275,8 +274,6 @@ usage:  la      a0, m_usage
         call    puts
         li      a0, 5
         j       ret
-diskerr1:
-        li      a0, E_IO
 diskerr:
         mv      s5, a0
         la      a0, m_diskerr
@@ -401,7 +398,8 @@ open:
         lw      s2, 4(sp)
         leave   32
 
-# bucket(i) -> a0 = the page holding bucket i, read from its block on first use; 0 on an error.
+# bucket(i) -> a0 = the page holding bucket i, read from its block on first use. A read that
+# fails ends the program with status 4, having said so.
 bucket:
         enter   32
         sw      s1, 0(sp)
@@ -426,12 +424,16 @@ bucket:
         lw      a2, R_DIR+8(t1)
         mv      a3, s2
         call    disk_read
-        beqz    a0, 1f
-        li      s2, 0
+        bnez    a0, 2f
 1:      mv      a0, s2
         lw      s1, 0(sp)
         lw      s2, 4(sp)
         leave   32
+2:      mv      a1, a0
+        la      a0, m_diskerr
+        call    printf
+        li      a0, 4
+        call    exit
 
 # hash(key) -> a0 = FNV-1a of its bytes.
 hash:
@@ -469,7 +471,6 @@ find:
         sw      t1, 0(t0)
         mv      a0, t1
         call    bucket
-        beqz    a0, 7f
         mv      s4, a0                  # s4 = the bucket's page
         li      s5, 0                   # s5 = slots probed
         li      s6, 0                   # s6 = the first empty record met

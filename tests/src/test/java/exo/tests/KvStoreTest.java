@@ -138,6 +138,25 @@ class KvStoreTest {
     }
 
     @Test
+    void aDamagedDirectoryIsADiskErrorNotAMissingKey() throws IOException {
+        Path img = dir.resolve("d.img");
+        assertEquals("kvstore: new store of 13 buckets\nstored colour in bucket 11, slot 58\n", kv("jit", img, true, "put", "colour", "blue").out());
+        byte[] b = Files.readAllBytes(img);
+        int root = 2 * 4096, entry = root + 16 + 12 * 11;
+        b[entry + 4] ^= 1;                                    // bucket 11's capability
+        Files.write(img, b);
+        Cli.Result r = kv("jit", img, false, "get", "colour");
+        assertEquals(4, r.code(), r.out());
+        assertEquals("kvstore: disk error -4\n", r.out());
+        b[entry + 4] ^= 1;
+        b[root + 4] = 0;                                      // no buckets
+        Files.write(img, b);
+        r = kv("jit", img, false, "get", "colour");
+        assertEquals(4, r.code(), r.out());
+        assertEquals("kvstore: the directory names 0 buckets\n", r.out());
+    }
+
+    @Test
     void aRootBlockOfAnotherProgramIsRefused() throws IOException {
         Path img = dir.resolve("blocks.img");
         assertEquals(0, Cli.run("run", "--disk", img.toString(), "--disk-create", "64K", DiskCommandTest.BLOCKS).code());
