@@ -45,4 +45,14 @@ final class Cli {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * {@code exo debug --engine ENGINE PROGRAM} (a name under guest-programs/src) fed commands on
+     * standard input; returns what the monitor printed, after checking it exited 0.
+     */
+    static String debug(String engine, String program, String commands) {
+        Result r = withInput(commands, "debug", "--engine", engine, GuestProgramsTest.PROGRAMS.resolve(program).toString());
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.err());
+        return r.out();
+    }
 }

@@ -11,16 +11,10 @@ import org.junit.jupiter.params.provider.FieldSource;
 class MonitorThreadsTest {
     static final java.util.List<String> ENGINES = Engines.NAMES;
 
-    private static String debug(String engine, String program, String commands) {
-        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, GuestProgramsTest.PROGRAMS.resolve(program).toString());
-        assertEquals(0, r.code(), r.err());
-        return r.out();
-    }
-
     @ParameterizedTest
     @FieldSource("ENGINES")
     void threadsAreListedAndAStoppedThreadHasABacktrace(String engine) {
-        String out = debug(engine, "threads.s", "info threads\nbreak worker\ncontinue\ncontinue\ncontinue\ninfo threads\nthread 0\nbt\nprint $t0\nthread 9\n");
+        String out = Cli.debug(engine, "threads.s", "info threads\nbreak worker\ncontinue\ncontinue\ncontinue\ninfo threads\nthread 0\nbt\nprint $t0\nthread 9\n");
         assertTrue(out.contains("(exo) info threads\nno threads yet: the program has not called thread_create"), out);
         String table = out.substring(out.lastIndexOf("(exo) info threads"));
         assertTrue(table.contains("\n  0   blocked  0x") && table.contains("<block_on+") && table.contains("waits on 0x") && table.contains("<all_done>"), table);
@@ -35,7 +29,7 @@ class MonitorThreadsTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void aProgramWithoutThreadsSaysSo(String engine) {
-        String out = debug(engine, "hello.s", "info threads\nthread 1\n");
+        String out = Cli.debug(engine, "hello.s", "info threads\nthread 1\n");
         assertTrue(out.contains("the program has no library OS threads (it does not link thread.s)"), out);
     }
 }

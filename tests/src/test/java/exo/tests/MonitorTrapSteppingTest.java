@@ -16,18 +16,12 @@ import org.junit.jupiter.params.provider.FieldSource;
 class MonitorTrapSteppingTest {
     static final java.util.List<String> ENGINES = Engines.NAMES;
 
-    private static String debug(String engine, String program, String commands) {
-        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, GuestProgramsTest.PROGRAMS.resolve(program).toString());
-        assertEquals(0, r.code(), r.err());
-        return r.out();
-    }
-
     @ParameterizedTest
     @FieldSource("ENGINES")
     void stepOnAFaultingInstructionStopsAtTheHandlersFirstInstruction(String engine) {
         // faults.s:45 loads from a page nobody reserved: the kernel forwards the miss to vm_entry,
         // the library OS's fast path for TLB misses (which hands this one on to exc_entry).
-        String out = debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nbt\n");
+        String out = Cli.debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nbt\n");
         assertTrue(out.contains("#0  0x") && out.contains(" <vm_entry> (guest-runtime/"), out);
     }
 
@@ -36,7 +30,7 @@ class MonitorTrapSteppingTest {
     void stepOverAKernelCallStopsAtTheNextInstruction(String engine) {
         // Seven steps into cons_flush is its syscall; the next step returns from the kernel call
         // to the ret after it, inside cons_flush, not past the ret into puts.
-        String out = debug(engine, "hello.s", "break cons_flush\ncontinue\nstep 7\nstep\nbt\n");
+        String out = Cli.debug(engine, "hello.s", "break cons_flush\ncontinue\nstep 7\nstep\nbt\n");
         assertTrue(out.contains("syscall 22"), out);
         assertTrue(out.contains("#0  0x") && out.contains("<cons_flush+") && out.contains("#1  0x"), out);
         String frame0 = out.substring(out.indexOf("#0  0x"));
@@ -46,10 +40,10 @@ class MonitorTrapSteppingTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void finishReturnsFromAFunctionThatMakesKernelCalls(String engine) {
-        String printf = debug(engine, "hello.s", "break printf\ncontinue\nfinish\n");
+        String printf = Cli.debug(engine, "hello.s", "break printf\ncontinue\nfinish\n");
         assertTrue(printf.contains("<printf>") && printf.contains("returned from"), printf);
         assertFalse(printf.contains("returned from main"), printf);
-        String puts = debug(engine, "hello.s", "break puts\ncontinue\nfinish\n");
+        String puts = Cli.debug(engine, "hello.s", "break puts\ncontinue\nfinish\n");
         assertTrue(puts.contains("returned from 0x") && puts.contains("<puts>"), puts);
         assertFalse(puts.contains("exited with status"), puts);
     }
@@ -59,7 +53,7 @@ class MonitorTrapSteppingTest {
     void aReadWatchpointIgnoresALoadThatFaultedAndReadNothing(String engine) {
         // faults.s reads PAGE_A twice (watch hits), then loads misaligned from PAGE_A + 2: that
         // load traps to the handler, which skips it, so nothing was read.
-        String out = debug(engine, "faults.s", "rwatch 0x58000002\ncontinue\ncontinue\ncontinue\n");
+        String out = Cli.debug(engine, "faults.s", "rwatch 0x58000002\ncontinue\ncontinue\ncontinue\n");
         assertEquals(2, out.lines().filter(l -> l.startsWith("watchpoint 1: read")).count(), out);
         assertTrue(out.contains("addr-load at 0x58000002: skipped"), out);
         assertFalse(out.contains("at 0x58000002 by"), out);
@@ -70,7 +64,7 @@ class MonitorTrapSteppingTest {
     void finishInAHandlerReturnsToTheInterruptedCode(String engine) {
         // The miss at faults.s:45 is on a page nobody reserved: vm_entry calls the program's
         // handler, which reserves the page, and returns with jr k0 to the load, which retries.
-        String out = debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nfinish\nbt\n");
+        String out = Cli.debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nfinish\nbt\n");
         assertTrue(out.contains("<vm_entry_app> (guest-runtime/src/libos/vm.s:"), out);
         assertTrue(out.contains(") to the interrupted code"), out);
         String frame0 = out.substring(out.lastIndexOf("#0  0x"));
@@ -82,7 +76,7 @@ class MonitorTrapSteppingTest {
     @FieldSource("ENGINES")
     void backtraceShowsOnlyTheHandlersStillRunning(String engine) {
         // Thirteen handlers ran and returned before faults.s:80, at engine speed: none is left.
-        String out = debug(engine, "faults.s", "break faults.s:80\ncontinue\nbt\n");
+        String out = Cli.debug(engine, "faults.s", "break faults.s:80\ncontinue\nbt\n");
         String bt = out.substring(out.lastIndexOf("(exo) bt"));
         assertTrue(bt.contains("#0  0x") && bt.contains("<main+"), bt);
         assertFalse(bt.contains("<exception"), bt);
@@ -92,7 +86,7 @@ class MonitorTrapSteppingTest {
     @FieldSource("ENGINES")
     void reverseExecutionKeepsTheExceptionFrames(String engine) {
         // Going back re-executes from the start; the handlers entered on the way are recorded again.
-        String out = debug(engine, "faults.s", "break on_exception\ncontinue\nnext 3\nreverse-step 2\nbt\n");
+        String out = Cli.debug(engine, "faults.s", "break on_exception\ncontinue\nnext 3\nreverse-step 2\nbt\n");
         String bt = out.substring(out.lastIndexOf("(exo) bt"));
         assertTrue(bt.contains("#0  0x") && bt.contains("<on_exception"), bt);
         assertTrue(bt.contains("<exception prot-fetch at 0x58000000 BADVADDR 0x58000000>"), bt);
@@ -120,7 +114,7 @@ class MonitorTrapSteppingTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void reverseContinueStopsAtEachEarlierHitExactly(String engine) {
-        String out = debug(engine, "faults.s", "break on_exception\ncontinue\np $instret\ncontinue\np $instret\ncontinue\np $instret\n"
+        String out = Cli.debug(engine, "faults.s", "break on_exception\ncontinue\np $instret\ncontinue\np $instret\ncontinue\np $instret\n"
                 + "reverse-continue\np $instret\nreverse-continue\np $instret\nreverse-continue\n");
         java.util.List<String> positions = new java.util.ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(exo\\) p \\$instret\n(\\d+) ").matcher(out);
