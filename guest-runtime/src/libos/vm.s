@@ -90,6 +90,19 @@ vm_handlers:
         lw      t0, PTREC_PTE(a0)
 .endm
 
+# fast_restore: the nine registers fast_lookup saved, back from the save area.
+.macro fast_restore
+        lw      ra, FAST_SAVE(k1)
+        lw      a0, FAST_SAVE + 4(k1)
+        lw      a1, FAST_SAVE + 8(k1)
+        lw      a2, FAST_SAVE + 12(k1)
+        lw      a3, FAST_SAVE + 16(k1)
+        lw      a4, FAST_SAVE + 20(k1)
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
+        lw      t2, FAST_SAVE + 32(k1)
+.endm
+
         .globl  vm_entry, vm_entry_prot
 vm_entry_prot:
         fast_lookup
@@ -148,29 +161,13 @@ vm_entry_install:                       # a0 = the record, t0 its PTE, a4 the TL
         lw      a0, SAVE_BADVADDR(k1)   # tlb_write ignores the offset in the page
         sys_tlb_write
         bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
-        lw      ra, FAST_SAVE(k1)
-        lw      a0, FAST_SAVE + 4(k1)
-        lw      a1, FAST_SAVE + 8(k1)
-        lw      a2, FAST_SAVE + 12(k1)
-        lw      a3, FAST_SAVE + 16(k1)
-        lw      a4, FAST_SAVE + 20(k1)
-        lw      t0, FAST_SAVE + 24(k1)
-        lw      t1, FAST_SAVE + 28(k1)
-        lw      t2, FAST_SAVE + 32(k1)
+        fast_restore
         sw      zero, SAVE_BUSY(k1)
         jr      k0
 
 # The general path: exc_entry finds the state the kernel left (k0 = EPC, busy set).
 vm_entry_slow:
-        lw      ra, FAST_SAVE(k1)
-        lw      a0, FAST_SAVE + 4(k1)
-        lw      a1, FAST_SAVE + 8(k1)
-        lw      a2, FAST_SAVE + 12(k1)
-        lw      a3, FAST_SAVE + 16(k1)
-        lw      a4, FAST_SAVE + 20(k1)
-        lw      t0, FAST_SAVE + 24(k1)
-        lw      t1, FAST_SAVE + 28(k1)
-        lw      t2, FAST_SAVE + 32(k1)
+        fast_restore
         j       exc_entry
 
 # app_call full: the rest of vm_entry_app, k0 = the frame: saves the frame (full: with gp and
@@ -186,15 +183,7 @@ vm_entry_slow:
         sw      s6, 112(k0)
         sw      s7, 116(k0)
 .endif
-        lw      ra, FAST_SAVE(k1)
-        lw      a0, FAST_SAVE + 4(k1)
-        lw      a1, FAST_SAVE + 8(k1)
-        lw      a2, FAST_SAVE + 12(k1)
-        lw      a3, FAST_SAVE + 16(k1)
-        lw      a4, FAST_SAVE + 20(k1)
-        lw      t0, FAST_SAVE + 24(k1)
-        lw      t1, FAST_SAVE + 28(k1)
-        lw      t2, FAST_SAVE + 32(k1)
+        fast_restore
         save_caller k0
         lw      t0, SAVE_EPC(k1)
         sw      t0, FR_EPC(k0)
