@@ -24,15 +24,8 @@ class MonitorExceptionTranscriptTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void steppingThroughHandlersMatchesTheGoldenTranscript(String engine) throws Exception {
-        String commands = Files.readString(DIR.resolve("exceptions.cmds"));
-        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, Path.of("..", "guest-programs", "src", "faults.s").toString());
-        assertEquals(0, r.code(), r.err());
-        assertEquals("", r.err());
-        Path golden = DIR.resolve("exceptions.expected");
-        if (Boolean.getBoolean("exo.regenerateGolden") && engine.equals("jit")) Files.writeString(golden, r.out());
-        assertEquals(Files.readString(golden), r.out());
+        String out = transcript(engine, "exceptions");
         // What the transcript is for, said once more so a regenerated file cannot lose it.
-        String out = r.out();
         assertTrue(out.contains("#1  <exception tlb-load at 0x00010044 BADVADDR 0x58000000>\n#2  0x00010044 <main+0x44>"), out);
         // A break whose handler faults: two exception frames, the library OS's fast path between.
         assertTrue(out.contains("#2  <exception tlb-load at 0x000102b0 BADVADDR 0x58800000>"), out);
@@ -51,18 +44,26 @@ class MonitorExceptionTranscriptTest {
     @ParameterizedTest
     @FieldSource("ENGINES")
     void everyKindOfTrapStepsInAndOutAlike(String engine) throws Exception {
-        String commands = Files.readString(DIR.resolve("every-trap.cmds"));
-        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, Path.of("..", "guest-programs", "src", "faults.s").toString());
-        assertEquals(0, r.code(), r.err());
-        assertEquals("", r.err());
-        Path golden = DIR.resolve("every-trap.expected");
-        if (Boolean.getBoolean("exo.regenerateGolden") && engine.equals("jit")) Files.writeString(golden, r.out());
-        assertEquals(Files.readString(golden), r.out());
-        String out = r.out();
+        String out = transcript(engine, "every-trap");
         for (String cause : FORWARDED) {
             assertTrue(out.contains("caught " + cause + " at epc"), cause + " was caught:\n" + out);
             assertTrue(out.contains("#1  <exception " + cause + " at "), cause + " shows as an exception frame:\n" + out);
         }
         assertTrue(out.contains("13 exceptions handled"), "the program ran to its end:\n" + out);
+    }
+
+    /**
+     * Runs NAME.cmds on faults.s under engine and checks the output against NAME.expected
+     * (rewritten from the JIT's run with -Dexo.regenerateGolden=true); returns the output.
+     */
+    private static String transcript(String engine, String name) throws java.io.IOException {
+        String commands = Files.readString(DIR.resolve(name + ".cmds"));
+        Cli.Result r = Cli.withInput(commands, "debug", "--engine", engine, Path.of("..", "guest-programs", "src", "faults.s").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        Path golden = DIR.resolve(name + ".expected");
+        if (Boolean.getBoolean("exo.regenerateGolden") && engine.equals("jit")) Files.writeString(golden, r.out());
+        assertEquals(Files.readString(golden), r.out());
+        return r.out();
     }
 }
