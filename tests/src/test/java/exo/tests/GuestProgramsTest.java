@@ -8,8 +8,10 @@ import exo.cli.Launch;
 import exo.cli.SystemOptions;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
+import exo.kernel.disk.BlockOwners;
 import exo.os.RunResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,8 +37,10 @@ import picocli.CommandLine;
  * benchmarks), {@code # input: LINE} (console input), {@code # expect: LINE} (one output line;
  * {@code {n}} stands for a number that depends on timing), {@code # status: N} (exit status,
  * default 0), {@code # runtime: LIST} (the runtime list under guest-runtime/, default
- * runtime.list). Every program also runs with the other page-table implementation, chosen at
- * link time, and must print the same. In-process, each program must also end in the same
+ * runtime.list), {@code # disk: SIZE} (each run gets a fresh disk image of SIZE, as
+ * {@code --disk-create SIZE} makes it). Every program also runs with the other page-table
+ * implementation, chosen at link time (runtime.list and runtime-linear.list, runtime-lfs.list
+ * and runtime-lfs-linear.list), and must print the same. In-process, each program must also end in the same
  * machine state on both engines: registers, control registers, counters, TLB, all of memory.
  */
 class GuestProgramsTest {
@@ -44,7 +48,7 @@ class GuestProgramsTest {
     static final String TWO_LEVEL = "runtime.list", LINEAR = "runtime-linear.list";
 
     /** A program and what its header asks for. */
-    record Program(Path file, List<String> args, String input, List<String> expect, int status, String runtime) {
+    record Program(Path file, List<String> args, String input, List<String> expect, int status, String runtime, String disk) {
         String name() {
             return file.getFileName().toString();
         }
@@ -59,19 +63,36 @@ class GuestProgramsTest {
             List<String> args = new ArrayList<>(), expect = new ArrayList<>();
             StringBuilder input = new StringBuilder();
             int status = 0;
-            String runtime = TWO_LEVEL;
+            String runtime = TWO_LEVEL, disk = null;
             for (String l : lines) {
                 if (l.startsWith("# args:")) args.addAll(Arrays.asList(l.substring(7).trim().split("\\s+")));
                 else if (l.startsWith("# input:")) input.append(l.substring(8).trim()).append('\n');
                 else if (l.startsWith("# expect:")) expect.add(l.substring(9).trim());
                 else if (l.startsWith("# status:")) status = Integer.parseInt(l.substring(9).trim());
                 else if (l.startsWith("# runtime:")) runtime = l.substring(10).trim();
+                else if (l.startsWith("# disk:")) disk = l.substring(7).trim();
             }
-            return new Program(file, args, input.toString(), expect, status, runtime);
+            return new Program(file, args, input.toString(), expect, status, runtime, disk);
+        }
+
+        /** The options that give a run its fresh disk, if the program asks for one. */
+        List<String> diskOptions() {
+            if (disk == null) return List.of();
+            try {
+                Path dir = Files.createTempDirectory("exo-disk");
+                dir.toFile().deleteOnExit();
+                Path image = dir.resolve(name() + ".img");
+                image.toFile().deleteOnExit();
+                return List.of("--disk", image.toString(), "--disk-create", disk);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         Cli.Result run(String engine, String runtimeList) {
-            List<String> cmd = new ArrayList<>(List.of("run", "--stats", "--engine", engine, "--runtime", runtimeList, file.toString()));
+            List<String> cmd = new ArrayList<>(List.of("run", "--stats", "--engine", engine, "--runtime", runtimeList));
+            cmd.addAll(diskOptions());
+            cmd.add(file.toString());
             if (!args.isEmpty()) {
                 cmd.add("--");
                 cmd.addAll(args);
@@ -138,8 +159,14 @@ class GuestProgramsTest {
             new CommandLine(o).parseArgs("--engine", engine, "--runtime", p.runtime());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Console console = new Console(out, new ByteArrayInputStream(p.input().getBytes(StandardCharsets.UTF_8)));
-            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console);
+            Disk disk = null;
+            if (p.disk() != null) {
+                disk = Disk.create(Path.of(p.diskOptions().get(1)), imageBytes(p.disk()));
+                BlockOwners.format(disk, o.seed);
+            }
+            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console, null, disk);
             RunResult r = b.os().run(100_000_000_000L);
+            if (disk != null) disk.close();
             console.flush();
             Machine m = b.machine();
             Cpu c = m.cpu;
@@ -182,9 +209,25 @@ class GuestProgramsTest {
     @TestFactory
     Stream<DynamicTest> everyProgramRunsAlikeWithTheOtherPageTable() {
         return programs().stream().map(p -> dynamicTest(p.name(), () -> {
-            String other = p.runtime().equals(LINEAR) ? TWO_LEVEL : LINEAR;
+            String other = otherPageTable(p.runtime());
             p.check(p.run("interp", other), other);
         }));
+    }
+
+    /** The bytes of an image size as {@code --disk-create} takes it: 64K, 16M, 1G. */
+    static long imageBytes(String size) {
+        long unit = switch (size.charAt(size.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1)) * unit;
+    }
+
+    /** The runtime list that differs from list only in its page table. */
+    static String otherPageTable(String list) {
+        return list.contains("-linear") ? list.replace("-linear", "") : list.replace(".list", "-linear.list");
     }
 
     @Test
