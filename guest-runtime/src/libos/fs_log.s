@@ -1983,6 +1983,27 @@ fs_write:
         li      a0, FS_EFBIG
         bltu    t0, s4, 9f
         bgtu    t0, t1, 9f
+        beqz    s3, 8f
+        srli    s6, s4, PAGE_SHIFT      # the new blocks it needs must fit: nothing is written
+        add     s7, s4, s3              # if they do not (s6 = the block, s7 = past the last)
+        addi    s7, s7, -1
+        srli    s7, s7, PAGE_SHIFT
+        addi    s7, s7, 1
+        li      s5, NIND + 1            # s5 = blocks needed at most (indirect ones included)
+1:      bge     s6, s7, 11f
+        lw      a0, F_INO(s1)
+        mv      a1, s6
+        call    bmap
+        bltz    a0, 9f
+        seqz    a0, a0
+        add     s5, s5, a0
+        addi    s6, s6, 1
+        j       1b
+11:     lwg     t0, live_total
+        add     t0, t0, s5
+        lwg     t1, live_limit
+        li      a0, FS_ENOSPC
+        bgt     t0, t1, 9f
         mv      s5, s3                  # s5 = bytes left
 2:      blez    s5, 8f
         call    maybe_clean

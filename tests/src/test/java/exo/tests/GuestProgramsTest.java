@@ -162,7 +162,7 @@ class GuestProgramsTest {
             Disk disk = null;
             if (p.disk() != null) {
                 disk = Disk.create(Path.of(p.diskOptions().get(1)), imageBytes(p.disk()));
-                BlockOwners.format(disk, o.seed);
+                BlockOwners.format(disk, 42); // as exo run --disk-create does with the default --seed
             }
             Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console, null, disk);
             RunResult r = b.os().run(100_000_000_000L);
