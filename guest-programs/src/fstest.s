@@ -7,7 +7,8 @@
 # the library OS (the runtime list picks one):
 #   exo run --runtime runtime-lfs.list --disk fs.img --disk-create 16M guest-programs/src/fstest.s
 # Each section prints "NAME: ok", or a FAIL line for each check that did not hold (its number in
-# the section, what the call returned and what fs.inc says it must).
+# the section, what the call returned and what fs.inc says it must); the exit status is 1 if any
+# failed. Without a disk (or on one holding something else) it says so and exits with status 2.
 # disk: 16M
 # runtime: runtime-lfs.list
 # expect: mount: ok
@@ -56,7 +57,13 @@ main:
         la      a0, s_mount
         call    section
         call    fs_mount
-        T       0
+        beqz    a0, 1f
+        mv      a1, a0                  # no disk, or one holding something else
+        la      a0, m_nomount
+        call    printf
+        li      a0, 2
+        j       9f
+1:      T       0
         call    fs_mount                # again: already mounted
         T       0
         call    done
@@ -930,7 +937,7 @@ main:
         call    printf
         lwg     a0, fails
         snez    a0, a0
-        lw      s1, 0(sp)
+9:      lw      s1, 0(sp)
         lw      s2, 4(sp)
         lw      s3, 8(sp)
         lw      s4, 12(sp)
@@ -1186,6 +1193,7 @@ s_sync:     .asciz "sync"
 m_ok:       .asciz "%s: ok\n"
 m_fail:     .asciz "FAIL %s, check %d: got %d, want %d\n"
 m_check:    .asciz "fs_check: %d\n"
+m_nomount:  .asciz "fstest: fs_mount: %d (run it with --disk IMAGE --disk-create 16M)\n"
 p_root:     .asciz "/"
 p_a:        .asciz "/a"
 p_a_slashes: .asciz "//a/"
