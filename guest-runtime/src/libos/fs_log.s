@@ -821,6 +821,8 @@ ifree:
         li      a1, 0
         call    kill_blocks
         bnez    a0, 9f
+        mv      a0, s1
+        call    orphan
         la      t0, imap
         slli    t1, s1, 2
         add     t0, t0, t1
@@ -1113,7 +1115,7 @@ walk:
         lw      s5, 16(sp)
         leave   48
 
-# getfd(fd) -> a0 = the open file's record, or FS_EBADF (a leaf).
+# getfd(fd) -> a0 = the open file's record, or FS_EBADF: not open, or its file is gone (a leaf).
 getfd:
         bltz    a0, 1f
         li      t0, FS_OPEN_MAX
@@ -1123,9 +1125,24 @@ getfd:
         add     a0, a0, t0
         lw      t0, F_USED(a0)
         beqz    t0, 1f
+        lw      t0, F_INO(a0)
+        beqz    t0, 1f
         ret
 1:      li      a0, FS_EBADF
         ret
+
+# orphan(ino): the open files of a file that is gone answer FS_EBADF from now on (a leaf).
+orphan:
+        la      t0, files
+        li      t1, F_BYTES * FS_OPEN_MAX
+        add     t1, t1, t0
+1:      bgeu    t0, t1, 3f
+        lw      t2, F_INO(t0)
+        bne     t2, a0, 2f
+        sw      zero, F_INO(t0)
+2:      addi    t0, t0, F_BYTES
+        j       1b
+3:      ret
 
 # itype(ino) -> a0 = the inode's type, or FS_EIO.
 itype:
@@ -1833,14 +1850,23 @@ fs_open:
         lw      s5, 16(sp)
         leave   48
 
+# fs_close also closes a descriptor whose file is gone.
         .globl  fs_close
 fs_close:
-        enter   16
-        call    getfd
-        bltz    a0, 9f
+        bltz    a0, 1f
+        li      t0, FS_OPEN_MAX
+        bge     a0, t0, 1f
+        slli    t0, a0, 4
+        la      a0, files
+        add     a0, a0, t0
+        lw      t0, F_USED(a0)
+        beqz    t0, 1f
         sw      zero, F_USED(a0)
+        sw      zero, F_INO(a0)
         li      a0, 0
-9:      leave   16
+        ret
+1:      li      a0, FS_EBADF
+        ret
 
         .globl  fs_read
 fs_read:
@@ -2375,6 +2401,31 @@ fs_fsync:
         bltz    a0, 9f
         call    fs_sync
 9:      leave   16
+
+# fs_df(df) -> 0: DF_BLOCKS = the blocks new data may occupy (the live limit), DF_FREE = how
+# many of them it does not yet (a file's blocks count as free as soon as it is unlinked).
+        .globl  fs_df
+fs_df:
+        enter   16
+        sw      s1, 0(sp)
+        mv      s1, a0
+        call    fs_mount
+        bnez    a0, 9f
+        mv      a0, s1
+        li      a1, DF_BYTES
+        li      a2, 1
+        call    ucheck
+        bnez    a0, 9f
+        lwg     t0, live_limit
+        sw      t0, DF_BLOCKS(s1)
+        lwg     t1, live_total
+        sub     t0, t0, t1
+        bgez    t0, 1f
+        li      t0, 0
+1:      sw      t0, DF_FREE(s1)
+        li      a0, 0
+9:      lw      s1, 0(sp)
+        leave   16
 
         .globl  fs_kind
 fs_kind:
