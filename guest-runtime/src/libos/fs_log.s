@@ -16,7 +16,8 @@
 # durable. The cleaner copies the live blocks of the emptiest segments to the tail.
         .include "libos.inc"
         .include "fs.inc"
-        .extern vm_alloc, vm_page, memcpy, memmove, memset, strcmp, strlen, printf, pt_lookup
+        .extern disk_submit, disk_wait_all
+        .extern vm_alloc, memcpy, memmove, memset, strcmp, strlen, printf, pt_lookup
         .extern exit_hook
 
 .equ LFS_MAGIC, 0x3153464c      # "LFS1"
@@ -100,30 +101,16 @@ unsealed:
         ret
 
 # submit_va(va, ent, write) -> a0 = request tag or a negative error: a DMA request between the
-# page under va and the block ent names (block, capability lo, hi).
+# page under va and the block ent names (block, capability lo, hi), queued (disk_submit).
 submit_va:
-        enter   32
-        sw      s1, 0(sp)
-        sw      s2, 4(sp)
-        mv      s1, a1
-        mv      s2, a2
-        call    vm_page
-        bltz    a0, 8f
+        enter   16
+        mv      a4, a2
         mv      a3, a0
-        mv      a4, a1
-        mv      a5, a2
-        lw      a0, 0(s1)
-        lw      a1, 4(s1)
-        lw      a2, 8(s1)
-        bnez    s2, 1f
-        sys_blk_read
-        j       9f
-1:      sys_blk_write
-        j       9f
-8:      li      a0, E_FAULT
-9:      lw      s1, 0(sp)
-        lw      s2, 4(sp)
-        leave   32
+        lw      a0, 0(a1)
+        lw      a2, 8(a1)
+        lw      a1, 4(a1)
+        call    disk_submit
+        leave   16
 
 # submit(addr, write) -> a0 = tag or a negative error: block addr to or from its cache page.
 submit:
@@ -142,29 +129,15 @@ submit:
         lw      s2, 4(sp)
         leave   32
 
-# wait_n(n) -> a0 = 0, or FS_EIO if any of the n completions awaited failed. Every request the
-# file system submits is awaited before it submits others, so the next n completions are its.
+# wait_n(n) -> a0 = 0, or FS_EIO if any of the n completions awaited failed (disk_wait_all).
+# Every request the file system submits is awaited before it submits others, so the next n
+# completions are its.
 wait_n:
-        enter   32
-        sw      s1, 0(sp)
-        sw      s2, 4(sp)
-        mv      s1, a0
-        li      s2, 0
-1:      beqz    s1, 3f
-        sys_blk_done
-        li      t0, E_NOTFOUND
-        bne     a0, t0, 2f
-        li      a0, 0
-        sys_yield
-        j       1b
-2:      addi    s1, s1, -1
-        beqz    a1, 1b
-        li      s2, FS_EIO
-        j       1b
-3:      mv      a0, s2
-        lw      s1, 0(sp)
-        lw      s2, 4(sp)
-        leave   32
+        enter   16
+        call    disk_wait_all
+        beqz    a0, 9f
+        li      a0, FS_EIO
+9:      leave   16
 
 # flush() -> a0 = 0 or FS_EIO: every write before it durable.
 flush:
