@@ -333,6 +333,7 @@ new_segment:
         j       1b
 2:      swg     s1, open_seg, t0
         li      t0, 1
+        swg     t0, seg_opened, t1
         swg     t0, seg_used, t1
         swg     t0, seg_sealed, t1
         slli    s1, s1, SEG_SHIFT
@@ -375,11 +376,15 @@ reserve:
 9:      leave   16
 
 # maybe_clean(): the cleaner, if few segments are free. Called only where the state in memory
-# is one a checkpoint may capture: before an operation, or between two blocks of a write.
+# is one a checkpoint may capture: before an operation, or between two blocks of a write. Free
+# segments become fewer only when one is opened, so it counts them only after that.
 maybe_clean:
         enter   16
         lwg     t0, cleaning
         bnez    t0, 9f
+        lwg     t0, seg_opened
+        beqz    t0, 9f
+        swg     zero, seg_opened, t1
         call    free_count
         li      t0, CLEAN_LOW
         bgt     a0, t0, 9f
@@ -631,6 +636,8 @@ bmap:
         j       9f
 1:      sub     s1, s1, t0
         srli    t0, s1, 10
+        li      t1, NIND                # past the last indirect block: a damaged size
+        bge     t0, t1, 8f
         slli    t0, t0, 2
         add     t0, t0, a0
         lw      a0, I_IND(t0)
@@ -641,6 +648,8 @@ bmap:
         slli    t0, t0, 2
         add     t0, t0, a0
         lw      a0, 0(t0)
+        j       9f
+8:      li      a0, FS_EIO
 9:      lw      s1, 0(sp)
         leave   16
 
@@ -2824,6 +2833,7 @@ ncap:       .space 4
 open_seg:   .space 4
 seg_used:   .space 4                # slots taken in the open segment (the summary is slot 0)
 seg_sealed: .space 4                # slots below this are written
+seg_opened: .space 4                # a segment was opened since maybe_clean last counted
 imap_addr:  .space 4
 imap_dirty: .space 4
 fs_dirty:   .space 4                # something changed since the last checkpoint

@@ -1,6 +1,7 @@
 # lfsprobe: drives the library OS's file system for LogFsTest, one command a run:
 #   put NAME TEXT | get NAME | check | ls | churn KIB ROUNDS | fill | wild | bench | readbench
-#   crashwork | crashverify
+#   crashwork | crashverify | mix N
+# (mix N: see below.)
 # Exit status: 0 done, 1 a call failed (it says which, with the error), 2 bad usage,
 # 3 fs_check found problems, 4 the mount failed.
         .include "libos/libos.inc"
@@ -750,6 +751,188 @@ c_crashverify:
         lw      s2, 4(sp)
         leave   32
 
+# mix N: N pseudo-random operations on 16 files /m<k> (a model in memory holds each one's length, up to 16 KiB,
+# and pattern): rewrite with a new length (60%), unlink (15%), rename over another (15%), sync
+# (10%); fs_check after every 100 and at the end, and every file read back against the model.
+# Prints "mix: N operations, F files, P problems, B bad files, C segments cleaned".
+c_mix:
+        enter   48
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        sw      s4, 12(sp)
+        sw      s5, 16(sp)
+        sw      s6, 20(sp)
+        lw      a0, 8(a1)
+        call    atoi
+        mv      s1, a0                  # s1 = operations, s2 = done, s3 = the generator
+        li      s2, 0
+        li      s3, 12345
+        li      s6, 0                   # s6 = problems fs_check found
+1:      bge     s2, s1, 8f
+        li      t0, 1103515245
+        mul     s3, s3, t0
+        addi    s3, s3, 12345
+        srli    t0, s3, 16
+        andi    s4, t0, 15              # s4 = the file
+        srli    t0, s3, 20
+        li      t1, 20
+        remu    s5, t0, t1              # s5 = what to do (0..19)
+        mv      a0, s4
+        call    mixname
+        li      t0, 12
+        bge     s5, t0, 3f
+        srli    t0, s3, 8               # rewrite: a new length up to 16 KiB, in words (16 such
+        li      t1, 4096                # files fit the live limit of a 1 MiB image)
+        remu    t0, t0, t1
+        addi    t0, t0, 1
+        slli    t0, t0, 2
+        la      t1, mixlen
+        slli    t2, s4, 2
+        add     t1, t1, t2
+        sw      t0, 0(t1)
+        la      t1, mixseed
+        add     t1, t1, t2
+        addi    t3, s2, 1000
+        sw      t3, 0(t1)
+        la      a0, namebuf
+        mv      a1, t0
+        mv      a2, t3
+        call    writefile
+        la      a1, w_write
+        call    ok
+        j       7f
+3:      li      t0, 15
+        bge     s5, t0, 4f
+        la      t1, mixlen              # unlink
+        slli    t2, s4, 2
+        add     t1, t1, t2
+        lw      t0, 0(t1)
+        beqz    t0, 7f
+        sw      zero, 0(t1)
+        la      a0, namebuf
+        call    fs_unlink
+        la      a1, w_unlink
+        call    ok
+        j       7f
+4:      li      t0, 18
+        bge     s5, t0, 6f
+        la      t1, mixlen              # rename /m<s4> over /m<(s4+7) mod 16>
+        slli    t2, s4, 2
+        add     t1, t1, t2
+        lw      t0, 0(t1)
+        beqz    t0, 7f
+        la      a0, namebuf
+        la      a1, namebuf2
+        li      a2, 8
+        call    copy
+        addi    s5, s4, 7
+        andi    s5, s5, 15
+        mv      a0, s5
+        call    mixname
+        la      a0, namebuf2
+        la      a1, namebuf
+        call    fs_rename
+        la      a1, w_rename
+        call    ok
+        slli    t2, s4, 2
+        slli    t3, s5, 2
+        la      t1, mixlen
+        add     t4, t1, t2
+        add     t5, t1, t3
+        lw      t0, 0(t4)
+        sw      t0, 0(t5)
+        sw      zero, 0(t4)
+        la      t1, mixseed
+        add     t4, t1, t2
+        add     t5, t1, t3
+        lw      t0, 0(t4)
+        sw      t0, 0(t5)
+        j       7f
+6:      call    fs_sync
+        la      a1, w_sync
+        call    ok
+7:      addi    s2, s2, 1
+        li      t0, 100
+        remu    t0, s2, t0
+        bnez    t0, 1b
+        call    fs_check
+        add     s6, s6, a0
+        j       1b
+8:      call    fs_check
+        add     s6, s6, a0
+        li      s4, 0                   # s4 = the file, s5 = files, s2 = bad ones
+        li      s5, 0
+        li      s2, 0
+9:      li      t0, 16
+        bge     s4, t0, 11f
+        mv      a0, s4
+        call    mixname
+        la      t1, mixlen
+        slli    t2, s4, 2
+        add     t1, t1, t2
+        lw      a1, 0(t1)
+        la      t1, mixseed
+        add     t1, t1, t2
+        lw      a2, 0(t1)
+        la      a0, namebuf
+        bnez    a1, 10f
+        la      a1, st                  # gone: must not be found
+        call    fs_stat
+        li      t0, FS_ENOENT
+        beq     a0, t0, 101f
+        addi    s2, s2, 1
+        j       101f
+10:     addi    s5, s5, 1
+        call    readcheck
+        beqz    a0, 101f
+        addi    s2, s2, 1
+101:    addi    s4, s4, 1
+        j       9b
+11:     la      a0, m_mix
+        mv      a1, s1
+        mv      a2, s5
+        mv      a3, s6
+        mv      a4, s2
+        lwg     a5, cleaned
+        call    printf
+        li      a0, 0
+        lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        lw      s4, 12(sp)
+        lw      s5, 16(sp)
+        lw      s6, 20(sp)
+        leave   48
+
+# mixname(k): namebuf = "/m<k>" (k < 16, two digits).
+mixname:
+        la      t0, namebuf
+        li      t1, '/'
+        sb      t1, 0(t0)
+        li      t1, 'm'
+        sb      t1, 1(t0)
+        li      t2, 10
+        divu    t1, a0, t2
+        addi    t1, t1, '0'
+        sb      t1, 2(t0)
+        remu    t1, a0, t2
+        addi    t1, t1, '0'
+        sb      t1, 3(t0)
+        sb      zero, 4(t0)
+        ret
+
+# copy(from, to, n): n bytes.
+copy:
+        add     t1, a0, a2
+1:      bgeu    a0, t1, 2f
+        lbu     t0, 0(a0)
+        sb      t0, 0(a1)
+        addi    a0, a0, 1
+        addi    a1, a1, 1
+        j       1b
+2:      ret
+
 # crashname(k): namebuf = "/c<k>". crashlen(i) -> a0 = version i's length: 4..16384, words.
 crashname:
         la      t0, namebuf
@@ -775,7 +958,7 @@ crashlen:
 commands:
         .word   s_put, c_put, s_get, c_get, s_check, c_check, s_ls, c_ls, s_churn, c_churn
         .word   s_fill, c_fill, s_wild, c_wild, s_bench, c_bench, s_readbench, c_readbench
-        .word   s_crashwork, c_crashwork, s_crashverify, c_crashverify, 0, 0
+        .word   s_crashwork, c_crashwork, s_crashverify, c_crashverify, s_mix, c_mix, 0, 0
 s_put:      .asciz "put"
 s_get:      .asciz "get"
 s_check:    .asciz "check"
@@ -787,6 +970,9 @@ s_bench:    .asciz "bench"
 s_readbench: .asciz "readbench"
 s_crashwork: .asciz "crashwork"
 s_crashverify: .asciz "crashverify"
+s_mix:      .asciz "mix"
+w_rename:   .asciz "fs_rename"
+m_mix:      .asciz "mix: %d operations, %d files, %d problems, %d bad files, %d segments cleaned\n"
 w_open:     .asciz "fs_open"
 w_read:     .asciz "fs_read"
 w_write:    .asciz "fs_write"
@@ -838,3 +1024,6 @@ version:    .space 4
 st:         .space STAT_BYTES
 dirent:     .space DIRENT_BYTES
 namebuf:    .space 32
+namebuf2:   .space 32
+mixlen:     .space 64                   # each file's length, 0 if it does not exist
+mixseed:    .space 64
