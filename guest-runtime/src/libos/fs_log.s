@@ -14,6 +14,10 @@
 # open segment, flushes, writes the next checkpoint and flushes again, so the durable state is
 # always the newest valid checkpoint and nothing it names is overwritten before a newer one is
 # durable. The cleaner copies the live blocks of the emptiest segments to the tail.
+#
+# One file, as fs_ext.s is one file: its parts share the cache, the segment being filled and the
+# inode map. In order: the cache and the device, segments, moving blocks to the log, inodes,
+# directories, paths and pointers, mount/format/sync, the cleaner, the API, fs_check.
         .include "libos.inc"
         .include "fs.inc"
         .extern disk_submit, disk_wait_all
@@ -1759,8 +1763,7 @@ fs_open:
         andi    t0, s2, FS_O_CREAT | FS_O_TRUNC
         beqz    t0, 0f
         call    maybe_clean
-0:
-        andi    t0, s2, FS_O_ACCMODE
+0:      andi    t0, s2, FS_O_ACCMODE
         li      t1, FS_O_ACCMODE
         li      a0, FS_EINVAL
         beq     t0, t1, 9f
