@@ -4,7 +4,6 @@ import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.DiskException;
-import exo.kernel.disk.BlockOwners;
 import exo.os.BootException;
 import exo.os.RunResult;
 import exo.system.KernelKind;
@@ -135,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
             return BOOT_EXIT;
         } catch (DiskException e) {
             err.println("exo run: " + e.getMessage());
-            return diskExit(e.kind);
+            return DiskCommand.exitCode(e.kind);
         } finally {
             // Unflushed writes are dropped, as a host crash would drop them: only blk_flush makes data durable.
             if (device != null) device.close();
@@ -145,30 +144,7 @@ public final class RunCommand implements Callable<Integer> {
     /** The image named by --disk, created first (and formatted) if --disk-create asks; null without --disk. */
     private Disk openDisk() {
         if (disk == null) return null;
-        if (diskCreate == null) return Disk.open(disk);
-        Disk d = Disk.create(disk, diskCreate);
-        try {
-            BlockOwners.format(d, system.seed);
-        } catch (DiskException e) {
-            d.close();
-            try {
-                java.nio.file.Files.deleteIfExists(disk);
-            } catch (java.io.IOException ignored) {
-                // the message below is about the size; a leftover file is named in it
-            }
-            throw e;
-        }
-        return d;
-    }
-
-    /** The exit code for a disk image that cannot be used (docs/disks.md). */
-    static int diskExit(DiskException.Kind kind) {
-        return switch (kind) {
-            case MISSING -> ExitCodes.NOINPUT;
-            case EXISTS -> ExitCodes.CANTCREAT;
-            case CORRUPT -> ExitCodes.DATAERR;
-            case IO -> ExitCodes.IOERR;
-        };
+        return diskCreate == null ? Disk.open(disk) : DiskCommand.createImage(disk, diskCreate, system.seed);
     }
 
     /** Disk image sizes: bytes, or with K, M or G. */
