@@ -45,6 +45,16 @@ public final class Disk implements AutoCloseable {
     /** Completion and refusal statuses (a completion's status is OK or IO_ERROR). */
     public static final int OK = 0, BAD_OP = -1, BAD_BLOCK = -2, BAD_PAGE = -3, QUEUE_FULL = -4, IO_ERROR = -5;
 
+    /** The name of a descriptor operation: read, write, flush. */
+    public static String opName(int op) {
+        return switch (op) {
+            case READ -> "read";
+            case WRITE -> "write";
+            case FLUSH -> "flush";
+            default -> "op " + op;
+        };
+    }
+
     /** A queued request: tag (1, 2, ...), operation, block, physical page, completion cycle. */
     public record Request(int tag, int op, int block, int ppn, long due) {}
 
@@ -220,6 +230,11 @@ public final class Disk implements AutoCloseable {
         Completion c = new Completion(r, status);
         completed.addLast(c);
         return c;
+    }
+
+    /** Completions the kernel has not taken yet (for the monitor). */
+    public List<Completion> completed() {
+        return new ArrayList<>(completed);
     }
 
     /** The oldest completion not yet taken, or null. */

@@ -56,6 +56,7 @@ public final class BlockOwners {
     private SplittableRandom random;
     private int lowestFree;
     private int free;
+    private final java.util.HashMap<Integer, Integer> held = new java.util.HashMap<>();
 
     private BlockOwners(int blocks) {
         this.blocks = blocks;
@@ -244,12 +245,20 @@ public final class BlockOwners {
     private void recount() {
         free = 0;
         lowestFree = blocks;
+        held.clear();
         for (int i = blocks - 1; i > root(); i--) {
             if (owner[i] == FREE) {
                 free++;
                 lowestFree = i;
+            } else {
+                held.merge(owner[i], 1, Integer::sum);
             }
         }
+    }
+
+    /** Data blocks the table gives to this owner (an environment id): what its quota counts. */
+    public int heldBy(int envId) {
+        return held.getOrDefault(envId, 0);
     }
 
     public int blocks() {
@@ -367,6 +376,7 @@ public final class BlockOwners {
             throw new GuestError(KernelError.BUSY);
         }
         owner[b] = envId;
+        held.merge(envId, 1, Integer::sum);
         rwToken[b] = token();
         roToken[b] = token();
         free--;
@@ -379,6 +389,7 @@ public final class BlockOwners {
     /** Returns b to the free pool; both its capabilities go stale. */
     public void release(int b) {
         if (owner[b] == FREE || owner[b] == KERNEL) throw new IllegalStateException("block " + b + " is not an allocated data block");
+        held.computeIfPresent(owner[b], (k, n) -> n == 1 ? null : n - 1);
         owner[b] = FREE;
         rwToken[b] = 0;
         roToken[b] = 0;
