@@ -235,6 +235,55 @@ class DiskToolTest {
         assertEquals(0, Cli.run("disk", "check", "--help").code());
     }
 
+    @Test
+    void theMonitorShowsTheDiskAndNeverWritesTheImage() throws IOException {
+        Path p = dir.resolve("m.img");
+        Cli.Result r = Cli.withInput("break disk_wait\ncontinue\ninfo disk\ncatch disk\ncontinue\nstepi\ninfo disk\ntraps 1\nquit\n",
+                "debug", "--disk", p.toString(), "--disk-create", "64K", DiskCommandTest.BLOCKS);
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("(exo) info disk\ndisk: 16 blocks, root block 2, 13 free; 0 written blocks not yet flushed, 1 flushes done; block quota 65536\n"
+                + "requests in flight (1 queued of at most 64, served in order):\n"
+                + "   tag  op      block   page   completes at cycle  for\n"
+                + "     1  read        2     29                29150  env 257 (blocks.s)\n"
+                + "blocks by owner:\n  kernel                   3  0-2\n  free                    13  3-15\n"), out);
+        assertTrue(out.contains("no requests in flight\ncompletions waiting for blk_done, env 257 (blocks.s): tag 1 ok\n"), out);
+        assertTrue(out.contains("        1064  disk       0x000123e0 -          env 257  kernel (resolved, resumed)\n"), "the trap log shows the interrupt: " + out);
+        Cli.Result twice = Cli.withInput("continue\nrun\nquit\n", "debug", "--disk", p.toString(), DiskCommandTest.BLOCKS);
+        assertEquals(0, twice.code(), twice.err());
+        assertTrue(twice.out().contains("run 1: block 3 allocated, written and flushed"), twice.out());
+        assertEquals(2, twice.out().split("env 257 \\(blocks.s\\) exited with status 0", -1).length - 1, "run boots again: " + twice.out());
+        Cli.Result ls = Cli.run("disk", "ls", p.toString());
+        assertTrue(ls.out().contains("free                    13  3-15"), "the monitor never wrote the image: " + ls.out());
+        assertTrue(ls.out().contains("boot 0)"), ls.out());
+    }
+
+    @Test
+    void infoDiskWithoutADiskSaysHowToAttachOne() {
+        Cli.Result r = Cli.withInput("info disk\nquit\n", "debug", DiskCommandTest.BLOCKS);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no disk: start the monitor with exo debug --disk FILE"), r.out());
+        Cli.Result missing = Cli.withInput("quit\n", "debug", "--disk", dir.resolve("none.img").toString(), DiskCommandTest.BLOCKS);
+        assertEquals(66, missing.code());
+        assertEquals("exo debug: " + dir.resolve("none.img") + ": no such disk image\n", missing.err());
+    }
+
+    @Test
+    void blockQuotaFromTheCommandLine() throws IOException {
+        Path p = image("q.img");
+        Cli.Result refused = Cli.run("run", "--disk", p.toString(), "--block-quota", "0", DiskCommandTest.BLOCKS);
+        assertEquals(1, refused.code(), refused.err());
+        assertEquals("blocks: disk error " + exo.kernel.error.KernelError.LIMIT.code + "\n", refused.out());
+        assertTrue(Cli.run("disk", "ls", p.toString()).out().contains("free                    13  3-15"), "nothing was allocated");
+        assertEquals(0, Cli.run("run", "--disk", p.toString(), "--block-quota", "1", DiskCommandTest.BLOCKS).code());
+        Cli.Result negative = Cli.run("run", "--disk", p.toString(), "--block-quota", "-1", DiskCommandTest.BLOCKS);
+        assertEquals(64, negative.code());
+        assertTrue(negative.err().startsWith("exo: --block-quota must be 0 or more, not -1"), negative.err());
+        Cli.Result noDisk = Cli.run("run", "--block-quota", "3", DiskCommandTest.BLOCKS);
+        assertEquals(64, noDisk.code());
+        assertTrue(noDisk.err().startsWith("exo: --block-quota needs --disk FILE"), noDisk.err());
+    }
+
     private static void flip(Path p, long at) throws IOException {
         byte[] b = Files.readAllBytes(p);
         b[(int) at] ^= 1;

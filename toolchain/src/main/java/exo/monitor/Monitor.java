@@ -338,7 +338,7 @@ public final class Monitor {
         add("undisplay", "", "[N...]", "stop displaying expression N (no N: all of them)", this::undisplay);
         add("tlb", "", "", "the hardware TLB: entries, ASIDs, flags and referenced bits", a -> out.print(views.tlb()));
         add("traps", "log", "[N]", "the last N exceptions (default 20): cause, EPC, BADVADDR and where they were delivered", a -> out.print(views.traps(a.isEmpty() ? 20 : (int) count(a))));
-        add("kernel", "k", "VIEW", "a kernel view: envs, pages, stlb, slices (see 'info views')", this::kernelView);
+        add("kernel", "k", "VIEW", "a kernel view: envs, pages, stlb, slices, and disk with a disk (see 'info views')", this::kernelView);
         for (String v : dbg.target().kernelViews().keySet()) {
             if (!table.containsKey(v)) add(v, "", "", "kernel view: " + v + " (same as 'kernel " + v + "')", a -> kernelView(v));
         }
