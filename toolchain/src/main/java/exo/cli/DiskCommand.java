@@ -164,8 +164,9 @@ public final class DiskCommand implements Callable<Integer> {
                     continue;
                 }
                 BlockOwners t = c.table();
-                String state = c == current ? "current" : current != null && differences(t, current.table()) > 0
-                        ? "older, " + differences(t, current.table()) + " block entries differ from copy " + current.name() : "older, the same entries";
+                int differ = c == current || current == null ? 0 : differences(t, current.table());
+                String state = c == current ? "current" : differ == 0 ? "older, the same entries"
+                        : "older, " + differ + (differ == 1 ? " block entry differs" : " block entries differ") + " from copy " + current.name();
                 out.printf("%ssequence %d, boot %d, checksum %08x, valid (%s)%n", at, t.sequence(), t.boots(), t.checksum(), state);
             }
             if (current == null) {
