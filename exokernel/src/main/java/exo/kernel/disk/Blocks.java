@@ -255,10 +255,12 @@ public final class Blocks {
             b.append(String.format("  %4d  %-5s  %6s  %5s  %19d  %s%s%n", r.tag(), Disk.opName(r.op()), flush ? "-" : Integer.toString(r.block()),
                     flush ? "-" : Integer.toString(r.ppn()), r.due(), f == null ? "(cancelled)" : f.env(), i < done ? ", done: interrupt pending" : ""));
         }
-        for (Map.Entry<Environment, ArrayDeque<long[]>> q : completions.entrySet()) {
+        for (Environment e : envs.all()) {                 // in ASID order: the view is the same every time
+            ArrayDeque<long[]> q = completions.get(e);
+            if (q == null) continue;
             StringBuilder tags = new StringBuilder();
-            for (long[] c : q.getValue()) tags.append(tags.length() == 0 ? "" : ", ").append("tag ").append(c[0]).append(c[1] == DONE_OK ? " ok" : " E_IO");
-            b.append("completions waiting for blk_done, ").append(q.getKey()).append(": ").append(tags).append('\n');
+            for (long[] c : q) tags.append(tags.length() == 0 ? "" : ", ").append("tag ").append(c[0]).append(c[1] == DONE_OK ? " ok" : " E_IO");
+            b.append("completions waiting for blk_done, ").append(e).append(": ").append(tags).append('\n');
         }
         for (Environment e : envs.all()) {
             int asked = revoker.outstanding(e);
