@@ -83,10 +83,10 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
         this.revoker = new Revoker(machine.cpu, options, cost, stats, envs, pages, memory, forwarder, log::add);
-        this.blocks = new Blocks(machine, cost, options, pages, memory, forwarder);
+        this.blocks = new Blocks(machine, cost, options, pages, memory, forwarder, envs, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines, blocks);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
-        this.views = new KernelViews(envs, pages, stlb, scheduler);
+        this.views = new KernelViews(envs, pages, stlb, scheduler, blocks);
         this.runLoop = new RunLoop(machine, cost, stats, lines, this::dispatchFirst, envs::any, this::outcomes);
         machine.setTrapHandler(this);
     }
@@ -158,8 +158,12 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
             default: forwarder.forward(e, cause, epc, badVaddr); break;
         }
         revoker.checkDeadlines();
+        blocks.checkDeadlines();
         Environment now = envs.current();
-        if (now != null && now.alive()) revoker.deliverPending(now);
+        if (now != null && now.alive()) {
+            revoker.deliverPending(now);
+            blocks.deliverPending(now);
+        }
         if (stats.tracer != null) stats.tracer.onCpu(now == null ? 0 : now.id);
     }
 

@@ -1,6 +1,7 @@
 package exo.kernel;
 
 import exo.emulator.machine.Tlb;
+import exo.kernel.disk.Blocks;
 import exo.kernel.env.Environment;
 import exo.kernel.env.Environments;
 import exo.kernel.env.KernelEvent;
@@ -13,16 +14,18 @@ import java.util.function.Supplier;
 
 /**
  * Text views of the kernel's state for the monitor and tests: environments, page ownership,
- * the STLB, time slices. Reading them charges nothing and changes nothing.
+ * the STLB, time slices, and with a disk its requests and block owners. Reading them charges nothing and changes nothing.
  */
 public final class KernelViews {
     private final Environments envs;
     private final PageOwners pages;
     private final Stlb stlb;
     private final Scheduler scheduler;
+    private final Blocks blocks;
 
-    KernelViews(Environments envs, PageOwners pages, Stlb stlb, Scheduler scheduler) {
+    KernelViews(Environments envs, PageOwners pages, Stlb stlb, Scheduler scheduler, Blocks blocks) {
         this.envs = envs;
+        this.blocks = blocks;
         this.pages = pages;
         this.stlb = stlb;
         this.scheduler = scheduler;
@@ -35,6 +38,7 @@ public final class KernelViews {
         m.put("pages", this::pages);
         m.put("stlb", this::stlb);
         m.put("slices", this::slices);
+        if (blocks.owners() != null) m.put("disk", blocks::describe);   // only with a disk: the views without one stay as they were
         return m;
     }
 

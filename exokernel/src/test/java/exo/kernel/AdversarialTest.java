@@ -18,16 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelCall;
 import exo.kernel.abi.KernelCallHandlers;
+import exo.kernel.disk.BlockOwners;
 import exo.kernel.error.KernelError;
 import exo.os.KernelOptions;
 import exo.os.RunResult;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,9 +42,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * attacks the kernel, booted beside a witness that prints five lines across several slices.
  * Each attack must be refused with its documented error (the attacker exits with the code it
  * got) or stopped (destroyed with a diagnostic, or left spinning at the instruction limit),
- * and the witness must finish with exit status 0 and its output intact.
+ * and the witness must finish with exit status 0 and its output intact. Every row runs with a
+ * small disk attached, so the disk's rows ({@link #diskAttacks}) attack its blocks.
  */
 class AdversarialTest {
+    @TempDir
+    Path dir;
+
     static final int WITNESS = 257;
     static final int VA = 0x400000;
     static final String WITNESS_OUTPUT = "w\nw\nw\nw\nw\n";
@@ -402,15 +411,164 @@ class AdversarialTest {
             }));
     }
 
+    /** A page of the caller's: ppn in s0, its read-write capability in s1/t1. */
+    static void ownPage(Guest g) {
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC).mv(S0, A0).mv(S1, A1).mv(T1, A2);
+    }
+
+    /** blk_read or blk_write of block a0 with capability a1/a2 to or from the page in s0, s1/t1. */
+    static void dma(Guest g, KernelCall c) {
+        g.mv(A3, S0).mv(A4, S1).mv(A5, T1).sys(c);
+    }
+
+    /** Keeps a0..a2 (a block and its capability) at rec. */
+    static void keep(Guest g, int rec) {
+        g.li(T0, rec).sw(A0, 0, T0).sw(A1, 4, T0).sw(A2, 8, T0);
+    }
+
+    /** Loads a0..a2 back from rec. */
+    static void reload(Guest g, int rec) {
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0);
+    }
+
+    /** Spins about 3n instructions (past the host's turn at 100,000 instructions for n = 50,000). */
+    static void spin(Guest g, int n) {
+        g.li(T0, n);
+        int loop = g.pc();
+        g.addi(T0, T0, -1).branch(Opcode.BNE, T0, 0, loop);
+    }
+
+    /**
+     * The disk's rows (issue 16): every row runs with a 64-block disk attached (data blocks
+     * 3..63), the witness beside it never touching the disk.
+     */
+    static Stream<Arguments> diskAttacks() {
+        return Stream.of(
+            row("DMA with a forged block capability", new Refused(KernelError.BADCAP), g -> {
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC).li(A1, 0x1234).li(A2, 0x5678);
+                dma(g, KernelCall.BLK_READ);
+                exitWithA0(g);
+            }),
+            row("a block capability used after the block was freed", new Refused(KernelError.BADCAP), g -> {
+                int rec = g.space(12);
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                keep(g, rec);
+                g.sys(KernelCall.BLK_FREE);
+                reload(g, rec);
+                dma(g, KernelCall.BLK_WRITE);
+                exitWithA0(g);
+            }),
+            row("a block's read-only capability to write it", new Refused(KernelError.BADCAP), g -> {
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC).sys(KernelCall.BLK_CAP_RO);
+                dma(g, KernelCall.BLK_WRITE);
+                exitWithA0(g);
+            }),
+            row("DMA a block into a page it does not hold", new Refused(KernelError.BADCAP), g -> {
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC).li(A3, 1).li(A4, 0x1111).li(A5, 0x2222).sys(KernelCall.BLK_READ);
+                exitWithA0(g);
+            }),
+            row("DMA a block into its page under the page's read-only capability", new Refused(KernelError.BADCAP), g -> {
+                ownPage(g);
+                g.mv(A0, S0).mv(A1, S1).mv(A2, T1).sys(KernelCall.PAGE_CAP_RO).mv(S1, A1).mv(T1, A2);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                dma(g, KernelCall.BLK_READ);
+                exitWithA0(g);
+            }),
+            row("write the kernel's block table (block 0)", new Refused(KernelError.BADCAP), g -> {
+                ownPage(g);
+                g.li(A0, 0).li(A1, 0).li(A2, 0);
+                dma(g, KernelCall.BLK_WRITE);
+                exitWithA0(g);
+            }),
+            row("allocate a block beyond the disk", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, 1_000_000).sys(KernelCall.BLK_ALLOC);
+                exitWithA0(g);
+            }),
+            row("DMA a block number beyond the disk", new Refused(KernelError.INVAL), g -> {
+                ownPage(g);
+                g.li(A0, 64).li(A1, 1).li(A2, 1);
+                dma(g, KernelCall.BLK_READ);
+                exitWithA0(g);
+            }),
+            row("flood the disk queue with writes", new Refused(KernelError.BUSY), g -> {
+                int rec = g.space(12);
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                keep(g, rec);
+                int loop = g.pc();
+                reload(g, rec);
+                dma(g, KernelCall.BLK_WRITE);
+                g.branch(Opcode.BGE, A0, 0, loop);
+                exitWithA0(g);
+            }),
+            row("free a block with a write in flight", new Refused(KernelError.BUSY), g -> {
+                int rec = g.space(12);
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                keep(g, rec);
+                dma(g, KernelCall.BLK_WRITE);
+                reload(g, rec);
+                g.sys(KernelCall.BLK_FREE);
+                exitWithA0(g);
+            }),
+            row("free the root block", new Refused(KernelError.PERM), g -> {
+                g.sys(KernelCall.BLK_ROOT).sys(KernelCall.BLK_FREE);
+                exitWithA0(g);
+            }),
+            rowWithHost("allocate the block another environment holds", new Refused(KernelError.BUSY), g -> {
+                spin(g, 50_000);
+                g.li(A0, 20).sys(KernelCall.BLK_ALLOC);
+                exitWithA0(g);
+            }, k -> k.blocks().allocate(k.env(WITNESS), 20)),
+            rowWithHost("write the block another environment holds, guessing its capability", new Refused(KernelError.BADCAP), g -> {
+                ownPage(g);
+                spin(g, 50_000);
+                g.li(A0, 20).li(A1, 1).li(A2, 0);
+                dma(g, KernelCall.BLK_WRITE);
+                exitWithA0(g);
+            }, k -> k.blocks().allocate(k.env(WITNESS), 20)),
+            row("destroyed with disk writes in flight", new Destroyed(128 + Cause.TLB_MISS_FETCH.code, "unhandled tlb-fetch"), g -> {
+                int rec = g.space(12);
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                keep(g, rec);
+                for (int i = 0; i < 4; i++) {
+                    reload(g, rec);
+                    dma(g, KernelCall.BLK_WRITE);
+                }
+                g.sys(KernelCall.BLK_FLUSH);
+                g.li(T0, 0xFFFFFFF0).emit(Opcode.JALR.encode(0, 0, T0));
+            }),
+            row("take every block: the quota stops it", new Refused(KernelError.LIMIT), KernelOptions.defaults().withBlockQuota(5),
+                g -> exhaust(g, x -> x.li(A0, -1), KernelCall.BLK_ALLOC)),
+            row("take every block: the disk fills", new Refused(KernelError.NOSPC), g -> exhaust(g, x -> x.li(A0, -1), KernelCall.BLK_ALLOC)),
+            rowWithHost("keep using a block after it was repossessed", new Refused(KernelError.BADCAP), g -> {
+                int rec = g.space(12);
+                ownPage(g);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC);
+                keep(g, rec);
+                int wait = g.pc();
+                g.li(A0, 0).sys(KernelCall.YIELD).sys(KernelCall.BLK_REPOSSESSED).branch(Opcode.BLT, A0, 0, wait);
+                reload(g, rec);
+                dma(g, KernelCall.BLK_WRITE);
+                exitWithA0(g);
+            }, k -> assertTrue(k.blocks().requestBack(k.env(WITNESS + 1), k.blocks().owners().firstData()))));
+    }
+
     static Guest witness() {
         return SchedulerTest.printer("witness", "w\n", 5, 15_000);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("attacks")
+    @MethodSource({"attacks", "diskAttacks"})
     void theAttackIsStoppedAndTheWitnessFinishesIntact(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack,
                                                         Consumer<Kernel> host) {
-        Boot b = new Boot(options);
+        Disk disk = Disk.create(dir.resolve("adversarial.img"), 64L * Disk.BLOCK_SIZE);
+        BlockOwners.format(disk, 1);
+        Boot b = new Boot(options, new Interpreter(), new byte[0], disk);
         assertEquals(WITNESS, b.boot(witness()));
         Guest g = new Guest("attacker");
         attack.accept(g);
@@ -418,6 +576,7 @@ class AdversarialTest {
         b.kernel.run(100_000);
         if (b.kernel.env(WITNESS + 1) != null) host.accept(b.kernel);
         RunResult r = b.kernel.run(20_000_000);
+        disk.close();
         RunResult.Program w = r.programs().get(0), a = r.programs().get(1);
         assertTrue(w.finished() && !w.killed(), name + ": witness did not finish: " + r.reason() + " " + w.diagnostic());
         assertEquals(0, w.exitStatus(), name);

@@ -1,6 +1,7 @@
 package exo.cli;
 
 import exo.emulator.machine.Console;
+import exo.emulator.machine.DiskException;
 import exo.monitor.Debugger;
 import exo.monitor.ExeDebugInfo;
 import exo.monitor.Interactive;
@@ -35,16 +36,22 @@ import picocli.CommandLine.Spec;
             "The program boots as 'exo run' would and stops at its entry. On a terminal the monitor has line "
                 + "editing, history and Tab completion; when standard input is not a terminal it reads commands "
                 + "from there and echoes them. -x FILE runs FILE's commands first, then reads commands as usual; "
-                + "--batch leaves instead. Commands: docs/monitor.md, or 'help' in the monitor."},
+                + "--batch leaves instead. Commands: docs/monitor.md, or 'help' in the monitor.",
+            "With --disk FILE every boot of the session (run, reverse execution) starts from a copy of FILE as it is now: "
+                + "the monitor never writes FILE ('info disk' shows the device)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the monitor was left", "1:a command in the -x file failed (which ends the file), or with --batch any command failed",
-            "64:bad command line", "65:errors in the program", "66:a file is missing"})
+            "64:bad command line", "65:errors in the program, or (with --disk) a corrupt image", "66:a file or the image is missing",
+            "73:(with --disk-create) the image exists already", "74:(with --disk) the host cannot read or copy the image"})
 public final class DebugCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
     SystemOptions system;
+
+    @Mixin
+    DiskOptions disks;
 
     @Parameters(index = "0", paramLabel = "PROGRAM", description = "assembly source, object or executable")
     Path program;
@@ -65,6 +72,8 @@ public final class DebugCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         system.validate(spec.commandLine());
+        disks.validate(spec.commandLine(), system.kernel());
+        DiskScratch scratch = null;
         try {
             List<Path> need = new ArrayList<>(List.of(program));
             if (script != null) need.add(script);
@@ -73,11 +82,16 @@ public final class DebugCommand implements Callable<Integer> {
             List<Launch.Program> programs = Launch.build(List.of(program), system);
             Launch.Program p = programs.get(0);
             ExeDebugInfo info = new ExeDebugInfo(p.executable());
+            if (disks.disk != null) {
+                if (disks.diskCreate != null) disks.open(system.seed).close();
+                scratch = new DiskScratch(disks.disk);
+            }
+            DiskScratch disk = scratch;
             boolean terminal = !batch && System.console() != null;
             InputStream guestIn = input != null ? Files.newInputStream(input) : terminal ? System.in : InputStream.nullInputStream();
             OutputStream guestOut = System.out;
             Debugger dbg = new Debugger((in, out) -> {
-                Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in));
+                Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in), null, disk == null ? null : disk.fresh(), disks.quota());
                 b.os().run(0); // puts the first environment on the CPU without running it
                 return new OsTarget(b.machine(), b.os(), info);
             }, guestIn, guestOut);
@@ -100,6 +114,11 @@ public final class DebugCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("exo debug: " + e.getMessage());
             return ExitCodes.IOERR;
+        } catch (DiskException e) {
+            err.println("exo debug: " + e.getMessage());
+            return DiskCommand.exitCode(e.kind);
+        } finally {
+            if (scratch != null) scratch.close();
         }
     }
 

@@ -87,19 +87,20 @@ public final class Launch {
 
     /** As {@link #boot(List, List, SystemOptions, Console)}, traced into trace unless it is null. */
     public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace) {
-        return boot(programs, args, o, console, trace, null);
+        return boot(programs, args, o, console, trace, null, exo.os.KernelOptions.DEFAULT_BLOCKS_PER_ENV);
     }
 
     /**
-     * As above, with disk attached to the machine unless it is null (the kernel mounts it).
+     * As above, with disk attached to the machine unless it is null (the kernel mounts it), and
+     * blockQuota blocks the most one environment may hold.
      *
      * @throws exo.emulator.machine.DiskException if the image's metadata is not valid
      */
-    public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace, Disk disk) {
+    public static Booted boot(List<Program> programs, List<String> args, SystemOptions o, Console console, TraceFile trace, Disk disk, int blockQuota) {
         Machine m = new Machine(o.memory, o.seed, console);
         if (disk != null) m.attachDisk(disk);
         m.setEngine(Engines.create(o.engine));
-        KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1);
+        KernelOptions ko = KernelOptions.defaults().withSeed(o.seed).withPrefixOutput(programs.size() > 1).withBlockQuota(blockQuota);
         GuestOs os = o.kernel().create(m, ko);
         if (trace != null) TraceOptions.attach(trace, m, os, o.kernel(), TraceOptions.label(o.kernel()));
         for (Program p : programs) {

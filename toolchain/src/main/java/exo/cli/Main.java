@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The subcommands, in the order usage lists them. */
-    static final List<String> SUBCOMMANDS = List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "completion");
+    static final List<String> SUBCOMMANDS = List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "disk", "completion");
 
     /**
      * A new instance of the subcommand named. A switch rather than a table of constructor
@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
             case "run": return new RunCommand();
             case "debug": return new DebugCommand();
             case "bench": return new BenchCommand();
+            case "disk": return new DiskCommand();
             case "completion": return new CompletionCommand();
             default: throw new IllegalArgumentException("no subcommand " + name);
         }

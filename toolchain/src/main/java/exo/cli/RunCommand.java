@@ -4,7 +4,6 @@ import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.DiskException;
-import exo.kernel.disk.BlockOwners;
 import exo.os.BootException;
 import exo.os.RunResult;
 import exo.system.KernelKind;
@@ -69,13 +68,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     TraceOptions trace;
 
-    @Option(names = "--disk", paramLabel = "FILE",
-            description = "attach a block device backed by the disk image FILE (docs/disks.md); exokernel only")
-    Path disk;
-
-    @Option(names = "--disk-create", paramLabel = "SIZE", converter = DiskSize.class,
-            description = "create FILE (named by --disk) as a new, empty image of SIZE bytes (K, M or G; whole 4 KiB blocks, at most 1G) first; refuses to overwrite a file that exists")
-    Long diskCreate;
+    @Mixin
+    DiskOptions disks;
 
     private final OutputStream consoleOut;
     private final InputStream consoleIn;
@@ -96,10 +90,7 @@ public final class RunCommand implements Callable<Integer> {
         system.validate(spec.commandLine());
         trace.validate(spec.commandLine());
         if (maxInstructions < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be 0 or more");
-        if (diskCreate != null && disk == null) throw new CommandLine.ParameterException(spec.commandLine(), "--disk-create needs --disk FILE to name the image");
-        if (disk != null && system.kernel() != KernelKind.EXO) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--disk: only the exokernel (--kernel exo) has a disk");
-        }
+        disks.validate(spec.commandLine(), system.kernel());
         List<Path> files = new ArrayList<>();
         List<String> args = new ArrayList<>();
         split(files, args);
@@ -108,13 +99,13 @@ public final class RunCommand implements Callable<Integer> {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
             Console console = new Console(consoleOut, consoleIn);
-            device = openDisk();
+            device = disks.open(system.seed);
             TraceFile traceFile = trace.open();
             Launch.Booted b;
             RunResult r;
             long nanos;
             try {
-                b = Launch.boot(programs, args, system, console, traceFile, device);
+                b = Launch.boot(programs, args, system, console, traceFile, device, disks.quota());
                 long t0 = System.nanoTime();
                 r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
                 nanos = System.nanoTime() - t0;
@@ -135,40 +126,11 @@ public final class RunCommand implements Callable<Integer> {
             return BOOT_EXIT;
         } catch (DiskException e) {
             err.println("exo run: " + e.getMessage());
-            return diskExit(e.kind);
+            return DiskCommand.exitCode(e.kind);
         } finally {
             // Unflushed writes are dropped, as a host crash would drop them: only blk_flush makes data durable.
             if (device != null) device.close();
         }
-    }
-
-    /** The image named by --disk, created first (and formatted) if --disk-create asks; null without --disk. */
-    private Disk openDisk() {
-        if (disk == null) return null;
-        if (diskCreate == null) return Disk.open(disk);
-        Disk d = Disk.create(disk, diskCreate);
-        try {
-            BlockOwners.format(d, system.seed);
-        } catch (DiskException e) {
-            d.close();
-            try {
-                java.nio.file.Files.deleteIfExists(disk);
-            } catch (java.io.IOException ignored) {
-                // the message below is about the size; a leftover file is named in it
-            }
-            throw e;
-        }
-        return d;
-    }
-
-    /** The exit code for a disk image that cannot be used (docs/disks.md). */
-    static int diskExit(DiskException.Kind kind) {
-        return switch (kind) {
-            case MISSING -> ExitCodes.NOINPUT;
-            case EXISTS -> ExitCodes.CANTCREAT;
-            case CORRUPT -> ExitCodes.DATAERR;
-            case IO -> ExitCodes.IOERR;
-        };
     }
 
     /** Disk image sizes: bytes, or with K, M or G. */

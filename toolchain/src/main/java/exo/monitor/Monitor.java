@@ -321,7 +321,7 @@ public final class Monitor {
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
-        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes or kernel views", this::info);
+        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views|disk", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes, kernel views or the disk", this::info);
         add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
         add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
         add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
@@ -338,7 +338,7 @@ public final class Monitor {
         add("undisplay", "", "[N...]", "stop displaying expression N (no N: all of them)", this::undisplay);
         add("tlb", "", "", "the hardware TLB: entries, ASIDs, flags and referenced bits", a -> out.print(views.tlb()));
         add("traps", "log", "[N]", "the last N exceptions (default 20): cause, EPC, BADVADDR and where they were delivered", a -> out.print(views.traps(a.isEmpty() ? 20 : (int) count(a))));
-        add("kernel", "k", "VIEW", "a kernel view: envs, pages, stlb, slices (see 'info views')", this::kernelView);
+        add("kernel", "k", "VIEW", "a kernel view: envs, pages, stlb, slices, and disk with a disk (see 'info views')", this::kernelView);
         for (String v : dbg.target().kernelViews().keySet()) {
             if (!table.containsKey(v)) add(v, "", "", "kernel view: " + v + " (same as 'kernel " + v + "')", a -> kernelView(v));
         }
@@ -560,8 +560,12 @@ public final class Monitor {
             case "views":
                 out.println("kernel views: " + String.join(" ", dbg.target().kernelViews().keySet()));
                 return;
+            case "disk":
+                if (!dbg.target().kernelViews().containsKey("disk")) throw new Problem("no disk: start the monitor with exo debug --disk FILE");
+                kernelView("disk");
+                return;
             default:
-                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch or views");
+                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch, views or disk");
         }
     }
 

@@ -29,7 +29,7 @@ class ToolchainCommandsTest {
     @Test
     void aCommandLineNamingASubcommandBuildsOnlyThatOneAndBehavesTheSame() {
         CommandLine whole = Main.commandLine();
-        assertEquals(java.util.List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "completion"),
+        assertEquals(java.util.List.of("help", "asm", "link", "disasm", "run", "debug", "bench", "disk", "completion"),
                 java.util.List.copyOf(whole.getSubcommands().keySet()));
         for (String name : whole.getSubcommands().keySet()) {
             java.util.Set<String> built = Main.commandLine(name, "--help").getSubcommands().keySet();
@@ -197,7 +197,7 @@ class ToolchainCommandsTest {
         assertEquals(0, run("completion", "bash"));
         String script = out.toString();
         assertTrue(script.contains("complete -F _complete_exo"), script);
-        for (String c : new String[] {"asm", "link", "disasm", "run", "debug", "bench", "completion"}) {
+        for (String c : new String[] {"asm", "link", "disasm", "run", "debug", "bench", "disk", "completion"}) {
             assertTrue(script.contains(c), c);
         }
         assertTrue(script.contains("--engine") && script.contains("--max-instructions"), "options of exo run");

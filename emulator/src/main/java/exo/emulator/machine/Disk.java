@@ -45,6 +45,16 @@ public final class Disk implements AutoCloseable {
     /** Completion and refusal statuses (a completion's status is OK or IO_ERROR). */
     public static final int OK = 0, BAD_OP = -1, BAD_BLOCK = -2, BAD_PAGE = -3, QUEUE_FULL = -4, IO_ERROR = -5;
 
+    /** The name of a descriptor operation: read, write, flush. */
+    public static String opName(int op) {
+        return switch (op) {
+            case READ -> "read";
+            case WRITE -> "write";
+            case FLUSH -> "flush";
+            default -> "op " + op;
+        };
+    }
+
     /** A queued request: tag (1, 2, ...), operation, block, physical page, completion cycle. */
     public record Request(int tag, int op, int block, int ppn, long due) {}
 
@@ -54,6 +64,7 @@ public final class Disk implements AutoCloseable {
     private final Path path;
     private final FileChannel channel;
     private final int blocks;
+    private final boolean readOnly;
     private final TreeMap<Integer, byte[]> unflushed = new TreeMap<>();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private final ArrayDeque<Completion> completed = new ArrayDeque<>();
@@ -61,10 +72,11 @@ public final class Disk implements AutoCloseable {
     private int nextTag = 1;
     private long flushes;
 
-    private Disk(Path path, FileChannel channel, int blocks) {
+    private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
         this.path = path;
         this.channel = channel;
         this.blocks = blocks;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -74,9 +86,24 @@ public final class Disk implements AutoCloseable {
      * @throws DiskException MISSING, CORRUPT (size) or IO
      */
     public static Disk open(Path path) {
+        return open(path, false);
+    }
+
+    /**
+     * Opens an existing image for inspection only (exo disk): the file is opened for reading,
+     * and {@link #writeBlock}, {@link #submit} and {@link #flush} refuse to run.
+     *
+     * @throws DiskException MISSING, CORRUPT (size) or IO
+     */
+    public static Disk openReadOnly(Path path) {
+        return open(path, true);
+    }
+
+    private static Disk open(Path path, boolean readOnly) {
+        if (java.nio.file.Files.isDirectory(path)) throw new DiskException(DiskException.Kind.MISSING, path + ": is a directory, not a disk image");
         FileChannel ch;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ) : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             throw new DiskException(DiskException.Kind.MISSING, path + ": no such disk image");
         } catch (IOException | SecurityException e) {
@@ -89,7 +116,7 @@ public final class Disk implements AutoCloseable {
                 throw new DiskException(DiskException.Kind.CORRUPT, path + ": " + size
                         + " bytes is not a disk image (truncated?): an image is a whole number of 4096-byte blocks, at most " + MAX_BYTES + " bytes");
             }
-            return new Disk(path, ch, (int) (size / BLOCK_SIZE));
+            return new Disk(path, ch, (int) (size / BLOCK_SIZE), readOnly);
         } catch (IOException e) {
             throw new DiskException(DiskException.Kind.IO, path + ": cannot read the disk image: " + e.getMessage());
         }
@@ -117,7 +144,7 @@ public final class Disk implements AutoCloseable {
         } catch (IOException | SecurityException e) {
             throw new DiskException(DiskException.Kind.IO, path + ": cannot create the disk image: " + e.getMessage());
         }
-        return new Disk(path, ch, (int) (bytes / BLOCK_SIZE));
+        return new Disk(path, ch, (int) (bytes / BLOCK_SIZE), false);
     }
 
     public Path path() {
@@ -150,6 +177,7 @@ public final class Disk implements AutoCloseable {
      * memory, QUEUE_FULL). A flush names no block or page (pass 0).
      */
     public int submit(int op, int block, int ppn, long now, PhysicalMemory memory) {
+        requireWritable();
         if (op != READ && op != WRITE && op != FLUSH) return BAD_OP;
         if (op != FLUSH) {
             if (block < protectedBlocks || block >= blocks) return BAD_BLOCK;
@@ -204,6 +232,11 @@ public final class Disk implements AutoCloseable {
         return c;
     }
 
+    /** Completions the kernel has not taken yet (for the monitor). */
+    public List<Completion> completed() {
+        return new ArrayList<>(completed);
+    }
+
     /** The oldest completion not yet taken, or null. */
     public Completion takeCompleted() {
         return completed.pollFirst();
@@ -236,6 +269,7 @@ public final class Disk implements AutoCloseable {
 
     /** Programmed I/O for the kernel: buffers src as block b's contents until the next flush. */
     public void writeBlock(int b, byte[] src) {
+        requireWritable();
         checkBlock(b);
         unflushed.put(b, src.clone());
     }
@@ -246,6 +280,7 @@ public final class Disk implements AutoCloseable {
      * part-way never leaves a data block durable that the kernel's table does not yet describe.
      */
     public void flush() {
+        requireWritable();
         try {
             for (var e : unflushed.headMap(protectedBlocks).entrySet()) writeThrough(e.getKey(), e.getValue());
             channel.force(true);
@@ -267,6 +302,15 @@ public final class Disk implements AutoCloseable {
     /** Blocks written and not yet flushed. */
     public int unflushedBlocks() {
         return unflushed.size();
+    }
+
+    /** Whether the image was opened for inspection only. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    private void requireWritable() {
+        if (readOnly) throw new IllegalStateException(path + " was opened read-only");
     }
 
     private void checkBlock(int b) {

@@ -170,6 +170,27 @@ class DiskTest {
     }
 
     @Test
+    void anImageOpenedReadOnlyIsReadAndNeverWritten() throws IOException {
+        Path p = dir.resolve("ro.img");
+        try (Disk d = Disk.create(p, 8L * Disk.BLOCK_SIZE)) {
+            d.writeBlock(5, filled(7));
+            d.flush();
+        }
+        byte[] before = Files.readAllBytes(p);
+        try (Disk d = Disk.openReadOnly(p)) {
+            assertTrue(d.readOnly());
+            byte[] b = new byte[Disk.BLOCK_SIZE];
+            d.readBlock(5, b);
+            assertArrayEquals(filled(7), b);
+            assertThrows(IllegalStateException.class, () -> d.writeBlock(5, filled(1)));
+            assertThrows(IllegalStateException.class, d::flush);
+            assertThrows(IllegalStateException.class, () -> d.submit(Disk.READ, 5, 0, 0, new PhysicalMemory(16 * Disk.BLOCK_SIZE)));
+        }
+        assertArrayEquals(before, Files.readAllBytes(p));
+        assertEquals(DiskException.Kind.MISSING, assertThrows(DiskException.class, () -> Disk.openReadOnly(dir)).kind, "a directory");
+    }
+
+    @Test
     void anInterruptAnObserverStopsIsDeliveredLaterWithoutASecondTransfer() {
         Disk d = fresh(8);
         TestMachine t = counting("interp", d);

@@ -89,7 +89,7 @@ public final class AbiDocs {
 
     /** Whether a cause or a kernel event has code. */
     private static boolean named(int code) {
-        return Cause.ofCode(code) != null || code == KernelEvent.REVOKE || code == KernelEvent.REPOSSESS;
+        return Cause.ofCode(code) != null || KernelEvent.isEvent(code);
     }
 
     static String causeSymbol(int code) {

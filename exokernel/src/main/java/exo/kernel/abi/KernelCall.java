@@ -97,8 +97,8 @@ public enum KernelCall {
             List.of(VERIFY, ALIGN, FAULT, BADENV, BADCAP), KernelCallHandlers::envSetMissHandler),
     BLK_ROOT(27, "blk_root", "The disk's root block and its read-write capability: where a program keeps the names and capabilities of its blocks from run to run. Only for environments the host booted.",
             List.of(), "a0 = root block, a1/a2 = read-write capability", List.of(NODEV, PERM), KernelCallHandlers::blkRoot),
-    BLK_ALLOC(28, "blk_alloc", "Allocates a disk block: a given number or any (-1, the lowest free). Its contents are whatever the image holds; its ownership is durable after the next blk_flush.",
-            List.of("a0 = block or -1"), "a0 = block, a1/a2 = read-write capability", List.of(NODEV, INVAL, BUSY, NOSPC), KernelCallHandlers::blkAlloc),
+    BLK_ALLOC(28, "blk_alloc", "Allocates a disk block: a given number or any (-1, the lowest free). Its contents are whatever the image holds; its ownership is durable after the next blk_flush. E_LIMIT when the caller's id holds its quota of blocks (--block-quota); on E_NOSPC the kernel asks the environment holding the most blocks to give one back (revocation), so a later call may succeed.",
+            List.of("a0 = block or -1"), "a0 = block, a1/a2 = read-write capability", List.of(NODEV, INVAL, BUSY, NOSPC, LIMIT), KernelCallHandlers::blkAlloc),
     BLK_FREE(29, "blk_free", "Frees a block; both its capabilities go stale.",
             List.of("a0 = block", "a1/a2 = read-write capability"), "a0 = 0", List.of(NODEV, INVAL, BADCAP, PERM, BUSY), KernelCallHandlers::blkFree),
     BLK_CAP_RO(30, "blk_cap_ro", "Derives the read-only capability of a block from its read-write one.",
@@ -112,7 +112,11 @@ public enum KernelCall {
     BLK_FLUSH(33, "blk_flush", "Queues a flush: when it completes, every write completed before it and the block table are durable in the image.",
             List.of(), "a0 = request tag", List.of(NODEV, BUSY), KernelCallHandlers::blkFlush),
     BLK_DONE(34, "blk_done", "Pops the caller's oldest disk completion. a1 is 0 or E_IO.",
-            List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone);
+            List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone),
+    BLK_REPOSSESSED(37, "blk_repossessed", "Pops the oldest entry of the caller's block repossession vector (blocks taken by force after a blk-revoke event's deadline; 16 entries).",
+            List.of(), "a0 = block", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkRepossessed),
+    BLK_USAGE(38, "blk_usage", "The caller's use of the disk: blocks its id holds in the block table, its quota (--block-quota), and the blocks free on the disk.",
+            List.of(), "a0 = blocks held, a1 = quota, a2 = free blocks", List.of(NODEV), KernelCallHandlers::blkUsage);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface
@@ -130,7 +134,9 @@ public enum KernelCall {
 
     private static final KernelCall[] BY_NUMBER;
     static {
-        BY_NUMBER = new KernelCall[values().length];
+        int highest = 0;
+        for (KernelCall c : values()) highest = Math.max(highest, c.number);
+        BY_NUMBER = new KernelCall[highest + 1];             // numbers may have gaps (reserved ones)
         for (KernelCall c : values()) {
             if (BY_NUMBER[c.number] != null) throw new IllegalStateException("two calls numbered " + c.number);
             BY_NUMBER[c.number] = c;

@@ -420,4 +420,17 @@ public final class KernelCallHandlers {
         r[A1] = (int) c[1];
         return false;
     }
+
+    boolean blkRepossessed(Environment e, int[] r, int epc) {
+        result(r, blocks.repossessed(e));
+        return false;
+    }
+
+    boolean blkUsage(Environment e, int[] r, int epc) {
+        int[] u = blocks.usage(e);
+        r[A0] = u[0];
+        r[A1] = u[1];
+        r[A2] = u[2];
+        return false;
+    }
 }

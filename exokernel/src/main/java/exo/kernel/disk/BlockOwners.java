@@ -6,7 +6,11 @@ import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
@@ -48,9 +52,11 @@ public final class BlockOwners {
     private final long[] roToken;
     private long sequence;
     private long boots;
+    private int checksum;
     private SplittableRandom random;
     private int lowestFree;
     private int free;
+    private final java.util.HashMap<Integer, Integer> held = new java.util.HashMap<>();
 
     private BlockOwners(int blocks) {
         this.blocks = blocks;
@@ -94,30 +100,61 @@ public final class BlockOwners {
      * @throws DiskException CORRUPT, naming what is wrong, if neither copy is valid
      */
     public static BlockOwners mount(Disk disk, long seed) {
+        List<Copy> copies = inspect(disk);
+        Copy current = current(copies);
+        if (current == null) {
+            throw new DiskException(DiskException.Kind.CORRUPT, disk.path() + ": not a valid disk image: metadata copy A " + copies.get(0).problem()
+                    + "; copy B " + copies.get(1).problem());
+        }
+        BlockOwners best = current.table();
+        best.boots++;
+        best.random = new SplittableRandom(seed ^ (best.boots * 0x9E3779B97F4A7C15L));
+        best.store(disk);
+        disk.flush();
+        disk.setProtectedBlocks(best.root());
+        return best;
+    }
+
+    /**
+     * One copy of the table as the image holds it: its name (A or B), its first block, and
+     * either the table it describes or why it is not valid.
+     */
+    public record Copy(String name, int first, BlockOwners table, String problem) {
+        public boolean valid() {
+            return table != null;
+        }
+    }
+
+    /**
+     * Both copies of the table, read from the image without changing anything (for mount and
+     * exo disk check).
+     *
+     * @throws DiskException CORRUPT if the image is too small to hold the table
+     */
+    public static List<Copy> inspect(Disk disk) {
         int n = disk.blocks();
         int m = metaBlocks(n);
         if (n < minimumBlocks(n)) {
             throw new DiskException(DiskException.Kind.CORRUPT, disk.path() + ": " + n + " blocks is too small to be a disk image (truncated?)");
         }
-        String[] why = new String[2];
-        BlockOwners best = null;
+        List<Copy> copies = new ArrayList<>(2);
         for (int copy = 0; copy < 2; copy++) {
+            String name = copy == 0 ? "A" : "B";
             try {
-                BlockOwners t = read(disk, copy * m, n);
-                if (best == null || t.sequence > best.sequence) best = t;
+                copies.add(new Copy(name, copy * m, read(disk, copy * m, n), null));
             } catch (DiskException e) {
-                why[copy] = e.getMessage();
+                copies.add(new Copy(name, copy * m, null, e.getMessage()));
             }
         }
-        if (best == null) {
-            throw new DiskException(DiskException.Kind.CORRUPT, disk.path() + ": not a valid disk image: metadata copy A " + why[0] + "; copy B " + why[1]);
+        return copies;
+    }
+
+    /** The copy mount takes: the valid one with the higher sequence number (A if equal), or null if neither is valid. */
+    public static Copy current(List<Copy> copies) {
+        Copy best = null;
+        for (Copy c : copies) {
+            if (c.valid() && (best == null || c.table().sequence > best.table().sequence)) best = c;
         }
-        best.boots++;
-        best.random = new SplittableRandom(seed ^ (best.boots * 0x9E3779B97F4A7C15L));
-        best.recount();
-        best.store(disk);
-        disk.flush();
-        disk.setProtectedBlocks(best.root());
         return best;
     }
 
@@ -135,6 +172,7 @@ public final class BlockOwners {
         int stored = h.getInt(CHECKSUM_AT);
         h.putInt(CHECKSUM_AT, 0);
         if (checksum(raw) != stored) throw corrupt("fails its checksum");
+        t.checksum = stored;
         if (h.getInt(12) != n) throw corrupt("describes " + h.getInt(12) + " blocks but the file holds " + n + " (truncated or extended?)");
         if (h.getInt(16) != t.metaBlocks || h.getInt(20) != t.root()) throw corrupt("has an inconsistent layout");
         t.sequence = h.getLong(24);
@@ -148,7 +186,30 @@ public final class BlockOwners {
         for (int i = 0; i <= t.root(); i++) {
             if (t.owner[i] != KERNEL) throw corrupt("gives kernel block " + i + " to owner " + t.owner[i]);
         }
+        t.checkEntries();
+        t.recount();
         return t;
+    }
+
+    /**
+     * The invariants the kernel keeps for every entry: a data block is free (no tokens) or an
+     * environment's (two distinct nonzero tokens); the root block has its tokens, the metadata
+     * blocks none. A copy that passes its checksum and breaks one was written by a bug.
+     */
+    private void checkEntries() {
+        for (int i = 0; i < blocks; i++) {
+            int o = owner[i];
+            boolean tokens = rwToken[i] != 0 || roToken[i] != 0;
+            if (i < root()) {
+                if (tokens) throw corrupt("gives metadata block " + i + " a capability");
+            } else if (o == FREE) {
+                if (tokens) throw corrupt("keeps a capability for free block " + i);
+            } else if (i > root() && o < 0) {
+                throw corrupt("gives data block " + i + " to owner " + o + ", which is no environment");
+            } else if (rwToken[i] == 0 || roToken[i] == 0 || rwToken[i] == roToken[i]) {
+                throw corrupt("gives block " + i + " no pair of distinct capabilities");
+            }
+        }
     }
 
     private static DiskException corrupt(String why) {
@@ -184,12 +245,20 @@ public final class BlockOwners {
     private void recount() {
         free = 0;
         lowestFree = blocks;
+        held.clear();
         for (int i = blocks - 1; i > root(); i--) {
             if (owner[i] == FREE) {
                 free++;
                 lowestFree = i;
+            } else {
+                held.merge(owner[i], 1, Integer::sum);
             }
         }
+    }
+
+    /** Data blocks the table gives to this owner (an environment id): what its quota counts. */
+    public int heldBy(int envId) {
+        return held.getOrDefault(envId, 0);
     }
 
     public int blocks() {
@@ -227,6 +296,65 @@ public final class BlockOwners {
         return roToken[b];
     }
 
+    /** The sequence number of the copy last read or stored: the higher of the two copies is current. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** The CRC-32 the copy was read with (0 for a table not read from an image). */
+    public int checksum() {
+        return checksum;
+    }
+
+    /** Blocks owned by each owner ({@link #KERNEL}, {@link #FREE}, environment ids), in that order of keys, as ranges {first, last}. */
+    public SortedMap<Integer, List<int[]>> rangesByOwner() {
+        SortedMap<Integer, List<int[]>> byOwner = new TreeMap<>((a, b) -> Integer.compare(ownerRank(a), ownerRank(b)) != 0
+                ? Integer.compare(ownerRank(a), ownerRank(b)) : Integer.compare(a, b));
+        for (int i = 0; i < blocks; i++) {
+            List<int[]> ranges = byOwner.computeIfAbsent(owner[i], k -> new ArrayList<>());
+            int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last[1] == i - 1) last[1] = i;
+            else ranges.add(new int[] {i, i});
+        }
+        return byOwner;
+    }
+
+    private static int ownerRank(int o) {
+        return o == KERNEL ? 0 : o == FREE ? 1 : 2;
+    }
+
+    /** An owner as tools print it: kernel, free, or environment N. */
+    public static String ownerName(int o) {
+        return o == KERNEL ? "kernel" : o == FREE ? "free" : "environment " + o;
+    }
+
+    /** Ranges as tools print them: 0-2, 5, 7-15. */
+    public static String rangeList(List<int[]> ranges) {
+        StringBuilder sb = new StringBuilder();
+        for (int[] r : ranges) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(r[0]);
+            if (r[1] != r[0]) sb.append('-').append(r[1]);
+        }
+        return sb.toString();
+    }
+
+    /** Blocks by owner, one line each: owner, count, ranges (exo disk ls and check, the monitor's info disk). */
+    public List<String> ownerLines() {
+        List<String> lines = new ArrayList<>();
+        for (var e : rangesByOwner().entrySet()) {
+            lines.add(String.format("%-18s %7d  %s", ownerName(e.getKey()), count(e.getValue()), rangeList(e.getValue())));
+        }
+        return lines;
+    }
+
+    /** Blocks in these ranges. */
+    public static int count(List<int[]> ranges) {
+        int n = 0;
+        for (int[] r : ranges) n += r[1] - r[0] + 1;
+        return n;
+    }
+
     /** Times the image has been mounted. */
     public long boots() {
         return boots;
@@ -248,6 +376,7 @@ public final class BlockOwners {
             throw new GuestError(KernelError.BUSY);
         }
         owner[b] = envId;
+        held.merge(envId, 1, Integer::sum);
         rwToken[b] = token();
         roToken[b] = token();
         free--;
@@ -260,6 +389,7 @@ public final class BlockOwners {
     /** Returns b to the free pool; both its capabilities go stale. */
     public void release(int b) {
         if (owner[b] == FREE || owner[b] == KERNEL) throw new IllegalStateException("block " + b + " is not an allocated data block");
+        held.computeIfPresent(owner[b], (k, n) -> n == 1 ? null : n - 1);
         owner[b] = FREE;
         rwToken[b] = 0;
         roToken[b] = 0;

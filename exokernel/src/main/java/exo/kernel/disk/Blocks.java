@@ -4,6 +4,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.kernel.env.Environment;
+import exo.kernel.env.Environments;
 import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Disk blocks with secure bindings: allocation by number or any, capabilities as for pages,
@@ -55,6 +57,9 @@ public final class Blocks {
     private final Memory memory;
     private final Forwarder forwarder;
     private final BlockOwners owners;
+    private final int quota;
+    private final Environments envs;
+    private final BlockRevoker revoker;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private final Map<Integer, Integer> blockRequests = new HashMap<>();
     private final Map<Environment, ArrayDeque<long[]>> completions = new HashMap<>();
@@ -65,13 +70,17 @@ public final class Blocks {
      *
      * @throws exo.emulator.machine.DiskException if the image's metadata is not valid
      */
-    public Blocks(Machine machine, CostModel cost, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder) {
+    public Blocks(Machine machine, CostModel cost, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder,
+                  Environments envs, Consumer<String> log) {
         this.machine = machine;
+        this.envs = envs;
+        this.revoker = new BlockRevoker(machine.cpu, options, cost, forwarder, log);
         this.disk = machine.disk();
         this.cost = cost;
         this.pages = pages;
         this.memory = memory;
         this.forwarder = forwarder;
+        this.quota = options.blocksPerEnv();
         this.owners = disk == null ? null : BlockOwners.mount(disk, options.seed());
     }
 
@@ -93,11 +102,21 @@ public final class Blocks {
         return new long[] {t.root(), t.rwToken(t.root())};
     }
 
-    /** Allocates block b (or any, -1) to e; returns {block, read-write token}. */
+    /**
+     * Allocates block b (or any, -1) to e; returns {block, read-write token}. E_LIMIT if e's id
+     * already holds its quota of blocks ({@link KernelOptions#blocksPerEnv}).
+     */
     public long[] allocate(Environment e, int b) {
         BlockOwners t = table();
         if (b < 0 && b != BlockOwners.ANY) throw new GuestError(KernelError.INVAL);
-        int got = t.allocate(b, e.id);
+        if (t.heldBy(e.id) >= quota) throw new GuestError(KernelError.LIMIT);
+        int got;
+        try {
+            got = t.allocate(b, e.id);
+        } catch (GuestError full) {
+            if (full.error == KernelError.NOSPC) revoker.reclaimFor(this, envs.all(), e);
+            throw full;
+        }
         return new long[] {got, t.rwToken(got)};
     }
 
@@ -172,6 +191,86 @@ public final class Blocks {
         return c;
     }
 
+    /** Whether a request on block b is in flight (it cannot be freed or repossessed now). */
+    boolean busy(int b) {
+        return blockRequests.containsKey(b);
+    }
+
+    /**
+     * Asks e for block b back (the host's and the tests' way in; blk_alloc asks on its own when
+     * the disk is full). False if nothing was asked: see {@link BlockRevoker#request}.
+     */
+    public boolean requestBack(Environment e, int b) {
+        return owners != null && revoker.request(this, e, b);
+    }
+
+    /** e's outstanding block revocation request's block, or -1. */
+    public int revocationOf(Environment e) {
+        return owners == null ? -1 : revoker.outstanding(e);
+    }
+
+    /** At every kernel entry: retire honoured block requests, repossess overdue blocks. */
+    public void checkDeadlines() {
+        if (owners != null) revoker.checkDeadlines(this);
+    }
+
+    /** At every kernel entry, for the environment on the CPU: its pending blk-revoke or blk-repossess event. */
+    public void deliverPending(Environment e) {
+        if (owners != null) revoker.deliverPending(e);
+    }
+
+    /** blk_repossessed: the oldest block taken from e by force. */
+    public int repossessed(Environment e) {
+        table();
+        return revoker.takeRepossessed(e);
+    }
+
+    /** blk_usage: {blocks e's id holds, its quota, free blocks}. */
+    public int[] usage(Environment e) {
+        BlockOwners t = table();
+        return new int[] {t.heldBy(e.id), quota, t.freeBlocks()};
+    }
+
+    /**
+     * The monitor's view of the disk: the device and its queue (requests in flight in service
+     * order, with who asked), completions not yet taken, revocations outstanding, blocks by
+     * owner. Reading it charges nothing and changes nothing.
+     */
+    public String describe() {
+        if (owners == null) return "no disk (start with --disk FILE)\n";
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("disk: %d blocks, root block %d, %d free; %d written blocks not yet flushed, %d flushes done; block quota %d%n",
+                owners.blocks(), owners.root(), owners.freeBlocks(), disk.unflushedBlocks(), disk.flushes(), quota));
+        // Done but not yet taken by the interrupt (it is raised before the next instruction), then queued.
+        List<Disk.Request> shown = new ArrayList<>();
+        for (Disk.Completion c : disk.completed()) shown.add(c.request());
+        int done = shown.size();
+        shown.addAll(disk.inFlight());
+        b.append(shown.isEmpty() ? "no requests in flight\n" : String.format("requests in flight (%d queued of at most %d, served in order):%n", shown.size() - done, Disk.MAX_QUEUED));
+        if (!shown.isEmpty()) b.append("   tag  op      block   page   completes at cycle  for\n");
+        for (int i = 0; i < shown.size(); i++) {
+            Disk.Request r = shown.get(i);
+            InFlight f = inFlight.get(r.tag());
+            boolean flush = r.op() == Disk.FLUSH;
+            b.append(String.format("  %4d  %-5s  %6s  %5s  %19d  %s%s%n", r.tag(), Disk.opName(r.op()), flush ? "-" : Integer.toString(r.block()),
+                    flush ? "-" : Integer.toString(r.ppn()), r.due(), f == null ? "(cancelled)" : f.env(), i < done ? ", done: interrupt pending" : ""));
+        }
+        for (Environment e : envs.all()) {                 // in ASID order: the view is the same every time
+            ArrayDeque<long[]> q = completions.get(e);
+            if (q == null) continue;
+            StringBuilder tags = new StringBuilder();
+            for (long[] c : q) tags.append(tags.length() == 0 ? "" : ", ").append("tag ").append(c[0]).append(c[1] == DONE_OK ? " ok" : " E_IO");
+            b.append("completions waiting for blk_done, ").append(e).append(": ").append(tags).append('\n');
+        }
+        for (Environment e : envs.all()) {
+            int asked = revoker.outstanding(e);
+            if (asked >= 0) b.append(e).append(": asked to give back block ").append(asked).append('\n');
+        }
+        b.append("blocks by owner:\n");
+        for (String line : owners.ownerLines()) b.append("  ").append(line).append('\n');
+        return b.toString();
+    }
+
     /** Requests of e's not yet completed. */
     public int inFlight(Environment e) {
         int n = 0;
@@ -227,5 +326,6 @@ public final class Blocks {
             cost.charge(CostModel.TABLE_TOUCH);
         }
         completions.remove(e);
+        revoker.forget(e);
     }
 }

@@ -16,7 +16,7 @@ public enum KernelError {
     NOSLOT(-8, "E_NOSLOT", "no free time slice"),
     BUSY(-9, "E_BUSY", "the resource is taken: page, block or slot owned by someone else, page pinned by a guaranteed mapping or a disk request, block with a request in flight, disk queue full, callee inside its exception handler"),
     PERM(-10, "E_PERM", "the caller does not own the resource"),
-    LIMIT(-11, "E_LIMIT", "the environment's own limit is reached (pages, guaranteed mappings, pinned pages)"),
+    LIMIT(-11, "E_LIMIT", "the environment's own limit is reached (pages, guaranteed mappings, pinned pages, its quota of disk blocks)"),
     ALIGN(-12, "E_ALIGN", "an address that must be word- or page-aligned is not"),
     NOTFOUND(-13, "E_NOTFOUND", "no binding or record matches"),
     NOENTRY(-14, "E_NOENTRY", "the callee has no IPC entry point: it does not accept protected control transfers"),
