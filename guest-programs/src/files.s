@@ -286,7 +286,17 @@ do_cp:
         li      t1, FS_T_DIR
         li      a0, FS_EISDIR
         beq     t0, t1, 8f
-        mv      a0, s4
+        lw      a0, 12(s2)              # a file copied onto itself would be truncated first
+        la      a1, dirent
+        call    fs_stat
+        bltz    a0, 1f
+        la      t0, statbuf
+        lw      t0, STAT_INO(t0)
+        la      t1, dirent
+        lw      t1, STAT_INO(t1)
+        li      a0, FS_EINVAL
+        beq     t0, t1, 7f
+1:      mv      a0, s4
         li      a1, FS_O_RDONLY
         call    fs_open
         bltz    a0, 8f
@@ -296,7 +306,7 @@ do_cp:
         call    fs_open
         bltz    a0, 7f
         mv      s6, a0
-1:      mv      a0, s5
+3:      mv      a0, s5
         la      a1, buf
         li      a2, BUF
         call    fs_read
@@ -307,7 +317,7 @@ do_cp:
         la      a1, buf
         call    fs_write
         bltz    a0, 7f
-        j       1b
+        j       3b
 2:      mv      a0, s5
         call    fs_close
         mv      a0, s6

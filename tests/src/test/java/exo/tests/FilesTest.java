@@ -157,6 +157,15 @@ class FilesTest {
         Cli.Result r = files(img, "mkdir", "/abcdefghijklmnopqrstuvwxyz01");
         assertEquals("files: /abcdefghijklmnopqrstuvwxyz01: file name too long\n", r.out());
         assertEquals(1, r.code());
+        assertEquals(0, files(img, "put", "/f", "x").code());
+        r = files(img, "cp", "/f", "/f");
+        assertEquals("files: /f: invalid argument\n", r.out(), "a file is not copied onto itself");
+        assertEquals("x\n", files(img, "cat", "/f").out());
+        r = files(img, "cp", "/", "/g");
+        assertEquals("files: /: is a directory\n", r.out());
+        assertEquals(1, r.code());
+        Cli.Result none = run(FILES, "jit", RUNTIMES.get(0), dir.resolve("n.img"), "4M");
+        assertEquals(5, none.code(), "no command: usage, after the format");
     }
 
     @Test
