@@ -25,6 +25,10 @@
 # killed at any moment leaves the state of the last completed commit (data overwritten in place
 # since may be partly new). Blocks freed since the last commit are not reused before the next,
 # so a block the durable state still names never receives another file's data.
+#
+# One file, larger than the library's others, because its parts (blocks, the free map, extents,
+# inode I/O, directories and paths, mount and commit, open files, the check) share private
+# state and helpers that no other member may call; the sections below follow that order.
         .include "libos.inc"
         .include "fs.inc"
         .include "bcache.inc"
