@@ -1167,8 +1167,9 @@ hdr_io:
         enter   16
         sw      s1, 0(sp)
         mv      s1, a0
+        li      a0, 0
         call    jblock_no
-        addi    a0, a0, -1
+        addi    a0, a0, -1              # the header's entry is just before journal block 0's
         call    meta_block
         lwg     t1, caps_va
         slli    t2, a0, 3
