@@ -164,7 +164,7 @@ class GuestProgramsTest {
                 disk = Disk.create(Path.of(p.diskOptions().get(1)), imageBytes(p.disk()));
                 BlockOwners.format(disk, 42); // as exo run --disk-create does with the default --seed
             }
-            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console, null, disk);
+            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console, null, disk, exo.os.KernelOptions.DEFAULT_BLOCKS_PER_ENV);
             RunResult r = b.os().run(100_000_000_000L);
             if (disk != null) disk.close();
             console.flush();
