@@ -4,6 +4,8 @@ import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.DiskException;
+import exo.baseline.Fsck;
+import exo.baseline.MonoKernel;
 import exo.kernel.disk.BlockOwners;
 import exo.os.BootException;
 import exo.os.RunResult;
@@ -70,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     TraceOptions trace;
 
     @Option(names = "--disk", paramLabel = "FILE",
-            description = "attach a block device backed by the disk image FILE (docs/disks.md); exokernel only")
+            description = "attach a block device backed by the disk image FILE (docs/disks.md; with --kernel mono, docs/baseline.md)")
     Path disk;
 
     @Option(names = "--disk-create", paramLabel = "SIZE", converter = DiskSize.class,
@@ -97,9 +99,6 @@ public final class RunCommand implements Callable<Integer> {
         trace.validate(spec.commandLine());
         if (maxInstructions < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be 0 or more");
         if (diskCreate != null && disk == null) throw new CommandLine.ParameterException(spec.commandLine(), "--disk-create needs --disk FILE to name the image");
-        if (disk != null && system.kernel() != KernelKind.EXO) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--disk: only the exokernel (--kernel exo) has a disk");
-        }
         List<Path> files = new ArrayList<>();
         List<String> args = new ArrayList<>();
         split(files, args);
@@ -115,6 +114,9 @@ public final class RunCommand implements Callable<Integer> {
             long nanos;
             try {
                 b = Launch.boot(programs, args, system, console, traceFile, device);
+                if (b.os() instanceof MonoKernel mono && mono.formattedDisk()) {
+                    err.println("exo run: " + disk + ": a zero image; formatted with the baseline kernel's file system");
+                }
                 long t0 = System.nanoTime();
                 r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
                 nanos = System.nanoTime() - t0;
@@ -142,13 +144,26 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The image named by --disk, created first (and formatted) if --disk-create asks; null without --disk. */
+    /**
+     * The image named by --disk, created first if --disk-create asks (formatted with the
+     * exokernel's table; for --kernel mono left zero, for the kernel to format at boot, and
+     * removed again if too small for its file system); null
+     * without --disk. The exokernel refuses the baseline's image by name.
+     */
     private Disk openDisk() {
         if (disk == null) return null;
-        if (diskCreate == null) return Disk.open(disk);
+        if (diskCreate == null) {
+            Disk d = Disk.open(disk);
+            if (system.kernel() == KernelKind.EXO && Fsck.isMonoImage(d)) {
+                d.close();
+                throw new DiskException(DiskException.Kind.CORRUPT, disk + ": a baseline kernel's image (MONOFS01), not the exokernel's; use --kernel mono");
+            }
+            return d;
+        }
         Disk d = Disk.create(disk, diskCreate);
         try {
-            BlockOwners.format(d, system.seed);
+            if (system.kernel() == KernelKind.EXO) BlockOwners.format(d, system.seed);
+            else MonoKernel.requireDiskRoom(d);
         } catch (DiskException e) {
             d.close();
             try {
