@@ -2,6 +2,7 @@ package exo.cli;
 
 import exo.benchmark.BenchPlot;
 import exo.benchmark.BenchReport;
+import exo.benchmark.FsBench;
 import exo.benchmark.GuestBench;
 import exo.benchmark.NativeBench;
 import exo.benchmark.Rows;
@@ -83,10 +84,20 @@ public final class BenchCommand implements Callable<Integer> {
                 progress.show(String.format("exo bench: %d of %d: %s, %s", i + 1, Rows.ALL.size(), row.table(), row.name()));
                 results.add(measure(guest, host, row));
             }
+            List<BenchReport.FsResult> fsResults = new ArrayList<>();
+            FsBench fsBench = new FsBench(engine);
+            int fsIterations = quick ? FsBench.QUICK_ITERATIONS : FsBench.ITERATIONS;
+            for (int i = 0; i < FsBench.WORKLOADS.size(); i++) {
+                FsBench.Workload w = FsBench.WORKLOADS.get(i);
+                progress.show(String.format("exo bench: file systems, %d of %d: %s", i + 1, FsBench.WORKLOADS.size(), w.name()));
+                List<GuestBench.Measurement> cells = new ArrayList<>();
+                for (FsBench.FileSystem fs : FsBench.FILE_SYSTEMS) cells.add(fsBench.run(fs, w, fsIterations));
+                fsResults.add(new BenchReport.FsResult(w, cells));
+            }
             progress.done();
             String note = host == null ? null : "the host's Linux (" + System.getProperty("os.name") + " " + System.getProperty("os.version")
                     + "), C programs compiled with " + NativeBench.findCompiler().map(Object::toString).orElse("?") + " -O2";
-            BenchReport report = new BenchReport(engine, quick, results, note);
+            BenchReport report = new BenchReport(engine, quick, results, note, fsResults);
             if (json) report.printJson(out);
             else report.printTable(out);
             if (plot != null) CliIo.write(plot, BenchPlot.render(results, engine, quick).getBytes(StandardCharsets.UTF_8));
