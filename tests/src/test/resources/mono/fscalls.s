@@ -241,9 +241,39 @@ main:
         call    fs_readdir
         la      a1, l_wilddirent
         call    show
+        li      a0, 0x10
+        call    fs_mkdir
+        la      a1, l_wildmkdir
+        call    show
+        li      a0, 0x7ffffff0
+        call    fs_unlink
+        la      a1, l_wildunlink
+        call    show
+        la      a0, p_a
+        li      a1, 0x10
+        call    fs_rename
+        la      a1, l_wildrename
+        call    show
         mv      a0, s1
         call    fs_close
         mv      a0, s2
+        call    fs_close
+        la      a0, p_a
+        li      a1, FS_O_WRONLY
+        call    fs_open
+        mv      s1, a0
+        li      a1, 0x10
+        li      a2, 10
+        call    fs_write
+        la      a1, l_wildwrite
+        call    show
+        mv      a0, s1
+        la      a1, buf + 8000          # runs off the end of the last page of bss
+        li      a2, 1000
+        call    fs_write
+        la      a1, l_pastbss
+        call    show
+        mv      a0, s1
         call    fs_close
 # the descriptor table fills up
         li      s3, 0
@@ -335,16 +365,22 @@ listroot:
         la      a1, dent
         call    fs_readdir
         blez    a0, 2f
+        la      a0, l_entry
+        call    puts
         la      a0, dent + DIRENT_NAME
+        call    puts
+        la      a0, l_type
         call    puts
         la      t0, dent
         lw      a0, DIRENT_TYPE(t0)
-        la      a1, l_type
-        call    show
+        call    putd
+        la      a0, l_entsize
+        call    puts
         la      t0, dent
         lw      a0, DIRENT_SIZE(t0)
-        la      a1, l_entsize
-        call    show
+        call    putd
+        la      a0, nl
+        call    puts
         j       1b
 2:      mv      a0, s1
         call    fs_close
@@ -456,6 +492,11 @@ l_wildpath: .asciz "wild-path"
 l_wildstat: .asciz "wild-stat"
 l_wildread: .asciz "wild-read"
 l_wilddirent: .asciz "wild-dirent"
+l_wildmkdir: .asciz "wild-mkdir"
+l_wildunlink: .asciz "wild-unlink"
+l_wildrename: .asciz "wild-rename"
+l_wildwrite: .asciz "wild-write"
+l_pastbss: .asciz "write-past-bss"
 l_emfile: .asciz "open-too-many"
 l_opened: .asciz "opened"
 l_replace: .asciz "rename-replace"
@@ -464,8 +505,9 @@ l_rmdir: .asciz "rmdir"
 l_fsync: .asciz "fsync"
 l_sync: .asciz "sync"
 l_check: .asciz "check"
-l_type: .asciz "  type"
-l_entsize: .asciz "  size"
+l_entry: .asciz "entry "
+l_type: .asciz " type "
+l_entsize: .asciz " size "
         .align  4
 digits: .space  16
 st:     .space  STAT_BYTES
