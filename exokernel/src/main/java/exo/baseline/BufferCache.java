@@ -147,12 +147,16 @@ final class BufferCache {
         return x;
     }
 
-    /** A free frame, evicting the least recently used clean buffer; null if every buffer is dirty or busy (write-back starts). */
+    /**
+     * A free frame, evicting the least recently used clean buffer; null if every buffer is dirty
+     * or busy (write-back starts). Charged as taking the head of a clean-buffer list, which a
+     * kernel keeps; the search here is the emulator's, not the guest's.
+     */
     private Integer frame() {
+        cost.charge(CostModel.TABLE_TOUCH);
         if (!freeFrames.isEmpty()) return freeFrames.poll();
         for (Iterator<Buf> it = bufs.values().iterator(); it.hasNext(); ) {
             Buf x = it.next();
-            cost.charge(CostModel.TABLE_TOUCH);
             if (!x.busy && !x.dirty) {
                 it.remove();
                 return x.ppn;
@@ -207,6 +211,7 @@ final class BufferCache {
         for (Buf x : bufs.values()) data |= x.dirty;
         if (!fs.needsSync() && !data) return false;
         step = 1;
+        fs.beginSync();
         toWrite.clear();
         for (Buf x : bufs.values()) if (x.dirty) toWrite.add(x.block);
         toWrite.addAll(fs.takeStep1());

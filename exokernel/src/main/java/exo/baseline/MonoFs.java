@@ -43,6 +43,9 @@ final class MonoFs {
     private final TreeSet<Integer> dirty = new TreeSet<>();
     private final List<Integer> freedBlocks = new ArrayList<>();
     private final Set<Integer> freedInodes = new HashSet<>();
+    /** The frees the running sync's third step applies: those made before it began. */
+    private final List<Integer> freeingBlocks = new ArrayList<>();
+    private final Set<Integer> freeingInodes = new HashSet<>();
     /** Open descriptions per inode: a removed file open somewhere is freed at its last close. */
     private final Map<Integer, Integer> opens = new HashMap<>();
     private final Set<Integer> unlinkedOpen = new HashSet<>();
@@ -253,10 +256,13 @@ final class MonoFs {
         cost.charge(CostModel.INODE_UPDATE);
     }
 
-    /** A free inode of type t, zeroed, or 0 if the table is full. */
+    /**
+     * A free inode of type t, zeroed, or 0 if the table is full. Charged as a scan of an
+     * in-memory bitmap of free inodes (a word per 32), as a kernel keeps one.
+     */
     int allocInode(int type) {
         for (int ino = FsLayout.ROOT + 1; ino < layout.inodes(); ino++) {
-            cost.charge(CostModel.TABLE_TOUCH);
+            if (ino % 32 == 0 || ino == FsLayout.ROOT + 1) cost.charge(CostModel.BITMAP_WORD);
             if (type(ino) == FsLayout.T_FREE) {
                 ByteBuffer v = inodeView(ino);
                 for (int i = 0; i < FsLayout.INODE_BYTES; i += 4) v.putInt(inodeAt(ino) + i, 0);
@@ -485,15 +491,23 @@ final class MonoFs {
         return (b >= layout.inodeStart() && b < layout.dataStart()) || dirBlocks.contains(b);
     }
 
+    /** A sync begins: its third step will free what was freed until now (a file closed meanwhile waits for the next). */
+    void beginSync() {
+        freeingBlocks.addAll(freedBlocks);
+        freeingInodes.addAll(freedInodes);
+        freedBlocks.clear();
+        freedInodes.clear();
+    }
+
     /** Step 3: clears the freed inodes and bitmap bits; returns the blocks that changed. */
     List<Integer> applyFrees() {
-        for (int ino : freedInodes) setField(ino, FsLayout.I_TYPE, FsLayout.T_FREE);
-        for (int b : freedBlocks) {
+        for (int ino : freeingInodes) setField(ino, FsLayout.I_TYPE, FsLayout.T_FREE);
+        for (int b : freeingBlocks) {
             mark(b, false);
             freeCount++;
         }
-        freedInodes.clear();
-        freedBlocks.clear();
+        freeingInodes.clear();
+        freeingBlocks.clear();
         return takeStep2();
     }
 
