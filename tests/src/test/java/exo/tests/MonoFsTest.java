@@ -160,6 +160,18 @@ class MonoFsTest {
         assertTrue(c.consistent(), c.problems().toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "jit"})
+    void aFullDiskAFullInodeTableAndAFileTooLarge(String engine) {
+        Path img = dir.resolve(engine + ".img");
+        Cli.Result r = mono(engine, img, "32K", "fsfull.s");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("grow -28\nblocks 4\npast-1GiB -27\ncreate -28\nfiles 61\nunlink 0\nsync 0\nwrite-after-sync 8192\n", r.out(),
+                "5 data blocks, the root directory's first; 64 inodes, 0 unused, 1 the root, one /big; /big's blocks and inode back after a sync");
+        Fsck.Report c = Fsck.check(img);
+        assertTrue(c.consistent(), c.problems().toString());
+    }
+
     @Test
     void theOtherKernelsImagesAndDamagedOnesAreRefused() throws IOException {
         Path exo = dir.resolve("exo.img");

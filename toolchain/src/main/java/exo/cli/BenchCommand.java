@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         description = {"Benchmark the exokernel's primitives against the monolithic baseline, side by side.",
             "Runs each benchmark program (guest-programs/bench/) under both kernels and prints, per operation, guest cycles "
                 + "and host nanoseconds and the baseline's cost over the exokernel's, grouped like Tables 4-10 of the "
-                + "exokernel paper. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
+                + "exokernel paper; then the file-system workloads (small files, large sequential files, random reads) on each file "
+                + "system, each on a new disk image. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "64:bad command line", "69:--native asked for but no C compiler, or the native programs failed",
             "70:a benchmark program failed or miscounted (a bug in Exo)", "73:the --plot or --trace file cannot be created",
