@@ -39,6 +39,12 @@ final class BufferCache {
         }
     }
 
+    /**
+     * Channels a process sleeps on besides a buffer in flight: the end of a sync; a buffer
+     * becoming clean or valid (a frame may be had); any completion at all.
+     */
+    static final Object SYNC = "sync", FRAMES = "frames", ANY = "any";
+
     /** Dirty buffers written back at once when the cache needs frames. */
     static final int WRITE_BACK_BATCH = 32;
     static final int STAGING = 32;
@@ -180,6 +186,12 @@ final class BufferCache {
         return true;
     }
 
+    /** What a caller that could not have block b now sleeps on: its buffer in flight, or any completion (the queue was full). */
+    Object channelFor(int b) {
+        Buf x = bufs.get(b);
+        return x != null && x.busy ? x : ANY;
+    }
+
     /** Marks a buffer changed after data was copied into its frame. */
     void dirtied(Buf x) {
         x.dirty = true;
@@ -246,8 +258,8 @@ final class BufferCache {
         if (submit(Disk.FLUSH, 0, 0, null)) flushQueued = true;
     }
 
-    /** The step's flush completed: on to the next step, or the sync is done. */
-    private void stepDone() {
+    /** The step's flush completed: on to the next step, or the sync is done (firing SYNC). */
+    private void stepDone(List<Object> fired) {
         flushQueued = false;
         if (step == 1) {
             step = 2;
@@ -256,26 +268,37 @@ final class BufferCache {
             step = 3;
             toWrite.addAll(fs.applyFrees());
             if (toWrite.isEmpty()) {
-                step = 0;
-                syncsDone++;
+                finish(fired);
                 return;
             }
         } else {
-            step = 0;
-            syncsDone++;
+            finish(fired);
             return;
         }
         pump();
     }
 
-    /** The device interrupt: takes every completion, advances a sync; the kernel then wakes the sleepers. */
-    void interrupt() {
+    private void finish(List<Object> fired) {
+        step = 0;
+        syncsDone++;
+        fired.add(SYNC);
+    }
+
+    /**
+     * The device interrupt: takes every completion and advances a sync; returns the channels it
+     * fired (the buffers completed, FRAMES, SYNC, and always ANY), whose sleepers the kernel wakes.
+     */
+    List<Object> interrupt() {
+        List<Object> fired = new ArrayList<>();
+        fired.add(ANY);
         Disk.Completion c;
         while ((c = disk.takeCompleted()) != null) {
             cost.charge(CostModel.DISK_COMPLETION);
             Object what = inFlight.remove(c.request().tag());
             if (c.status() != Disk.OK) errors++;
             if (what instanceof Buf x) {
+                fired.add(x);
+                fired.add(FRAMES);
                 x.busy = false;
                 if (c.request().op() == Disk.READ) x.valid = c.status() == Disk.OK;
                 else if (c.status() == Disk.OK) x.dirty = false;
@@ -286,10 +309,11 @@ final class BufferCache {
             } else if (what instanceof Integer neg) {
                 staging.add(-neg - 1);
             } else if (step != 0 && c.request().op() == Disk.FLUSH) {
-                stepDone();
+                stepDone(fired);
                 continue;
             }
         }
         if (step != 0) pump();
+        return fired;
     }
 }

@@ -21,12 +21,17 @@ final class FileCalls {
     static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
     static final int DIRENT_BYTES = 40, STAT_BYTES = 16;
     static final int PATH_MAX = 1024;
+    /** Blocks a sequential read asks for beyond its own range, so the disk works while the process copies. */
+    static final int READ_AHEAD = 16;
 
     /** An open file description: shared by the descriptors fork copies, as in Unix. */
     static final class OpenFile {
         final int ino;
         final int flags;
         long offset;
+        /** Where the last read ended, and how many reads in a row started where the one before ended. */
+        long lastEnd;
+        int sequential;
         int refs = 1;
 
         OpenFile(int ino, int flags) {
@@ -47,15 +52,18 @@ final class FileCalls {
         this.cost = k.cost;
     }
 
-    /** The process must wait for the disk: it sleeps until an interrupt, and its call restarts. */
-    static RuntimeException sleep(Process p) {
-        p.ioWait = true;
+    /**
+     * The process must wait for the disk: it sleeps on channel (a buffer in flight, or one of
+     * {@link BufferCache}'s channels) until an interrupt fires it, and its call restarts.
+     */
+    static RuntimeException sleep(Process p, Object channel) {
+        p.waitsFor = channel;
         return new UnixCallHandlers.Blocked();
     }
 
     /** File-system calls wait while a sync writes the image, so each sync sees one consistent state. */
     private void unlocked(Process p) {
-        if (cache.syncing()) throw sleep(p);
+        if (cache.syncing()) throw sleep(p, BufferCache.SYNC);
     }
 
     // ---- paths ------------------------------------------------------------------------------------
@@ -149,15 +157,17 @@ final class FileCalls {
         int n = (int) Math.max(0, Math.min(len, size - f.offset));
         if (n == 0) return 0;
         List<BufferCache.Buf> bs = new ArrayList<>();
-        boolean wait = false;
+        Object wait = null;
         for (long pos = f.offset & ~(long) (FsLayout.BLOCK - 1); pos < f.offset + n; pos += FsLayout.BLOCK) {
             int b = fs.bmap(f.ino, (int) (pos / FsLayout.BLOCK));
             BufferCache.Buf x = b == 0 ? null : cache.get(b, true);
-            if (b != 0 && x == null) wait = true;
+            if (b != 0 && x == null) wait = cache.channelFor(b); // the last one queued completes last
             bs.add(x);
         }
+        // A second sequential read in a row reads ahead (a single one may be a random read that happened to follow on).
+        if (f.offset == f.lastEnd && f.sequential >= 1) readAhead(f, (f.offset + n + FsLayout.BLOCK - 1) / FsLayout.BLOCK, size);
         if (cache.takeErrors() > 0) throw Errno.EIO.fail();
-        if (wait) throw sleep(p);
+        if (wait != null) throw sleep(p, wait);
         byte[] out = new byte[n];
         int done = 0, i = 0;
         while (done < n) {
@@ -168,8 +178,18 @@ final class FileCalls {
             done += m;
         }
         if (!k.mem.copyOut(p, buf, out, n)) throw Errno.EFAULT.fail();
+        f.sequential = f.offset == f.lastEnd ? f.sequential + 1 : 0;
         f.offset += n;
+        f.lastEnd = f.offset;
         return n;
+    }
+
+    /** Queues reads of the {@link #READ_AHEAD} blocks from lbn on (within the file) that are not cached; waits for none. */
+    private void readAhead(OpenFile f, long lbn, long size) {
+        for (long l = lbn; l < lbn + READ_AHEAD && l * FsLayout.BLOCK < size; l++) {
+            int b = fs.bmap(f.ino, (int) l);
+            if (b != 0) cache.get(b, true);
+        }
     }
 
     /** Writes all of len bytes at the offset (the end, with O_APPEND) into the cache, allocating holes. */
@@ -186,7 +206,7 @@ final class FileCalls {
         if (need > fs.freeBlocks()) throw Errno.ENOSPC.fail();
         long size = fs.size(f.ino);
         List<BufferCache.Buf> bs = new ArrayList<>();
-        boolean wait = false;
+        Object wait = null;
         for (int lbn = first; lbn <= last; lbn++) {
             long bStart = (long) lbn * FsLayout.BLOCK;
             boolean whole = start <= bStart && end >= bStart + FsLayout.BLOCK;
@@ -195,19 +215,19 @@ final class FileCalls {
             if (b == 0) {
                 // A frame first, then the block: a new block's buffer is its only contents.
                 if (!cache.frameAvailable()) {
-                    wait = true;
+                    wait = BufferCache.FRAMES;
                     break;
                 }
                 b = fs.bmapAlloc(f.ino, lbn);
                 x = cache.fresh(b, whole);
             } else {
                 x = cache.get(b, !whole && bStart < size);
-                if (x == null) wait = true;
+                if (x == null) wait = cache.channelFor(b);
             }
             bs.add(x);
         }
         if (cache.takeErrors() > 0) throw Errno.EIO.fail();
-        if (wait) throw sleep(p);
+        if (wait != null) throw sleep(p, wait);
         byte[] data = k.mem.copyIn(p, buf, len);
         if (data == null) throw Errno.EFAULT.fail();
         int done = 0, i = 0;
@@ -341,7 +361,7 @@ final class FileCalls {
 
     /** Everything written so far is durable when this returns (fsync(fd) does the same). */
     int sync(Process p) {
-        if (cache.startSync()) throw sleep(p);
+        if (cache.startSync()) throw sleep(p, BufferCache.SYNC);
         return 0;
     }
 

@@ -292,17 +292,17 @@ public final class MonoKernel implements TrapHandler, GuestOs {
 
     /**
      * The device interrupt: the buffer cache takes the completion (and a sync moves on), and
-     * every process sleeping on the disk is woken to retry its call. From the idle loop, the
+     * every process sleeping on what it completed is woken to retry its call. From the idle loop, the
      * first of them is put on the CPU; an interrupted process saves its whole context
      * (SAVE_ALL) and carries on.
      */
     private void diskInterrupt(Process p) {
         if (files == null) throw new IllegalStateException("a disk interrupt on a kernel that mounted no disk");
         if (p != null) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
-        files.cache.interrupt();
+        java.util.List<Object> fired = files.cache.interrupt();
         for (Process q : processes()) {
-            if (q.ioWait) {
-                q.ioWait = false;
+            if (q.waitsFor != null && fired.contains(q.waitsFor)) {
+                q.waitsFor = null;
                 wake(q);
             }
         }
@@ -483,6 +483,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void wake(Process p) {
+        p.waitsFor = null;
         if (p.state == Process.State.BLOCKED) {
             p.state = Process.State.RUNNABLE;
             runQueue.add(p);
