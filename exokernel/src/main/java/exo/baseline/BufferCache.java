@@ -63,7 +63,9 @@ final class BufferCache {
     /** The sync in progress: its step (1..3, 0 none), blocks still to write, and whether its flush is queued. */
     private int step;
     private final ArrayDeque<Integer> toWrite = new ArrayDeque<>();
-    private boolean dataPending, flushQueued;
+    private boolean flushQueued;
+    /** Writes queued since the last flush: a step with none has nothing to make durable and skips its flush. */
+    private int writesSinceFlush;
     private long syncsDone;
 
     BufferCache(Machine machine, CostModel cost, MonoFs fs, int[] frames, int[] stagingFrames) {
@@ -182,6 +184,8 @@ final class BufferCache {
         if (tag == Disk.QUEUE_FULL) return false;
         if (tag < 0) throw new IllegalStateException("the baseline's disk request " + op + " block " + block + " page " + ppn + " refused: " + tag);
         if (what instanceof Buf x) x.busy = true;
+        if (op == Disk.WRITE) writesSinceFlush++;
+        if (op == Disk.FLUSH) writesSinceFlush = 0;
         inFlight.put(tag, what);
         return true;
     }
@@ -227,12 +231,12 @@ final class BufferCache {
         toWrite.clear();
         for (Buf x : bufs.values()) if (x.dirty) toWrite.add(x.block);
         toWrite.addAll(fs.takeStep1());
-        pump();
-        return true;
+        pump(new ArrayList<>());
+        return step != 0;
     }
 
     /** Submits what the current step still has to write, then its flush once every write is done. */
-    private void pump() {
+    private void pump(List<Object> fired) {
         while (!toWrite.isEmpty()) {
             int b = toWrite.peek();
             Buf x = bufs.get(b);
@@ -255,7 +259,8 @@ final class BufferCache {
             toWrite.poll();
         }
         if (!inFlight.isEmpty() || flushQueued) return;
-        if (submit(Disk.FLUSH, 0, 0, null)) flushQueued = true;
+        if (writesSinceFlush == 0) stepDone(fired);
+        else if (submit(Disk.FLUSH, 0, 0, null)) flushQueued = true;
     }
 
     /** The step's flush completed: on to the next step, or the sync is done (firing SYNC). */
@@ -275,7 +280,7 @@ final class BufferCache {
             finish(fired);
             return;
         }
-        pump();
+        pump(fired);
     }
 
     private void finish(List<Object> fired) {
@@ -313,7 +318,7 @@ final class BufferCache {
                 continue;
             }
         }
-        if (step != 0) pump();
+        if (step != 0) pump(fired);
         return fired;
     }
 }
