@@ -217,8 +217,6 @@ final class BufferCache {
         machine.memory.write(Pages.start(x.ppn) + off, src, srcOff, n);
     }
 
-    // ---- sync ---------------------------------------------------------------------------------------
-
     /** Starts a sync if none is running and anything is unsynced; true if one is now running. */
     boolean startSync() {
         if (step != 0) return true;

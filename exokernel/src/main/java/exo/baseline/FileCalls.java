@@ -66,8 +66,6 @@ final class FileCalls {
         if (cache.syncing()) throw sleep(p, BufferCache.SYNC);
     }
 
-    // ---- paths ------------------------------------------------------------------------------------
-
     private String pathIn(Process p, int va) {
         byte[] b = new byte[PATH_MAX];
         for (int i = 0; i < PATH_MAX; i++) {
@@ -113,8 +111,6 @@ final class FileCalls {
         }
         return new Where(dirs, cs.isEmpty() ? null : cs.get(cs.size() - 1), ino);
     }
-
-    // ---- calls ------------------------------------------------------------------------------------
 
     int open(Process p, int pathVa, int flags) {
         unlocked(p);

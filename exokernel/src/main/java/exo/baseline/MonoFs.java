@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * So a durable directory entry always names a durable inode, and a durable inode only blocks
  * the durable bitmap marks in use; a crash between steps at worst leaks blocks or inodes. Freed
  * blocks and inodes are not reused until step 3 has made them free on the image.
+ *
+ * <p>Longer than most classes: every change to the on-image structures (bitmap, inodes, block
+ * maps, directories) and what each sync step takes of them stay in one place, so the ordering
+ * rules above can be checked against one file.
  */
 final class MonoFs {
     final Disk disk;
@@ -161,8 +165,6 @@ final class MonoFs {
         return meta.get(b);
     }
 
-    // ---- bitmap ---------------------------------------------------------------------------------
-
     boolean inUse(int b) {
         byte[] bm = meta.get(layout.bitmapStart() + b / (FsLayout.BLOCK * 8));
         int bit = b % (FsLayout.BLOCK * 8);
@@ -219,8 +221,6 @@ final class MonoFs {
         }
         freedBlocks.add(b);
     }
-
-    // ---- inodes -----------------------------------------------------------------------------------
 
     private ByteBuffer inodeView(int ino) {
         return FsLayout.le(meta.get(layout.inodeBlock(ino)));
@@ -392,8 +392,6 @@ final class MonoFs {
         }
     }
 
-    // ---- directories ----------------------------------------------------------------------------
-
     /** Entries slots a directory's size covers. */
     int slots(int dir) {
         return (int) (size(dir) / FsLayout.DIRENT);
@@ -465,8 +463,6 @@ final class MonoFs {
         for (int i = 0; i < s; i++) if (slotIno(dir, i) != 0) n++;
         return n;
     }
-
-    // ---- sync: what each step writes ------------------------------------------------------------
 
     boolean needsSync() {
         return !dirty.isEmpty() || !freedBlocks.isEmpty() || !freedInodes.isEmpty();
