@@ -1,4 +1,5 @@
-# fs: the file-system workloads of ../fs-workloads.inc (variant = argv[2]) on the baseline kernel's in-kernel file system, through fs.inc's shim (unix/fs.s). ops = what the workload reports.
+# fs: the file-system workloads of ../fs-workloads.inc (variant = argv[2]) on the baseline kernel's in-kernel file system, through fs.inc's shim
+# (unix/fs.s). ops = what the workload reports.
         .include "unix/unix.inc"
         .include "libos/fs.inc"
         .include "harness.inc"
