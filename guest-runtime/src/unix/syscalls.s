@@ -57,3 +57,43 @@ wait:
 yield:
         syscall SYS_YIELD
         ret
+        .globl  open
+open:
+        syscall SYS_OPEN
+        ret
+        .globl  lseek
+lseek:
+        syscall SYS_LSEEK
+        ret
+        .globl  mkdir
+mkdir:
+        syscall SYS_MKDIR
+        ret
+        .globl  readdir
+readdir:
+        syscall SYS_READDIR
+        ret
+        .globl  unlink
+unlink:
+        syscall SYS_UNLINK
+        ret
+        .globl  rename
+rename:
+        syscall SYS_RENAME
+        ret
+        .globl  stat
+stat:
+        syscall SYS_STAT
+        ret
+        .globl  fsync
+fsync:
+        syscall SYS_FSYNC
+        ret
+        .globl  sync
+sync:
+        syscall SYS_SYNC
+        ret
+        .globl  fsck
+fsck:
+        syscall SYS_FSCK
+        ret

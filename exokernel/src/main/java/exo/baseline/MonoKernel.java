@@ -68,6 +68,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     private final RunLoop runLoop;
     private int nextPid = 1;
     Process current;
+    /** The file system on the machine's disk, or null without one. */
+    final FileCalls files;
+    /** Buffers of the buffer cache (file data), and staging frames for metadata writes. */
+    static final int CACHE_BUFFERS = 256;
 
     public MonoKernel(Machine machine, KernelOptions options) {
         this.machine = machine;
@@ -77,9 +81,38 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         this.mem = new UserMemory(machine, cost, options.pagesPerEnv());
         this.byAsid = new AsidTable<>(options.maxEnvironments(), cost, machine.tlb);
         this.calls = new UnixCallHandlers(this);
+        this.files = machine.disk() == null ? null : mountDisk();
         this.lines = new OutputLines(machine.console(), options.prefixOutput());
         this.runLoop = new RunLoop(machine, cost, stats, lines, this::dispatchFirst, () -> live() > 0, this::outcomes);
         machine.setTrapHandler(this);
+    }
+
+    /**
+     * Mounts the disk's file system at boot (formatting a zero image) and takes the buffer
+     * cache's frames: {@link #CACHE_BUFFERS}, or a quarter of memory if that is less.
+     *
+     * @throws exo.emulator.machine.DiskException if the image holds another format or is damaged
+     */
+    private FileCalls mountDisk() {
+        MonoFs fs = MonoFs.mount(machine.disk(), cost);
+        int n = Math.min(CACHE_BUFFERS, machine.memory.pages() / 4);
+        int[] frames = mem.takeFrames(n), staging = mem.takeFrames(BufferCache.STAGING);
+        if (frames == null || staging == null) throw new BootException("no memory for the buffer cache");
+        return new FileCalls(this, fs, new BufferCache(machine, cost, fs, frames, staging));
+    }
+
+    /**
+     * Refuses an image too small for the file system.
+     *
+     * @throws exo.emulator.machine.DiskException CORRUPT, saying so
+     */
+    public static void requireDiskRoom(exo.emulator.machine.Disk d) {
+        MonoFs.requireRoom(d);
+    }
+
+    /** Whether boot found a zero image and formatted it (the CLI says so). */
+    public boolean formattedDisk() {
+        return files != null && files.fs.formatted;
     }
 
     /** Puts the first runnable process on the CPU unless one is on it; false if none can run. */
@@ -228,6 +261,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     public void trap(Machine m, Cause cause, int epc, int badVaddr) {
         cost.charge(CostModel.TRAP_ENTRY);
         Process p = current;
+        if (cause == Cause.DISK) {
+            diskInterrupt(p);
+            return;
+        }
         if (p == null) throw new IllegalStateException("trap " + cause + " with no process on the CPU");
         boolean miss = cause == Cause.TLB_MISS_LOAD || cause == Cause.TLB_MISS_STORE || cause == Cause.TLB_MISS_FETCH;
         if (miss) {
@@ -250,6 +287,27 @@ public final class MonoKernel implements TrapHandler, GuestOs {
                 signal(p, miss ? Signal.SIGSEGV : Signal.of(cause), cause, epc, badVaddr);
         }
         if (current != null && !machine.isHalted()) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
+        if (stats.tracer != null) stats.tracer.onCpu(current == null ? 0 : current.pid);
+    }
+
+    /**
+     * The device interrupt: the buffer cache takes the completion (and a sync moves on), and
+     * every process sleeping on what it completed is woken to retry its call. From the idle loop, the
+     * first of them is put on the CPU; an interrupted process saves its whole context
+     * (SAVE_ALL) and carries on.
+     */
+    private void diskInterrupt(Process p) {
+        if (files == null) throw new IllegalStateException("a disk interrupt on a kernel that mounted no disk");
+        if (p != null) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+        java.util.List<Object> fired = files.cache.interrupt();
+        for (Process q : processes()) {
+            if (q.waitsFor != null && fired.contains(q.waitsFor)) {
+                q.waitsFor = null;
+                wake(q);
+            }
+        }
+        if (p != null) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_RESTORED);
+        else switchNext();
         if (stats.tracer != null) stats.tracer.onCpu(current == null ? 0 : current.pid);
     }
 
@@ -425,6 +483,7 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     }
 
     void wake(Process p) {
+        p.waitsFor = null;
         if (p.state == Process.State.BLOCKED) {
             p.state = Process.State.RUNNABLE;
             runQueue.add(p);
@@ -448,6 +507,10 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     boolean switchNext() {
         Process next;
         do next = runQueue.poll(); while (next != null && next.state != Process.State.RUNNABLE);
+        if (next == null && files != null && files.cache.busy()) {
+            idle();
+            return true;
+        }
         if (next == null) {
             for (Process p : processes()) {
                 if (p.state == Process.State.BLOCKED) kill(p, 128, "killed: every process is blocked (deadlock)");
@@ -463,6 +526,18 @@ public final class MonoKernel implements TrapHandler, GuestOs {
         if (stats.tracer != null) stats.tracer.slice(-1);
         cost.charge(KERNEL_SWITCH_WORDS * CostModel.WORD_RESTORED + CostModel.UPCALL);
         return true;
+    }
+
+    /**
+     * Nothing can run but the disk is busy: the CPU waits for the next completion. The idle
+     * cycles are charged as kernel time (the idle loop), up to the device's completion, where
+     * the machine raises the interrupt before any instruction runs.
+     */
+    private void idle() {
+        current = null;
+        cpu.disarmTimer();
+        long due = machine.disk().due();
+        if (due > cpu.cycles) cost.charge((int) (due - cpu.cycles));
     }
 
     void output(Process p, byte[] b, int len) {

@@ -24,6 +24,8 @@ final class Process {
     final ProgramImage.Symbolizer symbolizer;
     final Process parent;
     State state = State.RUNNABLE;
+    /** What the process sleeps on for the disk (a buffer, or one of BufferCache's channels), or null. */
+    Object waitsFor;
     final int[] regs = new int[32];
     int pc;
     /** Page directory: 1024 tables of 1024 entries, allocated on first use. */

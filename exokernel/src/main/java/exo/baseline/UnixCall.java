@@ -21,7 +21,17 @@ public enum UnixCall {
     CLOSE("close", "fd", "EBADF"),
     FORK("fork", "", "ENOMEM ESRCH (process table full)"),
     WAIT("wait", "status", "ECHILD EFAULT"),
-    YIELD("yield", "", "none");
+    YIELD("yield", "", "none"),
+    OPEN("open", "path, flags", "ENODEV EFAULT ENOENT ENOTDIR EISDIR EEXIST EINVAL ENAMETOOLONG EMFILE ENOSPC"),
+    LSEEK("lseek", "fd, offset, whence", "EBADF ESPIPE EINVAL"),
+    MKDIR("mkdir", "path", "ENODEV EFAULT ENOENT ENOTDIR EEXIST EINVAL ENAMETOOLONG ENOSPC"),
+    READDIR("readdir", "fd, dirent", "EBADF ENOTDIR EFAULT"),
+    UNLINK("unlink", "path", "ENODEV EFAULT ENOENT ENOTDIR ENOTEMPTY EINVAL ENAMETOOLONG"),
+    RENAME("rename", "from, to", "ENODEV EFAULT ENOENT ENOTDIR EISDIR ENOTEMPTY EINVAL ENAMETOOLONG ENOSPC"),
+    STAT("stat", "path, stat", "ENODEV EFAULT ENOENT ENOTDIR EINVAL ENAMETOOLONG"),
+    FSYNC("fsync", "fd", "EBADF EINVAL (not a file) EIO"),
+    SYNC("sync", "", "ENODEV EIO"),
+    FSCK("fsck", "", "ENODEV; returns the problems found, printing one line each");
 
     public final String name;
     public final String args;

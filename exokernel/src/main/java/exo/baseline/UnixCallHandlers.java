@@ -54,7 +54,11 @@ final class UnixCallHandlers {
         try {
             if (call == null) throw Errno.ENOSYS.fail();
             switch (call) {
-                case EXIT: k.exit(p, r[Register.A0]); return call;
+                case EXIT:
+                    // As the library OS's exit hook does, exit makes the file system durable first.
+                    if (k.files != null) k.files.sync(p);
+                    k.exit(p, r[Register.A0]);
+                    return call;
                 case SIGRETURN: k.sigreturn(p); return call;
                 case WRITE: result = write(p, r[Register.A0], r[Register.A1], r[Register.A2]); break;
                 case READ: result = read(p, r[Register.A0], r[Register.A1], r[Register.A2]); break;
@@ -69,6 +73,16 @@ final class UnixCallHandlers {
                 case FORK: result = fork(p, epc); break;
                 case WAIT: result = waitChild(p, r[Register.A0]); break;
                 case YIELD: result = 0; break;
+                case OPEN: result = files(p).open(p, r[Register.A0], r[Register.A1]); break;
+                case LSEEK: result = files(p).lseek(p, file(p, r[Register.A0], Errno.ESPIPE), r[Register.A1], r[Register.A2]); break;
+                case MKDIR: result = files(p).mkdir(p, r[Register.A0]); break;
+                case READDIR: result = files(p).readdir(p, file(p, r[Register.A0], Errno.ENOTDIR), r[Register.A1]); break;
+                case UNLINK: result = files(p).unlink(p, r[Register.A0]); break;
+                case RENAME: result = files(p).rename(p, r[Register.A0], r[Register.A1]); break;
+                case STAT: result = files(p).stat(p, r[Register.A0], r[Register.A1]); break;
+                case FSYNC: file(p, r[Register.A0], Errno.EINVAL); result = files(p).sync(p); break;
+                case SYNC: result = files(p).sync(p); break;
+                case FSCK: result = files(p).fsck(p); break;
                 default: throw new IllegalStateException("no handler for " + call);
             }
         } catch (Errno.Failure f) {
@@ -85,7 +99,7 @@ final class UnixCallHandlers {
     }
 
     /** Thrown by a call that must wait; the process blocks and the call restarts when woken. */
-    private static final class Blocked extends RuntimeException {
+    static final class Blocked extends RuntimeException {
         Blocked() {
             super(null, null, false, false);
         }
@@ -97,6 +111,19 @@ final class UnixCallHandlers {
         k.requeue(p);
         k.current = null;
         k.switchNext();
+    }
+
+    /** The file-system calls, or ENODEV on a machine without a disk. */
+    private FileCalls files(Process p) {
+        if (k.files == null) throw Errno.ENODEV.fail();
+        return k.files;
+    }
+
+    /** fd's open file; EBADF if fd is not open, notFile if it is a pipe or the console. */
+    private FileCalls.OpenFile file(Process p, int fd, Errno notFile) {
+        Object f = fd(p, fd);
+        if (f instanceof FileCalls.OpenFile o) return o;
+        throw notFile.fail();
     }
 
     private Object fd(Process p, int fd) {
@@ -112,6 +139,7 @@ final class UnixCallHandlers {
 
     private int write(Process p, int fd, int buf, int len) {
         Object f = fd(p, fd);
+        if (f instanceof FileCalls.OpenFile o) return k.files.write(p, o, buf, checkLength(len));
         len = checkLength(len);
         if (f instanceof PipeEnd && !((PipeEnd) f).writer()) throw Errno.EBADF.fail();
         byte[] b = k.mem.copyIn(p, buf, len);
@@ -131,6 +159,7 @@ final class UnixCallHandlers {
 
     private int read(Process p, int fd, int buf, int len) {
         Object f = fd(p, fd);
+        if (f instanceof FileCalls.OpenFile o) return k.files.read(p, o, buf, checkLength(len));
         len = checkLength(len);
         if (f instanceof PipeEnd && ((PipeEnd) f).writer()) throw Errno.EBADF.fail();
         if (k.mem.userAddress(p, buf, true) == UserMemory.UNMAPPED || (len > 0 && k.mem.userAddress(p, buf + len - 1, true) == UserMemory.UNMAPPED)) {
@@ -255,6 +284,7 @@ final class UnixCallHandlers {
     }
 
     private void release(Object f) {
+        if (f instanceof FileCalls.OpenFile o) k.files.closed(o);
         if (f instanceof PipeEnd) {
             PipeEnd e = (PipeEnd) f;
             if (e.writer()) e.pipe().writers--;
@@ -300,6 +330,7 @@ final class UnixCallHandlers {
         for (int fd = 0; fd < Process.MAX_FDS; fd++) {
             Object f = p.fds[fd];
             c.fds[fd] = f;
+            if (f instanceof FileCalls.OpenFile o) o.refs++;
             if (f instanceof PipeEnd) {
                 if (((PipeEnd) f).writer()) ((PipeEnd) f).pipe().writers++;
                 else ((PipeEnd) f).pipe().readers++;

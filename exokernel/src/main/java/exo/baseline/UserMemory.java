@@ -55,6 +55,18 @@ final class UserMemory {
         return ppn;
     }
 
+    /** Takes n free frames for the kernel's own use (the buffer cache), for good; null if fewer are free. */
+    int[] takeFrames(int n) {
+        if (freePages.cardinality() < n) return null;
+        int[] f = new int[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = freePages.nextSetBit(0);
+            freePages.clear(f[i]);
+            memory.clearPage(f[i]);
+        }
+        return f;
+    }
+
     void unmap(Process p, int vpn) {
         int pte = p.pte(vpn);
         if ((pte & Process.PTE_PRESENT) == 0) return;

@@ -45,6 +45,19 @@ public final class CostModel {
     /** Clearing a physical page before it is handed out (1024 words, four per cycle). */
     public static final int PAGE_CLEAR = 256;
 
+    /** The baseline's buffer cache: hashing a block number and comparing the chain entry it finds. */
+    public static final int BUF_LOOKUP = 4;
+    /** Comparing one fixed-size directory entry (its inode word and name) during a lookup. */
+    public static final int DIRENT_SCAN = 4;
+    /** Writing an inode's changed fields (size, block count, a block pointer) back into its inode-table block. */
+    public static final int INODE_UPDATE = 4;
+    /** Testing or changing one 32-bit word of the free-block bitmap. */
+    public static final int BITMAP_WORD = 1;
+    /** Building a disk DMA descriptor (operation, block, page) and queueing it on the device. */
+    public static final int DISK_REQUEST = 6;
+    /** Taking one completion off the device and updating the buffer or request it finishes. */
+    public static final int DISK_COMPLETION = 4;
+
     /** One instruction of a downloaded handler the kernel runs (exo.kernel.mem.MissHandler), priced as a user instruction. */
     public static final int HANDLER_INSTRUCTION = 1;
 

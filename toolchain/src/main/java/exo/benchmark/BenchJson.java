@@ -15,7 +15,7 @@ import java.io.StringWriter;
 final class BenchJson {
     private BenchJson() {}
 
-    static String render(String engine, boolean quick, String nativeNote, Iterable<BenchReport.Result> results) {
+    static String render(String engine, boolean quick, String nativeNote, Iterable<BenchReport.Result> results, Iterable<BenchReport.FsResult> fsResults) {
         StringWriter w = new StringWriter();
         try {
             JSONComposer<?> json = JSON.std.composeTo(w);
@@ -33,6 +33,13 @@ final class BenchJson {
                 row.end();
             }
             rows.end();
+            var fsRows = doc.startArrayField("fileSystems");
+            for (BenchReport.FsResult r : fsResults) {
+                ObjectComposer<?> row = fsRows.startObject().put("name", r.workload().name()).put("per", r.workload().op());
+                for (int i = 0; i < r.byFileSystem().size(); i++) measurement(row, FsBench.FILE_SYSTEMS.get(i).name(), r.byFileSystem().get(i));
+                row.end();
+            }
+            fsRows.end();
             doc.end();
             json.finish();
         } catch (IOException e) {

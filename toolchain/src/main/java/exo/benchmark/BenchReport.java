@@ -24,19 +24,32 @@ public final class BenchReport {
         }
     }
 
+    /** One row of the file-system table: a workload's measurement on each of {@link FsBench#FILE_SYSTEMS}, in order. */
+    public record FsResult(FsBench.Workload workload, List<GuestBench.Measurement> byFileSystem) {}
+
+    /** The file-system table's heading. */
+    public static final String FS_TABLE = "File systems (issue 16): the same workload on each";
+
     private final String engine;
     private final boolean quick;
     private final List<Result> results;
     private final String nativeNote;
+    private final List<FsResult> fsResults;
 
     /**
      * @param nativeNote null without --native; otherwise a description of the native column
+     * @param fsResults  the file-system table's rows
      */
-    public BenchReport(String engine, boolean quick, List<Result> results, String nativeNote) {
+    public BenchReport(String engine, boolean quick, List<Result> results, String nativeNote, List<FsResult> fsResults) {
         this.engine = engine;
         this.quick = quick;
         this.results = List.copyOf(results);
         this.nativeNote = nativeNote;
+        this.fsResults = List.copyOf(fsResults);
+    }
+
+    public List<FsResult> fsResults() {
+        return fsResults;
     }
 
     public List<Result> results() {
@@ -63,12 +76,28 @@ public final class BenchReport {
             if (nat) line += String.format(" %11s", r.nativeNanos() == null ? "-" : num(r.nativeNanos()));
             out.println(line);
         }
+        printFsTable(out);
         out.flush();
+    }
+
+    /** Per workload, guest cycles and host ns per operation on each file system. */
+    private void printFsTable(PrintWriter out) {
+        if (fsResults.isEmpty()) return;
+        out.println();
+        out.println(FS_TABLE);
+        StringBuilder head = new StringBuilder(String.format("%-20s %-6s", "operation", "per"));
+        for (FsBench.FileSystem fs : FsBench.FILE_SYSTEMS) head.append(String.format(" %11s %11s", fs.name() + " cyc", fs.name() + " ns"));
+        out.println(head);
+        for (FsResult r : fsResults) {
+            StringBuilder line = new StringBuilder(String.format("%-20s %-6s", r.workload().name(), r.workload().op()));
+            for (GuestBench.Measurement m : r.byFileSystem()) line.append(String.format(" %11s %11s", num(m.cyclesPerOp()), num(m.nanosPerOp())));
+            out.println(line);
+        }
     }
 
     /** The results as one JSON document (see {@link BenchJson}). */
     public void printJson(PrintWriter out) {
-        out.println(BenchJson.render(engine, quick, nativeNote, results));
+        out.println(BenchJson.render(engine, quick, nativeNote, results, fsResults));
         out.flush();
     }
 

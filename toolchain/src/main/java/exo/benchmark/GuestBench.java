@@ -84,7 +84,16 @@ public final class GuestBench {
         MarkStream out = new MarkStream();
         GuestOs os = boot(kernel, run, iterations, out);
         RunResult r = os.run(MAX_INSTRUCTIONS);
-        String what = kernel + "/" + run.program() + " variant " + run.variant();
+        return measurement(kernel + "/" + run.program() + " variant " + run.variant(), r, out, (long) iterations * run.opsPerIteration());
+    }
+
+    /**
+     * The measurement of a finished run whose console went to out: the program's report, the
+     * host time of its timed windows, its instructions.
+     *
+     * @throws IllegalStateException if the program failed, printed no report or miscounted
+     */
+    static Measurement measurement(String what, RunResult r, MarkStream out, long expected) {
         RunResult.Program p = r.programs().get(0);
         if (r.problem() != null || !p.finished() || p.exitStatus() != 0) {
             throw new IllegalStateException(what + " failed: " + (p.diagnostic() != null ? p.diagnostic() : r.problem() != null ? r.problem() : "exit status " + p.exitStatus()));
@@ -93,7 +102,6 @@ public final class GuestBench {
         if (!mt.find()) throw new IllegalStateException(what + " printed no report: " + out.text());
         long cycles = Long.parseUnsignedLong(mt.group(1), 16);
         long ops = Long.parseLong(mt.group(2), 16);
-        long expected = (long) iterations * run.opsPerIteration();
         if (ops != expected) throw new IllegalStateException(what + " did " + ops + " operations, not " + expected);
         return new Measurement(cycles, out.windowNanos(), ops, r.instructions());
     }

@@ -2,6 +2,7 @@ package exo.cli;
 
 import exo.benchmark.BenchPlot;
 import exo.benchmark.BenchReport;
+import exo.benchmark.FsBench;
 import exo.benchmark.GuestBench;
 import exo.benchmark.NativeBench;
 import exo.benchmark.Rows;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
         description = {"Benchmark the exokernel's primitives against the monolithic baseline, side by side.",
             "Runs each benchmark program (guest-programs/bench/) under both kernels and prints, per operation, guest cycles "
                 + "and host nanoseconds and the baseline's cost over the exokernel's, grouped like Tables 4-10 of the "
-                + "exokernel paper. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
+                + "exokernel paper; then the file-system workloads (small files, large sequential files, random reads) on each file "
+                + "system, each on a new disk image. Boot and set-up are never timed. Guest cycles are deterministic; host times are not."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "64:bad command line", "69:--native asked for but no C compiler, or the native programs failed",
             "70:a benchmark program failed or miscounted (a bug in Exo)", "73:the --plot or --trace file cannot be created",
@@ -83,10 +85,20 @@ public final class BenchCommand implements Callable<Integer> {
                 progress.show(String.format("exo bench: %d of %d: %s, %s", i + 1, Rows.ALL.size(), row.table(), row.name()));
                 results.add(measure(guest, host, row));
             }
+            List<BenchReport.FsResult> fsResults = new ArrayList<>();
+            FsBench fsBench = new FsBench(engine);
+            int fsIterations = quick ? FsBench.QUICK_ITERATIONS : FsBench.ITERATIONS;
+            for (int i = 0; i < FsBench.WORKLOADS.size(); i++) {
+                FsBench.Workload w = FsBench.WORKLOADS.get(i);
+                progress.show(String.format("exo bench: file systems, %d of %d: %s", i + 1, FsBench.WORKLOADS.size(), w.name()));
+                List<GuestBench.Measurement> cells = new ArrayList<>();
+                for (FsBench.FileSystem fs : FsBench.FILE_SYSTEMS) cells.add(fsBench.run(fs, w, fsIterations));
+                fsResults.add(new BenchReport.FsResult(w, cells));
+            }
             progress.done();
             String note = host == null ? null : "the host's Linux (" + System.getProperty("os.name") + " " + System.getProperty("os.version")
                     + "), C programs compiled with " + NativeBench.findCompiler().map(Object::toString).orElse("?") + " -O2";
-            BenchReport report = new BenchReport(engine, quick, results, note);
+            BenchReport report = new BenchReport(engine, quick, results, note, fsResults);
             if (json) report.printJson(out);
             else report.printTable(out);
             if (plot != null) CliIo.write(plot, BenchPlot.render(results, engine, quick).getBytes(StandardCharsets.UTF_8));

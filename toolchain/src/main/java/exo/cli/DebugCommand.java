@@ -83,7 +83,7 @@ public final class DebugCommand implements Callable<Integer> {
             Launch.Program p = programs.get(0);
             ExeDebugInfo info = new ExeDebugInfo(p.executable());
             if (disks.disk != null) {
-                if (disks.diskCreate != null) disks.open(system.seed).close();
+                if (disks.diskCreate != null) disks.open(system.seed, system.kernel()).close();
                 scratch = new DiskScratch(disks.disk);
             }
             DiskScratch disk = scratch;

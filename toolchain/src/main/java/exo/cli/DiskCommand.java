@@ -46,9 +46,14 @@ public final class DiskCommand implements Callable<Integer> {
      * @throws DiskException EXISTS, CORRUPT (too small) or IO
      */
     static Disk createImage(Path path, long bytes, long seed) {
+        return createImage(path, bytes, d -> BlockOwners.format(d, seed));
+    }
+
+    /** A new image of bytes at path, prepared by prepare; removed again if prepare refuses it. */
+    static Disk createImage(Path path, long bytes, java.util.function.Consumer<Disk> prepare) {
         Disk d = Disk.create(path, bytes);
         try {
-            BlockOwners.format(d, seed);
+            prepare.accept(d);
         } catch (DiskException e) {
             d.close();
             try {

@@ -4,6 +4,7 @@ import exo.emulator.jit.Jit;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.DiskException;
+import exo.baseline.MonoKernel;
 import exo.os.BootException;
 import exo.os.RunResult;
 import exo.system.KernelKind;
@@ -99,13 +100,16 @@ public final class RunCommand implements Callable<Integer> {
             CliIo.requireExisting(files);
             List<Launch.Program> programs = Launch.build(files, system);
             Console console = new Console(consoleOut, consoleIn);
-            device = disks.open(system.seed);
+            device = disks.open(system.seed, system.kernel());
             TraceFile traceFile = trace.open();
             Launch.Booted b;
             RunResult r;
             long nanos;
             try {
                 b = Launch.boot(programs, args, system, console, traceFile, device, disks.quota());
+                if (b.os() instanceof MonoKernel mono && mono.formattedDisk()) {
+                    err.println("exo run: " + disks.disk + ": a zero image; formatted with the baseline kernel's file system");
+                }
                 long t0 = System.nanoTime();
                 r = b.os().run(maxInstructions == 0 ? Long.MAX_VALUE : maxInstructions);
                 nanos = System.nanoTime() - t0;
