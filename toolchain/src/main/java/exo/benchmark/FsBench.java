@@ -41,7 +41,9 @@ public final class FsBench {
 
     /** The table's columns, in order; a library file system is one more line here. */
     public static final List<FileSystem> FILE_SYSTEMS = List.of(
-            new FileSystem("mono", KernelKind.MONO, "unix.list"));
+            new FileSystem("mono", KernelKind.MONO, "unix.list"),
+            new FileSystem("ext", KernelKind.EXO, "runtime.list"),
+            new FileSystem("log", KernelKind.EXO, "runtime-lfs.list"));
 
     /** A row: a workload (the variant of fs.s) and what one operation of it is. */
     public record Workload(String name, int variant, String op) {}
