@@ -45,7 +45,7 @@ public final class CostModel {
     /** Clearing a physical page before it is handed out (1024 words, four per cycle). */
     public static final int PAGE_CLEAR = 256;
 
-    /** One instruction of a downloaded handler the kernel runs (exo.kernel.mem.MissHandler), priced as a user instruction. */
+    /** One instruction of a downloaded handler the kernel runs (exo.kernel.mem.DownloadedHandler), priced as a user instruction. */
     public static final int HANDLER_INSTRUCTION = 1;
 
     /** Registers in a full context: r1..r31 and the PC (r0 is not stored). */

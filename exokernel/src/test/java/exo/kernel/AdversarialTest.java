@@ -163,8 +163,8 @@ class AdversarialTest {
                 exitWithA0(g);
             }),
             row("download a huge TLB-miss handler", new Refused(KernelError.VERIFY), g -> {
-                int code = g.space(4 * (exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1));
-                g.li(A0, 0).li(A3, code).li(A4, exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1).sys(KernelCall.ENV_SET_MISS_HANDLER);
+                int code = g.space(4 * (exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1));
+                g.li(A0, 0).li(A3, code).li(A4, exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1).sys(KernelCall.ENV_SET_MISS_HANDLER);
                 exitWithA0(g);
             }),
             row("download a TLB-miss handler for the witness without its capability", new Refused(KernelError.BADCAP), g -> {

@@ -112,7 +112,11 @@ public enum KernelCall {
     BLK_FLUSH(33, "blk_flush", "Queues a flush: when it completes, every write completed before it and the block table are durable in the image.",
             List.of(), "a0 = request tag", List.of(NODEV, BUSY), KernelCallHandlers::blkFlush),
     BLK_DONE(34, "blk_done", "Pops the caller's oldest disk completion. a1 is 0 or E_IO.",
-            List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone);
+            List.of(), "a0 = request tag, a1 = status", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkDone),
+    ENV_SET_EXC_HANDLER(35, "env_set_exc_handler", "Downloads an exception handler for one cause (CAUSE_PROT_STORE..CAUSE_BREAK, not CAUSE_SYSCALL): code in the restricted subset (docs/kernel-abi.md, \"Downloaded handlers\"), verified and copied into the kernel, which runs it on that cause before forwarding it; it may resolve the exception (an unaligned access it emulates) and resume the environment. 0 removes it.",
+            List.of("a0 = env id", "a1/a2 = env capability", "a3 = cause (CAUSE_*)", "a4 = code vaddr (word-aligned) or 0", "a5 = instructions, 1..MISS_HANDLER_MAX"),
+            "a0 = 0; on E_VERIFY a1 = the index of the refused instruction, a2 = the rule (VERIFY_*)",
+            List.of(VERIFY, INVAL, ALIGN, FAULT, BADENV, BADCAP), KernelCallHandlers::envSetExcHandler);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface
@@ -130,7 +134,9 @@ public enum KernelCall {
 
     private static final KernelCall[] BY_NUMBER;
     static {
-        BY_NUMBER = new KernelCall[values().length];
+        int max = 0;
+        for (KernelCall c : values()) max = Math.max(max, c.number);
+        BY_NUMBER = new KernelCall[max + 1];
         for (KernelCall c : values()) {
             if (BY_NUMBER[c.number] != null) throw new IllegalStateException("two calls numbered " + c.number);
             BY_NUMBER[c.number] = c;

@@ -55,6 +55,8 @@ public final class Forwarder {
     private final Stats stats;
     private final Memory memory;
     private final Lifecycle lifecycle;
+    /** The environments' downloaded exception handlers, which the kernel runs before forwarding their causes. */
+    public final DownloadedExceptions downloaded;
 
     /** Forwarding on machine, translating through memory; lifecycle ends an environment that cannot take an exception. */
     public Forwarder(Machine machine, CostModel cost, Stats stats, Memory memory, Lifecycle lifecycle) {
@@ -64,6 +66,7 @@ public final class Forwarder {
         this.stats = stats;
         this.memory = memory;
         this.lifecycle = lifecycle;
+        this.downloaded = new DownloadedExceptions(machine, cost, stats, memory);
     }
 
     /**
