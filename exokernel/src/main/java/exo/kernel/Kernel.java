@@ -288,6 +288,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         return memory;
     }
 
+    /** The environments' downloaded exception handlers (for tests and tools). */
+    public exo.kernel.forward.DownloadedExceptions downloadedExceptions() {
+        return forwarder.downloaded;
+    }
+
     /** The time-slice vector (for tests and tools). */
     public Scheduler scheduler() {
         return scheduler;
