@@ -186,8 +186,10 @@ public final class KernelCallHandlers {
         if ((va & 3) != 0 || Pages.offset(va) > PhysicalMemory.PAGE_SIZE - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
         int old = t.saveArea;
         t.saveArea = va;
-        if (va != 0 && forwarder.savePhys(t) == Forwarder.NO_SAVE_AREA) {
+        t.resolveSaveArea();
+        if (va != 0 && t.savePhys == Environment.NO_SAVE_AREA) {
             t.saveArea = old;
+            t.resolveSaveArea();
             throw new GuestError(KernelError.NOTGUARANTEED);
         }
         cost.charge(CostModel.TABLE_TOUCH + CostModel.WORD_SAVED);

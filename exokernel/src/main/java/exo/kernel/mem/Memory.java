@@ -186,6 +186,7 @@ public final class Memory {
         downloaded.remove(e);
         for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
         e.guaranteed.clear();
+        e.resolveSaveArea();
         for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
             if (pages.owner(p) == e.id) {
                 cost.charge(CostModel.TABLE_TOUCH);
@@ -296,6 +297,7 @@ public final class Memory {
         if (old == null && target.guaranteed.size() >= options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
         target.guaranteed.put(new Environment.Guaranteed(vpn, ppn, f));
+        target.resolveSaveArea();
         pages.pin(ppn);
         cost.charge(CostModel.TABLE_TOUCH);
     }
@@ -304,6 +306,7 @@ public final class Memory {
     public void unguarantee(Environment target, int va) {
         int vpn = Pages.number(va);
         Environment.Guaranteed g = target.guaranteed.remove(vpn);
+        target.resolveSaveArea();
         if (g == null) throw new GuestError(KernelError.NOTFOUND);
         pages.unpin(g.ppn());
         int s = tlb.lookup(vpn, target.asid);
