@@ -72,6 +72,10 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final ImageLoader loader;
     private final KernelViews views;
     private final RunLoop runLoop;
+    /** What {@link #lastRefill} says of the trap in progress or last taken: null, or how the kernel resolved it itself. */
+    private String resolvedBy;
+    /** How the monitor's trap log names a trap that downloaded code resolved. */
+    private static final String DOWNLOADED = "downloaded handler";
 
     public Kernel(Machine machine, KernelOptions options) {
         this.machine = machine;
@@ -146,16 +150,23 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         cost.charge(CostModel.TRAP_ENTRY);
         Environment e = envs.current();
         if (e == null) throw new IllegalStateException("trap " + cause + " with no environment on the CPU");
+        resolvedBy = null;
         switch (cause) {
             case SYSCALL: calls.dispatch(e, epc); break;
             case TIMER: scheduler.timer(e, epc); break;
             case DISK: blocks.interrupt(e, epc); break;
             case TLB_MISS_LOAD: case TLB_MISS_STORE: case TLB_MISS_FETCH:
-                if (memory.refill(e, badVaddr, cause.code)) break;
+                if (memory.refill(e, badVaddr, cause.code)) {
+                    resolvedBy = memory.lastRefill();
+                    break;
+                }
                 stats.missesForwarded++;
                 forwarder.forward(e, cause, epc, badVaddr);
                 break;
-            default: forwarder.forward(e, cause, epc, badVaddr); break;
+            default:
+                if (forwarder.downloaded.resolve(e, cause, epc, badVaddr)) resolvedBy = DOWNLOADED;
+                else forwarder.forward(e, cause, epc, badVaddr);
+                break;
         }
         revoker.checkDeadlines();
         blocks.checkDeadlines();
@@ -194,6 +205,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         revoker.cancel(e);
         blocks.releaseAll(e);
         memory.releaseAll(e);
+        forwarder.downloaded.release(e);
         scheduler.releaseSlots(e);
         machine.tlb.flushAsid(e.asid);
         cost.charge(CostModel.TLB_SCAN);
@@ -216,7 +228,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
 
     @Override
     public String lastRefill() {
-        return memory.lastRefill();
+        return resolvedBy;
     }
 
     @Override
@@ -278,6 +290,11 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     /** Pages, bindings and guest-memory access (for tests that act as a guest would). */
     public Memory memory() {
         return memory;
+    }
+
+    /** The environments' downloaded exception handlers (for tests and tools). */
+    public exo.kernel.forward.DownloadedExceptions downloadedExceptions() {
+        return forwarder.downloaded;
     }
 
     /** The time-slice vector (for tests and tools). */

@@ -11,8 +11,8 @@ import exo.emulator.machine.Machine;
  * this class too.
  *
  * <p>A path's cost is a sum of these constants, never an ad-hoc number: e.g. forwarding an
- * exception is {@code TRAP_ENTRY + TABLE_TOUCH (handler PC) + TABLE_TOUCH (save-area
- * translation) + 4 * WORD_SAVED + 2 * REG_WRITE + UPCALL}.
+ * exception is {@code TRAP_ENTRY + TABLE_TOUCH (handler PC) + 4 * WORD_SAVED + 2 * REG_WRITE
+ * + UPCALL} (the save area's physical address is resolved when it is registered).
  */
 public final class CostModel {
     /** Entering the kernel: save the few registers the trap path needs, read CAUSE, demultiplex. */
@@ -58,7 +58,7 @@ public final class CostModel {
     /** Taking one completion off the device and updating the buffer or request it finishes. */
     public static final int DISK_COMPLETION = 4;
 
-    /** One instruction of a downloaded handler the kernel runs (exo.kernel.mem.MissHandler), priced as a user instruction. */
+    /** One instruction of a downloaded handler the kernel runs (exo.kernel.mem.DownloadedHandler), priced as a user instruction. */
     public static final int HANDLER_INSTRUCTION = 1;
 
     /** Registers in a full context: r1..r31 and the PC (r0 is not stored). */

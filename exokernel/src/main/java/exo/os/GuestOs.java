@@ -31,9 +31,11 @@ public interface GuestOs {
     String context();
 
     /**
-     * How the kernel filled the last TLB miss it resolved without forwarding it, when that is
-     * worth telling ("downloaded handler": the environment's own code ran in the kernel), or null
-     * (the STLB, a guaranteed mapping, a page-table walk): the monitor's trap log shows it.
+     * How the kernel resolved the last trap without forwarding it, when that is worth telling
+     * ("downloaded handler": the environment's own code ran in the kernel, filling a TLB miss or
+     * resolving an exception and resuming wherever that code said), or null (the STLB, a
+     * guaranteed mapping, a page-table walk, or a trap not resolved in the kernel): the
+     * monitor's trap log shows it.
      */
     default String lastRefill() {
         return null;

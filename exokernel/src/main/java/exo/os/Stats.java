@@ -10,6 +10,8 @@ public final class Stats {
     public long missesFilledStlb, missesFilledGuaranteed;
     /** TLB misses the exokernel filled by running the environment's downloaded handler. */
     public long missesFilledDownloaded;
+    /** Exceptions the exokernel resolved by running the environment's downloaded exception handler (not forwarded). */
+    public long exceptionsResolvedDownloaded;
     /** TLB misses a kernel filled by walking page tables (the monolithic baseline). */
     public long missesFilledWalk;
     /** TLB misses forwarded to the environment (or fatal to it). */
@@ -45,7 +47,9 @@ public final class Stats {
                 any = true;
             }
         }
-        b.append(any ? "" : " none").append(System.lineSeparator());
+        b.append(any ? "" : " none");
+        if (exceptionsResolvedDownloaded != 0) b.append(String.format(" (%,d more resolved by downloaded handlers)", exceptionsResolvedDownloaded));
+        b.append(System.lineSeparator());
         b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed, %,d page-table walk%s), %,d forwarded%n",
                 missesFilledStlb + missesFilledGuaranteed + missesFilledWalk + missesFilledDownloaded, missesFilledStlb, missesFilledGuaranteed,
                 missesFilledWalk, missesFilledDownloaded == 0 ? "" : String.format(", %,d downloaded handler", missesFilledDownloaded),

@@ -91,6 +91,12 @@ class AdversarialTest {
         g.li(A0, 0).li(A3, at).li(A4, code.length).sys(KernelCall.ENV_SET_MISS_HANDLER);
     }
 
+    /** Downloads code as the caller's handler for cause (clobbers a0..a5), leaving the result in a0. */
+    static void downloadExcHandler(Guest g, Cause cause, int... code) {
+        int at = g.data(MissHandlerTest.words(code));
+        g.li(A0, 0).li(A3, cause.code).li(A4, at).li(A5, code.length).sys(KernelCall.ENV_SET_EXC_HANDLER);
+    }
+
     static Stream<Arguments> attacks() {
         return Stream.of(
             row("map a page it does not own, with a forged capability", new Refused(KernelError.BADCAP), g -> {
@@ -172,8 +178,8 @@ class AdversarialTest {
                 exitWithA0(g);
             }),
             row("download a huge TLB-miss handler", new Refused(KernelError.VERIFY), g -> {
-                int code = g.space(4 * (exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1));
-                g.li(A0, 0).li(A3, code).li(A4, exo.kernel.mem.MissHandler.MAX_INSTRUCTIONS + 1).sys(KernelCall.ENV_SET_MISS_HANDLER);
+                int code = g.space(4 * (exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1));
+                g.li(A0, 0).li(A3, code).li(A4, exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1).sys(KernelCall.ENV_SET_MISS_HANDLER);
                 exitWithA0(g);
             }),
             row("download a TLB-miss handler for the witness without its capability", new Refused(KernelError.BADCAP), g -> {
@@ -205,6 +211,57 @@ class AdversarialTest {
                 downloadHandler(g, Opcode.ADDI.encode(A1, 0, 0), Opcode.ADDI.encode(A2, 0, 0x1234),
                         Opcode.ADDI.encode(A4, 0, Tlb.WRITABLE), Opcode.ADDI.encode(A0, 0, 1), MissHandlerTest.RET);
                 g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("download an exception handler with a loop", new Refused(KernelError.VERIFY), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, Opcode.ADDI.encode(A0, 0, 0), Opcode.BEQ.encode(0, 0, -4), MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download an exception handler that makes a kernel call", new Refused(KernelError.VERIFY), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, Opcode.SYSCALL.encode(KernelCall.ENV_DESTROY.number), MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download a huge exception handler", new Refused(KernelError.VERIFY), g -> {
+                int code = g.space(4 * (exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1));
+                g.li(A0, 0).li(A3, Cause.ADDR_LOAD.code).li(A4, code).li(A5, exo.kernel.mem.DownloadedHandler.MAX_INSTRUCTIONS + 1)
+                        .sys(KernelCall.ENV_SET_EXC_HANDLER);
+                exitWithA0(g);
+            }),
+            row("download an exception handler for the kernel's own cause (syscall)", new Refused(KernelError.INVAL), g -> {
+                downloadExcHandler(g, Cause.SYSCALL, MissHandlerTest.DECLINE, MissHandlerTest.RET);
+                exitWithA0(g);
+            }),
+            row("download an exception handler for the witness without its capability", new Refused(KernelError.BADCAP), g -> {
+                int code = g.data(MissHandlerTest.words(MissHandlerTest.DECLINE, MissHandlerTest.RET));
+                g.li(A0, WITNESS).li(A1, 5).li(A2, 6).li(A3, Cause.ADDR_LOAD.code).li(A4, code).li(A5, 2).sys(KernelCall.ENV_SET_EXC_HANDLER);
+                exitWithA0(g);
+            }),
+            row("a downloaded exception handler that stores to wild memory", new Destroyed(128 + Cause.ADDR_LOAD.code, "unhandled addr-load"), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, MissHandlerTest.concat(MissHandlerTest.li(T0, 0xDEAD0000),
+                        new int[] {Opcode.SW.encode(A0, 0, T0), Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET}));
+                g.li(T0, Guest.DATA + 1).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that writes the kernel's half", new Destroyed(128 + Cause.ADDR_LOAD.code, "unhandled addr-load"), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, MissHandlerTest.concat(MissHandlerTest.li(T0, 0x8000_0000),
+                        new int[] {Opcode.SW.encode(A0, 0, T0), Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET}));
+                g.li(T0, Guest.DATA + 1).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that writes its own code", new Destroyed(128 + Cause.ADDR_LOAD.code, "unhandled addr-load"), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, MissHandlerTest.concat(MissHandlerTest.li(T0, Guest.CODE),
+                        new int[] {Opcode.SW.encode(0, 0, T0), Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET}));
+                g.li(T0, Guest.DATA + 1).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that faults (a misaligned load)", new Destroyed(128 + Cause.ADDR_LOAD.code, "unhandled addr-load"), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, Opcode.LW.encode(T0, 0, A0), Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET);
+                g.li(T0, Guest.DATA + 1).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that resumes at a wild PC", new Destroyed(128 + Cause.TLB_MISS_FETCH.code, "unhandled tlb-fetch"), g -> {
+                downloadExcHandler(g, Cause.ADDR_LOAD, MissHandlerTest.concat(MissHandlerTest.li(A0, 0xDEAD0000), new int[] {MissHandlerTest.RET}));
+                g.li(T0, Guest.DATA + 1).lw(T1, 0, T0);
                 g.exit(0);
             }),
             row("free another environment's page", new Refused(KernelError.BADCAP), g -> {

@@ -55,13 +55,18 @@ import org.junit.jupiter.api.Test;
  * random instruction stored into an executable page and called), installing or removing
  * an epilogue (which yields) and a prologue, so slice ends upcall into the program, and
  * protected control transfers, synchronous and asynchronous, to the other environment, whose
- * IPC entry may be open or closed.
+ * IPC entry may be open or closed, and downloaded exception handlers (env_set_exc_handler) that
+ * resolve, decline or abandon misaligned accesses, breakpoints, divisions by zero, overflows and
+ * illegal words.
  *
  * <p>{@link Fuzz} shrinks a failure to a minimal step list and prints it with the seed;
  * {@code -Dexo.fuzz.seed=S} replays the whole run. The number of programs is the module's {@code exo.fuzz.tries}
  * (exokernel/pom.xml), sized for CI; {@code -Dexo.fuzz.tries=N} runs N (docs/jit.md, "Tests").
  */
 class DifferentialFuzzTest {
+    /** The first number above every call of the table: "unknown call" steps start here (KernelCall numbers may have gaps). */
+    private static final int UNKNOWN_CALL = java.util.Arrays.stream(KernelCall.values()).mapToInt(c -> c.number).max().getAsInt() + 1;
+
     /** Data layout (inside {@link Guest#DATA}): save area, handler scratch, the two remap pages' ppn and capability. */
     static final int SAVE = Guest.DATA, HANDLER_SCRATCH = SAVE + 16, FORWARDED = SAVE + 20, PAGES = SAVE + 0x40;
     /** Loads and stores go to DATA_PTR + 0..0x1BFF. */
@@ -76,7 +81,21 @@ class DifferentialFuzzTest {
     static final int[] SCRATCH = {4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
     static final int JR_RA = Opcode.JALR.encode(0, 0, RA);
 
-    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL, TRANSFER }
+    enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL, TRANSFER, DOWNLOAD }
+
+    /** Causes a DOWNLOAD step gives a downloaded exception handler (env_set_exc_handler). */
+    static final Cause[] DOWNLOADED_CAUSES = {Cause.ADDR_LOAD, Cause.ADDR_STORE, Cause.BREAK, Cause.DIV_ZERO, Cause.OVERFLOW, Cause.ILLEGAL};
+    /**
+     * The downloaded exception handlers a DOWNLOAD step installs: one resolves the exception (it
+     * writes BADVADDR into a0 through the register window and the cause's low byte into the data,
+     * then resumes after the instruction), one declines, one is abandoned (a wild load): the last
+     * two leave the exception to the forwarded handler.
+     */
+    static final int[][] DOWNLOADED = {
+        {Opcode.SW.encode(A0, exo.kernel.mem.DownloadedHandler.REGS + 4 * A0, 0), Opcode.LUI.encode(T0, DATA_PTR >>> 16),
+            Opcode.SB.encode(A0 + 1, 0x500, T0), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA},
+        {Opcode.ADDI.encode(A0, 0, 0), JR_RA},
+        {Opcode.LUI.encode(T0, 0xDEAD), Opcode.LW.encode(T0 + 1, 0, T0), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA}};
 
     /** One generated step; its fields are read modulo what each kind needs, so every value is valid. */
     record Step(Kind kind, int op, int x, int y, int z, int imm) {
@@ -123,7 +142,7 @@ class DifferentialFuzzTest {
     }
 
     /** What the programs covered, over every try of the property (shrinking included). */
-    private long programs, translated, invalidated, epiloguesRun, transfers;
+    private long programs, translated, invalidated, epiloguesRun, transfers, resolvedDownloaded;
     private final java.util.EnumSet<Cause> causes = java.util.EnumSet.noneOf(Cause.class);
 
     /** The generator must reach what the differential claims to cover, or a pass means little. */
@@ -133,6 +152,7 @@ class DifferentialFuzzTest {
         assertTrue(invalidated > 0, "no translation was invalidated by a store into code");
         assertTrue(epiloguesRun > 0, "no slice ended in an epilogue upcall");
         assertTrue(transfers > 0, "no protected control transfer went through");
+        assertTrue(resolvedDownloaded > 0, "no exception was resolved by downloaded code");
         for (Cause c : new Cause[] {Cause.TLB_MISS_LOAD, Cause.TLB_MISS_STORE, Cause.PROT_STORE, Cause.ADDR_LOAD, Cause.ADDR_STORE,
                 Cause.ILLEGAL, Cause.OVERFLOW, Cause.DIV_ZERO, Cause.SYSCALL, Cause.BREAK, Cause.TIMER}) {
             assertTrue(causes.contains(c), "no program raised " + c);
@@ -163,6 +183,7 @@ class DifferentialFuzzTest {
         for (RunResult.Program p : r.programs()) facts.add(p.toString());
         facts.add(r.statsReport());
         transfers += r.stats().protectedTransfers;
+        resolvedDownloaded += r.stats().exceptionsResolvedDownloaded;
         facts.add("console " + b.console());
         facts.add("regs " + Arrays.toString(b.machine.cpu.regs) + " pc " + Integer.toHexString(b.machine.cpu.pc)
                 + " epc " + b.machine.cpu.epc + " cause " + b.machine.cpu.cause + " badvaddr " + b.machine.cpu.badVaddr);
@@ -196,7 +217,8 @@ class DifferentialFuzzTest {
         int ipc = g.pc();
         g.emit(Opcode.ADDI.encode(A0, K0, 70)).sys(KernelCall.ENV_EXIT);
         g.patchJump(skip, g.pc());
-        int[] upcalls = {epilogue, prologue, ipc};
+        int[] upcalls = {epilogue, prologue, ipc, 0, 0, 0};
+        for (int i = 0; i < DOWNLOADED.length; i++) upcalls[3 + i] = g.data(MissHandlerTest.words(DOWNLOADED[i]));
         g.saveArea(SAVE);
         for (Cause c : Cause.values()) {
             if (c != Cause.SYSCALL && c != Cause.TIMER && c != Cause.TLB_MISS_FETCH && c != Cause.ADDR_FETCH && c != Cause.PROT_FETCH) {
@@ -281,7 +303,7 @@ class DifferentialFuzzTest {
                     case 0 -> g.sys(KernelCall.NULL);
                     case 1 -> g.sys(KernelCall.ENV_SELF);
                     case 2 -> g.li(A0, 0).sys(KernelCall.YIELD);
-                    case 3 -> g.sys(KernelCall.values().length + (imm & 0xFFFF));
+                    case 3 -> g.sys(UNKNOWN_CALL + (imm & 0xFFFF));
                     case 4 -> g.li(A0, REMAP_VA + (imm & 0x1000)).li(A1, imm & 1).sys(KernelCall.TLB_PROBE);
                     default -> g.li(A0, DATA_PTR + Math.floorMod(imm, 0x1000)).li(A1, s.z() & 15).sys(KernelCall.CONS_WRITE);
                 }
@@ -315,6 +337,13 @@ class DifferentialFuzzTest {
                     case 1 -> g.sys(KernelCall.ENV_SELF).emit(Opcode.XORI.encode(K1, A0, 3)).sys(KernelCall.PCT_ASYNC);
                     default -> g.sys(KernelCall.ENV_SELF).emit(Opcode.XORI.encode(K1, A0, 3)).sys(KernelCall.PCT_SYNC);
                 }
+            }
+            case DOWNLOAD -> {
+                // Install one of the downloaded exception handlers for a cause, or remove it.
+                int which = s.op() % DOWNLOADED.length;
+                Cause c = DOWNLOADED_CAUSES[(s.op() / DOWNLOADED.length) % DOWNLOADED_CAUSES.length];
+                g.li(A0, 0).li(A3, c.code).li(A4, (imm & 3) == 0 ? 0 : upcalls[3 + which]).li(A5, DOWNLOADED[which].length)
+                        .sys(KernelCall.ENV_SET_EXC_HANDLER);
             }
             default -> throw new IllegalStateException("kind " + s.kind());
         }

@@ -1,6 +1,9 @@
 package exo.kernel;
 
 import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A1;
+import static exo.emulator.isa.Register.A2;
+import static exo.emulator.isa.Register.A3;
 import static exo.emulator.isa.Register.K0;
 import static exo.emulator.isa.Register.T0;
 import static exo.kernel.Guest.T1;
@@ -109,6 +112,25 @@ class ForwardingTest {
         assertTrue(d.contains("2. tlb-load at EPC") && d.contains("BADVADDR 0x00900000"), d);
     }
 
+    /**
+     * The save area's physical address is resolved when it is registered, and again when a
+     * guaranteed mapping changes: removing the mapping under it leaves no stale address behind.
+     */
+    @Test
+    void removingTheMappingUnderTheSaveAreaIsSeenByTheNextForward() {
+        Guest g = new Guest("unguaranteed");
+        int save = g.space(16);
+        g.handler(Cause.OVERFLOW.code, Guest.CODE).saveArea(save);
+        g.li(A0, 0).li(A1, 0).li(A2, 0).li(A3, save & ~0xFFF).sys(KernelCall.ENV_UNGUARANTEE);
+        g.li(T0, 0x7FFFFFFF).emit(Opcode.ADDIO.encode(T1, T0, 1));
+        g.exit(0);
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult.Program p = b.run().programs().get(0);
+        assertTrue(p.killed(), String.valueOf(p.diagnostic()));
+        assertTrue(p.diagnostic().contains("no writable guaranteed mapping under the save area"), p.diagnostic());
+    }
+
     @Test
     void forwardingChargesTheDocumentedCost() {
         Boot once = new Boot();
@@ -117,7 +139,7 @@ class ForwardingTest {
         Boot twice = new Boot();
         twice.boot(counting(Cause.OVERFLOW, Opcode.ADDIO.encode(T1, T0, 1), 2));
         RunResult two = twice.run();
-        long perForward = CostModel.TRAP_ENTRY + 2 * CostModel.TABLE_TOUCH + 4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL;
+        long perForward = CostModel.TRAP_ENTRY + CostModel.TABLE_TOUCH + 4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL;
         assertEquals(perForward, two.kernelCycles() - one.kernelCycles());
     }
 

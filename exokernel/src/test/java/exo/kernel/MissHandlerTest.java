@@ -23,8 +23,8 @@ import exo.emulator.machine.Tlb;
 import exo.kernel.abi.KernelCall;
 import exo.kernel.env.Environment;
 import exo.kernel.error.KernelError;
-import exo.kernel.mem.MissHandler;
-import exo.kernel.mem.MissHandler.Rule;
+import exo.kernel.mem.DownloadedHandler;
+import exo.kernel.mem.DownloadedHandler.Rule;
 import exo.os.KernelOptions;
 import exo.os.RunResult;
 import java.nio.ByteBuffer;
@@ -39,24 +39,24 @@ class MissHandlerTest {
     static final int DECLINE = Opcode.ADDI.encode(A0, ZERO, 0);
 
     static void refused(Rule rule, int index, int... code) {
-        MissHandler.Refusal r = assertThrows(MissHandler.Refusal.class, () -> MissHandler.verify(code));
+        DownloadedHandler.Refusal r = assertThrows(DownloadedHandler.Refusal.class, () -> DownloadedHandler.verify(code));
         assertEquals(rule, r.rule, Arrays.toString(code));
         assertEquals(index, r.index, Arrays.toString(code));
     }
 
     @Test
-    void theVerifierAcceptsTheSubset() throws MissHandler.Refusal {
+    void theVerifierAcceptsTheSubset() throws DownloadedHandler.Refusal {
         int[] code = {
             Opcode.LUI.encode(T0, 0x2), Opcode.ORI.encode(T0, T0, 0x10), Opcode.LW.encode(A1, 0, T0),
             Opcode.BEQ.encode(A1, ZERO, 12), Opcode.SRLI.encode(T1, A0, 12), Opcode.ADD.encode(A1, A1, T1),
             DECLINE, RET};
-        assertEquals(8, MissHandler.verify(code).size());
+        assertEquals(8, DownloadedHandler.verify(code).size());
     }
 
     @Test
     void eachRuleIsRefusedAtTheInstructionThatBreaksIt() {
         refused(Rule.SIZE, 0);
-        refused(Rule.SIZE, 0, new int[MissHandler.MAX_INSTRUCTIONS + 1]);
+        refused(Rule.SIZE, 0, new int[DownloadedHandler.MAX_INSTRUCTIONS + 1]);
         refused(Rule.INSTRUCTION, 1, DECLINE, Opcode.SW.encode(A0, 0, T0), RET);           // a store
         refused(Rule.INSTRUCTION, 0, Opcode.SYSCALL.encode(KernelCall.NULL.number), RET);  // a kernel call
         refused(Rule.INSTRUCTION, 0, Opcode.BREAK.encode(0), RET);
@@ -160,7 +160,7 @@ class MissHandlerTest {
      * inputs, the same outcome, the same result and the same cycles charged.
      */
     @Test
-    void compiledHandlersAgreeWithTheInterpreter() throws MissHandler.Refusal {
+    void compiledHandlersAgreeWithTheInterpreter() throws DownloadedHandler.Refusal {
         Boot b = new Boot();
         Guest g = new Guest("idle");
         g.emit(Opcode.JAL.encode(0, 0));
@@ -196,20 +196,20 @@ class MissHandlerTest {
                 }
             }
             code[n - 1] = RET;
-            MissHandler interpreted = MissHandler.verify(code, false), compiled = MissHandler.verify(code, true);
+            DownloadedHandler interpreted = DownloadedHandler.verify(code, false), compiled = DownloadedHandler.verify(code, true);
             for (int input = 0; input < 4; input++) {
                 int va = rnd.nextInt(), cause = 1 + rnd.nextInt(3);
                 long c0 = b.kernel.cost().kernelCycles();
-                MissHandler.Outcome o1 = interpreted.run(e, va, cause, b.machine.memory, b.kernel.cost());
+                DownloadedHandler.Outcome o1 = interpreted.run(e, va, cause, b.machine.memory, b.kernel.cost());
                 long c1 = b.kernel.cost().kernelCycles();
-                MissHandler.Outcome o2 = compiled.run(e, va, cause, b.machine.memory, b.kernel.cost());
+                DownloadedHandler.Outcome o2 = compiled.run(e, va, cause, b.machine.memory, b.kernel.cost());
                 long c2 = b.kernel.cost().kernelCycles();
                 String what = "trial " + trial + " " + Arrays.toString(code);
                 assertEquals(o1, o2, what);
                 assertEquals(c1 - c0, c2 - c1, what + ": cycles");
-                if (o1 == MissHandler.Outcome.INSTALL) assertEquals(Arrays.toString(interpreted.result), Arrays.toString(compiled.result), what);
-                if (o1 == MissHandler.Outcome.INSTALL) installs++;
-                else if (o1 == MissHandler.Outcome.ABANDON) abandons++;
+                if (o1 == DownloadedHandler.Outcome.INSTALL) assertEquals(Arrays.toString(interpreted.result), Arrays.toString(compiled.result), what);
+                if (o1 == DownloadedHandler.Outcome.INSTALL) installs++;
+                else if (o1 == DownloadedHandler.Outcome.ABANDON) abandons++;
                 else declines++;
             }
         }

@@ -41,6 +41,7 @@ public final class Rows {
     static final String T4 = "Table 4: null kernel call";
     static final String T5 = "Table 5: exception dispatch, round trip";
     static final String T5B = "Section 5.4: TLB miss";
+    static final String T5D = "Section 5.4: downloaded code, a misaligned lw emulated on the library OS";
     static final String T6 = "Tables 6 and 8: control transfer and IPC";
     static final String T9 = "Table 9: compute";
     static final String T10 = "Table 10: virtual memory (Appel & Li), on the kernel's primitives";
@@ -62,6 +63,8 @@ public final class Rows {
             new Row(T5B, "miss to application", run("tlb", 1), null, -1, 100_000),
             new Row(T5B, "miss to library OS", run("vm-libos", 7), null, -1, 100_000),
             new Row(T5B, "miss to downloaded code", run("vm-libos", 9), null, -1, 100_000),
+            new Row(T5D, "unalign, library OS", run("unalign-libos", 0), run("unalign", 0), -1, 100_000),
+            new Row(T5D, "unalign, downloaded", run("unalign-libos", 1), run("unalign", 0), -1, 100_000),
             new Row(T6, "one-way transfer", new Run("ipc", 0, 2), new Run("ipc", 0, 2), -1, 100_000),
             new Row(T6, "rpc round trip", run("ipc", 1), run("ipc", 1), -1, 100_000),
             new Row(T9, "matmul " + MATMUL_SIZE + "x" + MATMUL_SIZE, run("matmul", MATMUL_SIZE), run("matmul", MATMUL_SIZE), -1, 20),

@@ -148,10 +148,12 @@ public final class Debugger {
                 boolean sameContext = context.equals(now);
                 if (!sameContext) running = activations.computeIfAbsent(now, k -> new ArrayDeque<>());
                 boolean returned = cause == Cause.SYSCALL && mm.cpu.pc == epc + 4;
-                boolean resumed = mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
+                // Downloaded code may resolve an exception and resume past it: that is no handler entry.
+                String by = returned ? null : target.resolvedBy();
+                boolean resumed = by != null || mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
-                        : resumed ? resolved(cause) : target.deliveredTo(mm.cpu.pc);
-                if (!mm.isHalted() && !returned && mm.cpu.pc != epc && sameContext) {
+                        : resumed ? resolved(by) : target.deliveredTo(mm.cpu.pc);
+                if (!mm.isHalted() && !returned && !resumed && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
                 }
@@ -191,9 +193,8 @@ public final class Debugger {
         return new ArrayList<>(activations());
     }
 
-    /** What the trap log says of a trap the kernel resolved itself: by which means, for a TLB miss the kernel says it filled. */
-    private String resolved(Cause cause) {
-        String by = cause.code <= Cause.TLB_MISS_FETCH.code ? target.resolvedBy() : null;
+    /** What the trap log says of a trap the kernel resolved itself: by which means, when the kernel says (by non-null). */
+    private static String resolved(String by) {
         return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
     }
 

@@ -24,9 +24,10 @@ import exo.kernel.env.KernelEvent;
 import exo.kernel.env.Lifecycle;
 import exo.kernel.error.GuestError;
 import exo.kernel.error.KernelError;
+import exo.kernel.forward.DownloadedExceptions;
 import exo.kernel.forward.Forwarder;
 import exo.kernel.mem.Memory;
-import exo.kernel.mem.MissHandler;
+import exo.kernel.mem.DownloadedHandler;
 import exo.kernel.mem.PageOwners;
 import exo.kernel.mem.TlbBatch;
 import exo.kernel.revoke.Revoker;
@@ -185,8 +186,10 @@ public final class KernelCallHandlers {
         if ((va & 3) != 0 || Pages.offset(va) > PhysicalMemory.PAGE_SIZE - Forwarder.SAVE_SIZE) throw new GuestError(KernelError.ALIGN);
         int old = t.saveArea;
         t.saveArea = va;
-        if (va != 0 && forwarder.savePhys(t) == Forwarder.NO_SAVE_AREA) {
+        t.resolveSaveArea();
+        if (va != 0 && t.savePhys == Environment.NO_SAVE_AREA) {
             t.saveArea = old;
+            t.resolveSaveArea();
             throw new GuestError(KernelError.NOTGUARANTEED);
         }
         cost.charge(CostModel.TABLE_TOUCH + CostModel.WORD_SAVED);
@@ -283,30 +286,43 @@ public final class KernelCallHandlers {
 
     boolean envSetMissHandler(Environment e, int[] r, int epc) {
         Environment t = target(e, r);
-        int va = r[A3], n = r[A4];
-        if (va == 0) {
+        if (r[A3] == 0) {
             memory.setMissHandler(t, null);
             result(r, 0);
             return false;
         }
+        memory.setMissHandler(t, downloaded(e, r, r[A3], r[A4], DownloadedHandler.Kind.MISS));
+        result(r, 0);
+        return false;
+    }
+
+    boolean envSetExcHandler(Environment e, int[] r, int epc) {
+        Environment t = target(e, r);
+        int cause = r[A3];
+        if (!DownloadedExceptions.downloadable(cause)) throw new GuestError(KernelError.INVAL);
+        forwarder.downloaded.set(t, cause, r[A4] == 0 ? null : downloaded(e, r, r[A4], r[A5], DownloadedHandler.Kind.EXCEPTION));
+        result(r, 0);
+        return false;
+    }
+
+    /** Copies n instructions of e's memory at va into the kernel and verifies them as code of the kind. */
+    private DownloadedHandler downloaded(Environment e, int[] r, int va, int n, DownloadedHandler.Kind kind) {
         if ((va & 3) != 0) throw new GuestError(KernelError.ALIGN);
-        if (n < 1 || n > MissHandler.MAX_INSTRUCTIONS) throw refuse(r, MissHandler.Rule.SIZE, 0);
+        if (n < 1 || n > DownloadedHandler.MAX_INSTRUCTIONS) throw refuse(r, DownloadedHandler.Rule.SIZE, 0);
         byte[] b = memory.copyIn(e, va, 4 * n);
         int[] code = new int[n];
         for (int i = 0; i < n; i++) {
             code[i] = (b[4 * i] & 0xFF) | (b[4 * i + 1] & 0xFF) << 8 | (b[4 * i + 2] & 0xFF) << 16 | b[4 * i + 3] << 24;
         }
         try {
-            memory.setMissHandler(t, MissHandler.verify(code));
-        } catch (MissHandler.Refusal f) {
+            return DownloadedHandler.verify(code, kind, true);
+        } catch (DownloadedHandler.Refusal f) {
             throw refuse(r, f.rule, f.index);
         }
-        result(r, 0);
-        return false;
     }
 
     /** E_VERIFY, with the instruction's index in a1 and the rule's code in a2. */
-    private static GuestError refuse(int[] r, MissHandler.Rule rule, int index) {
+    private static GuestError refuse(int[] r, DownloadedHandler.Rule rule, int index) {
         r[A1] = index;
         r[A2] = rule.code;
         return new GuestError(KernelError.VERIFY);

@@ -33,6 +33,14 @@ public final class Environment {
     public final int[] handler = new int[EVENTS];
     /** Virtual address of the 4-word save area, or 0 if none is set. */
     public int saveArea;
+    /**
+     * The save area's physical address, through the writable guaranteed mapping under it, or
+     * {@link #NO_SAVE_AREA}: resolved by {@link #resolveSaveArea} whenever the save area or a
+     * guaranteed mapping changes, so forwarding an exception never looks it up.
+     */
+    public int savePhys = NO_SAVE_AREA;
+    /** What {@link #savePhys} holds for an environment without a usable save area. */
+    public static final int NO_SAVE_AREA = -1;
     public int prologue, epilogue, ipcEntry;
     public final GuaranteedMappings guaranteed = new GuaranteedMappings();
 
@@ -99,6 +107,12 @@ public final class Environment {
 
     public boolean alive() {
         return end == End.RUNNING;
+    }
+
+    /** Resolves {@link #savePhys} again: call after changing the save area or a guaranteed mapping. */
+    public void resolveSaveArea() {
+        Guaranteed g = saveArea == 0 ? null : guaranteedFor(saveArea);
+        savePhys = g == null || (g.flags() & exo.emulator.machine.Tlb.WRITABLE) == 0 ? NO_SAVE_AREA : Pages.address(g.ppn(), Pages.offset(saveArea));
     }
 
     /** The guaranteed mapping covering virtual address va, or null. */

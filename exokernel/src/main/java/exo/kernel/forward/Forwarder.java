@@ -5,9 +5,7 @@ import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
-import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
-import exo.emulator.machine.Tlb;
 import exo.kernel.env.Environment;
 import exo.kernel.env.KernelEvent;
 import exo.kernel.env.Lifecycle;
@@ -20,9 +18,10 @@ import java.util.List;
 /**
  * Exception forwarding, the product's heart. On an exception the kernel:
  * <ol>
- *   <li>finds the handler PC for the cause (one table read) and the physical address of the
- *       save area through the guaranteed mapping that covers it (one table read) — so the
- *       stores below can never fault;</li>
+ *   <li>finds the handler PC for the cause (one table read); the physical address of the save
+ *       area, through the guaranteed mapping that covers it, was resolved when the save area or
+ *       the mapping was set ({@link Environment#savePhys}) — so the stores below can never
+ *       fault, and cost no lookup;</li>
  *   <li>writes four words: EPC, CAUSE, BADVADDR (0 for a cause without an address), and the
  *       busy word (1);</li>
  *   <li>sets k0 = EPC and k1 = the save area's virtual address, and jumps to the handler in
@@ -47,7 +46,7 @@ public final class Forwarder {
     /** The instruction that ends a handler: {@code jr k0}, i.e. {@code jalr zero, 0(k0)}. */
     public static final int JR_K0 = Opcode.JALR.encode(Register.ZERO, 0, Register.K0);
     /** What {@link #savePhys} answers for an environment without a usable save area. */
-    public static final int NO_SAVE_AREA = -1;
+    public static final int NO_SAVE_AREA = Environment.NO_SAVE_AREA;
 
     private final Cpu cpu;
     private final PhysicalMemory physical;
@@ -55,6 +54,8 @@ public final class Forwarder {
     private final Stats stats;
     private final Memory memory;
     private final Lifecycle lifecycle;
+    /** The environments' downloaded exception handlers, which the kernel runs before forwarding their causes. */
+    public final DownloadedExceptions downloaded;
 
     /** Forwarding on machine, translating through memory; lifecycle ends an environment that cannot take an exception. */
     public Forwarder(Machine machine, CostModel cost, Stats stats, Memory memory, Lifecycle lifecycle) {
@@ -64,6 +65,7 @@ public final class Forwarder {
         this.stats = stats;
         this.memory = memory;
         this.lifecycle = lifecycle;
+        this.downloaded = new DownloadedExceptions(machine, cost, stats, memory);
     }
 
     /**
@@ -87,7 +89,7 @@ public final class Forwarder {
 
     /** Both of the above: code indexes e's handler table and is what the save area's CAUSE holds. */
     private void deliver(Environment e, int code, int epc, int badVaddr) {
-        cost.charge(2 * CostModel.TABLE_TOUCH);
+        cost.charge(CostModel.TABLE_TOUCH);                 // the handler PC; the save area is resolved already
         int handler = e.handler[code];
         int save = savePhys(e);
         boolean inHandler = save != NO_SAVE_AREA && physical.readWord(save + SAVE_BUSY) != 0;
@@ -131,12 +133,13 @@ public final class Forwarder {
         return e.describeFault(f.code(), f.epc(), f.badVaddr());
     }
 
-    /** Physical address of e's save area through its guaranteed mapping, or {@link #NO_SAVE_AREA} if it has none usable. */
+    /**
+     * Physical address of e's save area through its guaranteed mapping, or {@link #NO_SAVE_AREA}
+     * if it has none usable: resolved when the save area or a guaranteed mapping changed
+     * ({@link Environment#resolveSaveArea}), not here.
+     */
     public int savePhys(Environment e) {
-        if (e.saveArea == 0) return NO_SAVE_AREA;
-        Environment.Guaranteed g = e.guaranteedFor(e.saveArea);
-        if (g == null || (g.flags() & Tlb.WRITABLE) == 0) return NO_SAVE_AREA;
-        return Pages.address(g.ppn(), Pages.offset(e.saveArea));
+        return e.savePhys;
     }
 
     /** Whether e's busy word is set (it is inside its exception handler). */

@@ -46,7 +46,7 @@ public final class Memory {
     private final Stlb stlb;
     private final Consumer<Environment> outOfPages;
     /** Each environment's downloaded TLB-miss handler; dropped with the environment. */
-    private final Map<Environment, MissHandler> downloaded = new IdentityHashMap<>();
+    private final Map<Environment, DownloadedHandler> downloaded = new IdentityHashMap<>();
     /** "downloaded handler" if that filled the last miss {@link #refill} filled, else null: for the monitor's trap log. */
     private String lastRefill;
 
@@ -95,14 +95,14 @@ public final class Memory {
             lastRefill = null;
             return true;
         }
-        MissHandler h = downloaded.get(e);
+        DownloadedHandler h = downloaded.get(e);
         return h != null && runDownloaded(e, h, va, cause);
     }
 
     /** Runs e's downloaded handler for a miss and makes the TLB write it asks for, guarded as tlb_write is. */
-    private boolean runDownloaded(Environment e, MissHandler h, int va, int cause) {
+    private boolean runDownloaded(Environment e, DownloadedHandler h, int va, int cause) {
         cost.charge(CostModel.TABLE_TOUCH);
-        if (h.run(e, va, cause, physical, cost) != MissHandler.Outcome.INSTALL) return false;
+        if (h.run(e, va, cause, physical, cost) != DownloadedHandler.Outcome.INSTALL) return false;
         int[] w = h.result;
         try {
             tlbWrite(e, va, w[0], (w[1] & 0xFFFFFFFFL) | ((long) w[2] << 32), w[3]);
@@ -115,7 +115,7 @@ public final class Memory {
     }
 
     /** Installs (or, with null, removes) target's downloaded TLB-miss handler. */
-    public void setMissHandler(Environment target, MissHandler h) {
+    public void setMissHandler(Environment target, DownloadedHandler h) {
         cost.charge(CostModel.TABLE_TOUCH);
         if (h == null) downloaded.remove(target);
         else downloaded.put(target, h);
@@ -127,7 +127,7 @@ public final class Memory {
     }
 
     /** target's downloaded handler, or null (for the monitor and tests). */
-    public MissHandler missHandler(Environment target) {
+    public DownloadedHandler missHandler(Environment target) {
         return downloaded.get(target);
     }
 
@@ -186,6 +186,7 @@ public final class Memory {
         downloaded.remove(e);
         for (Environment.Guaranteed g : e.guaranteed.values()) pages.unpin(g.ppn());
         e.guaranteed.clear();
+        e.resolveSaveArea();
         for (int p = 0; p < pages.pages() && e.pages > 0; p++) {
             if (pages.owner(p) == e.id) {
                 cost.charge(CostModel.TABLE_TOUCH);
@@ -296,6 +297,7 @@ public final class Memory {
         if (old == null && target.guaranteed.size() >= options.maxGuaranteed()) throw new GuestError(KernelError.LIMIT);
         if (old != null) unguarantee(target, va);
         target.guaranteed.put(new Environment.Guaranteed(vpn, ppn, f));
+        target.resolveSaveArea();
         pages.pin(ppn);
         cost.charge(CostModel.TABLE_TOUCH);
     }
@@ -304,6 +306,7 @@ public final class Memory {
     public void unguarantee(Environment target, int va) {
         int vpn = Pages.number(va);
         Environment.Guaranteed g = target.guaranteed.remove(vpn);
+        target.resolveSaveArea();
         if (g == null) throw new GuestError(KernelError.NOTFOUND);
         pages.unpin(g.ppn());
         int s = tlb.lookup(vpn, target.asid);
@@ -334,6 +337,11 @@ public final class Memory {
      */
     public int peek(Environment e, int va) {
         return lookup(e, va, false);
+    }
+
+    /** The same with the rights asked for: a store needs a writable binding. */
+    public int peek(Environment e, int va, boolean write) {
+        return lookup(e, va, write);
     }
 
     private int lookup(Environment e, int va, boolean write) {
