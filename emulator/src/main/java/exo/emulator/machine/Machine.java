@@ -288,6 +288,52 @@ public final class Machine {
         if (observer != null) observer.afterTrap(this, cause, epc, c.badVaddr);
     }
 
+    /**
+     * The machine's whole architectural state at an instruction boundary: registers, control
+     * registers and counters, the timer, trap counts, the TLB, the current ASID and physical
+     * memory (an {@link PhysicalMemory.Image}). Not the engine, breakpoints or observer, which
+     * are the debugger's, nor a disk, whose writes reach a host file: a machine with a disk has
+     * no snapshots.
+     */
+    public record Snapshot(int[] regs, int pc, int epc, int cause, int badVaddr, long cycles, long instret, long timerCompare,
+                           long[] trapCounts, boolean halted, Tlb.State tlb, int asid, PhysicalMemory.Image memory) {}
+
+    /**
+     * The state now, sharing unchanged memory pages with previous (null for none).
+     *
+     * @throws IllegalStateException with a trap pending (mid-delivery) or a disk attached
+     */
+    public Snapshot snapshot(Snapshot previous) {
+        if (pending != null) throw new IllegalStateException("snapshot with trap " + pending + " pending");
+        if (disk != null) throw new IllegalStateException("snapshot of a machine with a disk");
+        Cpu c = cpu;
+        return new Snapshot(c.regs.clone(), c.pc, c.epc, c.cause, c.badVaddr, c.cycles, c.instret, c.timerCompare,
+                trapCounts.clone(), halted, tlb.state(), mmu.asid(), memory.image(previous == null ? null : previous.memory));
+    }
+
+    /**
+     * Makes the machine's state what it was at s; the engine's translations of pages whose
+     * contents change are invalidated as for any write, and the MMU's host cache is flushed.
+     */
+    public void restore(Snapshot s) {
+        Cpu c = cpu;
+        System.arraycopy(s.regs, 0, c.regs, 0, c.regs.length);
+        c.pc = s.pc;
+        c.epc = s.epc;
+        c.cause = s.cause;
+        c.badVaddr = s.badVaddr;
+        c.cycles = s.cycles;
+        c.instret = s.instret;
+        c.timerCompare = s.timerCompare;
+        System.arraycopy(s.trapCounts, 0, trapCounts, 0, trapCounts.length);
+        pending = null;
+        halted = s.halted;
+        memory.restore(s.memory);
+        tlb.restore(s.tlb);
+        mmu.setAsid(s.asid);
+        mmu.flushHostCache();
+    }
+
     /** Adds kernel work to the cycle counter (the cost model's charges). */
     public void chargeCycles(long cycles) {
         cpu.cycles += cycles;
