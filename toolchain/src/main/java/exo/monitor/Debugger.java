@@ -24,9 +24,11 @@ import java.util.Set;
  * exceptions before the kernel forwards them, a trap log, and reverse execution.
  *
  * <p>Reverse execution rests on determinism: the position in an execution is the number of
- * instructions retired, and booting the program afresh with the same recorded console input and
- * running to position p reproduces exactly the state it had at p. Going back therefore means
- * re-executing from the boot, at full engine speed, to the earlier position.
+ * instructions retired, and running from any earlier state with the same recorded console input
+ * to position p reproduces exactly the state it had at p. The program is booted once; as it runs,
+ * {@link Snapshots} of the whole target (machine, kernel, console streams, and this debugger's
+ * record of handlers entered) are taken every interval of instructions, and going back restores
+ * the latest snapshot before the target position and re-executes from there at engine speed.
  */
 public final class Debugger {
     public enum Kind { STEPPED, BREAKPOINT, WATCHPOINT, CAUGHT, HALTED, INTERRUPTED, RETURNED, REVERSED }
@@ -55,6 +57,17 @@ public final class Debugger {
     private final DebugTarget.Factory factory;
     private final ReplayStreams streams;
     private DebugTarget target;
+    /** Snapshots of this boot, or null if the target cannot have them (a machine with a disk). */
+    private Snapshots snapshots;
+    /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
+    private long executions;
+    /**
+     * While reverse-continue re-executes a stretch looking for events: events (breakpoint,
+     * watchpoint and catchpoint stops) before {@link #searchLimit} cycles are counted in
+     * {@link #searchEvents}, and the one numbered {@link #searchStopAt} (if positive) is stopped at.
+     */
+    private boolean searching;
+    private long searchLimit, searchEvents, searchStopAt;
     /** Breakpoints and watchpoints; they survive restarts and re-executions. */
     public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
@@ -96,9 +109,23 @@ public final class Debugger {
     private boolean returnStops;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
+        this(factory, consoleIn, consoleOut, Snapshots.INTERVAL, Snapshots.BUDGET, SNAPSHOT_PACE);
+    }
+
+    /**
+     * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
+     * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
+     * small ones, so that reverse execution crosses many snapshots.
+     */
+    public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval, long budget, int pace) {
         this.factory = factory;
+        this.pace = pace;
         this.streams = new ReplayStreams(consoleIn, consoleOut);
         boot();
+        if (machine().disk() == null) {
+            snapshots = new Snapshots(interval, budget);
+            snapshot();
+        }
     }
 
     public DebugTarget target() {
@@ -114,7 +141,20 @@ public final class Debugger {
         return machine().cpu.instret;
     }
 
+    /** Boots (or restores) executions so far: a trace started in an earlier one has ended. */
+    public long executions() {
+        return executions;
+    }
+
+    /** The snapshots held now and the host memory they hold, for 'info snapshots'. */
+    public String snapshotSummary() {
+        if (snapshots == null) return "no snapshots: reverse execution re-executes from the boot";
+        return String.format("%d snapshot%s, every %,d instructions, holding %.1f MiB (limit %d MiB)", snapshots.size(),
+                snapshots.size() == 1 ? "" : "s", snapshots.interval(), snapshots.bytes() / 1048576.0, snapshots.budget() >> 20);
+    }
+
     private void boot() {
+        executions++;
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         activations.clear();
@@ -127,6 +167,10 @@ public final class Debugger {
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                if (searching && catches.contains(cause) && mm.cpu.cycles < searchLimit && ++searchEvents == searchStopAt) {
+                    caught = cause;
+                    return true;
+                }
                 if (!replaying && catches.contains(cause)) {
                     if (cause == skipCause && epc == skipEpc) {
                         skipCause = null;
@@ -201,10 +245,83 @@ public final class Debugger {
     public void restart() {
         replaying = true;
         try {
-            boot();
+            restoreNearest(0);
         } finally {
             replaying = false;
         }
+    }
+
+    /**
+     * Takes a snapshot of the whole target here if one is due (see {@link Snapshots}): between
+     * instructions, with no trap half-delivered, the only points the execution loops call it at.
+     */
+    private void maybeSnapshot() {
+        if (snapshots == null || position() < snapshotCheckAt) return;
+        if (snapshots.due(position()) && System.nanoTime() - lastSnapshotEnd >= pace * lastSnapshotCost) snapshot();
+        snapshotCheckAt = snapshots.nextDue(position());
+    }
+
+    /**
+     * A snapshot is taken only after running at least this many times as long as the last one
+     * took, so that taking them costs a forward run at most about 1/SNAPSHOT_PACE of its time
+     * however much memory the program changes between them. Where they fall depends on the host's
+     * speed; what reverse execution reaches never does, since any snapshot restores exactly.
+     */
+    private static final int SNAPSHOT_PACE = 10;
+    private final int pace;
+    private long lastSnapshotEnd, lastSnapshotCost;
+
+    /** No snapshot is due before this position (a cache of {@link Snapshots#due}); reset when the position goes back. */
+    private long snapshotCheckAt;
+
+    private void snapshot() {
+        long start = System.nanoTime();
+        Machine m = machine();
+        long p = position();
+        Snapshots.Entry before = snapshots.atOrBefore(p);
+        snapshots.add(new Snapshots.Entry(p, m.cpu.cycles, m.snapshot(before == null ? null : before.machine()),
+                imageOfState(before == null ? null : before.state()), runningKey(), handlerEntries));
+        lastSnapshotEnd = System.nanoTime();
+        lastSnapshotCost = lastSnapshotEnd - start;
+    }
+
+    /** Everything but the machine that changes as the program runs: the target's kernel, the console streams, this debugger's record of handlers. */
+    private ObjectImage imageOfState(ObjectImage previous) {
+        return ObjectImage.capture(List.of(target, machine().console(), activations, trapLog), Debugger::opaque, previous);
+    }
+
+    /** Objects a state image references but does not look into: they have snapshots of their own, or are the debugger's. */
+    private static boolean opaque(Object o) {
+        boolean hardware = o.getClass().getName().startsWith("exo.emulator.") && !(o instanceof exo.emulator.machine.Console);
+        return hardware || o instanceof Machine.TrapObserver || o instanceof DebugInfo || o instanceof Debugger
+                || o instanceof ReplayStreams || o instanceof exo.os.Tracer;
+    }
+
+    /** Makes the target's state what it was at snapshot e. */
+    private void restore(Snapshots.Entry e) {
+        executions++;
+        snapshotCheckAt = 0;
+        machine().restore(e.machine());
+        e.state().restore();
+        running = activations.computeIfAbsent(e.running() == null ? target.context() : e.running(), k -> new ArrayDeque<>());
+        handlerEntries = e.handlerEntries();
+        caught = null;
+        skipCause = null;
+    }
+
+    /** Restores the latest snapshot at or before position (boots afresh if there are none). */
+    private void restoreNearest(long position) {
+        Snapshots.Entry e = snapshots == null ? null : snapshots.atOrBefore(position);
+        if (e == null) boot();
+        else restore(e);
+    }
+
+    /**
+     * Says the user changed the state (a register or memory word) at the current position:
+     * snapshots after it described an execution that will not happen now.
+     */
+    public void changedByUser() {
+        if (snapshots != null) snapshots.dropAfter(position());
     }
 
     /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
@@ -344,6 +461,7 @@ public final class Debugger {
                 m.takeStopRequest();
                 return new Stop(Kind.INTERRUPTED, "interrupted");
             }
+            maybeSnapshot();
             int pc = m.cpu.pc;
             if (!first) {
                 if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
@@ -486,7 +604,7 @@ public final class Debugger {
         return (s == null ? "" : " <" + s + ">") + (l == null ? "" : " (" + l + ")");
     }
 
-    /** Goes back n instructions by re-executing from the boot to position - n. */
+    /** Goes back n instructions: restores the latest snapshot before position - n and re-executes to it. */
     public Stop reverseStep(long n) {
         long to = Math.max(0, position() - n);
         replayTo(to);
@@ -494,69 +612,118 @@ public final class Debugger {
     }
 
     /**
-     * Goes back to the most recent earlier breakpoint hit, or to the start if there is none.
-     * The execution is replayed from the boot at engine speed, the machine stopping at breakpoint
-     * addresses itself (as {@link #cont} does), and each stop whose breakpoint holds is remembered;
-     * then a second replay goes to the last one. Ctrl-C ({@link #interrupt}) abandons the search
-     * and returns to where it started.
+     * Goes back to the most recent earlier event of any kind: a breakpoint that holds, a
+     * watchpoint's access or a caught exception, as {@link #cont} would have stopped at them; or
+     * to the start if there is none. The stretches between snapshots are searched latest first:
+     * each is re-executed from its snapshot counting the events in it (before the current stop),
+     * and the first stretch that has any is re-executed once more to its last event. Ctrl-C
+     * ({@link #interrupt}) abandons the search and restores the state it started from exactly.
      */
     public Stop reverseContinue() {
-        long now = position();
-        long last = -1;
-        int lastId = 0;
-        boolean interrupted = false;
-        replaying = true;
-        try {
-            boot();
-            Machine m = machine();
-            interrupt = false;
-            m.takeStopRequest();
-            while (m.cpu.instret < now && !m.isHalted()) {
-                if (interrupt) {
-                    interrupted = true;
-                    break;
-                }
-                Breakpoints.Breakpoint b = points.firstHolding(m.cpu.pc, target);
-                if (b != null) {
-                    last = m.cpu.instret;
-                    lastId = b.id;
-                }
-                if (engineSpeedNow(m)) {
-                    m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
-                    m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, now - m.cpu.instret);
-                    handlerStop = false;
-                } else {
-                    stepTracked(m);
-                }
+        if (snapshots == null) return new Stop(Kind.STEPPED, "reverse-continue needs snapshots, which a machine with a disk cannot have");
+        Machine m = machine();
+        long now = position(), nowCycles = m.cpu.cycles;
+        Cause caughtHere = caught;
+        Snapshots.Entry home = new Snapshots.Entry(now, nowCycles, m.snapshot(null), imageOfState(null), runningKey(), handlerEntries);
+        interrupt = false;
+        m.takeStopRequest();
+        long end = now, limit = nowCycles;
+        for (Snapshots.Entry from : snapshots.before(now)) {
+            if (from.cycles() > nowCycles) continue;
+            restore(from);
+            Stop found = search(end, limit, 0);
+            if (found != null && searchEvents > 0) {
+                restore(from);
+                found = search(end, limit, searchEvents);
             }
-        } finally {
-            replaying = false;
+            if (found == null) {
+                restore(home);
+                caught = caughtHere;
+                return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
+            }
+            if (found.kind != Kind.REVERSED) return found;
+            end = from.position();
+            limit = from.cycles();
         }
-        if (interrupted) {
-            interrupt = false;
-            replayTo(now);
-            machine().takeStopRequest();
-            return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
-        }
-        if (last < 0) {
-            replayTo(0);
-            return new Stop(Kind.REVERSED, "no earlier breakpoint hit; at the start of the program");
-        }
-        replayTo(last);
-        return new Stop(Kind.BREAKPOINT, "breakpoint " + lastId + " at " + describe(machine().cpu.pc) + " (reached backwards)");
+        restoreNearest(0);
+        return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
     }
 
+    /**
+     * Re-executes from the current state to position end as {@link #cont} would, counting in
+     * {@link #searchEvents} the events it would stop at (breakpoints that hold, watched
+     * accesses, caught exceptions) that happen before cycle limit, without changing hit counts.
+     * Stops at the event numbered stopAt if stopAt is positive and returns that stop; otherwise
+     * returns a {@link Kind#REVERSED} stop at end. Returns null if interrupted.
+     */
+    private Stop search(long end, long limit, long stopAt) {
+        Machine m = machine();
+        searching = true;
+        searchLimit = limit;
+        searchEvents = 0;
+        searchStopAt = stopAt;
+        replaying = true;
+        boolean fast = points.onlyBreakpoints() && m.engine() instanceof Jit;
+        long checkedAt = -1;
+        try {
+            while (m.cpu.instret < end && !m.isHalted()) {
+                if (interrupt) return null;
+                int pc = m.cpu.pc;
+                if (m.cpu.cycles != checkedAt && m.cpu.cycles < limit) {
+                    checkedAt = m.cpu.cycles;
+                    Breakpoints.Breakpoint b = points.firstHolding(pc, target);
+                    if (b != null && ++searchEvents == stopAt) {
+                        return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
+                    }
+                }
+                StopReason r;
+                Breakpoints.WatchHit hit = null;
+                int w = 0;
+                long before = m.cpu.instret;
+                if (fast && engineSpeedNow(m)) {
+                    m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
+                    m.resumePastBreakpoint();
+                    r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
+                    handlerStop = false;
+                } else {
+                    w = wordAt(pc);
+                    hit = points.watchedBy(pc, w, target, this::describe);
+                    r = stepTracked(m);
+                }
+                if (r == StopReason.STOPPED && caught != null) {
+                    return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s (reached backwards)", caught.shortName,
+                            m.cpu.epc, at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
+                }
+                if (r == StopReason.STOPPED && interrupt) return null;
+                if (hit != null && m.cpu.instret != before && m.cpu.cycles < limit && ++searchEvents == stopAt) {
+                    return new Stop(Kind.WATCHPOINT, hit.report() + points.watchAfter(w, hit.old(), target) + " (reached backwards)");
+                }
+            }
+            return new Stop(Kind.REVERSED, "");
+        } finally {
+            searching = false;
+            replaying = false;
+        }
+    }
+
+    /** The key of the running environment's activations (see {@link #activations}). */
+    private String runningKey() {
+        for (Map.Entry<String, Deque<Activation>> e : activations.entrySet()) if (e.getValue() == running) return e.getKey();
+        return null;
+    }
+
+    /** Restores the latest snapshot at or before position and re-executes to it at engine speed. */
     private void replayTo(long position) {
         replaying = true;
         try {
-            boot();
+            restoreNearest(position);
             Machine m = machine();
             while (m.cpu.instret < position && !m.isHalted()) {
+                maybeSnapshot();
                 if (engineSpeedNow(m)) {
                     m.setBreakpoints(machineBreakpoints(m, new int[0]));
                     m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, position - m.cpu.instret);
+                    runAtEngineSpeed(m, Math.min(position - m.cpu.instret, 1 << 16));
                     handlerStop = false;
                 } else {
                     stepTracked(m);
