@@ -108,12 +108,12 @@ public final class Breakpoints {
         return false;
     }
 
-    /**
-     * Whether enabled breakpoints are the only checks needed: the machine can then stop at them
-     * itself ({@link Machine#setBreakpoints}) and the loop run at engine speed.
-     */
-    boolean onlyBreakpoints() {
-        return watchpoints.isEmpty();
+    /** The virtual pages the enabled watchpoints' ranges touch: the machine stops before any access to them. */
+    int[] watchedPages() {
+        return watchpoints.values().stream().filter(w -> w.enabled && w.length > 0)
+                .flatMapToInt(w -> java.util.stream.LongStream.rangeClosed(Integer.toUnsignedLong(w.start) >>> 12,
+                        (Integer.toUnsignedLong(w.start) + w.length - 1) >>> 12).mapToInt(p -> (int) p))
+                .distinct().toArray();
     }
 
     /** The addresses of the enabled breakpoints (conditions are evaluated when one is reached). */

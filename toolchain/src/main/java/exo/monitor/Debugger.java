@@ -436,11 +436,13 @@ public final class Debugger {
      * itself), the extra stop condition, and the pre-decoded access for watchpoints; after it:
      * halts, caught exceptions, watch hits and the hook.
      *
-     * <p>When enabled breakpoints are the only checks and the engine is the JIT, the machine
-     * stops at their addresses itself ({@link Machine#setBreakpoints}, translations end before
-     * them) and the loop runs at engine speed; each stop there is checked here as before (its
-     * condition, hit count, temporary deletion) and resumed past if it does not hold. The
-     * interpreter engine keeps the instruction-at-a-time loop.
+     * <p>For {@code continue} under the JIT, the machine stops by itself at breakpoint addresses
+     * ({@link Machine#setBreakpoints}, translations end before them) and before any load or
+     * store in a page a watchpoint touches ({@link Machine#setWatchedPages}: only those accesses
+     * leave the engines' inlined fast path), and the loop runs at engine speed between. A
+     * breakpoint stop is checked here as before (its condition, hit count, temporary deletion)
+     * and resumed past if it does not hold; the instruction at a watched-page stop is stepped
+     * with the exact range check. The interpreter engine keeps the instruction-at-a-time loop.
      */
     private Stop resume(boolean checkFirst, StepHook hook, java.util.function.BooleanSupplier stopBefore) {
         Machine m = machine();
@@ -453,8 +455,8 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
-        boolean fast = hook == null && stopBefore == null
-                && (!points.anyActive() || points.onlyBreakpoints() && m.engine() instanceof Jit);
+        boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
+        boolean stepNext = false;
         while (true) {
             if (interrupt) {
                 interrupt = false;
@@ -463,22 +465,26 @@ public final class Debugger {
             }
             maybeSnapshot();
             int pc = m.cpu.pc;
-            if (!first) {
+            // After a stop before a watched access, the breakpoint at the PC was checked (or passed) already.
+            if (!first && !stepNext) {
                 if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
                 Breakpoints.Breakpoint b = points.hit(pc, target);
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast && engineSpeedNow(m)) {
+            if (fast && !stepNext && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
+                setMachineStops(m, points.enabledAddresses(), points.watchedPages());
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
+                // Before an access to a watched page: that one instruction is stepped and checked below.
+                stepNext = r == StopReason.WATCHED;
                 Stop s = afterRun(r);
                 if (s != null) return s;
                 continue;
             }
+            stepNext = false;
             int w = wordAt(pc);
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
@@ -501,6 +507,15 @@ public final class Debugger {
     private boolean engineSpeedNow(Machine m) {
         if (activations().isEmpty()) return true;
         return m.engine() instanceof Jit && !isHandlerReturn(wordAt(m.cpu.pc));
+    }
+
+    /**
+     * What the machine stops at by itself while running at engine speed: the breakpoint
+     * addresses and the watched pages (each change drops translations or host-cache lines).
+     */
+    private void setMachineStops(Machine m, int[] breakpoints, int[] watchedPages) {
+        m.setBreakpoints(machineBreakpoints(m, breakpoints));
+        m.setWatchedPages(watchedPages);
     }
 
     /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
@@ -663,7 +678,7 @@ public final class Debugger {
         searchEvents = 0;
         searchStopAt = stopAt;
         replaying = true;
-        boolean fast = points.onlyBreakpoints() && m.engine() instanceof Jit;
+        boolean fast = m.engine() instanceof Jit, stepNext = false;
         long checkedAt = -1;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
@@ -680,12 +695,14 @@ public final class Debugger {
                 Breakpoints.WatchHit hit = null;
                 int w = 0;
                 long before = m.cpu.instret;
-                if (fast && engineSpeedNow(m)) {
-                    m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
+                if (fast && !stepNext && engineSpeedNow(m)) {
+                    setMachineStops(m, points.enabledAddresses(), points.watchedPages());
                     m.resumePastBreakpoint();
                     r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
                     handlerStop = false;
+                    stepNext = r == StopReason.WATCHED;
                 } else {
+                    stepNext = false;
                     w = wordAt(pc);
                     hit = points.watchedBy(pc, w, target, this::describe);
                     r = stepTracked(m);
@@ -721,7 +738,7 @@ public final class Debugger {
             while (m.cpu.instret < position && !m.isHalted()) {
                 maybeSnapshot();
                 if (engineSpeedNow(m)) {
-                    m.setBreakpoints(machineBreakpoints(m, new int[0]));
+                    setMachineStops(m, new int[0], new int[0]);
                     m.resumePastBreakpoint();
                     runAtEngineSpeed(m, Math.min(position - m.cpu.instret, 1 << 16));
                     handlerStop = false;

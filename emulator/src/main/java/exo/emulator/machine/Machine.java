@@ -52,6 +52,8 @@ public final class Machine {
     private long skipInstret;
     private boolean skipArmed;
     private boolean breakpointStop;
+    /** The engine stopped before an access to a watched page ({@link StopReason#WATCHED}). */
+    private boolean watchStopped;
 
     private boolean halted;
     private volatile boolean stopRequested;
@@ -135,6 +137,14 @@ public final class Machine {
      * @throws IllegalStateException if a trap is already pending (an engine ran on after one)
      */
     public void raise(Cause cause, int epc, int badVaddr) {
+        if (mmu.watchStop) {
+            // Not a trap: the MMU refused an access to a watched page (see setWatchedPages). The
+            // PC goes to the instruction, as delivery would put it at a trap's EPC.
+            mmu.watchStop = false;
+            watchStopped = true;
+            cpu.pc = epc;
+            return;
+        }
         if (pending != null) raisedTwice(cause);
         pending = cause;
         pendingEpc = epc;
@@ -151,6 +161,17 @@ public final class Machine {
         if (Arrays.equals(set, breakpoints)) return;
         breakpoints = set;
         if (engine != null) engine.breakpointsChanged(this);
+    }
+
+    /**
+     * Sets the virtual pages whose loads and stores {@link #run} stops before, returning
+     * {@link StopReason#WATCHED} with the PC at the instruction and nothing of it executed (the
+     * engine leaves it as it leaves one that faults). Only accesses to these pages take the
+     * MMU's slow path (see {@link Mmu}); {@link #step} executes them. A debugger steps the
+     * instruction with its own checks of the exact range, then runs on.
+     */
+    public void setWatchedPages(int[] vpns) {
+        mmu.setWatchedPages(vpns);
     }
 
     /** The PCs {@link #run} stops before, sorted (a copy). */
@@ -203,11 +224,13 @@ public final class Machine {
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
         breakpointsLive = breakpoints.length > 0;
+        mmu.watchStops = true;
         try {
             return loop(c, target);
         } finally {
             breakpointsLive = false;
             skipArmed = false;
+            mmu.watchStops = false;
         }
     }
 
@@ -232,6 +255,10 @@ public final class Machine {
             if (breakpointStop) {
                 breakpointStop = false;
                 return StopReason.BREAKPOINT;
+            }
+            if (watchStopped) {
+                watchStopped = false;
+                return StopReason.WATCHED;
             }
         }
     }
