@@ -455,6 +455,8 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
+        // Set for every engine, stepping or not, so the host cache (and its miss count in 'stats') behaves alike in both.
+        m.setWatchedPages(points.watchedPages());
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
         while (true) {
@@ -679,6 +681,7 @@ public final class Debugger {
         searchStopAt = stopAt;
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
+        m.setWatchedPages(points.watchedPages());
         long checkedAt = -1;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
