@@ -324,7 +324,7 @@ public final class Monitor {
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
-        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes or kernel views", this::info);
+        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views|snapshots", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes, kernel views or reverse execution's snapshots", this::info);
         add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
         add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
         add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
@@ -563,8 +563,11 @@ public final class Monitor {
             case "views":
                 out.println("kernel views: " + String.join(" ", dbg.target().kernelViews().keySet()));
                 return;
+            case "snapshots":
+                out.println(dbg.snapshotSummary());
+                return;
             default:
-                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch or views");
+                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch, views or snapshots");
         }
     }
 
