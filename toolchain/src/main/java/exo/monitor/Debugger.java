@@ -257,17 +257,23 @@ public final class Debugger {
      */
     private void maybeSnapshot() {
         if (snapshots == null || position() < snapshotCheckAt) return;
-        if (snapshots.due(position()) && System.nanoTime() - lastSnapshotEnd >= pace * lastSnapshotCost) snapshot();
+        long p = position();
+        if (snapshots.due(p) && (System.nanoTime() - lastSnapshotEnd >= pace * lastSnapshotCost || snapshots.gap(p) >= MAX_GAP * snapshots.interval())) {
+            snapshot();
+        }
         snapshotCheckAt = snapshots.nextDue(position());
     }
 
     /**
      * A snapshot is taken only after running at least this many times as long as the last one
      * took, so that taking them costs a forward run at most about 1/SNAPSHOT_PACE of its time
-     * however much memory the program changes between them. Where they fall depends on the host's
+     * however much memory the program changes between them (but never more than {@link #MAX_GAP}
+     * intervals apart). Where they fall depends on the host's
      * speed; what reverse execution reaches never does, since any snapshot restores exactly.
      */
     private static final int SNAPSHOT_PACE = 10;
+    /** Pacing never leaves more than this many intervals between snapshots, which bounds how far a reverse command re-executes. */
+    private static final int MAX_GAP = 4;
     private final int pace;
     private long lastSnapshotEnd, lastSnapshotCost;
 
