@@ -257,23 +257,21 @@ public final class Debugger {
      */
     private void maybeSnapshot() {
         if (snapshots == null || position() < snapshotCheckAt) return;
-        long p = position();
-        if (snapshots.due(p) && (System.nanoTime() - lastSnapshotEnd >= pace * lastSnapshotCost || snapshots.gap(p) >= MAX_GAP * snapshots.interval())) {
-            snapshot();
-        }
+        long since = System.nanoTime() - lastSnapshotEnd;
+        if (snapshots.due(position()) && (since >= pace * lastSnapshotCost || since >= MAX_GAP_NANOS)) snapshot();
         snapshotCheckAt = snapshots.nextDue(position());
     }
 
     /**
      * A snapshot is taken only after running at least this many times as long as the last one
      * took, so that taking them costs a forward run at most about 1/SNAPSHOT_PACE of its time
-     * however much memory the program changes between them (but never more than {@link #MAX_GAP}
-     * intervals apart). Where they fall depends on the host's
+     * however much memory the program changes between them (but never more than
+     * {@link #MAX_GAP_NANOS} of running apart). Where they fall depends on the host's
      * speed; what reverse execution reaches never does, since any snapshot restores exactly.
      */
     private static final int SNAPSHOT_PACE = 10;
-    /** Pacing never leaves more than this many intervals between snapshots, which bounds how far a reverse command re-executes. */
-    private static final int MAX_GAP = 4;
+    /** Pacing never leaves more than half a second of running between snapshots, which bounds what a reverse command re-executes. */
+    private static final long MAX_GAP_NANOS = 500_000_000L;
     private final int pace;
     private long lastSnapshotEnd, lastSnapshotCost;
 
@@ -461,8 +459,10 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
-        // Set for every engine, stepping or not, so the host cache (and its miss count in 'stats') behaves alike in both.
-        m.setWatchedPages(points.watchedPages());
+        // The points cannot change while this runs. Watched pages are set for every engine, stepping
+        // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
+        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        m.setWatchedPages(watched);
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
         while (true) {
@@ -482,7 +482,7 @@ public final class Debugger {
             first = false;
             if (fast && !stepNext && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                setMachineStops(m, points.enabledAddresses(), points.watchedPages());
+                setMachineStops(m, breakAt, watched);
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
@@ -687,7 +687,8 @@ public final class Debugger {
         searchStopAt = stopAt;
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
-        m.setWatchedPages(points.watchedPages());
+        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        m.setWatchedPages(watched);
         long checkedAt = -1;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
@@ -705,7 +706,7 @@ public final class Debugger {
                 int w = 0;
                 long before = m.cpu.instret;
                 if (fast && !stepNext && engineSpeedNow(m)) {
-                    setMachineStops(m, points.enabledAddresses(), points.watchedPages());
+                    setMachineStops(m, breakAt, watched);
                     m.resumePastBreakpoint();
                     r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
                     handlerStop = false;

@@ -56,12 +56,6 @@ final class Snapshots {
         return e == null || e.getKey() <= position - interval;
     }
 
-    /** Instructions from the latest snapshot at or before position to position (position itself if there is none). */
-    long gap(long position) {
-        Map.Entry<Long, Entry> e = entries.floorEntry(position);
-        return e == null ? position : position - e.getKey();
-    }
-
     /** The first position after position at which {@link #due} may hold. */
     long nextDue(long position) {
         Map.Entry<Long, Entry> e = entries.floorEntry(position);
