@@ -56,6 +56,10 @@ class MonitorReverseTest {
         private final Monitor monitor;
 
         Session(String engine, long budget) throws Exception {
+            this(engine, budget, INTERVAL);
+        }
+
+        Session(String engine, long budget, long interval) throws Exception {
             Executable exe = GuestRuntime.build(List.of(GuestProgramsTest.PROGRAMS.resolve("sieve.s")), GuestRuntime.DEFAULT_LIST,
                     LinkOptions.DEFAULT);
             ExeDebugInfo info = new ExeDebugInfo(exe);
@@ -66,7 +70,7 @@ class MonitorReverseTest {
                 os.boot(Loader.image("sieve.s", exe), ARGS);
                 os.run(0);
                 return new OsTarget(m, os, info);
-            }, InputStream.nullInputStream(), guest, INTERVAL, budget, 0);
+            }, InputStream.nullInputStream(), guest, interval, budget, 0);
             monitor = new Monitor(dbg, new PrintWriter(out, true));
         }
 
@@ -236,5 +240,23 @@ class MonitorReverseTest {
         ctrlC.join();
         assertTrue(t.contains("interrupted; back where reverse-continue started"), t);
         assertEquals(end, s.state());
+    }
+
+    /** From the end, reverse-continue finds the last write wherever the snapshots fall around the writes. */
+    @ParameterizedTest
+    @ValueSource(longs = {1 << 16, 100_003, 1 << 20, 3_000_017})
+    void reverseContinueFromTheEndFindsTheLastWriteWhateverTheInterval(long interval) throws Exception {
+        Session probe = new Session("jit");
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.reg("s2") + 100; // 100 = 2 * 2 * 5 * 5: written when i is 2 and 5
+        Session s = new Session("jit", 1L << 30, interval);
+        s.run(String.format("break sieve.s:25\ncontinue\ndelete 1\nwatch 0x%x 1\ncontinue\ncontinue\n", flag));
+        assertEquals(5, s.reg("t0"));
+        long second = s.dbg.position();
+        s.run("continue\n");
+        assertTrue(s.dbg.machine().isHalted());
+        String t = s.run("reverse-continue\n");
+        assertEquals(second, s.dbg.position(), t);
+        assertEquals(5, s.reg("t0"), t);
     }
 }

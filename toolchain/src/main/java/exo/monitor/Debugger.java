@@ -656,8 +656,13 @@ public final class Debugger {
             restore(from);
             Stop found = search(end, limit, 0);
             if (found != null && searchEvents > 0) {
+                long events = searchEvents;
                 restore(from);
-                found = search(end, limit, searchEvents);
+                found = search(end, limit, events);
+                if (found != null && found.kind == Kind.REVERSED) {
+                    throw new IllegalStateException("re-executing from the snapshot at " + from.position() + " did not reach event "
+                            + events + " again (" + searchEvents + " seen)");
+                }
             }
             if (found == null) {
                 restore(home);
