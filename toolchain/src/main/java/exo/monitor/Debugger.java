@@ -654,11 +654,11 @@ public final class Debugger {
         for (Snapshots.Entry from : snapshots.before(now)) {
             if (from.cycles() > nowCycles) continue;
             restore(from);
-            Stop found = search(end, limit, 0);
+            Stop found = search(end, limit, nowCycles, 0);
             if (found != null && searchEvents > 0) {
                 long events = searchEvents;
                 restore(from);
-                found = search(end, limit, events);
+                found = search(end, limit, nowCycles, events);
                 if (found != null && found.kind == Kind.REVERSED) {
                     throw new IllegalStateException("re-executing from the snapshot at " + from.position() + " did not reach event "
                             + events + " again (" + searchEvents + " seen)");
@@ -679,12 +679,15 @@ public final class Debugger {
 
     /**
      * Re-executes from the current state to position end as {@link #cont} would, counting in
-     * {@link #searchEvents} the events it would stop at (breakpoints that hold, watched
-     * accesses, caught exceptions) that happen before cycle limit, without changing hit counts.
-     * Stops at the event numbered stopAt if stopAt is positive and returns that stop; otherwise
-     * returns a {@link Kind#REVERSED} stop at end. Returns null if interrupted.
+     * {@link #searchEvents} the events it would stop at, without changing hit counts: a
+     * breakpoint that holds or a caught exception (stops before something runs) if it comes
+     * before cycle limit, the next snapshot's, which sees the ones at its own state; a watched
+     * access (a stop after its instruction) if the instruction started before end and the stop
+     * comes before cycle now, where reverse-continue started. Stops at the event numbered stopAt
+     * if stopAt is positive and returns that stop; otherwise returns a {@link Kind#REVERSED}
+     * stop at end. Returns null if interrupted.
      */
-    private Stop search(long end, long limit, long stopAt) {
+    private Stop search(long end, long limit, long now, long stopAt) {
         Machine m = machine();
         searching = true;
         searchLimit = limit;
@@ -727,7 +730,7 @@ public final class Debugger {
                             m.cpu.epc, at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
                 }
                 if (r == StopReason.STOPPED && interrupt) return null;
-                if (hit != null && m.cpu.instret != before && m.cpu.cycles < limit && ++searchEvents == stopAt) {
+                if (hit != null && m.cpu.instret != before && m.cpu.cycles < now && ++searchEvents == stopAt) {
                     return new Stop(Kind.WATCHPOINT, hit.report() + points.watchAfter(w, hit.old(), target) + " (reached backwards)");
                 }
             }
