@@ -259,4 +259,29 @@ class MonitorReverseTest {
         assertEquals(second, s.dbg.position(), t);
         assertEquals(5, s.reg("t0"), t);
     }
+
+    /**
+     * A snapshot taken exactly at a watchpoint's stop (the state after the write): that write
+     * belongs to the stretch before the snapshot, and reverse-continue still finds it. The
+     * interval is chosen so the one snapshot after the boot's falls there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aWriteEndingExactlyAtASnapshotIsFound(String engine) throws Exception {
+        Session probe = new Session(engine);
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.reg("s2") + 100;
+        String watch = String.format("watch 0x%x 1\ncontinue\n", flag);
+        probe.run("delete\n" + watch);
+        long first = probe.dbg.position();
+        String atFirst = probe.state();
+
+        Session s = new Session(engine, 1L << 30, first);
+        s.run(watch + "step 100\n");
+        assertTrue(s.dbg.snapshotSummary().startsWith("2 snapshots"), s.dbg.snapshotSummary()); // the boot's, and one at the stop
+        String t = s.run("reverse-continue\n");
+        assertTrue(t.contains("(old 0x0, new 0x1) (reached backwards)"), t);
+        assertEquals(first, s.dbg.position());
+        assertEquals(atFirst.substring(0, atFirst.indexOf("output")), s.state().substring(0, s.state().indexOf("output")));
+    }
 }
