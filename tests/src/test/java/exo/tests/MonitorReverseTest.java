@@ -284,4 +284,24 @@ class MonitorReverseTest {
         assertEquals(first, s.dbg.position());
         assertEquals(atFirst.substring(0, atFirst.indexOf("output")), s.state().substring(0, s.state().indexOf("output")));
     }
+
+    /** Without snapshots (as with a disk), reverse execution re-executes from the boot and finds the same events. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit"})
+    void withoutSnapshotsReverseContinueReExecutesFromTheBoot(String engine) throws Exception {
+        Session probe = new Session(engine);
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.reg("s2") + 100;
+        Session s = new Session(engine, 1L << 30, 0);
+        assertTrue(s.dbg.snapshotSummary().startsWith("no snapshots"), s.dbg.snapshotSummary());
+        s.run(String.format("watch 0x%x 1\ncontinue\ncontinue\ncontinue\n", flag));
+        assertTrue(s.dbg.machine().isHalted());
+        String t = s.run("reverse-continue\n");
+        assertTrue(t.contains("(old 0x1, new 0x1) (reached backwards)"), t);
+        assertEquals(5, s.reg("t0"));
+        t = s.run("reverse-continue\n");
+        assertTrue(t.contains("(old 0x0, new 0x1) (reached backwards)"), t);
+        t = s.run("reverse-continue\n");
+        assertTrue(t.contains("no earlier breakpoint, watchpoint or caught exception"), t);
+    }
 }

@@ -115,14 +115,15 @@ public final class Debugger {
     /**
      * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
      * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
-     * small ones, so that reverse execution crosses many snapshots.
+     * small ones, so that reverse execution crosses many snapshots; interval 0 takes none, as
+     * with a disk, and reverse execution re-executes from the boot.
      */
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval, long budget, int pace) {
         this.factory = factory;
         this.pace = pace;
         this.streams = new ReplayStreams(consoleIn, consoleOut);
         boot();
-        if (machine().disk() == null) {
+        if (machine().disk() == null && interval > 0) {
             snapshots = new Snapshots(interval, budget);
             snapshot();
         }
@@ -643,7 +644,7 @@ public final class Debugger {
      * ({@link #interrupt}) abandons the search and restores the state it started from exactly.
      */
     public Stop reverseContinue() {
-        if (snapshots == null) return new Stop(Kind.STEPPED, "reverse-continue needs snapshots, which a machine with a disk cannot have");
+        if (snapshots == null) return reverseContinueFromBoot();
         Machine m = machine();
         long now = position(), nowCycles = m.cpu.cycles;
         Cause caughtHere = caught;
@@ -674,6 +675,32 @@ public final class Debugger {
             limit = from.cycles();
         }
         restoreNearest(0);
+        return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
+    }
+
+    /**
+     * reverse-continue without snapshots (a machine with a disk): the whole execution is the one
+     * stretch, re-executed from a fresh boot; Ctrl-C re-executes back to where it started.
+     */
+    private Stop reverseContinueFromBoot() {
+        long now = position(), nowCycles = machine().cpu.cycles;
+        interrupt = false;
+        machine().takeStopRequest();
+        boot();
+        Stop found = search(now, nowCycles, nowCycles, 0);
+        if (found != null && searchEvents > 0) {
+            long events = searchEvents;
+            boot();
+            found = search(now, nowCycles, nowCycles, events);
+            if (found != null && found.kind != Kind.REVERSED) return found;
+        }
+        if (found == null) {
+            interrupt = false;
+            replayTo(now);
+            machine().takeStopRequest();
+            return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
+        }
+        replayTo(0);
         return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
     }
 
