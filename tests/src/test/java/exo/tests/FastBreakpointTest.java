@@ -127,4 +127,41 @@ class FastBreakpointTest {
         assertTrue(out.contains("breakpoint 2 at ") && out.contains("sieve.s:49)"), out);
         assertTrue(s.dbg.position() > 1_000_000, out);
     }
+
+    /**
+     * Watchpoints at engine speed: only loads and stores in a watched page leave the JIT's fast
+     * path. A watchpoint on a page sieve never touches leaves the run translated, as a
+     * breakpoint does (counted in instructions, not time).
+     */
+    @Test
+    void aWatchpointNeverHitLeavesHotCodeTranslated() throws Exception {
+        Session s = new Session("jit");
+        String out = s.run("watch 0x30000000\ncontinue\n");
+        assertTrue(s.dbg.machine().isHalted(), out);
+        JitStats st = s.stats();
+        long total = st.translatedInstructions() + st.interpretedInstructions();
+        assertTrue(total > 5_000_000, st.describe());
+        assertTrue(st.translatedInstructions() > 0.9 * total, st.describe());
+    }
+
+    /**
+     * A watchpoint on the flags array stops at the exact access the interpreter, which checks
+     * every instruction, stops at; the loop around it stays translated, and reads of the page
+     * (line 29's lbu) that miss the watched byte do not stop.
+     */
+    @Test
+    void aWatchpointInAHotTranslatedLoopStopsWhereTheInterpreterStops() throws Exception {
+        Session probe = new Session("jit");
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.dbg.machine().cpu.regs[exo.emulator.isa.Register.parse("s2")] + 600_000;
+        String commands = String.format("watch 0x%x 1\ncontinue\ncontinue\ninfo watchpoints\n", flag);
+        Session jit = new Session("jit");
+        String out = jit.run(commands);
+        assertTrue(out.contains("watchpoint 1: write of 1 byte at 0x" + Integer.toHexString(flag)), out);
+        assertTrue(jit.stats().translatedInstructions() > 1_000_000, jit.stats().describe());
+        Session interp = new Session("interp");
+        assertEquals(interp.run(commands), out);
+        assertEquals(interp.dbg.position(), jit.dbg.position());
+        assertEquals(interp.dbg.machine().cpu.cycles, jit.dbg.machine().cpu.cycles);
+    }
 }

@@ -69,8 +69,11 @@ class MonitorTerminalTest {
             waitFor(seen, "the step", 1, "=> 0x", 1);
             type(keys, "\r");
             waitFor(seen, "Enter after the step", 1, "=> 0x", 2);
-            // Reverse-continue replays the second and more of spinning from the boot; Ctrl-C
-            // abandons it and leaves the program where it was.
+            // Reverse-continue searches the second and more of spinning, from snapshots, for the
+            // last hit of a breakpoint whose condition never holds (so it checks every iteration);
+            // Ctrl-C abandons it and leaves the program where it was.
+            type(keys, "break spin_forever if t0 == 0\r");
+            waitFor(seen, "if t0 == 0", 10);
             type(keys, "reverse-continue\r");
             Thread.sleep(300);
             type(keys, "\u0003");

@@ -123,6 +123,6 @@ class MonitorTrapSteppingTest {
         assertEquals(positions.get(1), positions.get(3), "back to the second hit:\n" + out);
         assertEquals(positions.get(0), positions.get(4), "back to the first hit:\n" + out);
         assertTrue(out.contains("(reached backwards)"), out);
-        assertTrue(out.contains("no earlier breakpoint hit; at the start of the program"), out);
+        assertTrue(out.contains("no earlier breakpoint, watchpoint or caught exception; at the start of the program"), out);
     }
 }

@@ -108,12 +108,12 @@ public final class Breakpoints {
         return false;
     }
 
-    /**
-     * Whether enabled breakpoints are the only checks needed: the machine can then stop at them
-     * itself ({@link Machine#setBreakpoints}) and the loop run at engine speed.
-     */
-    boolean onlyBreakpoints() {
-        return watchpoints.isEmpty();
+    /** The virtual pages the enabled watchpoints' ranges touch: the machine stops before any access to them. */
+    int[] watchedPages() {
+        return watchpoints.values().stream().filter(w -> w.enabled && w.length > 0)
+                .flatMapToInt(w -> java.util.stream.LongStream.rangeClosed(Integer.toUnsignedLong(w.start) >>> 12,
+                        (Integer.toUnsignedLong(w.start) + w.length - 1) >>> 12).mapToInt(p -> (int) p))
+                .distinct().toArray();
     }
 
     /** The addresses of the enabled breakpoints (conditions are evaluated when one is reached). */
@@ -152,8 +152,14 @@ public final class Breakpoints {
         }
     }
 
-    /** The report if instruction word w at pc will access a watched range (checked before it runs), or null. */
-    String watchBefore(int pc, int w, DebugTarget target, java.util.function.IntFunction<String> describe) {
+    /** A watched access an instruction is about to make: the watchpoint, the report, and the value before it. */
+    record WatchHit(Watchpoint watchpoint, String report, int old) {}
+
+    /**
+     * The watched access instruction word w at pc will make (checked before it runs), or null;
+     * changes nothing, so re-executions that only look can ask too.
+     */
+    WatchHit watchedBy(int pc, int w, DebugTarget target, java.util.function.IntFunction<String> describe) {
         if (watchpoints.isEmpty()) return null;
         Opcode op = Decoder.decode(w);
         if (op == null || (op.format != Format.LD && op.format != Format.ST)) return null;
@@ -162,20 +168,33 @@ public final class Breakpoints {
         int size = accessSize(op);
         for (Watchpoint wp : watchpoints.values()) {
             if (!wp.enabled || !wp.overlaps(va, size) || !(store ? wp.onWrite : wp.onRead)) continue;
-            wp.hits++;
-            watchOld = readQuiet(target, va, size);
-            return String.format("watchpoint %d: %s of %d byte%s at 0x%08x by %s", wp.id, store ? "write" : "read", size,
+            String report = String.format("watchpoint %d: %s of %d byte%s at 0x%08x by %s", wp.id, store ? "write" : "read", size,
                     size == 1 ? "" : "s", va, describe.apply(pc));
+            return new WatchHit(wp, report, readQuiet(target, va, size));
         }
         return null;
     }
 
+    /** The report if instruction word w at pc will access a watched range (checked before it runs), or null; counts the hit. */
+    String watchBefore(int pc, int w, DebugTarget target, java.util.function.IntFunction<String> describe) {
+        WatchHit h = watchedBy(pc, w, target, describe);
+        if (h == null) return null;
+        h.watchpoint().hits++;
+        watchOld = h.old();
+        return h.report();
+    }
+
     /** After a watched store retired: its old and new values. */
     String watchAfter(int w, DebugTarget target) {
+        return watchAfter(w, watchOld, target);
+    }
+
+    /** After a watched store retired: old and its new value ("" after a load). */
+    String watchAfter(int w, int old, DebugTarget target) {
         Opcode op = Decoder.decode(w);
         if (op.format != Format.ST) return "";
         int va = target.machine().cpu.regs[Format.b(w)] + Format.simm16(w);
-        return String.format(" (old 0x%x, new 0x%x)", watchOld, readQuiet(target, va, accessSize(op)));
+        return String.format(" (old 0x%x, new 0x%x)", old, readQuiet(target, va, accessSize(op)));
     }
 
     private static int accessSize(Opcode op) {

@@ -24,9 +24,11 @@ import java.util.Set;
  * exceptions before the kernel forwards them, a trap log, and reverse execution.
  *
  * <p>Reverse execution rests on determinism: the position in an execution is the number of
- * instructions retired, and booting the program afresh with the same recorded console input and
- * running to position p reproduces exactly the state it had at p. Going back therefore means
- * re-executing from the boot, at full engine speed, to the earlier position.
+ * instructions retired, and running from any earlier state with the same recorded console input
+ * to position p reproduces exactly the state it had at p. The program is booted once; as it runs,
+ * {@link Snapshots} of the whole target (machine, kernel, console streams, and this debugger's
+ * record of handlers entered) are taken every interval of instructions, and going back restores
+ * the latest snapshot before the target position and re-executes from there at engine speed.
  */
 public final class Debugger {
     public enum Kind { STEPPED, BREAKPOINT, WATCHPOINT, CAUGHT, HALTED, INTERRUPTED, RETURNED, REVERSED }
@@ -55,6 +57,17 @@ public final class Debugger {
     private final DebugTarget.Factory factory;
     private final ReplayStreams streams;
     private DebugTarget target;
+    /** Snapshots of this boot, or null if the target cannot have them (a machine with a disk). */
+    private Snapshots snapshots;
+    /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
+    private long executions;
+    /**
+     * While reverse-continue re-executes a stretch looking for events: events (breakpoint,
+     * watchpoint and catchpoint stops) before {@link #searchLimit} cycles are counted in
+     * {@link #searchEvents}, and the one numbered {@link #searchStopAt} (if positive) is stopped at.
+     */
+    private boolean searching;
+    private long searchLimit, searchEvents, searchStopAt;
     /** Breakpoints and watchpoints; they survive restarts and re-executions. */
     public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
@@ -96,9 +109,24 @@ public final class Debugger {
     private boolean returnStops;
 
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut) {
+        this(factory, consoleIn, consoleOut, Snapshots.INTERVAL, Snapshots.BUDGET, SNAPSHOT_PACE);
+    }
+
+    /**
+     * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
+     * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
+     * small ones, so that reverse execution crosses many snapshots; interval 0 takes none, as
+     * with a disk, and reverse execution re-executes from the boot.
+     */
+    public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval, long budget, int pace) {
         this.factory = factory;
+        this.pace = pace;
         this.streams = new ReplayStreams(consoleIn, consoleOut);
         boot();
+        if (machine().disk() == null && interval > 0) {
+            snapshots = new Snapshots(interval, budget);
+            snapshot();
+        }
     }
 
     public DebugTarget target() {
@@ -114,7 +142,20 @@ public final class Debugger {
         return machine().cpu.instret;
     }
 
+    /** Boots (or restores) executions so far: a trace started in an earlier one has ended. */
+    public long executions() {
+        return executions;
+    }
+
+    /** The snapshots held now and the host memory they hold, for 'info snapshots'. */
+    public String snapshotSummary() {
+        if (snapshots == null) return "no snapshots: reverse execution re-executes from the boot";
+        return String.format("%d snapshot%s, every %,d instructions, holding %.1f MiB (limit %d MiB)", snapshots.size(),
+                snapshots.size() == 1 ? "" : "s", snapshots.interval(), snapshots.bytes() / 1048576.0, snapshots.budget() >> 20);
+    }
+
     private void boot() {
+        executions++;
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         activations.clear();
@@ -127,6 +168,10 @@ public final class Debugger {
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                if (searching && catches.contains(cause) && mm.cpu.cycles < searchLimit && ++searchEvents == searchStopAt) {
+                    caught = cause;
+                    return true;
+                }
                 if (!replaying && catches.contains(cause)) {
                     if (cause == skipCause && epc == skipEpc) {
                         skipCause = null;
@@ -202,10 +247,87 @@ public final class Debugger {
     public void restart() {
         replaying = true;
         try {
-            boot();
+            restoreNearest(0);
         } finally {
             replaying = false;
         }
+    }
+
+    /**
+     * Takes a snapshot of the whole target here if one is due (see {@link Snapshots}): between
+     * instructions, with no trap half-delivered, the only points the execution loops call it at.
+     */
+    private void maybeSnapshot() {
+        if (snapshots == null || position() < snapshotCheckAt) return;
+        long since = System.nanoTime() - lastSnapshotEnd;
+        if (snapshots.due(position()) && (since >= pace * lastSnapshotCost || since >= MAX_GAP_NANOS)) snapshot();
+        snapshotCheckAt = snapshots.nextDue(position());
+    }
+
+    /**
+     * A snapshot is taken only after running at least this many times as long as the last one
+     * took, so that taking them costs a forward run at most about 1/SNAPSHOT_PACE of its time
+     * however much memory the program changes between them (but never more than
+     * {@link #MAX_GAP_NANOS} of running apart). Where they fall depends on the host's
+     * speed; what reverse execution reaches never does, since any snapshot restores exactly.
+     */
+    private static final int SNAPSHOT_PACE = 10;
+    /** Pacing never leaves more than half a second of running between snapshots, which bounds what a reverse command re-executes. */
+    private static final long MAX_GAP_NANOS = 500_000_000L;
+    private final int pace;
+    private long lastSnapshotEnd, lastSnapshotCost;
+
+    /** No snapshot is due before this position (a cache of {@link Snapshots#due}); reset when the position goes back. */
+    private long snapshotCheckAt;
+
+    private void snapshot() {
+        long start = System.nanoTime();
+        Machine m = machine();
+        long p = position();
+        Snapshots.Entry before = snapshots.atOrBefore(p);
+        snapshots.add(new Snapshots.Entry(p, m.cpu.cycles, m.snapshot(before == null ? null : before.machine()),
+                imageOfState(before == null ? null : before.state()), runningKey(), handlerEntries));
+        lastSnapshotEnd = System.nanoTime();
+        lastSnapshotCost = lastSnapshotEnd - start;
+    }
+
+    /** Everything but the machine that changes as the program runs: the target's kernel, the console streams, this debugger's record of handlers. */
+    private ObjectImage imageOfState(ObjectImage previous) {
+        return ObjectImage.capture(List.of(target, machine().console(), activations, trapLog), Debugger::opaque, previous);
+    }
+
+    /** Objects a state image references but does not look into: they have snapshots of their own, or are the debugger's. */
+    private static boolean opaque(Object o) {
+        boolean hardware = o.getClass().getName().startsWith("exo.emulator.") && !(o instanceof exo.emulator.machine.Console);
+        return hardware || o instanceof Machine.TrapObserver || o instanceof DebugInfo || o instanceof Debugger
+                || o instanceof ReplayStreams || o instanceof exo.os.Tracer;
+    }
+
+    /** Makes the target's state what it was at snapshot e. */
+    private void restore(Snapshots.Entry e) {
+        executions++;
+        snapshotCheckAt = 0;
+        machine().restore(e.machine());
+        e.state().restore();
+        running = activations.computeIfAbsent(e.running() == null ? target.context() : e.running(), k -> new ArrayDeque<>());
+        handlerEntries = e.handlerEntries();
+        caught = null;
+        skipCause = null;
+    }
+
+    /** Restores the latest snapshot at or before position (boots afresh if there are none). */
+    private void restoreNearest(long position) {
+        Snapshots.Entry e = snapshots == null ? null : snapshots.atOrBefore(position);
+        if (e == null) boot();
+        else restore(e);
+    }
+
+    /**
+     * Says the user changed the state (a register or memory word) at the current position:
+     * snapshots after it described an execution that will not happen now.
+     */
+    public void changedByUser() {
+        if (snapshots != null) snapshots.dropAfter(position());
     }
 
     /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
@@ -320,11 +442,13 @@ public final class Debugger {
      * itself), the extra stop condition, and the pre-decoded access for watchpoints; after it:
      * halts, caught exceptions, watch hits and the hook.
      *
-     * <p>When enabled breakpoints are the only checks and the engine is the JIT, the machine
-     * stops at their addresses itself ({@link Machine#setBreakpoints}, translations end before
-     * them) and the loop runs at engine speed; each stop there is checked here as before (its
-     * condition, hit count, temporary deletion) and resumed past if it does not hold. The
-     * interpreter engine keeps the instruction-at-a-time loop.
+     * <p>For {@code continue} under the JIT, the machine stops by itself at breakpoint addresses
+     * ({@link Machine#setBreakpoints}, translations end before them) and before any load or
+     * store in a page a watchpoint touches ({@link Machine#setWatchedPages}: only those accesses
+     * leave the engines' inlined fast path), and the loop runs at engine speed between. A
+     * breakpoint stop is checked here as before (its condition, hit count, temporary deletion)
+     * and resumed past if it does not hold; the instruction at a watched-page stop is stepped
+     * with the exact range check. The interpreter engine keeps the instruction-at-a-time loop.
      */
     private Stop resume(boolean checkFirst, StepHook hook, java.util.function.BooleanSupplier stopBefore) {
         Machine m = machine();
@@ -337,31 +461,40 @@ public final class Debugger {
             caught = null;
         }
         boolean first = !checkFirst;
-        boolean fast = hook == null && stopBefore == null
-                && (!points.anyActive() || points.onlyBreakpoints() && m.engine() instanceof Jit);
+        // The points cannot change while this runs. Watched pages are set for every engine, stepping
+        // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
+        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        m.setWatchedPages(watched);
+        boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
+        boolean stepNext = false;
         while (true) {
             if (interrupt) {
                 interrupt = false;
                 m.takeStopRequest();
                 return new Stop(Kind.INTERRUPTED, "interrupted");
             }
+            maybeSnapshot();
             int pc = m.cpu.pc;
-            if (!first) {
+            // After a stop before a watched access, the breakpoint at the PC was checked (or passed) already.
+            if (!first && !stepNext) {
                 if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
                 Breakpoints.Breakpoint b = points.hit(pc, target);
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast && engineSpeedNow(m)) {
+            if (fast && !stepNext && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
+                setMachineStops(m, breakAt, watched);
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, 1 << 16);
                 skipCause = null;
+                // Before an access to a watched page: that one instruction is stepped and checked below.
+                stepNext = r == StopReason.WATCHED;
                 Stop s = afterRun(r);
                 if (s != null) return s;
                 continue;
             }
+            stepNext = false;
             int w = wordAt(pc);
             String watch = points.watchBefore(pc, w, target, this::describe);
             String hookSays = hook == null ? null : hook.after(pc, w);
@@ -384,6 +517,15 @@ public final class Debugger {
     private boolean engineSpeedNow(Machine m) {
         if (activations().isEmpty()) return true;
         return m.engine() instanceof Jit && !isHandlerReturn(wordAt(m.cpu.pc));
+    }
+
+    /**
+     * What the machine stops at by itself while running at engine speed: the breakpoint
+     * addresses and the watched pages (each change drops translations or host-cache lines).
+     */
+    private void setMachineStops(Machine m, int[] breakpoints, int[] watchedPages) {
+        m.setBreakpoints(machineBreakpoints(m, breakpoints));
+        m.setWatchedPages(watchedPages);
     }
 
     /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
@@ -487,7 +629,7 @@ public final class Debugger {
         return (s == null ? "" : " <" + s + ">") + (l == null ? "" : " (" + l + ")");
     }
 
-    /** Goes back n instructions by re-executing from the boot to position - n. */
+    /** Goes back n instructions: restores the latest snapshot before position - n and re-executes to it. */
     public Stop reverseStep(long n) {
         long to = Math.max(0, position() - n);
         replayTo(to);
@@ -495,69 +637,156 @@ public final class Debugger {
     }
 
     /**
-     * Goes back to the most recent earlier breakpoint hit, or to the start if there is none.
-     * The execution is replayed from the boot at engine speed, the machine stopping at breakpoint
-     * addresses itself (as {@link #cont} does), and each stop whose breakpoint holds is remembered;
-     * then a second replay goes to the last one. Ctrl-C ({@link #interrupt}) abandons the search
-     * and returns to where it started.
+     * Goes back to the most recent earlier event of any kind: a breakpoint that holds, a
+     * watchpoint's access or a caught exception, as {@link #cont} would have stopped at them; or
+     * to the start if there is none. The stretches between snapshots are searched latest first:
+     * each is re-executed from its snapshot counting the events in it (before the current stop),
+     * and the first stretch that has any is re-executed once more to its last event. Ctrl-C
+     * ({@link #interrupt}) abandons the search and restores the state it started from exactly.
      */
     public Stop reverseContinue() {
-        long now = position();
-        long last = -1;
-        int lastId = 0;
-        boolean interrupted = false;
-        replaying = true;
-        try {
-            boot();
-            Machine m = machine();
-            interrupt = false;
-            m.takeStopRequest();
-            while (m.cpu.instret < now && !m.isHalted()) {
-                if (interrupt) {
-                    interrupted = true;
-                    break;
-                }
-                Breakpoints.Breakpoint b = points.firstHolding(m.cpu.pc, target);
-                if (b != null) {
-                    last = m.cpu.instret;
-                    lastId = b.id;
-                }
-                if (engineSpeedNow(m)) {
-                    m.setBreakpoints(machineBreakpoints(m, points.enabledAddresses()));
-                    m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, now - m.cpu.instret);
-                    handlerStop = false;
-                } else {
-                    stepTracked(m);
+        if (snapshots == null) return reverseContinueFromBoot();
+        Machine m = machine();
+        long now = position(), nowCycles = m.cpu.cycles;
+        Cause caughtHere = caught;
+        Snapshots.Entry home = new Snapshots.Entry(now, nowCycles, m.snapshot(null), imageOfState(null), runningKey(), handlerEntries);
+        interrupt = false;
+        m.takeStopRequest();
+        long end = now, limit = nowCycles;
+        for (Snapshots.Entry from : snapshots.before(now)) {
+            if (from.cycles() > nowCycles) continue;
+            restore(from);
+            Stop found = search(end, limit, nowCycles, 0);
+            if (found != null && searchEvents > 0) {
+                long events = searchEvents;
+                restore(from);
+                found = search(end, limit, nowCycles, events);
+                if (found != null && found.kind == Kind.REVERSED) {
+                    throw new IllegalStateException("re-executing from the snapshot at " + from.position() + " did not reach event "
+                            + events + " again (" + searchEvents + " seen)");
                 }
             }
-        } finally {
-            replaying = false;
+            if (found == null) {
+                restore(home);
+                caught = caughtHere;
+                return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
+            }
+            if (found.kind != Kind.REVERSED) return found;
+            end = from.position();
+            limit = from.cycles();
         }
-        if (interrupted) {
+        restoreNearest(0);
+        return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
+    }
+
+    /**
+     * reverse-continue without snapshots (a machine with a disk): the whole execution is the one
+     * stretch, re-executed from a fresh boot; Ctrl-C re-executes back to where it started.
+     */
+    private Stop reverseContinueFromBoot() {
+        long now = position(), nowCycles = machine().cpu.cycles;
+        interrupt = false;
+        machine().takeStopRequest();
+        boot();
+        Stop found = search(now, nowCycles, nowCycles, 0);
+        if (found != null && searchEvents > 0) {
+            long events = searchEvents;
+            boot();
+            found = search(now, nowCycles, nowCycles, events);
+            if (found != null && found.kind != Kind.REVERSED) return found;
+        }
+        if (found == null) {
             interrupt = false;
             replayTo(now);
             machine().takeStopRequest();
             return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
         }
-        if (last < 0) {
-            replayTo(0);
-            return new Stop(Kind.REVERSED, "no earlier breakpoint hit; at the start of the program");
-        }
-        replayTo(last);
-        return new Stop(Kind.BREAKPOINT, "breakpoint " + lastId + " at " + describe(machine().cpu.pc) + " (reached backwards)");
+        replayTo(0);
+        return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
     }
 
+    /**
+     * Re-executes from the current state to position end as {@link #cont} would, counting in
+     * {@link #searchEvents} the events it would stop at, without changing hit counts: a
+     * breakpoint that holds or a caught exception (stops before something runs) if it comes
+     * before cycle limit, the next snapshot's, which sees the ones at its own state; a watched
+     * access (a stop after its instruction) if the instruction started before end and the stop
+     * comes before cycle now, where reverse-continue started. Stops at the event numbered stopAt
+     * if stopAt is positive and returns that stop; otherwise returns a {@link Kind#REVERSED}
+     * stop at end. Returns null if interrupted.
+     */
+    private Stop search(long end, long limit, long now, long stopAt) {
+        Machine m = machine();
+        searching = true;
+        searchLimit = limit;
+        searchEvents = 0;
+        searchStopAt = stopAt;
+        replaying = true;
+        boolean fast = m.engine() instanceof Jit, stepNext = false;
+        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        m.setWatchedPages(watched);
+        long checkedAt = -1;
+        try {
+            while (m.cpu.instret < end && !m.isHalted()) {
+                if (interrupt) return null;
+                int pc = m.cpu.pc;
+                if (m.cpu.cycles != checkedAt && m.cpu.cycles < limit) {
+                    checkedAt = m.cpu.cycles;
+                    Breakpoints.Breakpoint b = points.firstHolding(pc, target);
+                    if (b != null && ++searchEvents == stopAt) {
+                        return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
+                    }
+                }
+                StopReason r;
+                Breakpoints.WatchHit hit = null;
+                int w = 0;
+                long before = m.cpu.instret;
+                if (fast && !stepNext && engineSpeedNow(m)) {
+                    setMachineStops(m, breakAt, watched);
+                    m.resumePastBreakpoint();
+                    r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
+                    handlerStop = false;
+                    stepNext = r == StopReason.WATCHED;
+                } else {
+                    stepNext = false;
+                    w = wordAt(pc);
+                    hit = points.watchedBy(pc, w, target, this::describe);
+                    r = stepTracked(m);
+                }
+                if (r == StopReason.STOPPED && caught != null) {
+                    return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s (reached backwards)", caught.shortName,
+                            m.cpu.epc, at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
+                }
+                if (r == StopReason.STOPPED && interrupt) return null;
+                if (hit != null && m.cpu.instret != before && m.cpu.cycles < now && ++searchEvents == stopAt) {
+                    return new Stop(Kind.WATCHPOINT, hit.report() + points.watchAfter(w, hit.old(), target) + " (reached backwards)");
+                }
+            }
+            return new Stop(Kind.REVERSED, "");
+        } finally {
+            searching = false;
+            replaying = false;
+        }
+    }
+
+    /** The key of the running environment's activations (see {@link #activations}). */
+    private String runningKey() {
+        for (Map.Entry<String, Deque<Activation>> e : activations.entrySet()) if (e.getValue() == running) return e.getKey();
+        return null;
+    }
+
+    /** Restores the latest snapshot at or before position and re-executes to it at engine speed. */
     private void replayTo(long position) {
         replaying = true;
         try {
-            boot();
+            restoreNearest(position);
             Machine m = machine();
             while (m.cpu.instret < position && !m.isHalted()) {
+                maybeSnapshot();
                 if (engineSpeedNow(m)) {
-                    m.setBreakpoints(machineBreakpoints(m, new int[0]));
+                    setMachineStops(m, new int[0], new int[0]);
                     m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, position - m.cpu.instret);
+                    runAtEngineSpeed(m, Math.min(position - m.cpu.instret, 1 << 16));
                     handlerStop = false;
                 } else {
                     stepTracked(m);

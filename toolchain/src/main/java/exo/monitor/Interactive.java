@@ -74,7 +74,7 @@ public final class Interactive implements Monitor.LineSource {
     }
 
     /** The words after info, and what info registers takes. */
-    static final List<String> INFO = List.of("breakpoints", "watchpoints", "registers", "frame", "threads", "display", "catch", "views");
+    static final List<String> INFO = List.of("breakpoints", "watchpoints", "registers", "frame", "threads", "display", "catch", "views", "disk", "snapshots");
 
     /**
      * Completion that knows the context: the first word completes to commands; after info, help,

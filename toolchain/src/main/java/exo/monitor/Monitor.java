@@ -70,6 +70,8 @@ public final class Monitor {
     /** The trace being written ('trace FILE'), the target it traces and its file; null when not tracing. */
     private TraceFile trace;
     private DebugTarget traced;
+    /** The execution the trace is of ({@link Debugger#executions}): run and reverse execution start another. */
+    private long tracedExecution;
     private Path tracePath;
     /** Where lines come from now: {@code delete} asks it for confirmation. */
     private LineSource input = script(new BufferedReader(java.io.Reader.nullReader()));
@@ -221,8 +223,8 @@ public final class Monitor {
             traced.os().stats().tracer = null;
             trace = null;
         }
-        if (trace != null && dbg.target() != traced) {
-            // run and reverse execution boot the program afresh: the trace was of the old boot.
+        if (trace != null && dbg.executions() != tracedExecution) {
+            // run and reverse execution restore an earlier state: the trace was of what came after it.
             out.println("trace: the program restarted; " + tracePath + " ends where it did");
             endTrace();
         }
@@ -253,6 +255,7 @@ public final class Monitor {
             throw new Problem(p + ": cannot write the trace: " + e.getMessage());
         }
         traced = dbg.target();
+        tracedExecution = dbg.executions();
         tracePath = p;
         trace.attach(dbg.machine(), os);
         out.println("tracing to " + p + " from cycle " + dbg.machine().cpu.cycles + "; 'trace off' completes the file");
@@ -309,8 +312,8 @@ public final class Monitor {
         add("nextline", "nl", "", "step to the next source line, running over calls", a -> report(dbg.stepLine(false)));
         add("finish", "fin", "", "run until the current function returns", a -> report(dbg.finish()));
         add("until", "u advance", "LOC", "run until LOC is reached or the current function returns", a -> report(dbg.until(location(a, true))));
-        add("reverse-step", "rs rsi", "[N]", "go back N instructions (re-executes deterministically from the start)", a -> report(dbg.reverseStep(count(a))));
-        add("reverse-continue", "rc", "", "go back to the most recent breakpoint hit (re-executes from the start)", a -> report(dbg.reverseContinue()));
+        add("reverse-step", "rs rsi", "[N]", "go back N instructions (restores a snapshot and re-executes from it)", a -> report(dbg.reverseStep(count(a))));
+        add("reverse-continue", "rc", "", "go back to the most recent breakpoint, watchpoint or caught exception", a -> report(dbg.reverseContinue()));
         add("break", "b", "LOC [if EXPR]", "stop when execution reaches LOC: an address, symbol[+off], *EXPR or file:line", a -> breakpoint(a, false));
         add("tbreak", "tb", "LOC [if EXPR]", "a breakpoint deleted when first hit", a -> breakpoint(a, true));
         add("watch", "w", "ADDR [LEN]", "stop after a store to [ADDR, ADDR+LEN) (LEN defaults to 4)", a -> watch(a, false, true));
@@ -321,7 +324,7 @@ public final class Monitor {
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
-        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views|disk", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes, kernel views or the disk", this::info);
+        add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views|disk|snapshots", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes, kernel views, the disk or reverse execution's snapshots", this::info);
         add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
         add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
         add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
@@ -564,8 +567,11 @@ public final class Monitor {
                 if (!dbg.target().kernelViews().containsKey("disk")) throw new Problem("no disk: start the monitor with exo debug --disk FILE");
                 kernelView("disk");
                 return;
+            case "snapshots":
+                out.println(dbg.snapshotSummary());
+                return;
             default:
-                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch, views or disk");
+                throw new Problem("info what? breakpoints, watchpoints, registers [REG...], frame, threads, display, catch, views, disk or snapshots");
         }
     }
 
@@ -734,17 +740,20 @@ public final class Monitor {
             int pa = dbg.target().translate(va);
             if (pa < 0) throw new Problem(String.format("0x%08x is not mapped in the current address space", va));
             dbg.machine().memory.writeWord(pa, v);
+            dbg.changedByUser();
             return;
         }
         String r = lhs.startsWith("$") ? lhs.substring(1) : lhs;
         if (r.equals("pc")) {
             cpu.pc = v;
+            dbg.changedByUser();
             return;
         }
         int reg = Register.parse(r);
         if (reg < 0) throw new Problem("no register '" + lhs + "'");
         if (reg == 0) throw new Problem("zero is hard-wired to 0");
         cpu.regs[reg] = v;
+        dbg.changedByUser();
     }
 
     private void disassemble(String a) throws Problem {

@@ -85,7 +85,7 @@ class MonitorTest {
         assertTrue(t.contains("breakpoint 1 at 0x00001018 <f> (fake.s:7) (reached backwards)"), t);
         assertEquals(5, reg(Register.A0));
         t = run("reverse-continue");
-        assertTrue(t.contains("no earlier breakpoint hit; at the start of the program"), t);
+        assertTrue(t.contains("no earlier breakpoint, watchpoint or caught exception; at the start of the program"), t);
         assertEquals(0, dbg.position());
     }
 

@@ -52,6 +52,8 @@ public final class Machine {
     private long skipInstret;
     private boolean skipArmed;
     private boolean breakpointStop;
+    /** The engine stopped before an access to a watched page ({@link StopReason#WATCHED}). */
+    private boolean watchStopped;
 
     private boolean halted;
     private volatile boolean stopRequested;
@@ -135,6 +137,14 @@ public final class Machine {
      * @throws IllegalStateException if a trap is already pending (an engine ran on after one)
      */
     public void raise(Cause cause, int epc, int badVaddr) {
+        if (mmu.watchStop) {
+            // Not a trap: the MMU refused an access to a watched page (see setWatchedPages). The
+            // PC goes to the instruction, as delivery would put it at a trap's EPC.
+            mmu.watchStop = false;
+            watchStopped = true;
+            cpu.pc = epc;
+            return;
+        }
         if (pending != null) raisedTwice(cause);
         pending = cause;
         pendingEpc = epc;
@@ -151,6 +161,17 @@ public final class Machine {
         if (Arrays.equals(set, breakpoints)) return;
         breakpoints = set;
         if (engine != null) engine.breakpointsChanged(this);
+    }
+
+    /**
+     * Sets the virtual pages whose loads and stores {@link #run} stops before, returning
+     * {@link StopReason#WATCHED} with the PC at the instruction and nothing of it executed (the
+     * engine leaves it as it leaves one that faults). Only accesses to these pages take the
+     * MMU's slow path (see {@link Mmu}); {@link #step} executes them. A debugger steps the
+     * instruction with its own checks of the exact range, then runs on.
+     */
+    public void setWatchedPages(int[] vpns) {
+        mmu.setWatchedPages(vpns);
     }
 
     /** The PCs {@link #run} stops before, sorted (a copy). */
@@ -203,11 +224,13 @@ public final class Machine {
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
         breakpointsLive = breakpoints.length > 0;
+        mmu.watchStops = true;
         try {
             return loop(c, target);
         } finally {
             breakpointsLive = false;
             skipArmed = false;
+            mmu.watchStops = false;
         }
     }
 
@@ -232,6 +255,10 @@ public final class Machine {
             if (breakpointStop) {
                 breakpointStop = false;
                 return StopReason.BREAKPOINT;
+            }
+            if (watchStopped) {
+                watchStopped = false;
+                return StopReason.WATCHED;
             }
         }
     }
@@ -286,6 +313,52 @@ public final class Machine {
         trapCounts[cause.code]++;
         handler.trap(this, cause, epc, c.badVaddr);
         if (observer != null) observer.afterTrap(this, cause, epc, c.badVaddr);
+    }
+
+    /**
+     * The machine's whole architectural state at an instruction boundary: registers, control
+     * registers and counters, the timer, trap counts, the TLB, the current ASID and physical
+     * memory (an {@link PhysicalMemory.Image}). Not the engine, breakpoints or observer, which
+     * are the debugger's, nor a disk, whose writes reach a host file: a machine with a disk has
+     * no snapshots.
+     */
+    public record Snapshot(int[] regs, int pc, int epc, int cause, int badVaddr, long cycles, long instret, long timerCompare,
+                           long[] trapCounts, boolean halted, Tlb.State tlb, int asid, PhysicalMemory.Image memory) {}
+
+    /**
+     * The state now, sharing unchanged memory pages with previous (null for none).
+     *
+     * @throws IllegalStateException with a trap pending (mid-delivery) or a disk attached
+     */
+    public Snapshot snapshot(Snapshot previous) {
+        if (pending != null) throw new IllegalStateException("snapshot with trap " + pending + " pending");
+        if (disk != null) throw new IllegalStateException("snapshot of a machine with a disk");
+        Cpu c = cpu;
+        return new Snapshot(c.regs.clone(), c.pc, c.epc, c.cause, c.badVaddr, c.cycles, c.instret, c.timerCompare,
+                trapCounts.clone(), halted, tlb.state(), mmu.asid(), memory.image(previous == null ? null : previous.memory));
+    }
+
+    /**
+     * Makes the machine's state what it was at s; the engine's translations of pages whose
+     * contents change are invalidated as for any write, and the MMU's host cache is flushed.
+     */
+    public void restore(Snapshot s) {
+        Cpu c = cpu;
+        System.arraycopy(s.regs, 0, c.regs, 0, c.regs.length);
+        c.pc = s.pc;
+        c.epc = s.epc;
+        c.cause = s.cause;
+        c.badVaddr = s.badVaddr;
+        c.cycles = s.cycles;
+        c.instret = s.instret;
+        c.timerCompare = s.timerCompare;
+        System.arraycopy(s.trapCounts, 0, trapCounts, 0, trapCounts.length);
+        pending = null;
+        halted = s.halted;
+        memory.restore(s.memory);
+        tlb.restore(s.tlb);
+        mmu.setAsid(s.asid);
+        mmu.flushHostCache();
     }
 
     /** Adds kernel work to the cycle counter (the cost model's charges). */

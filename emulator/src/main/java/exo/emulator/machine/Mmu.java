@@ -18,6 +18,12 @@ import java.util.Arrays;
  * needs no code-watch check (the JIT's fast path writes without one), and every store into a
  * code page takes the slow path, which does.
  *
+ * <p>Load and store lines never map a {@link #setWatchedPages watched} virtual page either
+ * (a debugger's watchpoints): every load and store there takes the slow path, which, while the
+ * machine runs with watch stops on, refuses it as if it faulted and flags {@link #watchStop}, so
+ * the engine leaves the instruction unexecuted and the debugger steps it under its own checks.
+ * Pages not watched keep the fast path; a watchpoint costs only the accesses to its page.
+ *
  * <p>The fast path, inlined by the interpreter and the JIT, is:
  * {@code tag[(va >>> 12) & HOST_MASK] == (va & ~0xFFF) ? base[...] | (va & 0xFFF) : slow(va)}.
  */
@@ -50,6 +56,12 @@ public final class Mmu {
     public Cause fault;
     /** Slow-path translations (host cache misses), for statistics. */
     public long hostMisses;
+    /** Virtual page numbers whose loads and stores get no host-cache lines (sorted, distinct). */
+    private int[] watchedPages = new int[0];
+    /** Whether an access to a watched page is refused ({@link Machine#run} with watched pages). */
+    boolean watchStops;
+    /** Set when a translation was refused for a watched page; {@link Machine#raise} consumes it. */
+    boolean watchStop;
 
     public Mmu(Tlb tlb, PhysicalMemory memory) {
         this.tlb = tlb;
@@ -86,11 +98,17 @@ public final class Mmu {
         if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return fault(Cause.PROT_FETCH);
         int pfn = tlb.pfn(slot);
         if (pfn >= memory.pages()) return fault(Cause.BUS_ERROR);
+        boolean watched = kind != FETCH && watchedPages.length > 0 && Arrays.binarySearch(watchedPages, vpn) >= 0;
+        if (watched && watchStops) {
+            watchStop = true;
+            return fault(missCause(kind));
+        }
         tlb.markReferenced(slot);
         memory.materialise(pfn);
         hostMisses++;
         int tag = va & ~PhysicalMemory.PAGE_MASK;
         int base = pfn << PhysicalMemory.PAGE_SHIFT;
+        if (watched) return base | (va & PhysicalMemory.PAGE_MASK);
         int line = vpn & HOST_MASK;
         switch (kind) {
             case LOAD: loadTag[line] = tag; loadBase[line] = base; break;
@@ -165,6 +183,17 @@ public final class Mmu {
         for (int line = 0; line < HOST_LINES; line++) {
             if (storeTag[line] != EMPTY && storeBase[line] == base) storeTag[line] = EMPTY;
         }
+    }
+
+    /**
+     * Sets the virtual pages whose loads and stores always take the slow path (see the class
+     * comment); drops the host-cache lines that map them now.
+     */
+    public void setWatchedPages(int[] vpns) {
+        int[] set = Arrays.stream(vpns).distinct().sorted().toArray();
+        if (Arrays.equals(set, watchedPages)) return;
+        watchedPages = set;
+        flushHostCache();
     }
 
     public void flushHostCache() {

@@ -144,6 +144,67 @@ public final class PhysicalMemory {
         if (pages[ppn] == ZERO) pages[ppn] = new byte[PAGE_SIZE];
     }
 
+    /**
+     * Memory's contents at one moment, for a debugger's snapshots. A page never written is held
+     * as null; a page equal to the same page of the image it was taken after shares that image's
+     * copy, so a series of images costs one copy per page per change, not per image. Images are
+     * never written after they are taken.
+     */
+    public static final class Image {
+        private final byte[][] pages;
+        private final int copied;
+
+        private Image(byte[][] pages, int copied) {
+            this.pages = pages;
+            this.copied = copied;
+        }
+
+        /** Pages this image copied rather than shared with the image it was taken after. */
+        public int copiedPages() {
+            return copied;
+        }
+
+        /** Each page this image holds (shared or copied), for a caller that counts host memory; null entries are zero pages. */
+        public byte[][] heldPages() {
+            return pages.clone();
+        }
+    }
+
+    /** An image of memory now, sharing every page that has not changed since previous (which may be null). */
+    public Image image(Image previous) {
+        byte[][] copy = new byte[pages.length][];
+        int copied = 0;
+        for (int i = 0; i < pages.length; i++) {
+            byte[] live = pages[i];
+            if (live == ZERO) continue;
+            byte[] before = previous == null ? null : previous.pages[i];
+            if (before != null && Arrays.equals(before, live)) {
+                copy[i] = before;
+            } else {
+                copy[i] = live.clone();
+                copied++;
+            }
+        }
+        return new Image(copy, copied);
+    }
+
+    /**
+     * Makes memory what it was when image was taken. Each page that differs is written through
+     * the checked path, so translated code of a page that changes is invalidated as for any write;
+     * pages materialised since stay materialised (zeroed), as the MMU's host cache may map them.
+     */
+    public void restore(Image image) {
+        if (image.pages.length != pages.length) throw new IllegalStateException("image of a memory of another size");
+        for (int i = 0; i < pages.length; i++) {
+            byte[] want = image.pages[i], live = pages[i];
+            if (want == null) {
+                if (live != ZERO && !Arrays.equals(live, ZERO)) clearPage(i);
+            } else if (!Arrays.equals(live, want)) {
+                System.arraycopy(want, 0, writable(i), 0, PAGE_SIZE);
+            }
+        }
+    }
+
     public void setCodeWatcher(CodeWatcher w) {
         this.watcher = w;
     }

@@ -9,5 +9,10 @@ public enum StopReason {
     /** {@link Machine#requestStop} was called, or a trap observer asked to stop. */
     STOPPED,
     /** The engine reached a PC in {@link Machine#setBreakpoints}'s set; nothing at it has run. */
-    BREAKPOINT
+    BREAKPOINT,
+    /**
+     * The instruction at the PC loads or stores in a page of {@link Machine#setWatchedPages}'s
+     * set; it has not run (it stopped where it would have faulted, with nothing changed).
+     */
+    WATCHED
 }

@@ -54,6 +54,26 @@ public final class Tlb {
         random = s == 0 ? 0x2545F491 : s;
     }
 
+    /** Every entry and the replacement generator's state at one moment (a debugger's snapshot). */
+    public record State(int[] vpn, int[] asid, int[] pfn, int[] flags, long[] bucket, byte[] only, long validMask, int random) {}
+
+    public State state() {
+        return new State(vpn.clone(), asid.clone(), pfn.clone(), flags.clone(), bucket.clone(), only.clone(), validMask, random);
+    }
+
+    /** Makes the TLB what it was in s; the MMU's host cache, which mirrored other entries, is flushed. */
+    public void restore(State s) {
+        System.arraycopy(s.vpn, 0, vpn, 0, SIZE);
+        System.arraycopy(s.asid, 0, asid, 0, SIZE);
+        System.arraycopy(s.pfn, 0, pfn, 0, SIZE);
+        System.arraycopy(s.flags, 0, flags, 0, SIZE);
+        System.arraycopy(s.bucket, 0, bucket, 0, bucket.length);
+        System.arraycopy(s.only, 0, only, 0, only.length);
+        validMask = s.validMask;
+        random = s.random;
+        if (mmu != null) mmu.flushHostCache();
+    }
+
     /** Slot of the valid entry translating virtual page vpn for asid, or -1. */
     public int lookup(int vpn, int asid) {
         int b = bucketOf(vpn);
