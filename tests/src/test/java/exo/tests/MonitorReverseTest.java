@@ -8,7 +8,6 @@ import exo.emulator.isa.Register;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
 import exo.emulator.machine.Machine;
-import exo.emulator.machine.PhysicalMemory;
 import exo.emulator.machine.Tlb;
 import exo.monitor.Debugger;
 import exo.monitor.ExeDebugInfo;
@@ -234,7 +233,10 @@ class MonitorReverseTest {
             }
             s.dbg.interrupt();
         });
-        s.run("watch 0x" + Integer.toHexString(PhysicalMemory.PAGE_SIZE) + "\n"); // never written: the search steps every instruction
+        // a breakpoint in the inner loop whose condition never holds: the search stops to test it at
+        // every store of the sieve, so it is still running when Ctrl-C arrives (a watchpoint no
+        // longer slows it: watched pages are off the fast path only where they are watched)
+        s.run("break sieve.s:33 if t3 == 2\n");
         ctrlC.start();
         String t = s.run("reverse-continue\n");
         ctrlC.join();
