@@ -123,6 +123,33 @@ class KvFileTest {
         assertEquals("hello\n", run(FILES, runtime, "jit", img, false, "cat", "/kv").out(), "/kv is left as it was");
     }
 
+    /**
+     * A header of zeros is what a first run torn between its buckets' fsync and its header's
+     * leaves: the next run makes a new store. (ext, whose data blocks are written in place, so
+     * the header's block is the one block of the image that starts with the magic and 16.)
+     */
+    @Test
+    void aHeaderOfZerosMakesANewStore() throws IOException {
+        Path img = dir.resolve("torn.img");
+        assertEquals(0, kv("runtime.list", "jit", img, true, "put", "colour", "blue").code());
+        byte[] b = Files.readAllBytes(img);
+        int header = -1;
+        for (int at = 0; at < b.length; at += 4096) {
+            if (b[at] == 'K' && b[at + 1] == 'V' && b[at + 2] == 'S' && b[at + 3] == '1' && b[at + 4] == 16) {
+                assertEquals(-1, header, "one header block");
+                header = at;
+            }
+        }
+        assertTrue(header > 0, "the header is on the image");
+        Arrays.fill(b, header, header + 8, (byte) 0);
+        Files.write(img, b);
+        Cli.Result r = kv("runtime.list", "jit", img, false, "get", "colour");
+        assertEquals("kvfile: new store of 16 buckets\nnot found\n", r.out());
+        assertEquals(1, r.code());
+        Cli.Result list = kv("runtime.list", "jit", img, false, "list");
+        assertEquals("0 keys in 16 buckets\n", list.out(), "the buckets were made again, empty");
+    }
+
     @Test
     void badUsageExitsFive() {
         Path img = dir.resolve("u.img");
