@@ -64,8 +64,8 @@ import java.util.Map;
  * {@link CostModel#HANDLER_INSTRUCTION} per instruction run and a table touch per memory access
  * (the register window's words are registers, not memory: no touch).
  *
- * <p>A verified handler is compiled to JVM bytecode with ASM (a hidden class, collected with the
- * handler): one basic block per instruction, branches as JVM branches, each ALU row's own
+ * <p>A verified handler is compiled to JVM bytecode with ASM (a hidden class, shared by every
+ * handler with the same words through a bounded cache, and collected once none holds it): one basic block per instruction, branches as JVM branches, each ALU row's own
  * {@link Alu} method called, memory through {@link #load} and {@link #store}. The interpreter
  * below is the reference it is tested against ({@code MissHandlerTest},
  * {@code DownloadedExceptionTest}).
@@ -245,8 +245,13 @@ public final class DownloadedHandler {
             }
         }
         if (h.step[n - 1] != K_RET) throw new Refusal(Rule.END, n - 1);
-        if (compiled) h.body = h.compile();
+        if (compiled) h.body = COMPILED.body(code, h);
         return h;
+    }
+
+    /** The compiled body, or null for a handler kept interpreted. */
+    Body compiled() {
+        return body;
     }
 
     /** Instructions in the handler. */
@@ -418,6 +423,46 @@ public final class DownloadedHandler {
     }
 
     private static final String SELF = "exo/kernel/mem/DownloadedHandler";
+
+    /**
+     * Compiled bodies by the words they were compiled from, so installing code the kernel has
+     * compiled before (every environment of a library OS installing the same handler, a handler
+     * removed and installed again) defines no new class. A body holds no state of its own (it runs
+     * over the register file and handler it is given) and depends only on the words, since the
+     * kind decides only what verification refuses. Bounded, least recently installed out first;
+     * an evicted body lives on in the handlers that hold it.
+     */
+    private static final BodyCache COMPILED = new BodyCache(512);
+
+    private static final class BodyCache {
+        private final Map<CodeKey, Body> bodies;
+
+        BodyCache(int capacity) {
+            bodies = new java.util.LinkedHashMap<>(capacity, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<CodeKey, Body> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized Body body(int[] code, DownloadedHandler verified) {
+            return bodies.computeIfAbsent(new CodeKey(code.clone()), k -> verified.compile());
+        }
+    }
+
+    /** Handler words as a map key: equal when the words are. */
+    private record CodeKey(int[] words) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CodeKey k && Arrays.equals(words, k.words);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(words);
+        }
+    }
 
     /**
      * The handler as a hidden class implementing {@link Body}: local 1 the register file, 2 this
