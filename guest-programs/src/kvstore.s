@@ -104,24 +104,7 @@ open:
         call    printf
         li      a0, 0
         j       10f
-5:      lw      t0, R_NB(s1)
-        blez    t0, 6f                  # a directory this program never writes
-        li      t1, MAXB
-        bgt     t0, t1, 6f
-        la      t1, nbuckets
-        sw      t0, 0(t1)
-        li      a0, 0
-        j       10f
-6:      la      a0, m_baddir
-        mv      a1, t0
-        call    printf
-        li      a0, 4
-        j       10f
-7:      la      a0, m_foreign
-        mv      a1, t0
-        call    printf
-        li      a0, 4
-        j       10f
+        kv_header
 9:      li      a0, E_NOSPC
 8:      mv      s2, a0
         la      a0, m_diskerr
