@@ -87,7 +87,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
         this.revoker = new Revoker(machine.cpu, options, cost, stats, envs, pages, memory, forwarder, log::add);
-        this.blocks = new Blocks(machine, cost, options, pages, memory, forwarder, envs, log::add);
+        this.blocks = new Blocks(machine, cost, stats, options, pages, memory, forwarder, envs, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines, blocks);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
         this.views = new KernelViews(envs, pages, stlb, scheduler, blocks);

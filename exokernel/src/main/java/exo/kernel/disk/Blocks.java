@@ -12,6 +12,7 @@ import exo.kernel.mem.Memory;
 import exo.kernel.mem.PageOwners;
 import exo.os.CostModel;
 import exo.os.KernelOptions;
+import exo.os.Stats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ public final class Blocks {
     private final Machine machine;
     private final Disk disk;
     private final CostModel cost;
+    private final Stats stats;
     private final PageOwners pages;
     private final Memory memory;
     private final Forwarder forwarder;
@@ -70,11 +72,12 @@ public final class Blocks {
      *
      * @throws exo.emulator.machine.DiskException if the image's metadata is not valid
      */
-    public Blocks(Machine machine, CostModel cost, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder,
+    public Blocks(Machine machine, CostModel cost, Stats stats, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder,
                   Environments envs, Consumer<String> log) {
         this.machine = machine;
         this.envs = envs;
-        this.revoker = new BlockRevoker(machine.cpu, options, cost, forwarder, log);
+        this.stats = stats;
+        this.revoker = new BlockRevoker(machine.cpu, options, cost, stats, forwarder, log);
         this.disk = machine.disk();
         this.cost = cost;
         this.pages = pages;
@@ -288,6 +291,10 @@ public final class Blocks {
         for (Disk.Completion c; (c = disk.takeCompleted()) != null; ) {
             cost.charge(CostModel.TABLE_TOUCH);
             InFlight f = inFlight.remove(c.request().tag());
+            if (stats.tracer != null) {
+                Disk.Request r = c.request();
+                stats.tracer.diskCompleted(f == null ? 0 : f.env().id, r.tag(), Disk.opName(r.op()), r.op() == Disk.FLUSH ? -1 : r.block(), c.status() == Disk.OK);
+            }
             if (f == null) continue;                      // its requester was destroyed
             settle(f);
             int status = c.status() == Disk.OK ? DONE_OK : KernelError.IO.code;
