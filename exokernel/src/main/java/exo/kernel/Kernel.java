@@ -227,6 +227,13 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     }
 
     @Override
+    public String revokeBlock(int id, int b) {
+        Environment e = envs.get(id);
+        if (e == null) throw new IllegalArgumentException("no environment " + id + " (see 'kernel envs')");
+        return blocks.revokeByHost(e, b);
+    }
+
+    @Override
     public String lastRefill() {
         return resolvedBy;
     }

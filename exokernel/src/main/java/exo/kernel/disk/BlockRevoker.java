@@ -156,6 +156,11 @@ public final class BlockRevoker {
         return r == null ? -1 : r.block;
     }
 
+    /** The cycle by which e must give back the block asked for (e has a request outstanding). */
+    long deadline(Environment e) {
+        return requests.get(e).deadline;
+    }
+
     /** e is being destroyed: its request, vector and pending event are forgotten. */
     void forget(Environment e) {
         requests.remove(e);
