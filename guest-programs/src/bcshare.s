@@ -1,0 +1,313 @@
+# bcshare: two environments share a disk block through the buffer-cache server (libos/bcserv.s)
+# and see each other's writes with no write-back and no sync. The program forks the server,
+# allocates a block, forks a writer that puts a line into the block's page and exits, reads the
+# line back, answers it and forks a reader that sees the answer; then a client's bad requests
+# (a forged, a read-only and a stale capability, a block beyond the disk) are refused, and the
+# cost of a request is measured beside the private buffer cache (bcache.s). Without a disk it
+# says so and exits with status 2.
+#   exo run --disk s.img --disk-create 64K guest-programs/src/bcshare.s
+# disk: 64K
+# expect: bcshare: server 258 caches block 3 for its clients
+# expect: writer 259: wrote "written by the writer" into block 3's page; no write-back, no sync
+# expect: parent: block 3 holds "written by the writer"
+# expect: reader 515: block 3 holds "answered by the parent"
+# expect: refused: a forged capability -4, a read-only capability -4, beyond the disk -2
+# expect: written back and flushed: 0 0
+# expect: refused: a stale capability (the block freed) -4
+# expect: cycles per 4 KiB block got, cached: {n} through the server, {n} in the private cache
+# expect: cycles per 4 KiB block written back: {n} through the server, {n} with disk_write
+# expect: server exited with status 0
+        .include "libos/libos.inc"
+        .extern printf, puts, fork, wait, exit, rpc_notify, memcpy, vm_alloc
+        .extern bcs_serve, bcs_get, bcs_write, bcs_flush, bc_init, bc_get, disk_write
+.equ ROUNDS, 100
+
+        .text
+        .globl  main
+main:
+        enter   48
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        sw      s4, 12(sp)
+        sw      s5, 16(sp)
+        sw      s6, 20(sp)
+        sw      s7, 24(sp)
+        li      a0, -1
+        sys_blk_alloc
+        li      t0, E_NODEV
+        beq     a0, t0, nodisk
+        bltz    a0, fail
+        mv      s1, a0                  # s1 = the block, s2/s3 = its read-write capability
+        mv      s2, a1
+        mv      s3, a2
+        sys_env_self
+        mv      s5, a0                  # s5 = our id: the server's owner
+        call    fork
+        bnez    a0, 1f
+        mv      a0, s5                  # the child serves
+        call    bcs_serve
+1:      bltz    a0, fail
+        mv      s4, a0                  # s4 = the server
+        la      a0, m_server
+        mv      a1, s4
+        mv      a2, s1
+        call    printf
+
+        call    fork                    # the writer
+        bltz    a0, fail
+        bnez    a0, 2f
+        la      a1, s_written
+        call    put_line
+        sys_env_self
+        mv      a1, a0
+        la      a0, m_writer
+        la      a2, s_written
+        mv      a3, s1
+        call    printf
+        li      a0, 0
+        call    exit
+2:      call    wait
+        mv      a0, s4                  # what the writer left in the shared page
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        mv      a2, a0
+        la      a0, m_parent
+        mv      a1, s1
+        call    printf
+        la      a1, s_answer
+        call    put_line
+
+        call    fork                    # the reader
+        bltz    a0, fail
+        bnez    a0, 3f
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        mv      a3, a0
+        sys_env_self
+        mv      a1, a0
+        la      a0, m_reader
+        mv      a2, s1
+        call    printf
+        li      a0, 0
+        call    exit
+3:      call    wait
+
+        mv      a0, s4                  # the guards: a forged capability,
+        mv      a1, s1
+        xori    a2, s2, 1
+        mv      a3, s3
+        call    bcs_get
+        mv      s6, a0
+        mv      a0, s1                  # a read-only one,
+        mv      a1, s2
+        mv      a2, s3
+        sys_blk_cap_ro
+        mv      a3, a2
+        mv      a2, a1
+        mv      a1, s1
+        mv      a0, s4
+        call    bcs_get
+        mv      s7, a0
+        mv      a0, s4                  # a block beyond the disk
+        li      a1, 100000
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        mv      a3, a0
+        la      a0, m_refused
+        mv      a1, s6
+        mv      a2, s7
+        call    printf
+
+        mv      a0, s4                  # write back and flush, then free the block
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_write
+        mv      s6, a0
+        mv      a0, s4
+        call    bcs_flush
+        mv      a2, a0
+        la      a0, m_written
+        mv      a1, s6
+        call    printf
+        call    measure
+        mv      a0, s1
+        mv      a1, s2
+        mv      a2, s3
+        sys_blk_free
+        bltz    a0, fail
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        mv      a1, a0
+        la      a0, m_stale
+        call    printf
+        call    compare
+
+        mv      a0, s4                  # stop the server and wait for it
+        li      a1, 0
+        call    rpc_notify
+        mv      a0, s4
+        call    wait
+        mv      a1, a0
+        la      a0, m_exited
+        call    printf
+        li      a0, 0
+        j       9f
+nodisk: la      a0, m_nodisk
+        call    puts
+        li      a0, 2
+        j       9f
+fail:   mv      a1, a0                  # (also from put_line, measure and compare)
+        la      a0, m_fail
+        call    printf
+        li      a0, 1
+        call    exit
+9:      lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        lw      s4, 12(sp)
+        lw      s5, 16(sp)
+        lw      s6, 20(sp)
+        lw      s7, 24(sp)
+        leave   48
+
+# put_line(_, text): gets the block (server s4, block s1, capability s2/s3) and copies the
+# NUL-terminated text (at most 64 bytes) to the start of its page.
+put_line:
+        enter   16
+        sw      a1, 0(sp)
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        lw      a1, 0(sp)
+        li      a2, 64
+        call    memcpy
+        leave   16
+
+# measure(): cycles per cached bcs_get and per bcs_write, kept for compare (m_cycles).
+measure:
+        enter   16
+        sw      s6, 0(sp)
+        rdcycle s6
+        li      t0, ROUNDS
+        swg     t0, rounds, t1
+1:      mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        lwg     t0, rounds
+        addi    t0, t0, -1
+        swg     t0, rounds, t1
+        bnez    t0, 1b
+        rdcycle t0
+        sub     t0, t0, s6
+        li      t1, ROUNDS
+        divu    t0, t0, t1
+        swg     t0, server_get, t1
+        rdcycle s6
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_write
+        rdcycle t0
+        sub     t0, t0, s6
+        swg     t0, server_write, t1
+        lw      s6, 0(sp)
+        leave   16
+
+# compare(): the same through the private cache and disk_write, on a block of its own; prints both.
+compare:
+        enter   32
+        sw      s6, 0(sp)
+        sw      s7, 4(sp)
+        sw      s1, 8(sp)
+        sw      s2, 12(sp)
+        sw      s3, 16(sp)
+        li      a0, -1
+        sys_blk_alloc
+        bltz    a0, fail
+        mv      s1, a0
+        mv      s2, a1
+        mv      s3, a2
+        call    bc_init
+        mv      a0, s1                  # the first get reads the block; the rest hit
+        mv      a1, s2
+        mv      a2, s3
+        call    bc_get
+        bltz    a0, fail
+        rdcycle s6
+        li      s7, ROUNDS
+1:      mv      a0, s1
+        mv      a1, s2
+        mv      a2, s3
+        call    bc_get
+        addi    s7, s7, -1
+        bnez    s7, 1b
+        rdcycle t0
+        sub     t0, t0, s6
+        li      t1, ROUNDS
+        divu    s7, t0, t1
+        la      a0, m_cycles
+        lwg     a1, server_get
+        mv      a2, s7
+        call    printf
+        mv      a0, s1
+        mv      a1, s2
+        mv      a2, s3
+        call    bc_get
+        mv      a3, a0
+        rdcycle s6
+        mv      a0, s1
+        mv      a1, s2
+        mv      a2, s3
+        call    disk_write
+        rdcycle t0
+        sub     a2, t0, s6
+        la      a0, m_write
+        lwg     a1, server_write
+        call    printf
+        lw      s6, 0(sp)
+        lw      s7, 4(sp)
+        lw      s1, 8(sp)
+        lw      s2, 12(sp)
+        lw      s3, 16(sp)
+        leave   32
+
+        .data
+s_written:  .asciz "written by the writer"
+s_answer:   .asciz "answered by the parent"
+m_server:   .asciz "bcshare: server %d caches block %d for its clients\n"
+m_writer:   .asciz "writer %d: wrote \"%s\" into block %d's page; no write-back, no sync\n"
+m_parent:   .asciz "parent: block %d holds \"%s\"\n"
+m_reader:   .asciz "reader %d: block %d holds \"%s\"\n"
+m_refused:  .asciz "refused: a forged capability %d, a read-only capability %d, beyond the disk %d\n"
+m_written:  .asciz "written back and flushed: %d %d\n"
+m_stale:    .asciz "refused: a stale capability (the block freed) %d\n"
+m_cycles:   .asciz "cycles per 4 KiB block got, cached: %d through the server, %d in the private cache\n"
+m_write:    .asciz "cycles per 4 KiB block written back: %d through the server, %d with disk_write\n"
+m_exited:   .asciz "server exited with status %d\n"
+m_fail:     .asciz "bcshare: error %d\n"
+m_nodisk:   .asciz "bcshare: no disk; run with --disk IMAGE (and --disk-create 64K the first time)"
+
+        .bss
+        .align  4
+rounds:       .space 4
+server_get:   .space 4
+server_write: .space 4
