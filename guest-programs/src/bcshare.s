@@ -2,25 +2,30 @@
 # and see each other's writes with no write-back and no sync. The program forks the server,
 # allocates a block, forks a writer that puts a line into the block's page and exits, reads the
 # line back, answers it and forks a reader that sees the answer; then a client's bad requests
-# (a forged, a read-only and a stale capability, a block beyond the disk) are refused, and the
+# (a forged, a read-only and a stale capability, a block beyond the disk, an unknown request,
+# a write-back of a block it never got, the writer's attempt to stop the server) are refused,
+# 70 blocks go through the 64 buffers (evicted ones are written back and read again), and the
 # cost of a request is measured beside the private buffer cache (bcache.s). Without a disk it
 # says so and exits with status 2.
-#   exo run --disk s.img --disk-create 64K guest-programs/src/bcshare.s
-# disk: 64K
-# expect: bcshare: server 258 caches block 3 for its clients
-# expect: writer 259: wrote "written by the writer" into block 3's page; no write-back, no sync
-# expect: parent: block 3 holds "written by the writer"
-# expect: reader 515: block 3 holds "answered by the parent"
+#   exo run --disk s.img --disk-create 1M guest-programs/src/bcshare.s
+# disk: 1M
+# expect: bcshare: server 258 caches block 5 for its clients
+# expect: writer 259: wrote "written by the writer" into block 5's page; no write-back, no sync
+# expect: parent: block 5 holds "written by the writer"
+# expect: reader 515: block 5 holds "answered by the parent"
 # expect: refused: a forged capability -4, a read-only capability -4, beyond the disk -2
+# expect: refused: an unknown request -2, a write-back of a block never got -13
 # expect: written back and flushed: 0 0
+# expect: eviction: 70 blocks through 64 buffers; block 7, never written back by its client, holds 7 on the disk and 7 when got again
 # expect: refused: a stale capability (the block freed) -4
 # expect: cycles per 4 KiB block got, cached: {n} through the server, {n} in the private cache
 # expect: cycles per 4 KiB block written back: {n} through the server, {n} with disk_write
 # expect: server exited with status 0
         .include "libos/libos.inc"
         .extern printf, puts, fork, wait, exit, rpc_notify, memcpy, vm_alloc
-        .extern bcs_serve, bcs_get, bcs_write, bcs_flush, bc_init, bc_get, disk_write
+        .extern bcs_serve, bcs_get, bcs_write, bcs_flush, bcs_stop, bc_init, bc_get, disk_write, disk_read, bcs_request
 .equ ROUNDS, 100
+.equ EVICT, 70                  # blocks through the server's 64 buffers
 
         .text
         .globl  main
@@ -59,6 +64,9 @@ main:
         bnez    a0, 2f
         la      a1, s_written
         call    put_line
+        mv      a0, s4                  # not the owner: the server ignores this
+        li      a1, 7
+        call    rpc_notify
         sys_env_self
         mv      a1, a0
         la      a0, m_writer
@@ -127,6 +135,26 @@ main:
         mv      a2, s7
         call    printf
 
+        mv      a0, s4                  # a request the protocol does not have,
+        li      a1, 99
+        mv      a2, s1
+        mv      a3, s2
+        mv      a4, s3
+        call    bcs_request
+        mv      s6, a0
+        li      a0, -1                  # and a write-back of a block never got
+        sys_blk_alloc
+        bltz    a0, fail
+        mv      a3, a2
+        mv      a2, a1
+        mv      a1, a0
+        mv      a0, s4
+        call    bcs_write
+        mv      a2, a0
+        la      a0, m_refused2
+        mv      a1, s6
+        call    printf
+
         mv      a0, s4                  # write back and flush, then free the block
         mv      a1, s1
         mv      a2, s2
@@ -140,6 +168,7 @@ main:
         mv      a1, s6
         call    printf
         call    measure
+        call    evict
         mv      a0, s1
         mv      a1, s2
         mv      a2, s3
@@ -157,7 +186,7 @@ main:
 
         mv      a0, s4                  # stop the server and wait for it
         li      a1, 0
-        call    rpc_notify
+        call    bcs_stop
         mv      a0, s4
         call    wait
         mv      a1, a0
@@ -232,6 +261,69 @@ measure:
         lw      s6, 0(sp)
         leave   16
 
+# evict(): EVICT new blocks, each got and its number written into its page (not written back),
+# so the first ones are evicted; then the first is got again: the server wrote it back when it
+# evicted it and reads it again now.
+evict:
+        enter   32
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        sw      s5, 12(sp)
+        sw      s6, 16(sp)
+        sw      s7, 20(sp)
+        li      s7, EVICT
+        li      s5, 0                   # s5 = the first block, s6 = its capability record
+1:      li      a0, -1
+        sys_blk_alloc
+        bltz    a0, fail
+        mv      s1, a0
+        mv      s2, a1
+        mv      s3, a2
+        bnez    s5, 2f
+        mv      s5, a0
+        la      s6, first_cap
+        sw      a1, 0(s6)
+        sw      a2, 4(s6)
+2:      mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        sw      s1, 0(a0)
+        addi    s7, s7, -1
+        bnez    s7, 1b
+        li      a0, 1                   # what the disk holds (the server wrote it when it evicted it)
+        call    vm_alloc
+        mv      s7, a0
+        mv      a3, a0
+        mv      a0, s5
+        la      s6, first_cap
+        lw      a1, 0(s6)
+        lw      a2, 4(s6)
+        call    disk_read
+        bnez    a0, fail
+        mv      a0, s4                  # and what the server gives again
+        mv      a1, s5
+        lw      a2, 0(s6)
+        lw      a3, 4(s6)
+        call    bcs_get
+        bltz    a0, fail
+        lw      a4, 0(a0)
+        lw      a3, 0(s7)
+        la      a0, m_evict
+        li      a1, EVICT
+        mv      a2, s5
+        call    printf
+        lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        lw      s5, 12(sp)
+        lw      s6, 16(sp)
+        lw      s7, 20(sp)
+        leave   32
+
 # compare(): the same through the private cache and disk_write, on a block of its own; prints both.
 compare:
         enter   32
@@ -298,6 +390,8 @@ m_writer:   .asciz "writer %d: wrote \"%s\" into block %d's page; no write-back,
 m_parent:   .asciz "parent: block %d holds \"%s\"\n"
 m_reader:   .asciz "reader %d: block %d holds \"%s\"\n"
 m_refused:  .asciz "refused: a forged capability %d, a read-only capability %d, beyond the disk %d\n"
+m_refused2: .asciz "refused: an unknown request %d, a write-back of a block never got %d\n"
+m_evict:    .asciz "eviction: %d blocks through 64 buffers; block %d, never written back by its client, holds %d on the disk and %d when got again\n"
 m_written:  .asciz "written back and flushed: %d %d\n"
 m_stale:    .asciz "refused: a stale capability (the block freed) %d\n"
 m_cycles:   .asciz "cycles per 4 KiB block got, cached: %d through the server, %d in the private cache\n"
@@ -311,3 +405,4 @@ m_nodisk:   .asciz "bcshare: no disk; run with --disk IMAGE (and --disk-create 6
 rounds:       .space 4
 server_get:   .space 4
 server_write: .space 4
+first_cap:    .space 8

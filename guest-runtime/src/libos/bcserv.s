@@ -5,12 +5,14 @@
 # other's writes at once, with no write-back or sync between them.
 #
 #   server: bcs_serve(owner)                   makes this environment the server; owner is the
-#                                              environment that may stop it (rpc_notify(server,
-#                                              status): it exits with status). Does not return.
+#                                              environment that may stop it. Does not return.
 #   client: bcs_get(server, block, caplo, caphi) -> va, or a negative error: the block's shared
 #                                              page, mapped writable here
 #           bcs_write(server, block, caplo, caphi) -> 0 or error: the page to the block
 #           bcs_flush(server) -> 0 or error    blk_flush: what was written is durable
+#           bcs_request(server, op, block, caplo, caphi) -> a0..a2: any request, raw
+#   owner:  bcs_stop(server, status)           the server exits with status (an asynchronous
+#                                              transfer: a notification from anyone else is ignored)
 #
 # The protocol is one synchronous protected control transfer a request (ipc.s's rpc_call):
 # a0 = op, a1 = block, a2/a3 = the block's read-write capability; the answer a0 = the page
@@ -34,7 +36,7 @@
 # the block freed and allocated again): get the block again before each use, as bc_get's
 # callers do.
         .include "libos.inc"
-        .extern cons_flush, disk_wait, exit, rpc_call, vm_map, vm_unmap
+        .extern cons_flush, disk_wait, exit, rpc_call, rpc_notify, vm_map, vm_unmap
 
 .equ BCS_GET, 1
 .equ BCS_WRITE, 2
@@ -335,9 +337,10 @@ bcs_transfer:
 
 # ---- the client -------------------------------------------------------------------------------
 
-# bcs_rpc(server, op, block, caplo, caphi) -> a0..a2: the request, asked again while the server
-# is busy with another (E_NOENTRY), giving it the CPU meanwhile.
-bcs_rpc:
+# bcs_request(server, op, block, caplo, caphi) -> a0..a2: one request of the protocol, asked
+# again while the server is busy with another (E_NOENTRY), giving it the CPU meanwhile.
+        .globl  bcs_request
+bcs_request:
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -380,7 +383,7 @@ bcs_get:
         mv      a3, a2
         mv      a2, a1
         li      a1, BCS_GET
-        call    bcs_rpc
+        call    bcs_request
         bltz    a0, 9f
         mv      s2, a0                  # s2 = ppn, s3/s4 = its capability
         mv      s3, a1
@@ -448,7 +451,27 @@ bcs_write:
         mv      a3, a2
         mv      a2, a1
         li      a1, BCS_WRITE
-        call    bcs_rpc
+        call    bcs_request
+        leave   16
+
+# bcs_stop(server, status): the server's owner stops it (it exits with status). Asks until the
+# server takes the notification (it refuses transfers while it serves a request); returns once
+# the server is gone.
+        .globl  bcs_stop
+bcs_stop:
+        enter   16
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        mv      s1, a0
+        mv      s2, a1
+1:      mv      a0, s1
+        mv      a1, s2
+        call    rpc_notify
+        mv      a0, s1
+        sys_yield
+        bgez    a0, 1b                  # E_BADENV: it has exited
+        lw      s1, 0(sp)
+        lw      s2, 4(sp)
         leave   16
 
         .globl  bcs_flush
@@ -458,7 +481,7 @@ bcs_flush:
         li      a2, 0
         li      a3, 0
         li      a4, 0
-        call    bcs_rpc
+        call    bcs_request
         leave   16
 
         .bss
