@@ -3,7 +3,8 @@
 # allocates a block, forks a writer that puts a line into the block's page and exits, reads the
 # line back, answers it and forks a reader that sees the answer; then a client's bad requests
 # (a forged, a read-only and a stale capability, a block beyond the disk, an unknown request,
-# a write-back of a block it never got, the writer's attempt to stop the server) are refused,
+# a write-back of a block it never got, the writer's attempt to stop the server) are refused, a
+# page a client pins with a DMA of its own is abandoned rather than reused for another block,
 # 70 blocks go through the 64 buffers (evicted ones are written back and read again), and the
 # cost of a request is measured beside the private buffer cache (bcache.s). Without a disk it
 # says so and exits with status 2.
@@ -18,12 +19,13 @@
 # expect: written back and flushed: 0 0
 # expect: eviction: 70 blocks through 64 buffers; block 7, never written back by its client, holds 7 on the disk and 7 when got again
 # expect: refused: a stale capability (the block freed) -4
+# expect: block 5 allocated again: the server abandoned page {n}, which a client's DMA held, for page {n}
 # expect: cycles per 4 KiB block got, cached: {n} through the server, {n} in the private cache
 # expect: cycles per 4 KiB block written back: {n} through the server, {n} with disk_write
 # expect: server exited with status 0
         .include "libos/libos.inc"
         .extern printf, puts, fork, wait, exit, rpc_notify, memcpy, vm_alloc
-        .extern bcs_serve, bcs_get, bcs_write, bcs_flush, bcs_stop, bc_init, bc_get, disk_write, disk_read, bcs_request
+        .extern bcs_serve, bcs_get, bcs_write, bcs_flush, bcs_stop, bc_init, bc_get, disk_write, disk_read, disk_wait, bcs_request, vm_page
 .equ ROUNDS, 100
 .equ EVICT, 70                  # blocks through the server's 64 buffers
 
@@ -169,7 +171,25 @@ main:
         call    printf
         call    measure
         call    evict
-        mv      a0, s1
+        mv      a0, s4                  # pin the server's page of our block: a DMA of another
+        mv      a1, s1                  # block of ours into it (we hold its page capability)
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        call    vm_page
+        mv      s6, a0                  # s6 = the page
+        mv      a3, a0
+        mv      a4, a1
+        mv      a5, a2
+        lwg     a0, first_block
+        la      t0, first_cap
+        lw      a1, 0(t0)
+        lw      a2, 4(t0)
+        sys_blk_read
+        bltz    a0, fail
+        mv      s7, a0                  # s7 = its tag
+        mv      a0, s1                  # free the block: its capability goes stale
         mv      a1, s2
         mv      a2, s3
         sys_blk_free
@@ -182,6 +202,27 @@ main:
         mv      a1, a0
         la      a0, m_stale
         call    printf
+        mv      a0, s1                  # allocated again: the server must drop the pinned page
+        sys_blk_alloc
+        bltz    a0, fail
+        mv      s2, a1
+        mv      s3, a2
+        mv      a0, s4
+        mv      a1, s1
+        mv      a2, s2
+        mv      a3, s3
+        call    bcs_get
+        bltz    a0, fail
+        call    vm_page
+        mv      a3, a0
+        li      a0, -1                  # the pinned page given out again would be a leak: fail
+        beq     a3, s6, fail
+        la      a0, m_pinned
+        mv      a1, s1
+        mv      a2, s6
+        call    printf
+        mv      a0, s7
+        call    disk_wait
         call    compare
 
         mv      a0, s4                  # stop the server and wait for it
@@ -282,6 +323,7 @@ evict:
         mv      s3, a2
         bnez    s5, 2f
         mv      s5, a0
+        swg     a0, first_block, t0
         la      s6, first_cap
         sw      a1, 0(s6)
         sw      a2, 4(s6)
@@ -392,6 +434,7 @@ m_reader:   .asciz "reader %d: block %d holds \"%s\"\n"
 m_refused:  .asciz "refused: a forged capability %d, a read-only capability %d, beyond the disk %d\n"
 m_refused2: .asciz "refused: an unknown request %d, a write-back of a block never got %d\n"
 m_evict:    .asciz "eviction: %d blocks through 64 buffers; block %d, never written back by its client, holds %d on the disk and %d when got again\n"
+m_pinned:   .asciz "block %d allocated again: the server abandoned page %d, which a client's DMA held, for page %d\n"
 m_written:  .asciz "written back and flushed: %d %d\n"
 m_stale:    .asciz "refused: a stale capability (the block freed) %d\n"
 m_cycles:   .asciz "cycles per 4 KiB block got, cached: %d through the server, %d in the private cache\n"
@@ -406,3 +449,4 @@ rounds:       .space 4
 server_get:   .space 4
 server_write: .space 4
 first_cap:    .space 8
+first_block:  .space 4

@@ -66,23 +66,15 @@
         .globl  bcs_serve
 bcs_serve:
         swg     a0, bcs_owner, t0
-        la      s1, bcs_tab             # every buffer gets its page now
-        li      s2, BCS_BUFS
-1:      li      a0, 0
-        li      a1, 0
-        li      a2, 0
-        li      a3, -1
-        sys_page_alloc
-        bltz    a0, 2f
-        sw      a0, BUF_PPN(s1)
-        sw      a1, BUF_PCAPLO(s1)
-        sw      a2, BUF_PCAPHI(s1)
-        addi    s1, s1, 1 << BUF_SHIFT
-        addi    s2, s2, -1
-        bnez    s2, 1b
+        la      t0, bcs_tab             # no buffer has a page yet (bcs_page gives one when needed)
+        li      t1, BCS_BUFS
+        li      t2, -1
+1:      sw      t2, BUF_PPN(t0)
+        addi    t0, t0, 1 << BUF_SHIFT
+        addi    t1, t1, -1
+        bnez    t1, 1b
         call    cons_flush
         j       bcs_idle
-2:      call    exit                    # no pages: the server ends with the error
 
 # bcs_idle: (re)opens the IPC entry and gives the CPU away until a request arrives.
 bcs_idle:
@@ -218,7 +210,6 @@ bcs_handle:
         beq     t1, s3, 4f
 3:      mv      a0, s5                  # freed and allocated again: its old page goes
         call    bcs_renew
-        bltz    a0, 8f
         j       6f
 2:      call    bcs_victim
         mv      s5, a0
@@ -228,8 +219,10 @@ bcs_handle:
         call    bcs_transfer            # (stale if the block was freed: then it is just dropped)
         mv      a0, s5
         call    bcs_renew
+6:      mv      a0, s5                  # fill the buffer from the block, in a page of its own
+        call    bcs_page
         bltz    a0, 8f
-6:      sw      s1, BUF_BLOCK(s5)       # fill the buffer from the block
+        sw      s1, BUF_BLOCK(s5)
         sw      s2, BUF_CAPLO(s5)
         sw      s3, BUF_CAPHI(s5)
         mv      a0, s5
@@ -291,8 +284,10 @@ bcs_victim:
 3:      mv      a0, t0
         ret
 
-# bcs_renew(rec) -> 0 or error: frees the buffer's page — the kernel breaks every mapping of it,
-# in every client — and gives the buffer a new, zeroed one.
+# bcs_renew(rec): frees the buffer's page — the kernel breaks every mapping of it, in every
+# client — and leaves the buffer empty and without a page. A page a client has pinned (a DMA
+# of its own into it, in flight) cannot be freed: it is abandoned instead, never used again,
+# and its mappings stay with a page no other block will be read into.
 bcs_renew:
         enter   16
         sw      s1, 0(sp)
@@ -302,19 +297,27 @@ bcs_renew:
         lw      a1, BUF_PCAPLO(s1)
         lw      a2, BUF_PCAPHI(s1)
         sys_page_free
-        bltz    a0, 9f
+        li      t0, -1                  # the buffer has no page until bcs_page gives it one
+        sw      t0, BUF_PPN(s1)
+        lw      s1, 0(sp)
+        leave   16
+
+# bcs_page(rec) -> 0 or error: gives the buffer a new, zeroed page if it has none.
+bcs_page:
+        lw      t0, BUF_PPN(a0)
+        bgez    t0, 1f
+        mv      t0, a0
         li      a0, 0
         li      a1, 0
         li      a2, 0
         li      a3, -1
         sys_page_alloc
-        bltz    a0, 9f
-        sw      a0, BUF_PPN(s1)
-        sw      a1, BUF_PCAPLO(s1)
-        sw      a2, BUF_PCAPHI(s1)
-        li      a0, 0
-9:      lw      s1, 0(sp)
-        leave   16
+        bltz    a0, 2f
+        sw      a0, BUF_PPN(t0)
+        sw      a1, BUF_PCAPLO(t0)
+        sw      a2, BUF_PCAPHI(t0)
+1:      li      a0, 0
+2:      ret
 
 # bcs_transfer(rec, write) -> 0 or error: one DMA between the buffer's block and page, waited for.
 bcs_transfer:
