@@ -341,7 +341,8 @@ bcs_transfer:
 # ---- the client -------------------------------------------------------------------------------
 
 # bcs_request(server, op, block, caplo, caphi) -> a0..a2: one request of the protocol, asked
-# again while the server is busy with another (E_NOENTRY), giving it the CPU meanwhile.
+# again while the server is busy — serving another (E_NOENTRY), inside one of its exception
+# handlers or with the device's queue full (E_BUSY) — giving it the CPU meanwhile.
         .globl  bcs_request
 bcs_request:
         enter   32
@@ -362,8 +363,10 @@ bcs_request:
         mv      a4, s5
         call    rpc_call                # the server's a2 comes back with a0/a1
         li      t0, E_NOENTRY
+        beq     a0, t0, 3f
+        li      t0, E_BUSY              # (refused inside one of its handlers, or the device queue full)
         bne     a0, t0, 2f
-        mv      a0, s1
+3:      mv      a0, s1
         sys_yield
         j       1b
 2:      lw      s1, 0(sp)
