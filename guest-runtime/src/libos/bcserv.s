@@ -28,7 +28,7 @@
 # block into a new one. Eviction (least recently got, when all BCS_BUFS buffers hold blocks)
 # writes the page back and replaces it the same way. The server never reads or writes a
 # buffer's page itself (only DMA does), clears the registers it used before it answers (a
-# transfer hands every register to the other side), and refuses transfers while it serves one:
+# transfer hands every register to the other side; t9 keeps a cycle count, bcs_reply's mark), and refuses transfers while it serves one:
 # its IPC entry is 0 from a request's arrival until it runs again after answering, and a
 # client that meets E_NOENTRY gives the server the CPU (a directed yield) and asks again.
 #
@@ -51,7 +51,6 @@
 .equ BUF_STAMP, 24
 .equ BUF_SHIFT, 5               # 32 bytes a record
 .equ BCS_STACK, 4096
-.equ RPC_REFUSED_WITHIN, 48     # as in ipc.s: a refused pct_sync returns within this many cycles
 .equ BCC_SLOTS, 16              # a client's mappings of shared pages
 .equ BCC_VA, SHARED_BASE + 0x800000   # above chan_attach's pages
 .equ SLOT_BLOCK, 0              # a client's slot in bcc_tab: block (0 free), ppn, capability
@@ -142,18 +141,17 @@ bcs_reply:
         li      t6, 0
         li      t7, 0
         li      t8, 0
-        rdcycle t9
-        swg     t9, bcs_sent, t0
+        la      t0, bcs_caller
+        lw      k1, 0(t0)
         li      t0, 0
-        la      t9, bcs_caller
-        lw      k1, 0(t9)
-        li      t9, 0
+        li      k0, -1                  # a refusal alone sets k0 = 0 (ipc.s's rpc_call)
+        rdcycle t9                      # the mark telling a refusal from running again: the
+        swg     t9, bcs_sent, t8        # one word the client gets besides the answer, a cycle
+        li      t8, 0                   # count it can read itself
         sys_pct_sync                    # the answer; we run on from here on our own slot
-        rdcycle t0                      # (refused at once, or running again later: ipc.s's rule)
-        lwg     t1, bcs_sent
-        sub     t0, t0, t1
-        li      t1, RPC_REFUSED_WITHIN
-        bgeu    t0, t1, bcs_idle
+        lwg     t1, bcs_sent            # (refused at once, or running again later: ipc.s's rule)
+        bne     t9, t1, bcs_idle
+        bnez    k0, bcs_idle
         li      t0, E_BUSY              # refused while the client was in an exception handler:
         bne     k1, t0, bcs_idle        # let it finish and answer again (else it is gone)
         lwg     a0, bcs_caller

@@ -20,7 +20,6 @@
 
 .equ CHAN_SLOTS, 1022
 .equ RPC_STACK, 4096
-.equ RPC_REFUSED_WITHIN, 48     # cycles: a refused pct_sync returns well within this (rpc_call)
 
         .text
 # rpc_call(server, x0, x1, x2, x3, x4) -> a0, a1: the server's handler's results (its a2 comes
@@ -44,28 +43,27 @@ rpc_call:
         mv      a3, a4
         mv      a4, a5
         lw      k1, 0(sp)
-        rdcycle t9
+        li      k0, -1                  # a refusal alone sets k0 = 0 (an exception here leaves its EPC)
+        rdcycle t9                      # a mark only this call's registers can hold
         swg     t9, rpc_sent, t8
         sys_pct_sync                    # on success the reply arrives at ipc_entry
-        # Here either the transfer was refused (k0 = 0, k1 = the error, nothing else changed),
-        # or this environment ran again, on a slot of its own, before the server answered (the
-        # server yielded, or was preempted, inside its handler): then the registers are the
-        # ones the kernel last saved for us, and only memory can be trusted. A refusal comes
-        # back at once — the kernel call's own cycles — while running again needs the server
-        # to have run and two context switches, far more than RPC_REFUSED_WITHIN cycles.
-        rdcycle t9
-        la      t0, rpc_ctx
-        load_ctx t0
+        # Here either the transfer was refused (k0 = 0, k1 = the error, every other register as
+        # it was, the mark in t9 included), or this environment ran again, on a slot of its own,
+        # before the server answered (the server yielded, or was preempted, inside its
+        # handler): then the registers are the context the kernel saved at an earlier switch,
+        # whose t9 cannot hold a cycle count read after it, or whose k0 is not 0 if the switch
+        # came between the two marks, and only memory can be trusted.
         lwg     t1, rpc_sent
-        sub     t9, t9, t1
-        li      t1, RPC_REFUSED_WITHIN
-        bgeu    t9, t1, 1f
+        bne     t9, t1, 1f
+        bnez    k0, 1f
         swg     zero, rpc_waiting, t2   # refused: k1 = the error
         mv      a0, k1
         leave   16
-1:      lwg     a0, rpc_server          # the server has the call: let it run until its answer
+1:      la      t0, rpc_ctx             # ran again early: the registers of the call
+        load_ctx t0
+2:      lwg     a0, rpc_server          # the server has the call: let it run until its answer
         sys_yield                       # arrives (at ipc_entry, which leaves this loop)
-        bgez    a0, 1b
+        bgez    a0, 2b
         swg     zero, rpc_waiting, t2   # E_BADENV: the server is gone
         leave   16
 
