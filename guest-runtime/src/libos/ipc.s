@@ -22,8 +22,10 @@
 .equ RPC_STACK, 4096
 
         .text
-# rpc_call(server, x0, x1, x2, x3, x4) -> a0, a1: the server's handler's results. Returns a0 <
-# 0 (a kernel error) if the transfer was refused.
+# rpc_call(server, x0, x1, x2, x3, x4) -> a0, a1: the server's handler's results (its a2 comes
+# back too). Returns a0 < 0 (a kernel error) if the transfer was refused, or E_BADENV if the
+# server ended before it answered. The server may take its time: if this environment runs
+# again before the answer (on a slot of its own), it gives the server the CPU until then.
         .globl  rpc_call
 rpc_call:
         enter   16
@@ -41,9 +43,28 @@ rpc_call:
         mv      a3, a4
         mv      a4, a5
         lw      k1, 0(sp)
+        li      k0, -1                  # a refusal alone sets k0 = 0 (an exception here leaves its EPC)
+        rdcycle t9                      # a mark only this call's registers can hold
+        swg     t9, rpc_sent, t8
         sys_pct_sync                    # on success the reply arrives at ipc_entry
+        # Here either the transfer was refused (k0 = 0, k1 = the error, every other register as
+        # it was, the mark in t9 included), or this environment ran again, on a slot of its own,
+        # before the server answered (the server yielded, or was preempted, inside its
+        # handler): then the registers are the context the kernel saved at an earlier switch,
+        # whose t9 cannot hold a cycle count read after it, or whose k0 is not 0 if the switch
+        # came between the two marks, and only memory can be trusted.
+        lwg     t1, rpc_sent
+        bne     t9, t1, 1f
+        bnez    k0, 1f
         swg     zero, rpc_waiting, t2   # refused: k1 = the error
         mv      a0, k1
+        leave   16
+1:      la      t0, rpc_ctx             # ran again early: the registers of the call
+        load_ctx t0
+2:      lwg     a0, rpc_server          # the server has the call: let it run until its answer
+        sys_yield                       # arrives (at ipc_entry, which leaves this loop)
+        bgez    a0, 2b
+        swg     zero, rpc_waiting, t2   # E_BADENV: the server is gone
         leave   16
 
 # rpc_reply: (from ipc_entry) the server answered; a0/a1 are the results.
@@ -83,25 +104,31 @@ rpc_idle:
         sys_yield
         j       1b
 
-# ipc_entry_install(): points the environment's IPC entry at ipc_entry (once).
+# ipc_entry_install(): points this environment's IPC entry at ipc_entry, once per environment
+# (ipc_installed holds the id that did: a forked child inherits the word, not the entry).
+# Keeps a0..a4.
 ipc_entry_install:
-        lwg     t0, ipc_installed
-        bnez    t0, 1f
-        li      t0, 1
-        swg     t0, ipc_installed, t1
-        mv      t2, a0
+        mv      t2, a0                  # a0..a4 are rpc_call's message: kept
         mv      t3, a1
         mv      t4, a2
+        mv      t5, a3
+        mv      t6, a4
+        sys_env_self
+        lwg     t0, ipc_installed
+        beq     t0, a0, 1f
+        swg     a0, ipc_installed, t1
         li      a0, 0
         li      a1, 0
         li      a2, 0
         li      a3, PC_IPC
         la      a4, ipc_entry
         sys_env_set_pc
-        mv      a0, t2
+1:      mv      a0, t2
         mv      a1, t3
         mv      a2, t4
-1:      ret
+        mv      a3, t5
+        mv      a4, t6
+        ret
 
 # ipc_entry: every transfer into this environment arrives here (k0 = kind, k1 = caller).
 # Registers other than the message are the caller's, so t9 is free to use.
@@ -223,6 +250,7 @@ rpc_stack:     .space RPC_STACK
 rpc_ctx:       .space CTX_SIZE
 notify_ctx:    .space CTX_SIZE
 rpc_server:    .space 4
+rpc_sent:      .space 4
 rpc_waiting:   .space 4
 rpc_handler:   .space 4
 rpc_notifier:  .space 4

@@ -3,6 +3,7 @@ package exo.baseline;
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.Pages;
@@ -299,6 +300,13 @@ public final class MonoKernel implements TrapHandler, GuestOs {
     private void diskInterrupt(Process p) {
         if (files == null) throw new IllegalStateException("a disk interrupt on a kernel that mounted no disk");
         if (p != null) cost.charge(CostModel.CONTEXT_WORDS * CostModel.WORD_SAVED);
+        if (stats.tracer != null) {
+            // The buffer cache asked for every request itself: no process is the asker.
+            for (Disk.Completion c : machine.disk().completed()) {
+                Disk.Request r = c.request();
+                stats.tracer.diskCompleted(0, r.tag(), Disk.opName(r.op()), r.op() == Disk.FLUSH ? -1 : r.block(), c.status() == Disk.OK);
+            }
+        }
         java.util.List<Object> fired = files.cache.interrupt();
         for (Process q : processes()) {
             if (q.waitsFor != null && fired.contains(q.waitsFor)) {

@@ -87,7 +87,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
         this.forwarder = new Forwarder(machine, cost, stats, memory, this);
         this.scheduler = new Scheduler(machine, options, cost, stats, envs, forwarder, this);
         this.revoker = new Revoker(machine.cpu, options, cost, stats, envs, pages, memory, forwarder, log::add);
-        this.blocks = new Blocks(machine, cost, options, pages, memory, forwarder, envs, log::add);
+        this.blocks = new Blocks(machine, cost, stats, options, pages, memory, forwarder, envs, log::add);
         this.calls = new KernelCallHandlers(machine, cost, stats, envs, this, pages, memory, forwarder, revoker, scheduler, lines, blocks);
         this.loader = new ImageLoader(machine, options, envs, pages, memory, scheduler);
         this.views = new KernelViews(envs, pages, stlb, scheduler, blocks);
@@ -224,6 +224,13 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int peek(int va) {
         Environment e = envs.current();
         return e == null ? UNMAPPED : memory.peek(e, va);
+    }
+
+    @Override
+    public String revokeBlock(int id, int b) {
+        Environment e = envs.get(id);
+        if (e == null) throw new IllegalArgumentException("no environment " + id + " (see 'kernel envs')");
+        return blocks.revokeByHost(e, b);
     }
 
     @Override

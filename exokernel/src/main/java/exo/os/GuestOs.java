@@ -55,4 +55,15 @@ public interface GuestOs {
 
     /** The id of the environment or process on the CPU, 0 if none (what a trace started mid-run opens a slice for). */
     int running();
+
+    /**
+     * The host asks environment id for disk block b back, as a parent does with blk_revoke (the
+     * monitor's {@code revoke-block}); returns what was asked, one line.
+     *
+     * @throws IllegalArgumentException with a one-line reason if the kernel refuses (no such
+     *     environment, not its block, ...) or has no block revocation
+     */
+    default String revokeBlock(int id, int b) {
+        throw new IllegalArgumentException("this kernel has no disk block revocation (the exokernel's: --kernel exo)");
+    }
 }

@@ -49,6 +49,16 @@ public interface Tracer {
     /** Revocation and the abort protocol: what happened (request, honoured, repossessed, revoke event, repossess event) to page ppn of id. */
     void revocation(int id, String what, int ppn);
 
+    /**
+     * The disk interrupt reported request tag finished: its operation (read, write, flush), block
+     * (-1 for a flush), ok or failed (E_IO). id is the environment that asked, or 0 where the
+     * kernel itself asked (the baseline's buffer cache) or the asker was destroyed.
+     */
+    void diskCompleted(int id, int tag, String op, int block, boolean ok);
+
+    /** Revocation of disk blocks (exokernel): what happened (request, honoured, repossessed) to block b of id. */
+    void blockRevocation(int id, String what, int b);
+
     /** The run stopped (finished, limit, stop): close what is open. May be followed by more events if the run continues. */
     void pause();
 }

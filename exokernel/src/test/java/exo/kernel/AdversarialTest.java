@@ -587,6 +587,60 @@ class AdversarialTest {
                 dma(g, KernelCall.BLK_WRITE);
                 exitWithA0(g);
             }, k -> k.blocks().allocate(k.env(WITNESS), 20)),
+            rowWithHost("ask for the witness's block with blk_revoke, without its capability", new Refused(KernelError.BADCAP), g -> {
+                spin(g, 50_000);
+                g.li(A0, WITNESS).li(A1, 0x1234).li(A2, 0x5678).li(A3, 20).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }, k -> k.blocks().allocate(k.env(WITNESS), 20)),
+            row("ask itself for its own block with blk_revoke", new Refused(KernelError.INVAL), g -> {
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC).mv(A3, A0).li(A0, 0).li(A1, 0).li(A2, 0).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }),
+            row("ask its child for a block the child does not hold (its own)", new Refused(KernelError.PERM), g -> {
+                int rec = g.space(12);
+                g.sys(KernelCall.ENV_CREATE);
+                keep(g, rec);
+                g.li(A0, -1).sys(KernelCall.BLK_ALLOC).mv(A3, A0);
+                reload(g, rec);
+                g.sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }),
+            row("ask its child for the kernel's table block", new Refused(KernelError.INVAL), g -> {
+                g.sys(KernelCall.ENV_CREATE).li(A3, 0).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }),
+            row("ask a destroyed child for a block", new Refused(KernelError.BADENV), g -> {
+                int rec = g.space(12);
+                g.sys(KernelCall.ENV_CREATE);
+                keep(g, rec);
+                g.sys(KernelCall.ENV_DESTROY);
+                reload(g, rec);
+                g.li(A3, 20).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }),
+            rowWithHost("ask its child for the witness's block", new Refused(KernelError.PERM), g -> {
+                int rec = g.space(12);
+                g.sys(KernelCall.ENV_CREATE);
+                keep(g, rec);
+                spin(g, 50_000);
+                reload(g, rec);
+                g.li(A3, 20).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }, k -> k.blocks().allocate(k.env(WITNESS), 20)),
+            rowWithHost("ask its child for a block twice: one request at a time", new Refused(KernelError.BUSY), g -> {
+                int rec = g.space(12);
+                g.sys(KernelCall.ENV_CREATE);
+                keep(g, rec);
+                spin(g, 50_000);
+                reload(g, rec);
+                g.li(A3, 21).sys(KernelCall.BLK_REVOKE);
+                int first = g.hole();
+                exitWithA0(g);                                   // the first request refused: its error
+                g.patchBranch(first, Opcode.BEQ, A0, 0, g.pc());
+                reload(g, rec);
+                g.li(A3, 21).sys(KernelCall.BLK_REVOKE);
+                exitWithA0(g);
+            }, k -> k.blocks().allocate(k.env(WITNESS + 2), 21)),
             row("destroyed with disk writes in flight", new Destroyed(128 + Cause.TLB_MISS_FETCH.code, "unhandled tlb-fetch"), g -> {
                 int rec = g.space(12);
                 ownPage(g);

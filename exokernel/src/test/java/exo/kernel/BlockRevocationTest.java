@@ -157,6 +157,63 @@ class BlockRevocationTest {
         assertEquals(BlockOwners.FREE, b.kernel.blocks().owners().owner(block), "taken once idle and overdue");
     }
 
+    /** The first data block of the tests' 64-block images (the table is one block a copy, then the root). */
+    static final int FIRST_DATA = 3;
+
+    /**
+     * Creates a child, asks it with blk_revoke for block FIRST_DATA (E_PERM, yielding, until the
+     * host has given the child that block), then allocates the block by number until it is free
+     * (the child, which never runs, loses it at the deadline); exits with the block, or with
+     * the error a call answered that it should not have.
+     */
+    static Guest parent() {
+        Guest g = new Guest("parent");
+        int rec = g.space(12);
+        g.sys(KernelCall.ENV_CREATE);
+        keep(g, rec);
+        int ask = g.pc();
+        g.li(T0, rec).lw(A0, 0, T0).lw(A1, 4, T0).lw(A2, 8, T0).li(exo.emulator.isa.Register.A3, FIRST_DATA).sys(KernelCall.BLK_REVOKE);
+        int asked = g.hole();
+        g.li(T0, KernelError.PERM.code);
+        int wrong = g.hole();
+        g.li(A0, 0).sys(KernelCall.YIELD).jump(ask);
+        g.patchBranch(asked, Opcode.BEQ, A0, 0, g.pc());
+        int take = g.pc();
+        g.li(A0, FIRST_DATA).sys(KernelCall.BLK_ALLOC);
+        int got = g.hole();
+        g.li(A0, 0).sys(KernelCall.YIELD).jump(take);
+        g.patchBranch(got, Opcode.BGE, A0, 0, g.pc());
+        g.sys(KernelCall.ENV_EXIT);
+        g.patchBranch(wrong, Opcode.BNE, A0, T0, g.pc());
+        g.sys(KernelCall.ENV_EXIT);
+        return g;
+    }
+
+    /** parent() on engine: {exit status, cycles, the cycle the child's block was freed by force (from the log order), child id}. */
+    long[] parentRevokes(Engine engine, String image) {
+        Boot b = boot(KernelOptions.defaults(), engine, image);
+        int id = b.boot(parent());
+        b.kernel.run(2_000);
+        var child = b.kernel.environments().stream().filter(x -> x.name.endsWith(".child")).findFirst().orElseThrow();
+        assertEquals(FIRST_DATA, b.kernel.blocks().owners().firstData());
+        assertEquals(FIRST_DATA, b.kernel.blocks().allocate(child, -1)[0], "the host gives the child the first data block");
+        RunResult r = b.kernel.run(2_000_000);
+        assertTrue(r.programs().get(0).finished(), r.reason() + " " + b.kernel.log());
+        assertEquals(id, b.kernel.blocks().owners().owner(FIRST_DATA), "the parent holds the block now");
+        assertTrue(b.kernel.log().stream().anyMatch(l -> l.contains("disk block " + FIRST_DATA + " repossessed after the revocation deadline")), b.kernel.log().toString());
+        assertEquals(FIRST_DATA, b.kernel.blocks().repossessed(child), "the child's vector names it");
+        return new long[] {r.exitStatus(), r.cycles()};
+    }
+
+    @Test
+    void aParentTakesAChildsBlockBackWithBlkRevokeUnderBothEngines() {
+        long[] interp = parentRevokes(new Interpreter(), "pi.img"), jit = parentRevokes(new Jit(), "pj.img");
+        assertEquals(FIRST_DATA, interp[0], "blk_revoke, then blk_alloc of that block once free");
+        assertTrue(interp[1] > KernelOptions.defaults().revokeDeadline(), "the child kept it until the deadline: " + interp[1]);
+        assertEquals(interp[0], jit[0]);
+        assertEquals(interp[1], jit[1], "the same cycles under the JIT");
+    }
+
     /** Takes every block, then waits for its repossessed block and exits with its number. */
     static Guest hog() {
         Guest g = new Guest("hog");

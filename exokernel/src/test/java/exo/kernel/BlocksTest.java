@@ -191,6 +191,38 @@ class BlocksTest {
     }
 
     @Test
+    void blkRevokeAsksOnlyForAChildsOwnDataBlockWithItsCapability() {
+        boot();
+        int[] c = call(KernelCall.ENV_CREATE);
+        int child = c[0], lo = c[1], hi = c[2];
+        var ch = b.kernel.env(child);
+        int theirs = (int) b.kernel.blocks().allocate(ch, -1)[0], other = (int) b.kernel.blocks().allocate(ch, -1)[0];
+        int[] mine = block();
+        BlockOwners t = b.kernel.blocks().owners();
+        assertEquals(KernelError.INVAL, error(KernelCall.BLK_REVOKE, 0, 0, 0, mine[0]), "not from itself (id 0)");
+        assertEquals(KernelError.INVAL, error(KernelCall.BLK_REVOKE, b.kernel.current().id, 0, 0, mine[0]), "not from itself (its id)");
+        assertEquals(KernelError.BADCAP, error(KernelCall.BLK_REVOKE, child, lo ^ 1, hi, theirs), "a forged capability");
+        assertEquals(KernelError.BADENV, error(KernelCall.BLK_REVOKE, child + 7, lo, hi, theirs), "no such environment");
+        assertEquals(KernelError.PERM, error(KernelCall.BLK_REVOKE, child, lo, hi, mine[0]), "the caller's block is not the child's");
+        int free = t.blocks() - 1;
+        assertEquals(BlockOwners.FREE, t.owner(free));
+        assertEquals(KernelError.PERM, error(KernelCall.BLK_REVOKE, child, lo, hi, free), "a free block is nobody's");
+        for (int bad : new int[] {0, t.root() - 1, t.root(), t.blocks(), -1, Integer.MIN_VALUE}) {
+            assertEquals(KernelError.INVAL, error(KernelCall.BLK_REVOKE, child, lo, hi, bad), "not a data block: " + bad);
+        }
+        assertEquals(-1, b.kernel.blocks().revocationOf(ch), "nothing was asked by a refused call");
+        int[] p = page();
+        int tag = b.kernel.blocks().read(ch, other, t.rwToken(other), p[0], b.kernel.pages().rwToken(p[0]));
+        assertTrue(tag > 0);
+        assertEquals(KernelError.BUSY, error(KernelCall.BLK_REVOKE, child, lo, hi, other), "a request on it is in flight");
+        assertEquals(0, call(KernelCall.BLK_REVOKE, child, lo, hi, theirs)[0]);
+        assertEquals(theirs, b.kernel.blocks().revocationOf(ch));
+        settle();
+        assertEquals(KernelError.BUSY, error(KernelCall.BLK_REVOKE, child, lo, hi, other), "one request at a time");
+        assertTrue(b.kernel.log().stream().anyMatch(l -> l.contains("asked to give back disk block " + theirs)), b.kernel.log().toString());
+    }
+
+    @Test
     void aFullQueueAndAFullDiskAreRefused() {
         boot();
         int[] blk = block(), p = page();

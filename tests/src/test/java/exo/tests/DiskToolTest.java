@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -248,7 +249,8 @@ class DiskToolTest {
                 + "     1  read        2     29                29150  env 257 (blocks.s)\n"
                 + "blocks by owner:\n  kernel                   3  0-2\n  free                    13  3-15\n"), out);
         assertTrue(out.contains("no requests in flight\ncompletions waiting for blk_done, env 257 (blocks.s): tag 1 ok\n"), out);
-        assertTrue(out.contains("        1064  disk       0x000122d4 -          env 257  kernel (resolved, resumed)\n"), "the trap log shows the interrupt: " + out);
+        assertTrue(out.contains("        1064  disk       0x000122d4 -          env 257  kernel (resolved, resumed); completed tag 1 (read block 2)\n"),
+                "the trap log shows the interrupt and the request it completed: " + out);
         Cli.Result twice = Cli.withInput("continue\nrun\nquit\n", "debug", "--disk", p.toString(), DiskCommandTest.BLOCKS);
         assertEquals(0, twice.code(), twice.err());
         assertTrue(twice.out().contains("run 1: block 3 allocated, written and flushed"), twice.out());
@@ -256,6 +258,42 @@ class DiskToolTest {
         Cli.Result ls = Cli.run("disk", "ls", p.toString());
         assertTrue(ls.out().contains("free                    13  3-15"), "the monitor never wrote the image: " + ls.out());
         assertTrue(ls.out().contains("boot 0)"), ls.out());
+    }
+
+    @Test
+    void theMonitorAsksForABlockBackAndSaysWhyNotWhenItCannot() throws IOException {
+        Path p = dir.resolve("r.img");
+        // blocks.s waits for its root-block write (its third request): block 3 is its own and idle then.
+        Path json = dir.resolve("r.json");
+        Cli.Result r = Cli.withInput("revoke-block 257 3\nbreak disk_wait\ncontinue\ncontinue\nrevoke-block 257 3\ncontinue\ntrace " + json + "\nrevoke-block 257 3\n"
+                        + "revoke-block 258 3\nrevoke-block 257 2\nrevoke-block 257 16\nrevoke-block 257 4\nrevoke-block 257\nrevoke-block 257 3\n"
+                        + "delete\ncontinue\nquit\n",
+                "debug", "--disk", p.toString(), "--disk-create", "64K", DiskCommandTest.BLOCKS);
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        for (String line : List.of(
+                "(exo) revoke-block 257 3\nerror: block 3 is not held by env 257 (blocks.s): it is free\n",
+                "(exo) revoke-block 257 3\nerror: block 3 has a request in flight; ask when it completes\n",
+                "(exo) revoke-block 257 3\nenv 257 (blocks.s): asked to give back disk block 3 by cycle 100248\n",
+                "(exo) revoke-block 258 3\nerror: no environment 258 (see 'kernel envs')\n",
+                "(exo) revoke-block 257 2\nerror: block 2 is not a data block (data blocks are 3-15)\n",
+                "(exo) revoke-block 257 16\nerror: block 16 is not a data block (data blocks are 3-15)\n",
+                "(exo) revoke-block 257 4\nerror: block 4 is not held by env 257 (blocks.s): it is free\n",
+                "(exo) revoke-block 257\nerror: usage: revoke-block ENV BLOCK\n",
+                "(exo) revoke-block 257 3\nerror: env 257 (blocks.s) is already asked for block 3 (one request at a time)\n",
+                "env 257 (blocks.s): disk block 3 repossessed after the revocation deadline\n")) {
+            assertTrue(out.contains(line), line + " in: " + out);
+        }
+        var events = TraceFormat.check(Files.readString(json));
+        for (String step : List.of("block revocation: request", "block revocation: repossessed")) {
+            assertEquals(1, events.stream().filter(e -> step.equals(e.get("name"))).count(), step + " in the trace");
+        }
+        assertEquals(0, events.stream().filter(e -> "exception".equals(e.get("cat"))).count(), "blocks.s has no handlers: neither event is forwarded");
+        Cli.Result mono = Cli.withInput("revoke-block 1 3\nquit\n", "debug", "--kernel", "mono",
+                Path.of("src", "test", "resources", "mono", "pingpong.s").toString());
+        assertTrue(mono.out().contains("error: this kernel has no disk block revocation (the exokernel's: --kernel exo)"), mono.out() + mono.err());
+        Cli.Result noDisk = Cli.withInput("revoke-block 257 3\nquit\n", "debug", DiskCommandTest.BLOCKS);
+        assertTrue(noDisk.out().contains("error: no disk: start with --disk FILE"), noDisk.out());
     }
 
     @Test

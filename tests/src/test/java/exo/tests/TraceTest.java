@@ -135,6 +135,33 @@ class TraceTest {
         assertEquals((double) asked, args(ev.stream().filter(e -> "revocation: request".equals(e.get("name"))).findFirst().orElseThrow()).get("page"));
     }
 
+    @Test
+    void diskCompletionsNameTheirTagsOnTheRequestersTrackUnderBothEngines() throws Exception {
+        List<List<Map<String, Object>>> both = new java.util.ArrayList<>();
+        for (String engine : List.of("interp", "jit")) {
+            Path img = tmp.resolve(engine + ".img");
+            both.add(trace("--engine", engine, "--disk", img.toString(), "--disk-create", "64K", DiskCommandTest.BLOCKS));
+        }
+        List<Map<String, Object>> ev = both.get(0);
+        List<Map<String, Object>> done = ev.stream().filter(ph("i", "disk")).toList();
+        // blocks.s reads the root block, writes block 3 and the root, then flushes: tags 1..4 in order.
+        assertEquals(List.of("disk: read done", "disk: write done", "disk: write done", "disk: flush done"), done.stream().map(e -> e.get("name")).toList());
+        for (int i = 0; i < done.size(); i++) {
+            Map<String, Object> e = done.get(i);
+            assertEquals((double) (i + 1), args(e).get("tag"), e.toString());
+            assertEquals("ok", args(e).get("status"), e.toString());
+            assertEquals(257.0, e.get("tid"), "on the track of the environment that asked: " + e);
+        }
+        assertEquals(List.of(2.0, 3.0, 2.0), done.subList(0, 3).stream().map(e -> args(e).get("block")).toList());
+        assertTrue(!args(done.get(3)).containsKey("block"), "a flush names no block");
+        assertEquals(done, both.get(1).stream().filter(ph("i", "disk")).toList(), "the same events at the same cycles under the JIT");
+        Path img = tmp.resolve("mono.img");
+        List<Map<String, Object>> mono = trace("--kernel", "mono", "--disk", img.toString(), "--disk-create", "1M",
+                Path.of("src", "test", "resources", "mono", "fscalls.s").toString());
+        assertTrue(count(mono, e -> "disk".equals(e.get("cat")) && ((String) e.get("name")).startsWith("disk: write")) > 0, "the baseline's buffer cache writes");
+        assertTrue(count(mono, e -> "disk".equals(e.get("cat")) && !args(e).containsKey("tag")) == 0);
+    }
+
     /** The golden trace, regenerated with -Dexo.regenerateGolden=true after an intended change (review the diff). */
     @Test
     void aSmallProgramsTraceIsTheGoldenOneUnderBothEngines() throws Exception {

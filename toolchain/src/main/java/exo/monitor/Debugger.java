@@ -6,6 +6,7 @@ import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Register;
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Cause;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
 import java.io.InputStream;
@@ -165,6 +166,7 @@ public final class Debugger {
         m.setTrapObserver(new Machine.TrapObserver() {
             private String context;
             private int asid;
+            private String completed;
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
@@ -182,6 +184,7 @@ public final class Debugger {
                 }
                 context = target.context();
                 asid = mm.mmu.asid();
+                completed = cause == Cause.DISK ? completions(mm) : "";
                 System.arraycopy(mm.cpu.regs, 0, trapRegs, 0, Register.COUNT);
                 return false;
             }
@@ -198,6 +201,7 @@ public final class Debugger {
                 boolean resumed = by != null || mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
                         : resumed ? resolved(by) : target.deliveredTo(mm.cpu.pc);
+                delivered += completed;
                 if (!mm.isHalted() && !returned && !resumed && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
@@ -236,6 +240,18 @@ public final class Debugger {
     /** The handlers and upcalls the running environment is inside, innermost first. */
     public List<Activation> liveActivations() {
         return new ArrayList<>(activations());
+    }
+
+    /** The requests a disk interrupt is about to report, as the trap log names them: {@code ; completed tag 3 (read block 17)}. */
+    private static String completions(Machine m) {
+        StringBuilder b = new StringBuilder();
+        for (Disk.Completion c : m.disk().completed()) {
+            Disk.Request r = c.request();
+            b.append(b.length() == 0 ? "; completed " : ", ").append("tag ").append(r.tag()).append(" (").append(Disk.opName(r.op()));
+            if (r.op() != Disk.FLUSH) b.append(" block ").append(r.block());
+            b.append(c.status() == Disk.OK ? ")" : ", E_IO)");
+        }
+        return b.toString();
     }
 
     /** What the trap log says of a trap the kernel resolved itself: by which means, when the kernel says (by non-null). */

@@ -345,6 +345,7 @@ public final class Monitor {
         for (String v : dbg.target().kernelViews().keySet()) {
             if (!table.containsKey(v)) add(v, "", "", "kernel view: " + v + " (same as 'kernel " + v + "')", a -> kernelView(v));
         }
+        add("revoke-block", "", "ENV BLOCK", "ask environment ENV for disk block BLOCK back, as a parent's blk_revoke does (the exokernel, with a disk)", this::revokeBlock);
         add("stats", "", "", "instructions, cycles and exceptions by cause", a -> out.print(views.stats()));
         add("trace", "", "[FILE|off]", "write a timeline of what runs from now on to FILE (Trace Event Format, docs/tracing.md); off completes it",
                 this::trace);
@@ -792,6 +793,21 @@ public final class Monitor {
         Supplier<String> v = dbg.target().kernelViews().get(a.strip());
         if (v == null) throw new Problem("no kernel view '" + a.strip() + "'; views: " + String.join(" ", dbg.target().kernelViews().keySet()));
         out.print(v.get());
+    }
+
+    /** The host's block revocation request: the kernel's refusal, if it refuses, is the error line. */
+    private void revokeBlock(String a) throws Problem {
+        String[] p = a.strip().split("\\s+");
+        if (p.length != 2) throw new Problem("usage: revoke-block ENV BLOCK");
+        GuestOs os = dbg.target().os();
+        if (os == null) throw new Problem("no kernel: this program runs on the bare machine");
+        int env = eval(p[0]), block = eval(p[1]);
+        try {
+            out.println(os.revokeBlock(env, block));
+        } catch (IllegalArgumentException refused) {
+            throw new Problem(refused.getMessage());
+        }
+        dbg.changedByUser();
     }
 
     /** Runs a file of commands; the first that fails ends it (as in gdb), and source fails. */

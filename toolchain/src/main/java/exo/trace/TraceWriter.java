@@ -257,6 +257,26 @@ public final class TraceWriter implements Tracer {
     }
 
     @Override
+    public void diskCompleted(int id, int tag, String op, int block, boolean ok) {
+        try {
+            ObjectComposer<?> e = instant(id, "disk: " + op + " done", "disk");
+            if (block < 0) end(e, "tag", tag, "status", ok ? "ok" : "E_IO");
+            else end(e, "tag", tag, "block", block, "status", ok ? "ok" : "E_IO");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void blockRevocation(int id, String what, int b) {
+        try {
+            end(instant(id, "block revocation: " + what, "revocation"), "block", b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public void pause() {
         try {
             if (running != 0) endSlice(now());

@@ -120,7 +120,10 @@ public enum KernelCall {
     BLK_REPOSSESSED(37, "blk_repossessed", "Pops the oldest entry of the caller's block repossession vector (blocks taken by force after a blk-revoke event's deadline; 16 entries).",
             List.of(), "a0 = block", List.of(NODEV, NOTFOUND), KernelCallHandlers::blkRepossessed),
     BLK_USAGE(38, "blk_usage", "The caller's use of the disk: blocks its id holds in the block table, its quota (--block-quota), and the blocks free on the disk.",
-            List.of(), "a0 = blocks held, a1 = quota, a2 = free blocks", List.of(NODEV), KernelCallHandlers::blkUsage);
+            List.of(), "a0 = blocks held, a1 = quota, a2 = free blocks", List.of(NODEV), KernelCallHandlers::blkUsage),
+    BLK_REVOKE(39, "blk_revoke", "Asks another environment, whose capability the caller holds (a parent holds its children's), for one of its data blocks back: the kernel delivers it the blk-revoke event and, if it still holds the block revokeDeadline cycles later, frees the block by force (blk-repossess, blk_repossessed), as when the disk is full. The freed block is anyone's to allocate: the caller takes it with blk_alloc(block).",
+            List.of("a0 = env id (not 0, not the caller's own: E_INVAL)", "a1/a2 = env capability", "a3 = block"), "a0 = 0",
+            List.of(NODEV, INVAL, BADENV, BADCAP, PERM, BUSY), KernelCallHandlers::blkRevoke);
 
     /** Runs one call for the caller; returns true if it moved the CPU elsewhere (no return to EPC + 4). */
     @FunctionalInterface

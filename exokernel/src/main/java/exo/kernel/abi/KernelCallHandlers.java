@@ -449,4 +449,10 @@ public final class KernelCallHandlers {
         r[A2] = u[2];
         return false;
     }
+
+    boolean blkRevoke(Environment e, int[] r, int epc) {
+        blocks.revokeFor(e, r[A0], cap(r, A1), r[A3]);
+        result(r, 0);
+        return false;
+    }
 }

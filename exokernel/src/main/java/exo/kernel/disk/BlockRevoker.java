@@ -8,6 +8,7 @@ import exo.kernel.error.KernelError;
 import exo.kernel.forward.Forwarder;
 import exo.os.CostModel;
 import exo.os.KernelOptions;
+import exo.os.Stats;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,16 +51,18 @@ public final class BlockRevoker {
     private final Cpu cpu;
     private final KernelOptions options;
     private final CostModel cost;
+    private final Stats stats;
     private final Forwarder forwarder;
     private final Consumer<String> log;
     private final Map<Environment, Request> requests = new LinkedHashMap<>();
     private final Map<Environment, ArrayDeque<Integer>> repossessed = new LinkedHashMap<>();
     private final Map<Environment, Integer> repossessEvent = new LinkedHashMap<>();
 
-    BlockRevoker(Cpu cpu, KernelOptions options, CostModel cost, Forwarder forwarder, Consumer<String> log) {
+    BlockRevoker(Cpu cpu, KernelOptions options, CostModel cost, Stats stats, Forwarder forwarder, Consumer<String> log) {
         this.cpu = cpu;
         this.options = options;
         this.cost = cost;
+        this.stats = stats;
         this.forwarder = forwarder;
         this.log = log;
     }
@@ -74,6 +77,7 @@ public final class BlockRevoker {
         Request r = new Request(b, cpu.cycles + options.revokeDeadline(), t.heldBy(e.id));
         requests.put(e, r);
         log.accept(e + ": asked to give back disk block " + b + " by cycle " + r.deadline);
+        if (stats.tracer != null) stats.tracer.blockRevocation(e.id, "request", b);
         return true;
     }
 
@@ -107,6 +111,7 @@ public final class BlockRevoker {
             if (t.owner(r.block) != e.id || t.heldBy(e.id) < r.heldAtRequest) {
                 it.remove();
                 log.accept(e + ": gave back a disk block as asked");
+                if (stats.tracer != null) stats.tracer.blockRevocation(e.id, "honoured", r.block);
             } else if (cpu.cycles >= r.deadline && !blocks.busy(r.block)) {
                 it.remove();
                 t.release(r.block);
@@ -115,6 +120,7 @@ public final class BlockRevoker {
                 v.addLast(r.block);
                 repossessEvent.put(e, r.block);
                 log.accept(e + ": disk block " + r.block + " repossessed after the revocation deadline");
+                if (stats.tracer != null) stats.tracer.blockRevocation(e.id, "repossessed", r.block);
             }
         }
     }
@@ -148,6 +154,11 @@ public final class BlockRevoker {
     int outstanding(Environment e) {
         Request r = requests.get(e);
         return r == null ? -1 : r.block;
+    }
+
+    /** The cycle by which e must give back the block asked for (e has a request outstanding). */
+    long deadline(Environment e) {
+        return requests.get(e).deadline;
     }
 
     /** e is being destroyed: its request, vector and pending event are forgotten. */

@@ -12,6 +12,7 @@ import exo.kernel.mem.Memory;
 import exo.kernel.mem.PageOwners;
 import exo.os.CostModel;
 import exo.os.KernelOptions;
+import exo.os.Stats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ public final class Blocks {
     private final Machine machine;
     private final Disk disk;
     private final CostModel cost;
+    private final Stats stats;
     private final PageOwners pages;
     private final Memory memory;
     private final Forwarder forwarder;
@@ -70,11 +72,12 @@ public final class Blocks {
      *
      * @throws exo.emulator.machine.DiskException if the image's metadata is not valid
      */
-    public Blocks(Machine machine, CostModel cost, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder,
+    public Blocks(Machine machine, CostModel cost, Stats stats, KernelOptions options, PageOwners pages, Memory memory, Forwarder forwarder,
                   Environments envs, Consumer<String> log) {
         this.machine = machine;
         this.envs = envs;
-        this.revoker = new BlockRevoker(machine.cpu, options, cost, forwarder, log);
+        this.stats = stats;
+        this.revoker = new BlockRevoker(machine.cpu, options, cost, stats, forwarder, log);
         this.disk = machine.disk();
         this.cost = cost;
         this.pages = pages;
@@ -204,6 +207,56 @@ public final class Blocks {
         return owners != null && revoker.request(this, e, b);
     }
 
+    /**
+     * blk_revoke: caller asks environment id, whose capability token it holds (not itself), for
+     * block b back. Refused before anything is asked: E_INVAL for id 0 or the caller's own,
+     * E_BADENV/E_BADCAP for an environment the caller has no capability for, then as
+     * {@link #revoke}.
+     */
+    public void revokeFor(Environment caller, int id, long token, int b) {
+        table();
+        if (id == 0 || id == caller.id) throw new GuestError(KernelError.INVAL);
+        revoke(envs.target(caller, id, token), b);
+    }
+
+    /**
+     * Asks e for data block b back by the revocation deadline (blk_revoke, and the host's way:
+     * the monitor's {@code revoke-block}). E_INVAL: b is not a data block (the kernel's table,
+     * the root, beyond the disk); E_PERM: e's id does not hold b; E_BUSY: a request on b is in
+     * flight, or e has a block revocation outstanding (one at a time). Charges nothing.
+     */
+    public void revoke(Environment e, int b) {
+        BlockOwners t = owners;                           // the caller charged the table touch: a host's request costs the guest nothing
+        if (t == null) throw new GuestError(KernelError.NODEV);
+        if (!t.isData(b)) throw new GuestError(KernelError.INVAL);
+        if (t.owner(b) != e.id) throw new GuestError(KernelError.PERM);
+        if (busy(b) || revoker.outstanding(e) >= 0) throw new GuestError(KernelError.BUSY);
+        if (!revoker.request(this, e, b)) throw new IllegalStateException("a block revocation the guards allowed was not asked: " + e + " block " + b);
+    }
+
+    /**
+     * The host's request ({@link exo.os.GuestOs#revokeBlock}): {@link #revoke}, with each refusal
+     * said in words. Returns the line the kernel logged.
+     */
+    public String revokeByHost(Environment e, int b) {
+        if (owners == null) throw new IllegalArgumentException("no disk: start with --disk FILE");
+        try {
+            revoke(e, b);
+        } catch (GuestError refused) {
+            throw new IllegalArgumentException(switch (refused.error) {
+                case INVAL -> "block " + b + " is not a data block (data blocks are " + owners.firstData() + "-" + (owners.blocks() - 1) + ")";
+                case PERM -> "block " + b + " is not held by " + e + ": " + ownerName(owners.owner(b));
+                default -> revoker.outstanding(e) >= 0 ? e + " is already asked for block " + revoker.outstanding(e) + " (one request at a time)"
+                        : "block " + b + " has a request in flight; ask when it completes";
+            });
+        }
+        return e + ": asked to give back disk block " + b + " by cycle " + revoker.deadline(e);
+    }
+
+    private static String ownerName(int owner) {
+        return owner == BlockOwners.FREE ? "it is free" : owner == BlockOwners.KERNEL ? "it is the kernel's" : "environment " + owner + " holds it";
+    }
+
     /** e's outstanding block revocation request's block, or -1. */
     public int revocationOf(Environment e) {
         return owners == null ? -1 : revoker.outstanding(e);
@@ -288,6 +341,10 @@ public final class Blocks {
         for (Disk.Completion c; (c = disk.takeCompleted()) != null; ) {
             cost.charge(CostModel.TABLE_TOUCH);
             InFlight f = inFlight.remove(c.request().tag());
+            if (stats.tracer != null) {
+                Disk.Request r = c.request();
+                stats.tracer.diskCompleted(f == null ? 0 : f.env().id, r.tag(), Disk.opName(r.op()), r.op() == Disk.FLUSH ? -1 : r.block(), c.status() == Disk.OK);
+            }
             if (f == null) continue;                      // its requester was destroyed
             settle(f);
             int status = c.status() == Disk.OK ? DONE_OK : KernelError.IO.code;
