@@ -185,8 +185,6 @@ vm_entry_slow:
 .endif
         fast_restore
         save_caller k0
-        lw      t0, SAVE_EPC(k1)
-        sw      t0, FR_EPC(k0)
         lw      a2, SAVE_CAUSE(k1)
         sw      a2, FR_CAUSE(k0)
         lw      a1, SAVE_BADVADDR(k1)
@@ -244,8 +242,10 @@ vm_entry_app:
         addi    a0, t1, 1
         sw      a0, 0(t0)               # one level deeper
         slli    t1, t1, EXC_LEVEL_SHIFT
-        sub     k0, k1, t1
-        addi    k0, k0, -FR_SIZE        # k0 = this level's frame; EPC stays in the save area
+        sub     t1, k1, t1
+        addi    t1, t1, -FR_SIZE        # this level's frame
+        sw      k0, FR_EPC(t1)          # EPC, which the kernel left in k0 only
+        mv      k0, t1
         bnez    t2, vm_entry_light
         app_call 1
 vm_entry_light:
