@@ -66,15 +66,16 @@ vm_handlers:
 # vm_entry (causes 1..3, TLB misses) and vm_entry_prot (cause 4, a write to a read-only
 # binding): the fast path. Entered as exc_entry is (k0 = EPC, k1 = exc_save, busy set), they run
 # with the busy word set to the end and touch only guaranteed memory (the save area, the page
-# table), so they need no frame and no stack: they keep the nine registers they use beside the
-# save area (FAST_SAVE) and look the page up with pt_lookup, a leaf that clobbers no more than
-# a0, a1, t0..t2. A miss on a page the application may access (allocated and zeroed first if it
-# was never touched), or the first write to a page under dirty tracking, is one tlb_write and
-# jr k0. A fault for the application goes straight to its handler (vm_entry_app); anything else
-# (copy-on-write, a refusal) to the general path: the registers back, then exc_entry,
-# exc_dispatch and vm_fault.
-.macro fast_lookup
-        sw      ra, FAST_SAVE(k1)
+# table), so they need no frame and no stack: they keep the eight registers they use beside the
+# save area (FAST_SAVE) and look the page up inline with the page table's pt_fast_miss or
+# pt_fast_prot (a0 = the faulting address, kept for tlb_write -> t1 = the record, t0 = its PTE
+# at vm_miss_found or vm_prot_found; no record: vm_entry_app), which clobbers no more than a1,
+# t0..t2 and leaves ra as it was. A miss on a page the application may access (allocated and zeroed first if it was never
+# touched), or the first write to a page under dirty tracking, is one tlb_write and jr k0; the
+# TLB flags of a miss come from one load from vm_miss_flags. A fault for the application goes
+# straight to its handler (vm_entry_app); anything else (copy-on-write, a refusal) to the
+# general path: the registers back, then exc_entry, exc_dispatch and vm_fault.
+.macro fast_save
         sw      a0, FAST_SAVE + 4(k1)
         sw      a1, FAST_SAVE + 8(k1)
         sw      a2, FAST_SAVE + 12(k1)
@@ -84,15 +85,10 @@ vm_handlers:
         sw      t1, FAST_SAVE + 28(k1)
         sw      t2, FAST_SAVE + 32(k1)
         lw      a0, SAVE_BADVADDR(k1)
-        srli    a0, a0, PAGE_SHIFT
-        call    pt_lookup
-        beqz    a0, vm_entry_app        # not reserved: the application's business
-        lw      t0, PTREC_PTE(a0)
 .endm
 
-# fast_restore: the nine registers fast_lookup saved, back from the save area.
+# fast_restore: the eight registers fast_save saved, back from the save area.
 .macro fast_restore
-        lw      ra, FAST_SAVE(k1)
         lw      a0, FAST_SAVE + 4(k1)
         lw      a1, FAST_SAVE + 8(k1)
         lw      a2, FAST_SAVE + 12(k1)
@@ -103,25 +99,28 @@ vm_handlers:
         lw      t2, FAST_SAVE + 32(k1)
 .endm
 
-        .globl  vm_entry, vm_entry_prot
+        .globl  vm_entry, vm_entry_prot, vm_miss_found, vm_prot_found, vm_entry_app
+        .extern pt_fast_miss, pt_fast_prot
 vm_entry_prot:
-        fast_lookup
-        andi    t1, t0, PTE_COW
-        bnez    t1, vm_entry_slow       # copy-on-write: a page to copy
-        andi    t1, t0, PTE_W | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, vm_entry_app        # protected, or never writable
-        andi    t1, t0, PTE_TRACK
-        beqz    t1, 1f
+        fast_save
+        j       pt_fast_prot
+vm_prot_found:
+        andi    a1, t0, PTE_COW
+        bnez    a1, vm_entry_slow       # copy-on-write: a page to copy
+        andi    a1, t0, PTE_W | PTE_RO | PTE_NA
+        xori    a1, a1, PTE_W
+        bnez    a1, vm_entry_app        # protected, or never writable
+        andi    a1, t0, PTE_TRACK
+        beqz    a1, 1f
         ori     t0, t0, PTE_DIRTY       # the first write since tracking started
-        sw      t0, PTREC_PTE(a0)
+        sw      t0, PTREC_PTE(t1)
 1:      andi    a4, t0, PTE_X
         ori     a4, a4, TLB_W
         j       vm_entry_install
 
-2:      andi    t1, t0, PTE_NA          # (vm_entry) not present, or no access
-        bnez    t1, vm_entry_app
-        mv      t2, a0                  # the first touch: a zeroed page, as vm_present gives
+2:      andi    a1, t0, PTE_NA          # (vm_entry) not present, or no access
+        bnez    a1, vm_entry_app
+        mv      t2, t1                  # the first touch: a zeroed page, as vm_present gives
         li      a0, 0
         li      a1, 0
         li      a2, 0
@@ -139,27 +138,24 @@ vm_entry_prot:
         lw      a1, 0(t1)
         addi    a1, a1, 1
         sw      a1, 0(t1)
-        mv      a0, t2
-        j       3f
+        mv      t1, t2
+        lw      a0, SAVE_BADVADDR(k1)
+        j       vm_miss_found           # present now
 vm_entry:
-        fast_lookup
-        andi    t1, t0, PTE_P | PTE_NA
-        xori    t1, t1, PTE_P
-        bnez    t1, 2b                  # not present, or protected against any access
-3:      andi    a4, t0, PTE_X
-        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, vm_entry_install    # not writable now
-        andi    t1, t0, PTE_TRACK | PTE_DIRTY
-        xori    t1, t1, PTE_TRACK
-        beqz    t1, vm_entry_install    # tracked and still clean: read-only until written
-        ori     a4, a4, TLB_W
-vm_entry_install:                       # a0 = the record, t0 its PTE, a4 the TLB flags
+        fast_save
+        j       pt_fast_miss
+vm_miss_found:
+        andi    a1, t0, MISS_FLAGS_INDEX
+        slli    a1, a1, 1
+        la      a4, vm_miss_flags
+        add     a4, a4, a1
+        lw      a4, 0(a4)               # the TLB flags, or -1
+        bltz    a4, 2b                  # not present, or protected against any access
+vm_entry_install:                       # a0 = the address, t1 its record, t0 its PTE, a4 the TLB flags
         srli    a1, t0, PAGE_SHIFT
-        lw      a2, PTREC_CAPLO(a0)
-        lw      a3, PTREC_CAPHI(a0)
-        lw      a0, SAVE_BADVADDR(k1)   # tlb_write ignores the offset in the page
-        sys_tlb_write
+        lw      a2, PTREC_CAPLO(t1)
+        lw      a3, PTREC_CAPHI(t1)
+        sys_tlb_write                   # (it ignores the offset in the page)
         bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
         fast_restore
         sw      zero, SAVE_BUSY(k1)
@@ -917,6 +913,10 @@ vm_set_light_fault_handler:
         ret
 
         .rodata
+        .align  4
+        .globl  vm_miss_flags
+vm_miss_flags:                          # miss_policy as a table (libos.inc)
+        miss_flags_table
 msg_ptmem:    .asciz "cannot allocate page-table storage"
 msg_ptfull:   .asciz "page-table storage exhausted"
 msg_vmfull:   .asciz "vm_alloc region exhausted"
