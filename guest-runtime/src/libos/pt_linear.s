@@ -15,8 +15,8 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
-        .globl  pt_miss_code, pt_miss_end, pt_fast_miss, pt_fast_prot
-        .extern vm_miss_found, vm_prot_found, vm_entry_app, vm_miss_flags
+        .globl  pt_miss_code, pt_miss_end, pt_fast_prot
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags
 pt_init:
         enter   16
         call    ptmem_page
@@ -97,25 +97,26 @@ pt_lookup:
 1:      li      a0, 0
         ret
 
-# pt_fast_miss, pt_fast_prot: vm_entry's lookup (vm.s): a0 = the faulting address (kept) -> t1 =
-# the record, t0 = its PTE at vm_miss_found or vm_prot_found; no record: vm_entry_app. The
-# bisection is a call, so ra waits in the fast path's first word; clobbers a1 and t0..t2.
-.macro fast_lookup found
+# fast_lookup: vm_entry's lookup (libos.inc's vm_miss_path; pt_fast_prot for vm_entry_prot):
+# a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none). The bisection is
+# a call that clobbers a1 and t0..t2, so ra and t2 wait beside the save area meanwhile.
+.macro fast_lookup
         sw      ra, FAST_SAVE(k1)
+        sw      t2, FAST_SAVE + 32(k1)
         srli    a0, a0, PAGE_SHIFT
         call    pt_lookup
         lw      ra, FAST_SAVE(k1)
-        beqz    a0, 8f
+        lw      t2, FAST_SAVE + 32(k1)
         mv      t1, a0
+        li      t0, 0
+        beqz    t1, 1f
         lw      t0, PTREC_PTE(t1)
-        lw      a0, SAVE_BADVADDR(k1)
-        j       \found
-8:      j       vm_entry_app
+1:      lw      a0, SAVE_BADVADDR(k1)
 .endm
-pt_fast_miss:
-        fast_lookup vm_miss_found
+        vm_miss_path
 pt_fast_prot:
-        fast_lookup vm_prot_found
+        fast_lookup
+        j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) that has one, a1 = how
 # many records follow for consecutive vpns (record a0 + 16k is vpn a2 + k's; a1 = 0: none

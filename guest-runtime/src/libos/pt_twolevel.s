@@ -29,8 +29,8 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
-        .globl  pt_miss_code, pt_miss_end, pt_fast_miss, pt_fast_prot
-        .extern vm_miss_found, vm_prot_found, vm_entry_app, vm_miss_flags
+        .globl  pt_miss_code, pt_miss_end, pt_fast_prot
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags
 pt_init:
         ret
 
@@ -49,29 +49,26 @@ pt_lookup:
 1:      li      a0, 0
         ret
 
-# pt_fast_miss, pt_fast_prot: vm_entry's lookup (vm.s), inline: a0 = the faulting address (kept)
-# -> t1 = the record, t0 = its PTE at vm_miss_found or vm_prot_found; no record: vm_entry_app.
-# Jumped to, not called: clobbers only t0 and t1 and never ra, so the fast path keeps no ra.
-.macro fast_lookup found
+# fast_lookup: vm_entry's lookup, inline (libos.inc's vm_miss_path; pt_fast_prot for
+# vm_entry_prot): a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none);
+# no leaf: vm_entry_app. Two loads; clobbers only t0 and t1, never ra.
+.macro fast_lookup
         srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
         slli    t0, t0, 2
         la      t1, pt_dir
         add     t1, t1, t0
         lw      t1, 0(t1)               # the leaf
-        beqz    t1, 8f
-        srli    t0, a0, PAGE_SHIFT
-        andi    t0, t0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
+        bnez    t1, 1f
+        j       vm_entry_app
+1:      srli    t0, a0, PAGE_SHIFT - REC_SHIFT
+        andi    t0, t0, LEAF_MASK << REC_SHIFT
         add     t1, t1, t0              # the record
         lw      t0, PTREC_PTE(t1)
-        beqz    t0, 8f
-        j       \found
-8:      j       vm_entry_app
 .endm
-pt_fast_miss:
-        fast_lookup vm_miss_found
+        vm_miss_path
 pt_fast_prot:
-        fast_lookup vm_prot_found
+        fast_lookup
+        j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) whose leaf exists, a1 =
 # how many record slots follow for consecutive vpns in that leaf (slot a0 + 16k is vpn a2 + k's,
@@ -180,9 +177,8 @@ pt_miss_code:
         add     t1, t1, t0
         lw      t1, 0(t1)               # the leaf
         beq     t1, zero, 9f
-        srli    t0, a0, PAGE_SHIFT
-        andi    t0, t0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
+        srli    t0, a0, PAGE_SHIFT - REC_SHIFT
+        andi    t0, t0, LEAF_MASK << REC_SHIFT
         add     t1, t1, t0              # the record
         lw      t0, PTREC_PTE(t1)
         miss_policy
