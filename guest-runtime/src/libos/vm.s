@@ -97,9 +97,9 @@ vm_prot_found:
 # vm_entry_absent: (vm_entry) t1 = the record, t0 its PTE, which vm_miss_flags declined: no
 # record (PTE 0), protected against any access, or never touched yet.
 vm_entry_absent:
-        beqz    t0, vm_entry_app        # no record: not reserved
         andi    a1, t0, PTE_NA
-        bnez    a1, vm_entry_app
+        bnez    a1, vm_entry_app        # protected against any access (an Appel & Li trap)
+        beqz    t0, vm_entry_app        # no record: not reserved
         mv      a4, t1                  # the first touch: a zeroed page, as vm_present gives
         li      a0, 0
         li      a1, 0
