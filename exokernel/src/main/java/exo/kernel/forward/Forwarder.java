@@ -31,8 +31,9 @@ import java.util.List;
  * is the interrupted code's and the handler preserves what it uses. EPC is handed over in k0
  * only: the save area's first word ({@link #SAVE_EPC}) is the handler's, where one that will
  * reuse k0 keeps it (the library OS's general entry does; its TLB-miss path returns with k0
- * untouched and never stores it), so the kernel does not store a word most handlers never read. The handler returns by
- * itself: {@code sw zero, 12(k1)} (clear busy) then {@code jr k0} (EPC, or EPC + 4 to skip).
+ * untouched and never stores it), so the kernel does not store a word most handlers never
+ * read. The handler returns by itself: {@code sw zero, 12(k1)} (clear busy) then
+ * {@code jr k0} (EPC, or EPC + 4 to skip).
  *
  * <p>Faults inside a handler: while the busy word is set, a fault the kernel cannot fill
  * itself is a double fault and destroys the environment, with a diagnostic listing every
