@@ -53,6 +53,7 @@ exc_init:
 # touches only guaranteed memory (bss) meanwhile, so it cannot fault.
         .globl  exc_entry
 exc_entry:
+        sw      k0, SAVE_EPC(k1)        # EPC: the kernel hands it over in k0 only
         la      k0, exc_depth
         lw      k0, 0(k0)
         sltiu   k0, k0, EXC_LEVELS

@@ -15,7 +15,8 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
-        .globl  pt_miss_code, pt_miss_end
+        .globl  pt_miss_code, pt_miss_end, pt_fast_prot
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags
 pt_init:
         enter   16
         call    ptmem_page
@@ -95,6 +96,27 @@ pt_lookup:
         ret
 1:      li      a0, 0
         ret
+
+# fast_lookup: vm_entry's lookup (libos.inc's vm_miss_path; pt_fast_prot for vm_entry_prot):
+# a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none). The bisection is
+# a call that clobbers a1 and t0..t2, so ra and t2 wait beside the save area meanwhile.
+.macro fast_lookup
+        sw      ra, FAST_SAVE(k1)
+        sw      t2, FAST_SAVE + 32(k1)
+        srli    a0, a0, PAGE_SHIFT
+        call    pt_lookup
+        lw      ra, FAST_SAVE(k1)
+        lw      t2, FAST_SAVE + 32(k1)
+        mv      t1, a0
+        li      t0, 0
+        beqz    t1, 1f
+        lw      t0, PTREC_PTE(t1)
+1:      lw      a0, SAVE_BADVADDR(k1)
+.endm
+        vm_miss_path
+pt_fast_prot:
+        fast_lookup
+        j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) that has one, a1 = how
 # many records follow for consecutive vpns (record a0 + 16k is vpn a2 + k's; a1 = 0: none

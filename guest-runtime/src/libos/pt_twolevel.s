@@ -29,7 +29,8 @@
 
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
-        .globl  pt_miss_code, pt_miss_end
+        .globl  pt_miss_code, pt_miss_end, pt_fast_prot
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags
 pt_init:
         ret
 
@@ -47,6 +48,27 @@ pt_lookup:
         ret
 1:      li      a0, 0
         ret
+
+# fast_lookup: vm_entry's lookup, inline (libos.inc's vm_miss_path; pt_fast_prot for
+# vm_entry_prot): a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none);
+# no leaf: vm_entry_app. Two loads; clobbers only t0 and t1, never ra.
+.macro fast_lookup
+        srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
+        slli    t0, t0, 2
+        la      t1, pt_dir
+        add     t1, t1, t0
+        lw      t1, 0(t1)               # the leaf
+        bnez    t1, 1f
+        j       vm_entry_app
+1:      srli    t0, a0, PAGE_SHIFT - REC_SHIFT
+        andi    t0, t0, LEAF_MASK << REC_SHIFT
+        add     t1, t1, t0              # the record
+        lw      t0, PTREC_PTE(t1)
+.endm
+        vm_miss_path
+pt_fast_prot:
+        fast_lookup
+        j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) whose leaf exists, a1 =
 # how many record slots follow for consecutive vpns in that leaf (slot a0 + 16k is vpn a2 + k's,
@@ -155,9 +177,8 @@ pt_miss_code:
         add     t1, t1, t0
         lw      t1, 0(t1)               # the leaf
         beq     t1, zero, 9f
-        srli    t0, a0, PAGE_SHIFT
-        andi    t0, t0, LEAF_MASK
-        slli    t0, t0, REC_SHIFT
+        srli    t0, a0, PAGE_SHIFT - REC_SHIFT
+        andi    t0, t0, LEAF_MASK << REC_SHIFT
         add     t1, t1, t0              # the record
         lw      t0, PTREC_PTE(t1)
         miss_policy

@@ -66,62 +66,41 @@ vm_handlers:
 # vm_entry (causes 1..3, TLB misses) and vm_entry_prot (cause 4, a write to a read-only
 # binding): the fast path. Entered as exc_entry is (k0 = EPC, k1 = exc_save, busy set), they run
 # with the busy word set to the end and touch only guaranteed memory (the save area, the page
-# table), so they need no frame and no stack: they keep the nine registers they use beside the
-# save area (FAST_SAVE) and look the page up with pt_lookup, a leaf that clobbers no more than
-# a0, a1, t0..t2. A miss on a page the application may access (allocated and zeroed first if it
-# was never touched), or the first write to a page under dirty tracking, is one tlb_write and
-# jr k0. A fault for the application goes straight to its handler (vm_entry_app); anything else
-# (copy-on-write, a refusal) to the general path: the registers back, then exc_entry,
-# exc_dispatch and vm_fault.
-.macro fast_lookup
-        sw      ra, FAST_SAVE(k1)
-        sw      a0, FAST_SAVE + 4(k1)
-        sw      a1, FAST_SAVE + 8(k1)
-        sw      a2, FAST_SAVE + 12(k1)
-        sw      a3, FAST_SAVE + 16(k1)
-        sw      a4, FAST_SAVE + 20(k1)
-        sw      t0, FAST_SAVE + 24(k1)
-        sw      t1, FAST_SAVE + 28(k1)
-        sw      t2, FAST_SAVE + 32(k1)
-        lw      a0, SAVE_BADVADDR(k1)
-        srli    a0, a0, PAGE_SHIFT
-        call    pt_lookup
-        beqz    a0, vm_entry_app        # not reserved: the application's business
-        lw      t0, PTREC_PTE(a0)
-.endm
-
-# fast_restore: the nine registers fast_lookup saved, back from the save area.
-.macro fast_restore
-        lw      ra, FAST_SAVE(k1)
-        lw      a0, FAST_SAVE + 4(k1)
-        lw      a1, FAST_SAVE + 8(k1)
-        lw      a2, FAST_SAVE + 12(k1)
-        lw      a3, FAST_SAVE + 16(k1)
-        lw      a4, FAST_SAVE + 20(k1)
-        lw      t0, FAST_SAVE + 24(k1)
-        lw      t1, FAST_SAVE + 28(k1)
-        lw      t2, FAST_SAVE + 32(k1)
-.endm
-
-        .globl  vm_entry, vm_entry_prot
+# table), so they need no frame and no stack: they keep the registers they use beside the save
+# area (fast_save, libos.inc) and look the page up inline, with the page table's own code. The
+# miss path, vm_entry, is libos.inc's vm_miss_path, expanded by each page table (pt_twolevel.s,
+# pt_linear.s) after its lookup, so it runs straight through without a call or a jump: the TLB
+# flags are one load from vm_miss_flags (the policy as a table), then one tlb_write and jr k0. A miss on a page never touched comes
+# here (vm_entry_absent) to be allocated and zeroed; the first write to a page under dirty
+# tracking is vm_entry_prot's. A fault for the application goes straight to its handler
+# (vm_entry_app); anything else (copy-on-write, a refusal) to the general path: the registers
+# back, then exc_entry, exc_dispatch and vm_fault.
+        .globl  vm_entry_prot, vm_prot_found, vm_entry_absent, vm_entry_slow, vm_entry_app
+        .extern vm_entry, vm_miss_found, vm_entry_install, pt_fast_prot
 vm_entry_prot:
-        fast_lookup
-        andi    t1, t0, PTE_COW
-        bnez    t1, vm_entry_slow       # copy-on-write: a page to copy
-        andi    t1, t0, PTE_W | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, vm_entry_app        # protected, or never writable
-        andi    t1, t0, PTE_TRACK
-        beqz    t1, 1f
+        fast_save
+        j       pt_fast_prot            # t1 = the record, t0 = its PTE, back at vm_prot_found
+vm_prot_found:
+        andi    a1, t0, PTE_COW
+        bnez    a1, vm_entry_slow       # copy-on-write: a page to copy
+        andi    a1, t0, PTE_W | PTE_RO | PTE_NA
+        xori    a1, a1, PTE_W
+        bnez    a1, vm_entry_app        # protected, never writable, or no record
+        andi    a1, t0, PTE_TRACK
+        beqz    a1, 1f
         ori     t0, t0, PTE_DIRTY       # the first write since tracking started
-        sw      t0, PTREC_PTE(a0)
+        sw      t0, PTREC_PTE(t1)
 1:      andi    a4, t0, PTE_X
         ori     a4, a4, TLB_W
         j       vm_entry_install
 
-2:      andi    t1, t0, PTE_NA          # (vm_entry) not present, or no access
-        bnez    t1, vm_entry_app
-        mv      t2, a0                  # the first touch: a zeroed page, as vm_present gives
+# vm_entry_absent: (vm_entry) t1 = the record, t0 its PTE, which vm_miss_flags declined: no
+# record (PTE 0), protected against any access, or never touched yet.
+vm_entry_absent:
+        andi    a1, t0, PTE_NA
+        bnez    a1, vm_entry_app        # protected against any access (an Appel & Li trap)
+        beqz    t0, vm_entry_app        # no record: not reserved
+        mv      a4, t1                  # the first touch: a zeroed page, as vm_present gives
         li      a0, 0
         li      a1, 0
         li      a2, 0
@@ -132,40 +111,20 @@ vm_entry_prot:
         andi    t0, t0, PTE_FLAGS
         or      t0, t0, t1
         ori     t0, t0, PTE_P
-        sw      t0, PTREC_PTE(t2)
-        sw      a1, PTREC_CAPLO(t2)
-        sw      a2, PTREC_CAPHI(t2)
+        sw      t0, PTREC_PTE(a4)
+        sw      a1, PTREC_CAPLO(a4)
+        sw      a2, PTREC_CAPHI(a4)
         la      t1, vm_pages_allocated
         lw      a1, 0(t1)
         addi    a1, a1, 1
         sw      a1, 0(t1)
-        mv      a0, t2
-        j       3f
-vm_entry:
-        fast_lookup
-        andi    t1, t0, PTE_P | PTE_NA
-        xori    t1, t1, PTE_P
-        bnez    t1, 2b                  # not present, or protected against any access
-3:      andi    a4, t0, PTE_X
-        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, vm_entry_install    # not writable now
-        andi    t1, t0, PTE_TRACK | PTE_DIRTY
-        xori    t1, t1, PTE_TRACK
-        beqz    t1, vm_entry_install    # tracked and still clean: read-only until written
-        ori     a4, a4, TLB_W
-vm_entry_install:                       # a0 = the record, t0 its PTE, a4 the TLB flags
-        srli    a1, t0, PAGE_SHIFT
-        lw      a2, PTREC_CAPLO(a0)
-        lw      a3, PTREC_CAPHI(a0)
-        lw      a0, SAVE_BADVADDR(k1)   # tlb_write ignores the offset in the page
-        sys_tlb_write
-        bltz    a0, vm_entry_slow       # refused: vm_fault asks again and reports it
-        fast_restore
-        sw      zero, SAVE_BUSY(k1)
-        jr      k0
+        mv      t1, a4
+        lw      a0, SAVE_BADVADDR(k1)
+        j       vm_miss_found           # present now
 
 # The general path: exc_entry finds the state the kernel left (k0 = EPC, busy set).
+vm_entry_slow_t2:
+        lw      t2, FAST_SAVE + 32(k1)
 vm_entry_slow:
         fast_restore
         j       exc_entry
@@ -184,9 +143,8 @@ vm_entry_slow:
         sw      s7, 116(k0)
 .endif
         fast_restore
+        lw      t2, FAST_SAVE + 32(k1)
         save_caller k0
-        lw      t0, SAVE_EPC(k1)
-        sw      t0, FR_EPC(k0)
         lw      a2, SAVE_CAUSE(k1)
         sw      a2, FR_CAUSE(k0)
         lw      a1, SAVE_BADVADDR(k1)
@@ -233,19 +191,22 @@ vm_entry_slow:
 # (vm_set_fault_handler) gets gp and s1..s7 too. No handler, or no nesting level left: the
 # general path, which reports it.
 vm_entry_app:
+        sw      t2, FAST_SAVE + 32(k1)  # the miss path keeps t2; this one uses it
         la      t0, exc_depth
         lw      t1, 0(t0)
         sltiu   t2, t1, EXC_LEVELS
-        beqz    t2, vm_entry_slow       # too deep: exc_entry says so
+        beqz    t2, vm_entry_slow_t2    # too deep: exc_entry says so
         la      t2, vm_fault_handler
         lw      t2, 0(t2)
-        beqz    t2, vm_entry_slow       # nobody handles it: fatal on the general path
+        beqz    t2, vm_entry_slow_t2    # nobody handles it: fatal on the general path
         andi    t2, t2, VM_LIGHT
         addi    a0, t1, 1
         sw      a0, 0(t0)               # one level deeper
         slli    t1, t1, EXC_LEVEL_SHIFT
-        sub     k0, k1, t1
-        addi    k0, k0, -FR_SIZE        # k0 = this level's frame; EPC stays in the save area
+        sub     t1, k1, t1
+        addi    t1, t1, -FR_SIZE        # this level's frame
+        sw      k0, FR_EPC(t1)          # EPC, which the kernel left in k0 only
+        mv      k0, t1
         bnez    t2, vm_entry_light
         app_call 1
 vm_entry_light:
@@ -467,19 +428,16 @@ vm_present:
 9:      la      a0, msg_nomem
         j       panic
 
-# vm_install(va, rec): the guarded TLB write for va as the record's flags allow. A leaf:
-# clobbers a0..a4, t0, t1.
+# vm_install(va, rec): the guarded TLB write for va as the record's flags allow (vm_miss_flags;
+# the caller has made the page present and accessible). A leaf: clobbers a0..a4, t0, t1.
 vm_install:
         lw      t0, PTREC_PTE(a1)
-        andi    a4, t0, PTE_X
-        andi    t1, t0, PTE_W | PTE_COW | PTE_RO | PTE_NA
-        xori    t1, t1, PTE_W
-        bnez    t1, 1f                  # not writable now
-        andi    t1, t0, PTE_TRACK | PTE_DIRTY
-        xori    t1, t1, PTE_TRACK
-        beqz    t1, 1f                  # tracked and still clean: read-only until written
-        ori     a4, a4, TLB_W
-1:      lw      a2, PTREC_CAPLO(a1)     # (tlb_write ignores the offset in the page)
+        andi    a4, t0, MISS_FLAGS_INDEX
+        slli    a4, a4, 1
+        la      t1, vm_miss_flags
+        add     a4, a4, t1
+        lw      a4, 0(a4)               # the TLB flags
+        lw      a2, PTREC_CAPLO(a1)     # (tlb_write ignores the offset in the page)
         lw      a3, PTREC_CAPHI(a1)
         srli    a1, t0, PAGE_SHIFT
         sys_tlb_write
@@ -917,6 +875,10 @@ vm_set_light_fault_handler:
         ret
 
         .rodata
+        .align  4
+        .globl  vm_miss_flags
+vm_miss_flags:                          # the miss policy as a table (libos.inc)
+        miss_flags_table
 msg_ptmem:    .asciz "cannot allocate page-table storage"
 msg_ptfull:   .asciz "page-table storage exhausted"
 msg_vmfull:   .asciz "vm_alloc region exhausted"

@@ -11,8 +11,9 @@ import exo.emulator.machine.Machine;
  * this class too.
  *
  * <p>A path's cost is a sum of these constants, never an ad-hoc number: e.g. forwarding an
- * exception is {@code TRAP_ENTRY + TABLE_TOUCH (handler PC) + 4 * WORD_SAVED + 2 * REG_WRITE
- * + UPCALL} (the save area's physical address is resolved when it is registered).
+ * exception is {@code TRAP_ENTRY + TABLE_TOUCH (handler PC) + 3 * WORD_SAVED + 2 * REG_WRITE
+ * + UPCALL} (CAUSE, BADVADDR and the busy word; EPC goes to the handler in k0 only; the save
+ * area's physical address is resolved when it is registered).
  */
 public final class CostModel {
     /** Entering the kernel: save the few registers the trap path needs, read CAUSE, demultiplex. */

@@ -22,14 +22,18 @@ import java.util.List;
  *       area, through the guaranteed mapping that covers it, was resolved when the save area or
  *       the mapping was set ({@link Environment#savePhys}) — so the stores below can never
  *       fault, and cost no lookup;</li>
- *   <li>writes four words: EPC, CAUSE, BADVADDR (0 for a cause without an address), and the
+ *   <li>writes three words: CAUSE, BADVADDR (0 for a cause without an address), and the
  *       busy word (1);</li>
  *   <li>sets k0 = EPC and k1 = the save area's virtual address, and jumps to the handler in
  *       user mode.</li>
  * </ol>
  * Nothing else is saved: k0 and k1 belong to exception code by the ABI, every other register
- * is the interrupted code's and the handler preserves what it uses. The handler returns by
- * itself: {@code sw zero, 12(k1)} (clear busy) then {@code jr k0} (EPC, or EPC + 4 to skip).
+ * is the interrupted code's and the handler preserves what it uses. EPC is handed over in k0
+ * only: the save area's first word ({@link #SAVE_EPC}) is the handler's, where one that will
+ * reuse k0 keeps it (the library OS's general entry does; its TLB-miss path returns with k0
+ * untouched and never stores it), so the kernel does not store a word most handlers never
+ * read. The handler returns by itself: {@code sw zero, 12(k1)} (clear busy) then
+ * {@code jr k0} (EPC, or EPC + 4 to skip).
  *
  * <p>Faults inside a handler: while the busy word is set, a fault the kernel cannot fill
  * itself is a double fault and destroys the environment, with a diagnostic listing every
@@ -39,7 +43,7 @@ import java.util.List;
  * next instruction is the {@code jr k0} that ends a handler, so they never clobber a live k0.
  */
 public final class Forwarder {
-    /** Save-area word offsets. */
+    /** Save-area word offsets: the kernel writes CAUSE, BADVADDR and BUSY; EPC is the handler's slot for k0. */
     public static final int SAVE_EPC = 0, SAVE_CAUSE = 4, SAVE_BADVADDR = 8, SAVE_BUSY = 12;
     /** Bytes in the save area; it must not cross a page. */
     public static final int SAVE_SIZE = 16;
@@ -106,7 +110,6 @@ public final class Forwarder {
         e.lastCode = code;
         e.lastEpc = epc;
         e.lastBadVaddr = badVaddr;
-        physical.writeWord(save + SAVE_EPC, epc);
         physical.writeWord(save + SAVE_CAUSE, code);
         physical.writeWord(save + SAVE_BADVADDR, badVaddr);
         physical.writeWord(save + SAVE_BUSY, 1);
@@ -115,7 +118,7 @@ public final class Forwarder {
         cpu.pc = handler;
         stats.forwarded[code]++;
         if (stats.tracer != null) stats.tracer.forwarded(e.id, KernelEvent.name(code), epc, badVaddr, handler);
-        cost.charge(4 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
+        cost.charge(3 * CostModel.WORD_SAVED + 2 * CostModel.REG_WRITE + CostModel.UPCALL);
     }
 
     /** Faults as a diagnostic: one fault inline, several numbered on their own lines. */
