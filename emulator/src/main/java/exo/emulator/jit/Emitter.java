@@ -460,33 +460,37 @@ final class Emitter {
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
         int size = op.width.bytes;
         effectiveAddress(base, imm);
+        if (!inlineTlb) {
+            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            loadAtPa(op, a);
+            return;
+        }
+        Label slow = new Label();
         if (siteCache) {
             int site = sites++;
-            Label miss = new Label(), slow = new Label(), fill = new Label(), done = new Label();
+            Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
-            mv.visitLabel(done);
+            mv.visitLabel(hit);
             coldStubs.add(() -> {
                 mv.visitLabel(miss);
                 hostCacheLookup(LTAG, LBASE, size, slow);
-                mv.visitLabel(fill);
                 siteFill(site, size);
-                mv.visitJumpInsn(GOTO, done);
-                mv.visitLabel(slow);
-                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
-                mv.visitJumpInsn(GOTO, fill);
-            });
-        } else if (inlineTlb) {
-            Label slow = new Label(), done = new Label();
-            hostCacheLookup(LTAG, LBASE, size, slow);
-            mv.visitLabel(done);
-            coldStubs.add(() -> {
-                mv.visitLabel(slow);
-                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
-                mv.visitJumpInsn(GOTO, done);
+                mv.visitJumpInsn(GOTO, hit);
             });
         } else {
-            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            hostCacheLookup(LTAG, LBASE, size, slow);
         }
+        loadAtPa(op, a);
+        coldStubs.add(() -> {
+            mv.visitLabel(slow);
+            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            loadAtPa(op, a);
+            leaveAfter(k, off);
+        });
+    }
+
+    /** Register a = the value of the load op at PA. */
+    private void loadAtPa(Opcode op, int a) {
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         String reader = "read" + accessSuffix(op.width) + (op.signed || op.width == Width.WORD ? "" : "Unsigned");
@@ -496,8 +500,8 @@ final class Emitter {
 
     /**
      * A store. A host-cache hit writes without a code-watch check: store lines never map a
-     * watched page (see {@link Mmu}). The slow path writes through the checked writer and, if
-     * that invalidated translated code, leaves the region at the next instruction.
+     * watched page (see {@link Mmu}). The slow path writes through the checked writer, which
+     * invalidates translated code it overwrites, and leaves the region at the next instruction.
      */
     private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
         int size = op.width.bytes;
@@ -508,18 +512,18 @@ final class Emitter {
             checkedStore(writer, data, k, off);
             return;
         }
-        Label slow = new Label(), done = new Label(), write = new Label();
+        Label slow = new Label();
         if (siteCache) {
             // Filled only from a store host-cache hit, so it too maps only unwatched pages.
             int site = sites++;
-            Label miss = new Label();
+            Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
-            mv.visitLabel(write);
+            mv.visitLabel(hit);
             coldStubs.add(() -> {
                 mv.visitLabel(miss);
                 hostCacheLookup(STAG, SBASE, size, slow);
                 siteFill(site, size);
-                mv.visitJumpInsn(GOTO, write);
+                mv.visitJumpInsn(GOTO, hit);
             });
         } else {
             hostCacheLookup(STAG, SBASE, size, slow);
@@ -528,13 +532,27 @@ final class Emitter {
         mv.visitVarInsn(ILOAD, PA);
         readReg(data);
         mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
-        mv.visitLabel(done);
         coldStubs.add(() -> {
             mv.visitLabel(slow);
             slowTranslate(Mmu.STORE, size, Cause.ADDR_STORE, k, off);
-            checkedStore(writer, data, k, off);
-            mv.visitJumpInsn(GOTO, done);
+            mv.visitVarInsn(ALOAD, MEM_L);
+            mv.visitVarInsn(ILOAD, PA);
+            readReg(data);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer, "(II)V", false);
+            leaveAfter(k, off);
         });
+    }
+
+    /**
+     * Leaves the region after the k-th instruction of its block (offset off), which the slow
+     * path has just completed. Slow paths never rejoin the region's code: a call inside a loop
+     * makes C1, which keeps no register across a call, spill every value live in the loop, so
+     * the guest registers would live on the stack for the whole loop. The dispatcher goes on at
+     * the next instruction (through its link, once filled).
+     */
+    private void leaveAfter(int k, int off) {
+        mv.visitIincInsn(DONE, k + 1);
+        exitTo(off + 4);
     }
 
     /** How {@link PhysicalMemory}'s accessors name a width: readByte, writeHalf, readWord... */
