@@ -152,7 +152,9 @@ public final class PhysicalMemory {
 
     /**
      * Gives page ppn host memory of its own if it has none yet, so that it can be written; the
-     * MMU calls this before it lets a store line map the page. Does not check code watching.
+     * MMU calls this before it lets a store line map the page. Does not check code watching. A
+     * materialised page keeps its array for good (clearing and restoring write into it), which
+     * the MMU's host-cache lines, holding the array, rely on.
      */
     public void materialise(int ppn) {
         if (pages[ppn] == ZERO) pages[ppn] = new byte[PAGE_SIZE];
