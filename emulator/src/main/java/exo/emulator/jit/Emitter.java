@@ -393,9 +393,10 @@ final class Emitter {
 
     /**
      * The host-cache lookup behind a site cache's miss, for an access of size bytes at VA:
-     * leaves the physical address in PA on a hit (to fill the site) and jumps to slow otherwise. Alignment and tag are one compare, as
-     * in QEMU's softmmu: {@code tag[line] == (va & ~0xFFF | (size - 1))} holds only for an
-     * aligned address (tags have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}.
+     * leaves the physical address in PA on a hit (to fill the site) and jumps to slow otherwise.
+     * Alignment and tag are one compare, as in QEMU's softmmu: {@code tag[line] == (va & ~0xFFF |
+     * (size - 1))} holds only for an aligned address (tags have no low bits set), and then PA =
+     * {@code base[line] | (va & 0xFFF)}.
      */
     private void hostCacheLookup(int tagSlot, int baseSlot, int size, Label slow) {
         hostCacheArray(tagSlot);
