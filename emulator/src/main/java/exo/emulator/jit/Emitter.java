@@ -29,8 +29,9 @@ import org.objectweb.asm.MethodVisitor;
  * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
  * registers across loop iterations); {@code done} counts instructions retired before the current
  * block, bumped once per block; memory accesses inline one compare that checks alignment and
- * the host-cache tag at once, add the offset, and call
- * {@link exo.emulator.machine.Mmu#translate} only on a miss; each possible fault branches
+ * the host-cache tag at once and index the page array the line carries; a miss takes a slow
+ * path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
+ * the region (so no call lies inside a loop, see {@link #leaveAfter}); each possible fault branches
  * to a cold stub that raises the trap ({@link exo.emulator.machine.Machine#raise}: cause, EPC,
  * BADVADDR) and leaves through the shared exit with the instructions before it retired, so the
  * faulting instruction has no effect; the machine's event loop delivers the trap. Edges to a block at or before their source (every cycle
@@ -52,10 +53,13 @@ final class Emitter {
     private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
 
     // Local variable slots. Guest register i (1..31) lives in REG0 + i; memory site n's cached
-    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1.
+    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1. Without
+    // site caches the host cache's tag and page arrays live in LTAG, LPAGE, STAG and SPAGE; with
+    // them, its tag and base arrays are read from the Mmu (LBASE and SBASE name which).
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
             MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
             XCAUSE = 15, XBAD = 16, TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
+            LPAGE = LBASE, SPAGE = SBASE,
             SITE0 = REG0 + 32;
 
     private final Region region;
@@ -162,10 +166,10 @@ final class Emitter {
         if (!siteCache) {
             // With site caches the host-cache arrays are read only on a site miss, from the Mmu;
             // not keeping them in locals leaves C1's allocator registers for the site caches.
-            cacheArray("loadTag", LTAG);
-            cacheArray("loadBase", LBASE);
-            cacheArray("storeTag", STAG);
-            cacheArray("storeBase", SBASE);
+            cacheArray("loadTag", "[I", LTAG);
+            cacheArray("loadPage", "[[B", LPAGE);
+            cacheArray("storeTag", "[I", STAG);
+            cacheArray("storePage", "[[B", SPAGE);
         }
         for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
@@ -200,9 +204,9 @@ final class Emitter {
         return n;
     }
 
-    private void cacheArray(String field, int slot) {
+    private void cacheArray(String field, String type, int slot) {
         mv.visitVarInsn(ALOAD, MMU_L);
-        mv.visitFieldInsn(GETFIELD, MMU, field, "[I");
+        mv.visitFieldInsn(GETFIELD, MMU, field, type);
         mv.visitVarInsn(ASTORE, slot);
     }
 
@@ -388,10 +392,11 @@ final class Emitter {
     }
 
     /**
-     * The inlined host-cache fast path for an access of size bytes at VA: leaves the physical
-     * address in PA on a hit and jumps to slow otherwise. Alignment and tag are one compare, as
-     * in QEMU's softmmu: {@code tag[line] == (va & ~0xFFF | (size - 1))} holds only for an
-     * aligned address (tags have no low bits set), and then PA = {@code base[line] | (va & 0xFFF)}.
+     * The host-cache lookup behind a site cache's miss, for an access of size bytes at VA:
+     * leaves the physical address in PA on a hit (to fill the site) and jumps to slow otherwise.
+     * Alignment and tag are one compare, as in QEMU's softmmu: {@code tag[line] == (va & ~0xFFF |
+     * (size - 1))} holds only for an aligned address (tags have no low bits set), and then PA =
+     * {@code base[line] | (va & 0xFFF)}.
      */
     private void hostCacheLookup(int tagSlot, int baseSlot, int size, Label slow) {
         hostCacheArray(tagSlot);
@@ -415,12 +420,44 @@ final class Emitter {
         mv.visitVarInsn(ISTORE, PA);
     }
 
-    /** Pushes one of the host cache's arrays: from its local, or with site caches from the Mmu. */
+    /**
+     * The inlined host-cache fast path without site caches: the same one compare as {@link
+     * #hostCacheLookup}, then, on a hit, pushes the array holding the line's physical page
+     * ({@code Mmu.loadPage} or {@code storePage}) and VA's page offset, for {@link #pageAccess};
+     * jumps to slow otherwise. Against {@code memory.readWord(base[line] | offset)} this saves the
+     * base array's read, the physical-page lookup and their two bounds checks.
+     */
+    private void hostCachePage(int tagSlot, int pageSlot, int size, Label slow) {
+        mv.visitVarInsn(ALOAD, tagSlot);
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_SHIFT);
+        mv.visitInsn(IUSHR);
+        push(Mmu.HOST_MASK);
+        mv.visitInsn(IAND);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, LINE);
+        mv.visitInsn(IALOAD);
+        pushTag(size);
+        mv.visitJumpInsn(IF_ICMPNE, slow);
+        mv.visitVarInsn(ALOAD, pageSlot);
+        mv.visitVarInsn(ILOAD, LINE);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_MASK);
+        mv.visitInsn(IAND);
+    }
+
+    /**
+     * An access to a page array at a page offset, both on the stack (for a store, the value
+     * above them), through {@link PhysicalMemory}'s static accessors.
+     */
+    private void pageAccess(Width width, boolean signed, boolean store) {
+        String name = (store ? "write" : "read") + accessSuffix(width) + (store || signed || width == Width.WORD ? "" : "Unsigned");
+        mv.visitMethodInsn(INVOKESTATIC, MEM, name, store ? "([BII)V" : "([BI)I", false);
+    }
+
+    /** Pushes one of the host cache's int arrays from the Mmu (with site caches, on a site miss). */
     private void hostCacheArray(int slot) {
-        if (!siteCache) {
-            mv.visitVarInsn(ALOAD, slot);
-            return;
-        }
         mv.visitVarInsn(ALOAD, MMU_L);
         String field = slot == LTAG ? "loadTag" : slot == LBASE ? "loadBase" : slot == STAG ? "storeTag" : "storeBase";
         mv.visitFieldInsn(GETFIELD, MMU, field, "[I");
@@ -460,33 +497,39 @@ final class Emitter {
     private void emitLoad(Opcode op, int a, int base, int imm, int off, int k) {
         int size = op.width.bytes;
         effectiveAddress(base, imm);
+        if (!inlineTlb) {
+            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            loadAtPa(op, a);
+            return;
+        }
+        Label slow = new Label();
         if (siteCache) {
             int site = sites++;
-            Label miss = new Label(), slow = new Label(), fill = new Label(), done = new Label();
+            Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
-            mv.visitLabel(done);
+            mv.visitLabel(hit);
             coldStubs.add(() -> {
                 mv.visitLabel(miss);
                 hostCacheLookup(LTAG, LBASE, size, slow);
-                mv.visitLabel(fill);
                 siteFill(site, size);
-                mv.visitJumpInsn(GOTO, done);
-                mv.visitLabel(slow);
-                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
-                mv.visitJumpInsn(GOTO, fill);
+                mv.visitJumpInsn(GOTO, hit);
             });
-        } else if (inlineTlb) {
-            Label slow = new Label(), done = new Label();
-            hostCacheLookup(LTAG, LBASE, size, slow);
-            mv.visitLabel(done);
-            coldStubs.add(() -> {
-                mv.visitLabel(slow);
-                slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
-                mv.visitJumpInsn(GOTO, done);
-            });
+            loadAtPa(op, a);
         } else {
-            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            hostCachePage(LTAG, LPAGE, size, slow);
+            pageAccess(op.width, op.signed, false);
+            writeReg(a);
         }
+        coldStubs.add(() -> {
+            mv.visitLabel(slow);
+            slowTranslate(Mmu.LOAD, size, Cause.ADDR_LOAD, k, off);
+            loadAtPa(op, a);
+            leaveAfter(k, off);
+        });
+    }
+
+    /** Register a = the value of the load op at PA. */
+    private void loadAtPa(Opcode op, int a) {
         mv.visitVarInsn(ALOAD, MEM_L);
         mv.visitVarInsn(ILOAD, PA);
         String reader = "read" + accessSuffix(op.width) + (op.signed || op.width == Width.WORD ? "" : "Unsigned");
@@ -496,8 +539,8 @@ final class Emitter {
 
     /**
      * A store. A host-cache hit writes without a code-watch check: store lines never map a
-     * watched page (see {@link Mmu}). The slow path writes through the checked writer and, if
-     * that invalidated translated code, leaves the region at the next instruction.
+     * watched page (see {@link Mmu}). The slow path writes through the checked writer, which
+     * invalidates translated code it overwrites, and leaves the region at the next instruction.
      */
     private void emitStore(Opcode op, int data, int base, int imm, int off, int k) {
         int size = op.width.bytes;
@@ -508,33 +551,49 @@ final class Emitter {
             checkedStore(writer, data, k, off);
             return;
         }
-        Label slow = new Label(), done = new Label(), write = new Label();
+        Label slow = new Label();
         if (siteCache) {
             // Filled only from a store host-cache hit, so it too maps only unwatched pages.
             int site = sites++;
-            Label miss = new Label();
+            Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
-            mv.visitLabel(write);
+            mv.visitLabel(hit);
             coldStubs.add(() -> {
                 mv.visitLabel(miss);
                 hostCacheLookup(STAG, SBASE, size, slow);
                 siteFill(site, size);
-                mv.visitJumpInsn(GOTO, write);
+                mv.visitJumpInsn(GOTO, hit);
             });
+            mv.visitVarInsn(ALOAD, MEM_L);
+            mv.visitVarInsn(ILOAD, PA);
+            readReg(data);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
         } else {
-            hostCacheLookup(STAG, SBASE, size, slow);
+            hostCachePage(STAG, SPAGE, size, slow);
+            readReg(data);
+            pageAccess(op.width, false, true);
         }
-        mv.visitVarInsn(ALOAD, MEM_L);
-        mv.visitVarInsn(ILOAD, PA);
-        readReg(data);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
-        mv.visitLabel(done);
         coldStubs.add(() -> {
             mv.visitLabel(slow);
             slowTranslate(Mmu.STORE, size, Cause.ADDR_STORE, k, off);
-            checkedStore(writer, data, k, off);
-            mv.visitJumpInsn(GOTO, done);
+            mv.visitVarInsn(ALOAD, MEM_L);
+            mv.visitVarInsn(ILOAD, PA);
+            readReg(data);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer, "(II)V", false);
+            leaveAfter(k, off);
         });
+    }
+
+    /**
+     * Leaves the region after the k-th instruction of its block (offset off), which the slow
+     * path has just completed. Slow paths never rejoin the region's code: a call inside a loop
+     * makes C1, which keeps no register across a call, spill every value live in the loop, so
+     * the guest registers would live on the stack for the whole loop. The dispatcher goes on at
+     * the next instruction (through its link, once filled).
+     */
+    private void leaveAfter(int k, int off) {
+        mv.visitIincInsn(DONE, k + 1);
+        exitTo(off + 4);
     }
 
     /** How {@link PhysicalMemory}'s accessors name a width: readByte, writeHalf, readWord... */

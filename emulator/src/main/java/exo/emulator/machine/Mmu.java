@@ -44,6 +44,13 @@ public final class Mmu {
 
     public final int[] loadTag = new int[HOST_LINES], loadBase = new int[HOST_LINES];
     public final int[] storeTag = new int[HOST_LINES], storeBase = new int[HOST_LINES];
+    /**
+     * The array of {@link PhysicalMemory} holding a load or store line's physical page, set with
+     * its tag, for translated code that indexes the page directly. A line is filled only for a
+     * materialised page, and a materialised page keeps its array, so while the tag matches the
+     * array is the page's.
+     */
+    public final byte[][] loadPage = new byte[HOST_LINES][], storePage = new byte[HOST_LINES][];
     public final int[] fetchTag = new int[HOST_LINES], fetchBase = new int[HOST_LINES];
 
     private final Tlb tlb;
@@ -111,12 +118,13 @@ public final class Mmu {
         if (watched) return base | (va & PhysicalMemory.PAGE_MASK);
         int line = vpn & HOST_MASK;
         switch (kind) {
-            case LOAD: loadTag[line] = tag; loadBase[line] = base; break;
+            case LOAD: loadTag[line] = tag; loadBase[line] = base; loadPage[line] = memory.page(pfn); break;
             case FETCH: fetchTag[line] = tag; fetchBase[line] = base; break;
             default:
                 if (!memory.isWatched(pfn)) {
                     storeTag[line] = tag;
                     storeBase[line] = base;
+                    storePage[line] = memory.page(pfn);
                 }
                 break;
         }

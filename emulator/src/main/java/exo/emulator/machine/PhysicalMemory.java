@@ -97,6 +97,20 @@ public final class PhysicalMemory {
     public void writeHalfUnwatched(int pa, int v) { SHORT.set(pages[pa >>> PAGE_SHIFT], pa & PAGE_MASK, (short) v); }
     public void writeByteUnwatched(int pa, int v) { pages[pa >>> PAGE_SHIFT][pa & PAGE_MASK] = (byte) v; }
 
+    /*
+     * The same accesses on a page's array at a page offset: translated code's fast path, which
+     * finds the array in the MMU's host cache (Mmu.loadPage, Mmu.storePage). Stores skip both
+     * checks, as the Unwatched ones do.
+     */
+    public static int readWord(byte[] page, int off) { return (int) INT.get(page, off); }
+    public static int readHalf(byte[] page, int off) { return (short) SHORT.get(page, off); }
+    public static int readHalfUnsigned(byte[] page, int off) { return ((short) SHORT.get(page, off)) & 0xFFFF; }
+    public static int readByte(byte[] page, int off) { return page[off]; }
+    public static int readByteUnsigned(byte[] page, int off) { return page[off] & 0xFF; }
+    public static void writeWord(byte[] page, int off, int v) { INT.set(page, off, v); }
+    public static void writeHalf(byte[] page, int off, int v) { SHORT.set(page, off, (short) v); }
+    public static void writeByte(byte[] page, int off, int v) { page[off] = (byte) v; }
+
     /** Copies len bytes from src[off..] to physical address pa. */
     public void write(int pa, byte[] src, int off, int len) {
         while (len > 0) {
@@ -138,7 +152,9 @@ public final class PhysicalMemory {
 
     /**
      * Gives page ppn host memory of its own if it has none yet, so that it can be written; the
-     * MMU calls this before it lets a store line map the page. Does not check code watching.
+     * MMU calls this before it lets a store line map the page. Does not check code watching. A
+     * materialised page keeps its array for good (clearing and restoring write into it), which
+     * the MMU's host-cache lines, holding the array, rely on.
      */
     public void materialise(int ppn) {
         if (pages[ppn] == ZERO) pages[ppn] = new byte[PAGE_SIZE];

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.TestMachine;
 import exo.emulator.machine.Engine;
+import exo.emulator.machine.Mmu;
+import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.Tlb;
 import org.junit.jupiter.api.Test;
 
 /** Hand-built programs under both engines: same registers, memory, counters and traps. */
@@ -110,6 +113,50 @@ class JitBasicsTest {
         Rig r = both(program, 100_000, 0);
         assertEquals(4 * 60, r.traps.stream().filter(t -> t.startsWith("addr-load@") || t.startsWith("addr-store@")).count(), r.traps.toString());
         assertTrue(((Jit) r.m.engine()).stats().translatedInstructions() > 0);
+    }
+
+    /**
+     * A host-cache miss whose page the TLB maps takes the slow path, which completes the
+     * access and leaves the region at the next instruction (it never rejoins the loop). Two
+     * virtual pages that share a host-cache line, used in turn, make every access of the loop
+     * miss, so every pass through the translation leaves at its first access, under timers
+     * landing anywhere in the loop.
+     */
+    @Test
+    void slowAccessesLeaveTheLoopExactly() {
+        int far = DATA + (Mmu.HOST_LINES << PhysicalMemory.PAGE_SHIFT); // DATA's host-cache line
+        int[] program = {
+            ADDI.encode(1, 0, 80),          // r1 = iterations
+            LUI.encode(2, DATA >>> 16),
+            ORI.encode(2, 2, DATA & 0xFFFF), // r2 = DATA
+            LUI.encode(7, far >>> 16),
+            ORI.encode(7, 7, far & 0xFFFF), // r7 = far
+            SW.encode(1, 0, 2),             // loop: store to DATA
+            LW.encode(3, 0, 7),             //   load from far (misses: the line holds DATA)
+            ADD.encode(4, 4, 3),
+            SW.encode(4, 4, 7),             //   store to far
+            LW.encode(5, 0, 2),             //   load from DATA
+            ADD.encode(6, 6, 5),
+            ADDI.encode(1, 1, -1),
+            BNE.encode(1, 0, -7 * 4),
+            BREAK.encode(0),
+        };
+        for (long period : new long[] {0, 3, 7, 29, 100}) {
+            Rig ref = Rig.interp(1);
+            Rig jr = new Rig(Verified.jit(), 1);
+            for (Rig r : new Rig[] {ref, jr}) {
+                r.timerPeriod = period;
+                r.m.tlb.writeReplacing(far >>> PhysicalMemory.PAGE_SHIFT, r.m.mmu.asid(), 0x40, Tlb.VALID | Tlb.WRITABLE);
+                r.load(CODE, program).start(CODE).run(100_000);
+            }
+            Rig.assertSameState(ref, jr, "timer period " + period);
+            assertEquals(80 * 81 / 2, jr.m.cpu.regs[6], "sum of the values stored at DATA");
+            JitStats s = ((Jit) jr.m.engine()).stats();
+            if (period == 0) {
+                assertTrue(s.translatedInstructions() > 0, "the loop ran translated: " + s);
+                assertTrue(s.dispatches() >= 60, "left the region at a slow access every iteration: " + s);
+            }
+        }
     }
 
     @Test

@@ -32,6 +32,23 @@ class MmuCoherenceTest {
         return m;
     }
 
+    /**
+     * A load or store line carries the array of its physical page (translated code indexes it
+     * directly): the page's own array, materialised before the line was filled, so a store
+     * through it is the page's contents and a later write elsewhere in the page is seen by it.
+     */
+    @Test
+    void aLineCarriesItsPagesArray() {
+        Machine m = warmed();
+        int line = (VA >>> PhysicalMemory.PAGE_SHIFT) & Mmu.HOST_MASK;
+        assertTrue(m.mmu.loadPage[line] == m.memory.page(0x20), "load line's array");
+        assertTrue(m.mmu.storePage[line] == m.memory.page(0x20), "store line's array");
+        PhysicalMemory.writeWord(m.mmu.storePage[line], VA & PhysicalMemory.PAGE_MASK, 0x12345678);
+        assertEquals(0x12345678, m.memory.readWord(0x20008));
+        m.memory.writeWord(0x2000C, -2);
+        assertEquals(-2, PhysicalMemory.readWord(m.mmu.loadPage[line], 0xC));
+    }
+
     static Stream<Arguments> changes() {
         return Stream.of(
                 Arguments.of("rewrite the slot to another page", (Consumer<Machine>) m -> m.tlb.write(9, 0x11, 1, 0x20, ALL)),
