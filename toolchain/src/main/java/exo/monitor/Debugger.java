@@ -123,6 +123,14 @@ public final class Debugger {
         this(factory, consoleIn, consoleOut, Snapshots.INTERVAL, Snapshots.BUDGET, SNAPSHOT_PACE);
     }
 
+    /** Default instructions between snapshots (see {@link Snapshots}). */
+    public static final long SNAPSHOT_INTERVAL = Snapshots.INTERVAL;
+
+    /** With snapshots at least interval instructions apart, paced and within the default budget; interval 0 takes none. */
+    public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval) {
+        this(factory, consoleIn, consoleOut, interval, Snapshots.BUDGET, SNAPSHOT_PACE);
+    }
+
     /**
      * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
      * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
