@@ -45,6 +45,13 @@ public final class Footprint {
     private final Set<Integer> epcs = new HashSet<>();
     private long causes;
     private boolean coarse;
+    /**
+     * The last trap's EPC and the last page words were added to: a program trapping over and
+     * over at one instruction (TLB refills in a loop over a big array), and re-entering its code
+     * there, costs a compare per trap instead of a set insertion.
+     */
+    private int lastEpc = -1, lastPpn = -1;
+    private long[] lastWords;
 
     void accessed(int vpn, int kind) {
         if (kind == Mmu.LOAD) loadBits.set(vpn);
@@ -57,20 +64,31 @@ public final class Footprint {
 
     void trapped(Cause cause, int epc) {
         causes |= 1L << cause.code;
-        epcs.add(epc);
+        if (epc != lastEpc || epcs.isEmpty()) {
+            lastEpc = epc;
+            epcs.add(epc);
+        }
     }
 
     /** The engine ran count consecutive words from physical address pa (all in one page). */
     public void ran(int pa, int count) {
-        long[] bits = words.computeIfAbsent(pa >>> PhysicalMemory.PAGE_SHIFT, k -> new long[PAGE_WORDS / 64]);
+        long[] bits = wordsOf(pa >>> PhysicalMemory.PAGE_SHIFT);
         int from = (pa & PhysicalMemory.PAGE_MASK) >>> 2;
         for (int i = from; i < from + count && i < PAGE_WORDS; i++) bits[i >>> 6] |= 1L << i;
     }
 
     /** The engine ran (some of) the words set in wordBits, one bit per word, of physical page ppn. */
     public void ran(int ppn, long[] wordBits) {
-        long[] bits = words.computeIfAbsent(ppn, k -> new long[PAGE_WORDS / 64]);
+        long[] bits = wordsOf(ppn);
         for (int i = 0; i < bits.length; i++) bits[i] |= wordBits[i];
+    }
+
+    private long[] wordsOf(int ppn) {
+        if (ppn != lastPpn) {
+            lastWords = words.computeIfAbsent(ppn, k -> new long[PAGE_WORDS / 64]);
+            lastPpn = ppn;
+        }
+        return lastWords;
     }
 
     /** The engine ran code without saying which words: every word of a fetched page counts as run. */
