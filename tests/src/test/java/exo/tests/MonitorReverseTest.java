@@ -306,4 +306,107 @@ class MonitorReverseTest {
         t = s.run("reverse-continue\n");
         assertTrue(t.contains("no earlier breakpoint, watchpoint or caught exception"), t);
     }
+
+    /** The state as far as a stop can be compared with one reached forwards after the program printed its result. */
+    private static String beforeOutput(String state) {
+        return state.substring(0, state.indexOf("output"));
+    }
+
+    /**
+     * b main; rc from the end: the only hit is at the start, and under the JIT every stretch after
+     * the first is skipped by its footprint (main's first word runs in no later region or block)
+     * instead of re-executed. Under the interpreter, which records pages and not words, the
+     * search re-executes them and reaches the same state.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void reverseContinueToTheStartReExecutesOnlyTheFirstStretch(String engine) throws Exception {
+        Session forward = new Session(engine);
+        forward.run("break main\ncontinue\n");
+        String atMain = forward.state();
+
+        Session back = new Session(engine);
+        back.run("continue\n");
+        assertTrue(back.dbg.machine().isHalted());
+        String t = back.run("break main\nreverse-continue\n");
+        assertTrue(t.contains("breakpoint 1 at 0x") && t.contains("<main> (") && t.contains("sieve.s:11) (reached backwards)"), t);
+        assertEquals(beforeOutput(atMain), beforeOutput(back.state()));
+        int stretches = back.dbg.stretchesSearched() + back.dbg.stretchesSkipped();
+        assertTrue(stretches >= 10, "the run spans many stretches: " + stretches);
+        if (engine.equals("jit")) {
+            assertEquals(1, back.dbg.stretchesSearched(), "only the stretch holding the hit is re-executed");
+            assertTrue(back.dbg.snapshotSummary().endsWith("re-executed 1 stretch and skipped " + (stretches - 1) + " that could hold no event"),
+                    back.dbg.snapshotSummary());
+        }
+    }
+
+    /**
+     * A breakpoint set after the run, on a word inside the outer loop's translated region (entered
+     * at the loop head, never at the breakpoint): the stretches holding its hits must not be
+     * skipped; the later ones, which only count the primes, are. The stop is the forward one:
+     * the 168th prime, 997.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aBreakpointInsideARegionEnteredElsewhereIsFound(String engine) throws Exception {
+        Session forward = new Session(engine);
+        forward.run("break sieve.s:31\n" + "continue\n".repeat(168));
+        assertEquals(997, forward.reg("t0"));
+        String last = forward.state();
+
+        Session back = new Session(engine);
+        back.run("continue\nbreak sieve.s:31\n");
+        String t = back.run("reverse-continue\n");
+        assertTrue(t.contains("breakpoint 1 at ") && t.contains("(reached backwards)"), t);
+        assertEquals(997, back.reg("t0"));
+        assertEquals(beforeOutput(last), beforeOutput(back.state()));
+        if (engine.equals("jit")) assertTrue(back.dbg.stretchesSkipped() >= 3, back.dbg.snapshotSummary());
+    }
+
+    /**
+     * A watchpoint set after the run on flags[60], which only the passes for i = 2, 3 and 5 write:
+     * reverse-continue from the end skips the stretches that store to no page of it and stops at
+     * the write by i = 5, as continue with the watchpoint would have.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aWatchedByteWrittenOnlyEarlyIsFoundWithoutReExecutingTheRest(String engine) throws Exception {
+        Session probe = new Session(engine);
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.reg("s2") + 60;
+        Session forward = new Session(engine);
+        forward.run(String.format("watch 0x%x 1\ncontinue\ncontinue\ncontinue\n", flag));
+        assertEquals(5, forward.reg("t0"));
+        String third = forward.state();
+
+        Session back = new Session(engine);
+        back.run("continue\n");
+        String t = back.run(String.format("watch 0x%x 1\nreverse-continue\n", flag));
+        assertTrue(t.contains("watchpoint 1: write of 1 byte at 0x" + Integer.toHexString(flag)) && t.contains("(reached backwards)"), t);
+        assertEquals(5, back.reg("t0"));
+        assertEquals(beforeOutput(third), beforeOutput(back.state()));
+        assertTrue(back.dbg.stretchesSkipped() >= 3, "the counting stretches only load: " + back.dbg.snapshotSummary());
+    }
+
+    /**
+     * A catchpoint whose cause happens only early and at the very end: kernel calls map the
+     * sieve's pages as its first pass touches them, and none come again until it prints. From
+     * the counting loop, reverse-continue skips the stretches between and stops at the last
+     * early kernel call, the state continue reaches at that catch.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aCatchpointWhoseCauseHappensOnlyEarlyIsFound(String engine) throws Exception {
+        Session back = new Session(engine);
+        back.run("break sieve.s:38\ncontinue\ndelete\n");
+        String t = back.run("catch syscall\nreverse-continue\n");
+        assertTrue(t.contains("caught syscall at epc") && t.contains("(reached backwards)"), t);
+        assertTrue(back.dbg.stretchesSkipped() >= 2, back.dbg.snapshotSummary());
+        long calls = back.dbg.machine().trapCounts[exo.emulator.machine.Cause.SYSCALL.code];
+
+        Session forward = new Session(engine);
+        forward.run("catch syscall\n" + "continue\n".repeat((int) calls + 1));
+        assertEquals(forward.dbg.position(), back.dbg.position());
+        assertEquals(forward.state(), back.state());
+    }
 }

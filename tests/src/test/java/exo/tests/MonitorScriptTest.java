@@ -88,4 +88,13 @@ class MonitorScriptTest {
         Cli.Result r = debug("", "--batch", "-x", dir.resolve("none.cmds").toString());
         assertEquals(66, r.code(), r.out() + r.err());
     }
+
+    @Test
+    void noSnapshotsTakesNone() {
+        Cli.Result r = debug("info snapshots\n", "--batch", "--no-snapshots");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("no snapshots: reverse execution re-executes from the boot"), r.out());
+        Cli.Result with = debug("info snapshots\n", "--batch");
+        assertTrue(with.out().contains("1 snapshot, every 16,777,216 instructions"), with.out());
+    }
 }

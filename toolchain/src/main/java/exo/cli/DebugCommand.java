@@ -68,6 +68,9 @@ public final class DebugCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "the guest's console input when commands come from a script (default: none)")
     Path input;
 
+    @Option(names = "--no-snapshots", description = "take no snapshots: reverse execution re-executes from the boot (what snapshots cost a forward run)")
+    boolean noSnapshots;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -94,7 +97,7 @@ public final class DebugCommand implements Callable<Integer> {
                 Launch.Booted b = Launch.boot(programs, args, system, new Console(out, in), null, disk == null ? null : disk.fresh(), disks.quota());
                 b.os().run(0); // puts the first environment on the CPU without running it
                 return new OsTarget(b.machine(), b.os(), info);
-            }, guestIn, guestOut);
+            }, guestIn, guestOut, noSnapshots ? 0 : Debugger.SNAPSHOT_INTERVAL);
             if (terminal) return interactive(dbg);
             PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(guestOut, StandardCharsets.UTF_8), true);
             Monitor m = new Monitor(dbg, out);

@@ -116,6 +116,18 @@ public final class Breakpoints {
                 .distinct().toArray();
     }
 
+    /** Whether an instruction may have made an access some enabled watchpoint stops at, in a stretch with footprint f. */
+    boolean mayBeAccessedIn(exo.emulator.machine.Footprint f) {
+        for (Watchpoint w : watchpoints.values()) {
+            if (!w.enabled || w.length <= 0) continue;
+            long first = Integer.toUnsignedLong(w.start) >>> 12, last = (Integer.toUnsignedLong(w.start) + w.length - 1) >>> 12;
+            for (long p = first; p <= last; p++) {
+                if (w.onWrite && f.mayStore((int) p) || w.onRead && f.mayLoad((int) p)) return true;
+            }
+        }
+        return false;
+    }
+
     /** The addresses of the enabled breakpoints (conditions are evaluated when one is reached). */
     int[] enabledAddresses() {
         return breakpoints.values().stream().filter(b -> b.enabled).mapToInt(b -> b.address).toArray();

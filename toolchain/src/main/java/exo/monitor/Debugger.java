@@ -7,6 +7,7 @@ import exo.emulator.isa.Register;
 import exo.emulator.jit.Jit;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Disk;
+import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.StopReason;
 import java.io.InputStream;
@@ -60,6 +61,16 @@ public final class Debugger {
     private DebugTarget target;
     /** Snapshots of this boot, or null if the target cannot have them (a machine with a disk). */
     private Snapshots snapshots;
+    /**
+     * What execution since position {@link #footprintFrom} (a snapshot's, or where one was
+     * restored) has touched; it becomes that stretch's footprint when the next snapshot is taken.
+     * Null while nothing is recorded: with no snapshots, and after the user changed the state
+     * (re-executing from the snapshot before would not make the same change).
+     */
+    private Footprint footprint;
+    private long footprintFrom;
+    /** Stretches the last reverse-continue re-executed, and those it skipped because their footprints hold no event. */
+    private int stretchesSearched, stretchesSkipped;
     /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
     private long executions;
     /**
@@ -113,6 +124,14 @@ public final class Debugger {
         this(factory, consoleIn, consoleOut, Snapshots.INTERVAL, Snapshots.BUDGET, SNAPSHOT_PACE);
     }
 
+    /** Default instructions between snapshots (see {@link Snapshots}). */
+    public static final long SNAPSHOT_INTERVAL = Snapshots.INTERVAL;
+
+    /** With snapshots at least interval instructions apart, paced and within the default budget; interval 0 takes none. */
+    public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval) {
+        this(factory, consoleIn, consoleOut, interval, Snapshots.BUDGET, SNAPSHOT_PACE);
+    }
+
     /**
      * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
      * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
@@ -151,8 +170,11 @@ public final class Debugger {
     /** The snapshots held now and the host memory they hold, for 'info snapshots'. */
     public String snapshotSummary() {
         if (snapshots == null) return "no snapshots: reverse execution re-executes from the boot";
-        return String.format("%d snapshot%s, every %,d instructions, holding %.1f MiB (limit %d MiB)", snapshots.size(),
+        String s = String.format("%d snapshot%s, every %,d instructions, holding %.1f MiB (limit %d MiB)", snapshots.size(),
                 snapshots.size() == 1 ? "" : "s", snapshots.interval(), snapshots.bytes() / 1048576.0, snapshots.budget() >> 20);
+        if (stretchesSearched + stretchesSkipped == 0) return s;
+        return s + String.format("%nthe last reverse-continue re-executed %d stretch%s and skipped %d that could hold no event", stretchesSearched,
+                stretchesSearched == 1 ? "" : "es", stretchesSkipped);
     }
 
     private void boot() {
@@ -303,8 +325,17 @@ public final class Debugger {
         Snapshots.Entry before = snapshots.atOrBefore(p);
         snapshots.add(new Snapshots.Entry(p, m.cpu.cycles, m.snapshot(before == null ? null : before.machine()),
                 imageOfState(before == null ? null : before.state()), runningKey(), handlerEntries));
+        if (footprint != null && footprintFrom < p) snapshots.recorded(footprintFrom, p, footprint);
+        startFootprint(p);
         lastSnapshotEnd = System.nanoTime();
         lastSnapshotCost = lastSnapshotEnd - start;
+    }
+
+    /** Starts recording the footprint of the stretch from position from, here. */
+    private void startFootprint(long from) {
+        footprint = new Footprint();
+        footprintFrom = from;
+        machine().record(footprint);
     }
 
     /** Everything but the machine that changes as the program runs: the target's kernel, the console streams, this debugger's record of handlers. */
@@ -325,6 +356,7 @@ public final class Debugger {
         snapshotCheckAt = 0;
         machine().restore(e.machine());
         e.state().restore();
+        startFootprint(e.position());
         running = activations.computeIfAbsent(e.running() == null ? target.context() : e.running(), k -> new ArrayDeque<>());
         handlerEntries = e.handlerEntries();
         caught = null;
@@ -343,7 +375,10 @@ public final class Debugger {
      * snapshots after it described an execution that will not happen now.
      */
     public void changedByUser() {
-        if (snapshots != null) snapshots.dropAfter(position());
+        if (snapshots == null) return;
+        snapshots.dropAfter(position());
+        footprint = null;
+        machine().record(null);
     }
 
     /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
@@ -657,20 +692,36 @@ public final class Debugger {
      * watchpoint's access or a caught exception, as {@link #cont} would have stopped at them; or
      * to the start if there is none. The stretches between snapshots are searched latest first:
      * each is re-executed from its snapshot counting the events in it (before the current stop),
-     * and the first stretch that has any is re-executed once more to its last event. Ctrl-C
-     * ({@link #interrupt}) abandons the search and restores the state it started from exactly.
+     * and the first stretch that has any is re-executed once more to its last event. A stretch
+     * whose {@link Footprint} shows it cannot hold an event of the points and catches set now is
+     * skipped without re-executing it. Ctrl-C ({@link #interrupt}) abandons the search and
+     * restores the state it started from exactly.
      */
     public Stop reverseContinue() {
+        stretchesSearched = stretchesSkipped = 0;
         if (snapshots == null) return reverseContinueFromBoot();
         Machine m = machine();
         long now = position(), nowCycles = m.cpu.cycles;
         Cause caughtHere = caught;
-        Snapshots.Entry home = new Snapshots.Entry(now, nowCycles, m.snapshot(null), imageOfState(null), runningKey(), handlerEntries);
+        Footprint here = footprint;
+        long hereFrom = footprintFrom;
+        Snapshots.Entry latest = snapshots.atOrBefore(now);
+        Snapshots.Entry home = new Snapshots.Entry(now, nowCycles, m.snapshot(latest == null ? null : latest.machine()),
+                imageOfState(latest == null ? null : latest.state()), runningKey(), handlerEntries);
         interrupt = false;
         m.takeStopRequest();
         long end = now, limit = nowCycles;
+        boolean interrupted = false;
         for (Snapshots.Entry from : snapshots.before(now)) {
             if (from.cycles() > nowCycles) continue;
+            if (!mayHoldEvent(from.position(), end, here, hereFrom, now)) {
+                stretchesSkipped++;
+                end = from.position();
+                limit = from.cycles();
+                continue;
+            }
+            if (interrupted = interrupt) break;
+            stretchesSearched++;
             restore(from);
             Stop found = search(end, limit, nowCycles, 0);
             if (found != null && searchEvents > 0) {
@@ -682,17 +733,54 @@ public final class Debugger {
                             + events + " again (" + searchEvents + " seen)");
                 }
             }
-            if (found == null) {
-                restore(home);
-                caught = caughtHere;
-                return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
-            }
+            if (interrupted = found == null) break;
             if (found.kind != Kind.REVERSED) return found;
             end = from.position();
             limit = from.cycles();
         }
+        if (interrupted) {
+            restore(home);
+            caught = caughtHere;
+            // The footprint recorded up to here is still true of the stretch it began.
+            footprint = here;
+            footprintFrom = hereFrom;
+            m.record(here);
+            return new Stop(Kind.INTERRUPTED, "interrupted; back where reverse-continue started");
+        }
         restoreNearest(0);
         return new Stop(Kind.REVERSED, "no earlier breakpoint, watchpoint or caught exception; at the start of the program");
+    }
+
+    /**
+     * Whether the execution from position start to end may hold an event reverse-continue stops
+     * at: false only if footprints recorded from start chain to end (here, from hereFrom to now,
+     * is the stretch being recorded) and none of them can hold one.
+     */
+    private boolean mayHoldEvent(long start, long end, Footprint here, long hereFrom, long now) {
+        long p = start;
+        while (p < end) {
+            Snapshots.Stretch s = snapshots.recordedFrom(p);
+            if (s == null && here != null && p == hereFrom) s = new Snapshots.Stretch(now, here);
+            if (s == null || s.end() <= p || mayStopIn(s.footprint())) return true;
+            p = s.end();
+        }
+        return false;
+    }
+
+    /** Whether a stretch with footprint f may hold a breakpoint, watched access or caught exception. */
+    private boolean mayStopIn(Footprint f) {
+        for (int pc : points.enabledAddresses()) if (f.mayReach(pc)) return true;
+        for (Cause c : catches) if (f.mayTrap(c)) return true;
+        return points.mayBeAccessedIn(f);
+    }
+
+    /** The stretches between snapshots the last reverse-continue re-executed, and those it skipped by their footprints. */
+    public int stretchesSearched() {
+        return stretchesSearched;
+    }
+
+    public int stretchesSkipped() {
+        return stretchesSkipped;
     }
 
     /**

@@ -1,5 +1,6 @@
 package exo.monitor;
 
+import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -17,6 +18,12 @@ import java.util.TreeMap;
  * counted once however many snapshots share them, and when the total passes {@link #budget()}
  * every other snapshot (never the boot's) is dropped and the interval doubled, so a run of any
  * length keeps a bounded number of snapshots spread over all of it.
+ *
+ * <p>Each stretch of execution run through from one snapshot to the next also leaves its
+ * {@link Footprint}, kept by the positions it spans: what reverse-continue asks before it
+ * re-executes a stretch. A footprint stays true of its stretch when the snapshots between are
+ * thinned (a stretch is then asked of the footprints that chain across it); only a change the
+ * user makes drops the ones after it.
  */
 final class Snapshots {
     /**
@@ -31,6 +38,11 @@ final class Snapshots {
     static final long BUDGET = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3);
 
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
+    /** A footprint of the execution from one position to a later one. */
+    record Stretch(long end, Footprint footprint) {}
+
+    /** Footprints by the position they start at. */
+    private final TreeMap<Long, Stretch> stretches = new TreeMap<>();
     /** How many snapshots hold each page copy, so a page is counted once and freed with its last holder. */
     private final Map<byte[], Integer> holders = new IdentityHashMap<>();
     private long interval;
@@ -83,9 +95,20 @@ final class Snapshots {
         return new ArrayList<>(entries.headMap(position, true).descendingMap().values());
     }
 
-    /** Drops the snapshots after position: the user changed the state there, so what follows differs. */
+    /** Drops the snapshots and footprints after position: the user changed the state there, so what follows differs. */
     void dropAfter(long position) {
         while (!entries.isEmpty() && entries.lastKey() > position) release(entries.pollLastEntry().getValue());
+        stretches.values().removeIf(s -> s.end() > position);
+    }
+
+    /** Keeps the footprint of the execution from position start to end (frozen). */
+    void recorded(long start, long end, Footprint f) {
+        stretches.put(start, new Stretch(end, f.freeze()));
+    }
+
+    /** The footprint recorded from position start, or null. */
+    Stretch recordedFrom(long start) {
+        return stretches.get(start);
     }
 
     int size() {

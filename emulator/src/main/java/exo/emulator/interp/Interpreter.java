@@ -59,6 +59,8 @@ public final class Interpreter implements Engine {
      */
     @Override
     public void runChunk(Machine m, int n) {
+        // Which words ran is not recorded here (it would cost every instruction): a footprint counts whole pages.
+        if (m.footprint() != null) m.footprint().coarse();
         if (!m.breakpointsLive()) {
             execute(m, n);
             return;

@@ -6,6 +6,7 @@ import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Engine;
+import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
@@ -169,6 +170,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         Cpu cpu = m.cpu;
         Mmu mmu = m.mmu;
         boolean breaks = m.breakpointsLive();
+        Footprint footprint = m.footprint();
         Translation prev = null;
         int prevExit = -1;
         while (n > 0) {
@@ -200,6 +202,10 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 prev = null;
                 prevExit = -1;
                 continue;
+            }
+            if (footprint != null && t.recordedIn != footprint) {
+                t.recordedIn = footprint;
+                footprint.ran(t.pa >>> PhysicalMemory.PAGE_SHIFT, t.words);
             }
             long before = cpu.instret;
             codeWritten = false;
@@ -248,9 +254,16 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         }
         int want = Math.min(n, len);
         long before = m.cpu.instret;
+        codeWritten = false;
         interpreter.execute(m, want);
         int done = (int) (m.cpu.instret - before);
         interpretedInstructions += done;
+        Footprint footprint = m.footprint();
+        if (footprint != null) {
+            // The block runs straight on from pa unless a store rewrote code under it.
+            if (codeWritten) footprint.coarse();
+            else footprint.ran(pa, done);
+        }
         // A trap stops the interpreter before the faulting instruction retires.
         return done < want ? -1 : done;
     }
@@ -297,6 +310,8 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 t.pa = pa;
                 t.size = region.size;
                 t.links = new Translation[emitted.exits()];
+                t.words = new long[PAGE_WORDS / 64];
+                for (int i = 0; i < PAGE_WORDS; i++) if (region.included[i]) t.words[i >>> 6] |= 1L << i;
                 for (int i = 0; i < PAGE_WORDS; i++) covered[i] |= region.included[i];
                 regionsTranslated++;
                 instructionsTranslated += region.size;

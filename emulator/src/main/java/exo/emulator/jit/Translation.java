@@ -29,6 +29,10 @@ public abstract class Translation {
     Translation[] links;
     /** Cleared when the page is written; a stale translation is never entered again. */
     boolean valid = true;
+    /** The words of its page the region covers (a bit per word), for a {@link exo.emulator.machine.Footprint}. */
+    long[] words;
+    /** The footprint its words were last added to, so a dispatch adds them once per footprint. */
+    Object recordedIn;
 
     protected Translation() {}
 

@@ -57,6 +57,8 @@ public final class Machine {
 
     private boolean halted;
     private volatile boolean stopRequested;
+    /** Where execution is recorded for a debugger, or null (see {@link #record}). */
+    private Footprint footprint;
 
     /** Sees every trap at its delivery, before and after the kernel handles it (a debugger). */
     public interface TrapObserver {
@@ -300,6 +302,7 @@ public final class Machine {
      */
     private void deliver(Cause cause, int epc, int badVaddr) {
         Cpu c = cpu;
+        if (footprint != null) footprint.trapped(cause, epc);
         c.epc = epc;
         c.cause = cause.code;
         if (cause.setsBadVaddr) c.badVaddr = badVaddr;
@@ -326,7 +329,8 @@ public final class Machine {
                            long[] trapCounts, boolean halted, Tlb.State tlb, int asid, PhysicalMemory.Image memory) {}
 
     /**
-     * The state now, sharing unchanged memory pages with previous (null for none).
+     * The state now, sharing unchanged memory pages with previous (null for none); only the
+     * pages written since are compared when previous is the snapshot last taken or restored.
      *
      * @throws IllegalStateException with a trap pending (mid-delivery) or a disk attached
      */
@@ -334,8 +338,27 @@ public final class Machine {
         if (pending != null) throw new IllegalStateException("snapshot with trap " + pending + " pending");
         if (disk != null) throw new IllegalStateException("snapshot of a machine with a disk");
         Cpu c = cpu;
-        return new Snapshot(c.regs.clone(), c.pc, c.epc, c.cause, c.badVaddr, c.cycles, c.instret, c.timerCompare,
+        Snapshot s = new Snapshot(c.regs.clone(), c.pc, c.epc, c.cause, c.badVaddr, c.cycles, c.instret, c.timerCompare,
                 trapCounts.clone(), halted, tlb.state(), mmu.asid(), memory.image(previous == null ? null : previous.memory));
+        // Memory tracks the pages written since this image; a store line mapped now would bypass that.
+        mmu.flushHostCache();
+        return s;
+    }
+
+    /**
+     * Records from now on what execution touches into f (null stops recording): see
+     * {@link Footprint}. The host cache is flushed, so that every page used from here on takes
+     * the MMU's slow path at least once.
+     */
+    public void record(Footprint f) {
+        footprint = f;
+        mmu.footprint = f;
+        mmu.flushHostCache();
+    }
+
+    /** Where execution is being recorded, or null: engines add the instructions they run. */
+    public Footprint footprint() {
+        return footprint;
     }
 
     /**

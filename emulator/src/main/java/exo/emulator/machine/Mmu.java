@@ -69,6 +69,8 @@ public final class Mmu {
     boolean watchStops;
     /** Set when a translation was refused for a watched page; {@link Machine#raise} consumes it. */
     boolean watchStop;
+    /** Where the slow path records the pages it translates, or null ({@link Machine#record}). */
+    Footprint footprint;
 
     public Mmu(Tlb tlb, PhysicalMemory memory) {
         this.tlb = tlb;
@@ -98,6 +100,7 @@ public final class Mmu {
      */
     public int translate(int va, int kind) {
         int vpn = va >>> PhysicalMemory.PAGE_SHIFT;
+        if (footprint != null && kind != FETCH) footprint.accessed(vpn, kind);
         int slot = tlb.lookup(vpn, asid);
         if (slot < 0) return fault(missCause(kind));
         int f = tlb.flags(slot);
@@ -112,6 +115,9 @@ public final class Mmu {
         }
         tlb.markReferenced(slot);
         memory.materialise(pfn);
+        // A store line lets stores skip PhysicalMemory's checked writers, so the page counts as written now.
+        if (kind == STORE) memory.markWritten(pfn);
+        else if (kind == FETCH && footprint != null) footprint.fetched(vpn, pfn);
         hostMisses++;
         int tag = va & ~PhysicalMemory.PAGE_MASK;
         int base = pfn << PhysicalMemory.PAGE_SHIFT;

@@ -46,6 +46,14 @@ public final class PhysicalMemory {
     private final byte[][] pages;
     private final int size;
     private final boolean[] codePages;
+    /**
+     * Pages that may have changed since {@link #base}, the image last taken or restored: every
+     * checked writer marks its page, and the MMU marks a page when it gives it a store line (the
+     * only way to the unchecked writers), so with the host cache flushed after each image a page
+     * not marked is provably unchanged.
+     */
+    private final boolean[] written;
+    private Image base;
     private CodeWatcher watcher;
     private IntConsumer watchStarted;
 
@@ -57,6 +65,7 @@ public final class PhysicalMemory {
         this.pages = new byte[(int) (size >>> PAGE_SHIFT)][];
         Arrays.fill(pages, ZERO);
         this.codePages = new boolean[pages.length];
+        this.written = new boolean[pages.length];
     }
 
     public int size() {
@@ -138,6 +147,7 @@ public final class PhysicalMemory {
 
     /** Zeroes a whole physical page; a page never written is zeros already and stays unmaterialised. */
     public void clearPage(int ppn) {
+        written[ppn] = true;
         if (codePages[ppn]) codeWritten(ppn);
         if (pages[ppn] != ZERO) Arrays.fill(pages[ppn], (byte) 0);
     }
@@ -186,22 +196,43 @@ public final class PhysicalMemory {
         }
     }
 
-    /** An image of memory now, sharing every page that has not changed since previous (which may be null). */
+    /**
+     * An image of memory now, sharing every page that has not changed since previous (which may
+     * be null). When previous is the image last taken or restored, only the pages written since
+     * are looked at; the caller must then flush the MMU's host cache (see {@link #written}).
+     */
     public Image image(Image previous) {
-        byte[][] copy = new byte[pages.length][];
+        boolean sinceBase = previous != null && previous == base;
+        byte[][] copy = sinceBase ? previous.pages.clone() : new byte[pages.length][];
         int copied = 0;
         for (int i = 0; i < pages.length; i++) {
+            if (sinceBase && !written[i]) continue;
             byte[] live = pages[i];
-            if (live == ZERO) continue;
             byte[] before = previous == null ? null : previous.pages[i];
-            if (before != null && Arrays.equals(before, live)) {
+            if (live == ZERO) {
+                copy[i] = null;
+            } else if (before != null && Arrays.equals(before, live)) {
                 copy[i] = before;
+            } else if (before == null && Arrays.equals(live, ZERO)) {
+                copy[i] = null; // materialised since, and still all zeros
             } else {
                 copy[i] = live.clone();
                 copied++;
             }
         }
-        return new Image(copy, copied);
+        Image image = new Image(copy, copied);
+        startTracking(image);
+        return image;
+    }
+
+    /** Page ppn is about to be written through a store line of the MMU's host cache. */
+    void markWritten(int ppn) {
+        written[ppn] = true;
+    }
+
+    private void startTracking(Image image) {
+        base = image;
+        Arrays.fill(written, false);
     }
 
     /**
@@ -211,14 +242,18 @@ public final class PhysicalMemory {
      */
     public void restore(Image image) {
         if (image.pages.length != pages.length) throw new IllegalStateException("image of a memory of another size");
+        Image now = base;
         for (int i = 0; i < pages.length; i++) {
             byte[] want = image.pages[i], live = pages[i];
+            // Unwritten since base and held alike by both images: already what image holds.
+            if (now != null && !written[i] && now.pages[i] == want) continue;
             if (want == null) {
                 if (live != ZERO && !Arrays.equals(live, ZERO)) clearPage(i);
             } else if (!Arrays.equals(live, want)) {
                 System.arraycopy(want, 0, writable(i), 0, PAGE_SIZE);
             }
         }
+        startTracking(image);
     }
 
     public void setCodeWatcher(CodeWatcher w) {
@@ -246,6 +281,7 @@ public final class PhysicalMemory {
 
     /** Page ppn, about to be written: watchers told, materialised. */
     private byte[] writable(int ppn) {
+        written[ppn] = true;
         if (codePages[ppn]) codeWritten(ppn);
         byte[] page = pages[ppn];
         if (page == ZERO) pages[ppn] = page = new byte[PAGE_SIZE];
