@@ -272,10 +272,13 @@ class DiskToolTest {
                 "debug", "--disk", p.toString(), "--disk-create", "64K", DiskCommandTest.BLOCKS);
         assertEquals(0, r.code(), r.err());
         String out = r.out();
+        var now = java.util.regex.Pattern.compile("from cycle (\\d+);").matcher(out);
+        assertTrue(now.find(), out);
+        long deadline = Long.parseLong(now.group(1)) + 50_000;     // asked at the cycle the trace starts, 50,000 cycles to answer
         for (String line : List.of(
                 "(exo) revoke-block 257 3\nerror: block 3 is not held by env 257 (blocks.s): it is free\n",
                 "(exo) revoke-block 257 3\nerror: block 3 has a request in flight; ask when it completes\n",
-                "(exo) revoke-block 257 3\nenv 257 (blocks.s): asked to give back disk block 3 by cycle 100248\n",
+                "(exo) revoke-block 257 3\nenv 257 (blocks.s): asked to give back disk block 3 by cycle " + deadline + "\n",
                 "(exo) revoke-block 258 3\nerror: no environment 258 (see 'kernel envs')\n",
                 "(exo) revoke-block 257 2\nerror: block 2 is not a data block (data blocks are 3-15)\n",
                 "(exo) revoke-block 257 16\nerror: block 16 is not a data block (data blocks are 3-15)\n",
