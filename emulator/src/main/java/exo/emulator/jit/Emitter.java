@@ -400,16 +400,7 @@ final class Emitter {
      */
     private void hostCacheLookup(int tagSlot, int baseSlot, int size, Label slow) {
         hostCacheArray(tagSlot);
-        mv.visitVarInsn(ILOAD, VA);
-        push(PhysicalMemory.PAGE_SHIFT);
-        mv.visitInsn(IUSHR);
-        push(Mmu.HOST_MASK);
-        mv.visitInsn(IAND);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ISTORE, LINE);
-        mv.visitInsn(IALOAD);
-        pushTag(size);
-        mv.visitJumpInsn(IF_ICMPNE, slow);
+        tagCompare(size, slow);
         hostCacheArray(baseSlot);
         mv.visitVarInsn(ILOAD, LINE);
         mv.visitInsn(IALOAD);
@@ -421,14 +412,10 @@ final class Emitter {
     }
 
     /**
-     * The inlined host-cache fast path without site caches: the same one compare as {@link
-     * #hostCacheLookup}, then, on a hit, pushes the array holding the line's physical page
-     * ({@code Mmu.loadPage} or {@code storePage}) and VA's page offset, for {@link #pageAccess};
-     * jumps to slow otherwise. Against {@code memory.readWord(base[line] | offset)} this saves the
-     * base array's read, the physical-page lookup and their two bounds checks.
+     * With the tag array on the stack: LINE = VA's host-cache line, and a jump to slow unless
+     * the line's tag is VA's page with size's alignment bits (the one compare of both lookups).
      */
-    private void hostCachePage(int tagSlot, int pageSlot, int size, Label slow) {
-        mv.visitVarInsn(ALOAD, tagSlot);
+    private void tagCompare(int size, Label slow) {
         mv.visitVarInsn(ILOAD, VA);
         push(PhysicalMemory.PAGE_SHIFT);
         mv.visitInsn(IUSHR);
@@ -439,6 +426,18 @@ final class Emitter {
         mv.visitInsn(IALOAD);
         pushTag(size);
         mv.visitJumpInsn(IF_ICMPNE, slow);
+    }
+
+    /**
+     * The inlined host-cache fast path without site caches: the same one compare as {@link
+     * #hostCacheLookup}, then, on a hit, pushes the array holding the line's physical page
+     * ({@code Mmu.loadPage} or {@code storePage}) and VA's page offset, for {@link #pageAccess};
+     * jumps to slow otherwise. Against {@code memory.readWord(base[line] | offset)} this saves the
+     * base array's read, the physical-page lookup and their two bounds checks.
+     */
+    private void hostCachePage(int tagSlot, int pageSlot, int size, Label slow) {
+        mv.visitVarInsn(ALOAD, tagSlot);
+        tagCompare(size, slow);
         mv.visitVarInsn(ALOAD, pageSlot);
         mv.visitVarInsn(ILOAD, LINE);
         mv.visitInsn(AALOAD);
