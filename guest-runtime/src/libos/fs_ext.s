@@ -1218,7 +1218,8 @@ jsum:
         ret
 
 # replay() -> 0 or FS_EIO: a committed journal whose copies all match their checksums is
-# written to its homes (again, if it had been: the copies are what the homes hold since).
+# written to its homes (again, if it had been: the copies are what the homes hold since), and
+# once they are durable the header is emptied, so only the first mount after a commit redoes it.
 # s1 = the header, s2 = its count, s3 = j, s4 = the home's page.
 replay:
         fn_enter
@@ -1273,6 +1274,10 @@ replay:
         bnez    a0, 8f
         call    bc_flush
         bnez    a0, 8f
+        sw      zero, J_N(s1)           # the homes are durable: an empty journal, so the next
+        li      a0, 1                   # mount has nothing to redo. Not flushed: until the next
+        call    hdr_io                  # flush makes it durable a crash only redoes the commit
+        bnez    a0, 9f                  # once more, and a later commit's flush precedes its header
 7:      li      a0, 0
         j       9f
 8:      li      a0, FS_EIO
