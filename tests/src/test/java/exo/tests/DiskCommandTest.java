@@ -27,6 +27,7 @@ class DiskCommandTest {
     @TempDir
     Path dir;
 
+    /** A run's total guest cycles, from --stats. */
     static long cycles(Cli.Result r) {
         Matcher m = Pattern.compile("cycles\\s+([0-9,]+)").matcher(r.err());
         assertTrue(m.find(), r.err());

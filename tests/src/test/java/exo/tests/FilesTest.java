@@ -282,16 +282,10 @@ class FilesTest {
     void aCommitIsRedoneByOneMountOnly() throws IOException {
         Path img = dir.resolve("r.img");
         imageWithX(img);
-        long first = cycles(files(img, "ls")), second = cycles(files(img, "ls")), third = cycles(files(img, "ls"));
+        long first = DiskCommandTest.cycles(files(img, "ls")), second = DiskCommandTest.cycles(files(img, "ls")),
+                third = DiskCommandTest.cycles(files(img, "ls"));
         assertEquals(second, third, "nothing left to redo");
         assertTrue(first > second + 100_000, "the first mount redid the commit: " + first + " against " + second);
-    }
-
-    /** The run's total guest cycles, from --stats. */
-    static long cycles(Cli.Result r) {
-        var m = java.util.regex.Pattern.compile("(?m)^cycles +([0-9,]+)").matcher(r.out() + r.err());
-        assertTrue(m.find(), r.out() + r.err());
-        return Long.parseLong(m.group(1).replace(",", ""));
     }
 
     @Test
