@@ -160,6 +160,10 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
                     resolvedBy = memory.lastRefill();
                     break;
                 }
+                if (forwarder.downloaded.resolve(e, cause, epc, badVaddr)) {
+                    resolvedBy = DOWNLOADED;
+                    break;
+                }
                 stats.missesForwarded++;
                 forwarder.forward(e, cause, epc, badVaddr);
                 break;

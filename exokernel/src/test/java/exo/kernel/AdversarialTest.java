@@ -236,6 +236,28 @@ class AdversarialTest {
                 g.li(A0, WITNESS).li(A1, 5).li(A2, 6).li(A3, Cause.ADDR_LOAD.code).li(A4, code).li(A5, 2).sys(KernelCall.ENV_SET_EXC_HANDLER);
                 exitWithA0(g);
             }),
+            row("a downloaded exception handler that installs a page it holds no capability for", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                downloadExcHandler(g, Cause.TLB_MISS_LOAD, DownloadedExceptionTest.installer(g.space(16), 0x5A5A, 0));   // ppn 0, a forged capability
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that installs a kernel address", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                int words = g.space(16);
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);          // a page of its own, with its capability: only the address is wrong
+                g.li(T0, words).sw(A0, 0, T0).sw(A1, 4, T0).sw(A2, 8, T0);
+                downloadExcHandler(g, Cause.TLB_MISS_LOAD, DownloadedExceptionTest.installer(words, 0, 0));
+                g.li(T0, 0x8000_1000).lw(T1, 0, T0);
+                g.exit(0);
+            }),
+            row("a downloaded exception handler that protects a page reaches only its own binding", new Destroyed(128 + Cause.PROT_STORE.code, "unhandled prot-store"), g -> {
+                g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);          // its own page at VA: an operation names a virtual page, so only its own ASID
+                g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
+                downloadExcHandler(g, Cause.BREAK, MissHandlerTest.concat(MissHandlerTest.li(A6, VA | exo.kernel.mem.TlbBatch.OP_PROTECT),
+                        new int[] {Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET}));
+                g.emit(Opcode.BREAK.encode(0));
+                g.li(T0, VA).sw(T0, 0, T0);                                 // only its own binding lost writing
+                g.exit(0);
+            }),
             row("a downloaded exception handler that stores to wild memory", new Destroyed(128 + Cause.ADDR_LOAD.code, "unhandled addr-load"), g -> {
                 downloadExcHandler(g, Cause.ADDR_LOAD, MissHandlerTest.concat(MissHandlerTest.li(T0, 0xDEAD0000),
                         new int[] {Opcode.SW.encode(A0, 0, T0), Opcode.ADDI.encode(A0, A2, 4), MissHandlerTest.RET}));

@@ -84,18 +84,24 @@ class DifferentialFuzzTest {
     enum Kind { ALU, COUNTER, LOAD, STORE, BRANCH, LOOP, WILD, TRAP, CALL, REMAP, FLUSH, SMC, UPCALL, TRANSFER, DOWNLOAD }
 
     /** Causes a DOWNLOAD step gives a downloaded exception handler (env_set_exc_handler). */
-    static final Cause[] DOWNLOADED_CAUSES = {Cause.ADDR_LOAD, Cause.ADDR_STORE, Cause.BREAK, Cause.DIV_ZERO, Cause.OVERFLOW, Cause.ILLEGAL};
+    static final Cause[] DOWNLOADED_CAUSES = {Cause.ADDR_LOAD, Cause.ADDR_STORE, Cause.BREAK, Cause.DIV_ZERO, Cause.OVERFLOW, Cause.ILLEGAL,
+        Cause.TLB_MISS_LOAD, Cause.TLB_MISS_STORE, Cause.PROT_STORE};
     /**
      * The downloaded exception handlers a DOWNLOAD step installs: one resolves the exception (it
      * writes BADVADDR into a0 through the register window and the cause's low byte into the data,
-     * then resumes after the instruction), one declines, one is abandoned (a wild load): the last
-     * two leave the exception to the forwarded handler.
+     * then resumes after the instruction), one declines, one is abandoned (a wild load): those two
+     * leave the exception to the forwarded handler; one protects the faulting page's binding
+     * (a6) and resumes after the instruction, one installs it with a forged capability, which
+     * the kernel refuses, so the exception is forwarded.
      */
     static final int[][] DOWNLOADED = {
         {Opcode.SW.encode(A0, exo.kernel.mem.DownloadedHandler.REGS + 4 * A0, 0), Opcode.LUI.encode(T0, DATA_PTR >>> 16),
             Opcode.SB.encode(A0 + 1, 0x500, T0), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA},
         {Opcode.ADDI.encode(A0, 0, 0), JR_RA},
-        {Opcode.LUI.encode(T0, 0xDEAD), Opcode.LW.encode(T0 + 1, 0, T0), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA}};
+        {Opcode.LUI.encode(T0, 0xDEAD), Opcode.LW.encode(T0 + 1, 0, T0), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA},
+        {Opcode.SRLI.encode(A0 + 6, A0, 12), Opcode.SLLI.encode(A0 + 6, A0 + 6, 12),
+            Opcode.ORI.encode(A0 + 6, A0 + 6, exo.kernel.mem.TlbBatch.OP_PROTECT), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA},
+        {Opcode.ADDI.encode(A0 + 1, 0, 3), Opcode.ADDI.encode(A0 + 2, 0, 0x1234), Opcode.ADDI.encode(A0 + 5, 0, 1), Opcode.ADDI.encode(A0, A0 + 2, 4), JR_RA}};
 
     /** One generated step; its fields are read modulo what each kind needs, so every value is valid. */
     record Step(Kind kind, int op, int x, int y, int z, int imm) {
@@ -217,7 +223,10 @@ class DifferentialFuzzTest {
         int ipc = g.pc();
         g.emit(Opcode.ADDI.encode(A0, K0, 70)).sys(KernelCall.ENV_EXIT);
         g.patchJump(skip, g.pc());
-        int[] upcalls = {epilogue, prologue, ipc, 0, 0, 0};
+        int[] upcalls = new int[3 + DOWNLOADED.length];
+        upcalls[0] = epilogue;
+        upcalls[1] = prologue;
+        upcalls[2] = ipc;
         for (int i = 0; i < DOWNLOADED.length; i++) upcalls[3 + i] = g.data(MissHandlerTest.words(DOWNLOADED[i]));
         g.saveArea(SAVE);
         for (Cause c : Cause.values()) {

@@ -1,10 +1,12 @@
 package exo.kernel;
 
 import static exo.emulator.isa.Register.A0;
+import static exo.emulator.isa.Register.A1;
 import static exo.emulator.isa.Register.A2;
 import static exo.emulator.isa.Register.A3;
 import static exo.emulator.isa.Register.A4;
 import static exo.emulator.isa.Register.A5;
+import static exo.emulator.isa.Register.A6;
 import static exo.emulator.isa.Register.T0;
 import static exo.emulator.isa.Register.ZERO;
 import static exo.kernel.Guest.S1;
@@ -87,6 +89,89 @@ class DownloadedExceptionTest {
         assertEquals(cycles[0], cycles[1], "interpreter and JIT");
     }
 
+    static final int VA = 0x400000;
+
+    /**
+     * A program that maps a fresh page at VA, writes 42 there, keeps the page and its capability
+     * in data words, drops the binding (TLB and STLB), downloads handler(the words' address) for
+     * tlb-load misses and reads VA again, exiting with what it read.
+     */
+    static Guest installsOnAMiss(java.util.function.IntFunction<int[]> handler) {
+        Guest g = new Guest("install");
+        int words = g.space(16);
+        g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+        g.li(T0, words).sw(A0, 0, T0).sw(A1, 4, T0).sw(A2, 8, T0);
+        g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, exo.emulator.machine.Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
+        g.li(T0, VA).li(T1, 42).sw(T1, 0, T0);
+        g.li(A0, VA).sys(KernelCall.TLB_FLUSH);
+        int[] code = handler.apply(words);
+        int at = g.data(MissHandlerTest.words(code));
+        g.li(A0, 0).li(A3, Cause.TLB_MISS_LOAD.code).li(A4, at).li(A5, code.length).sys(KernelCall.ENV_SET_EXC_HANDLER);
+        g.li(T0, VA).lw(T1, 0, T0).mv(A0, T1).sys(KernelCall.ENV_EXIT);
+        return g;
+    }
+
+    /**
+     * Installs the faulting page from the words at words (flags 0: read-only), asks for other
+     * (a6), and retries the access (EPC, kept in s1: a2 holds the capability by then);
+     * capHiDelta != 0 forges the capability.
+     */
+    static int[] installer(int words, int capHiDelta, int other) {
+        return MissHandlerTest.concat(new int[] {Opcode.ADDI.encode(S1, A2, 0)}, MissHandlerTest.li(T0, words), new int[] {
+            Opcode.LW.encode(A1, 0, T0), Opcode.LW.encode(A2, 4, T0), Opcode.LW.encode(A3, 8, T0),
+            Opcode.ADDI.encode(A3, A3, capHiDelta), Opcode.ADDI.encode(A4, ZERO, 0), Opcode.ADDI.encode(A5, ZERO, 1)},
+            MissHandlerTest.li(A6, other), new int[] {Opcode.ADDI.encode(A0, S1, 0), RET});
+    }
+
+    @Test
+    void aHandlerInstallsTheFaultingPageGuardedAsTlbWriteUnderBothEngines() {
+        long[] cycles = new long[2];
+        int i = 0;
+        for (exo.emulator.machine.Engine engine : new exo.emulator.machine.Engine[] {new Interpreter(), new Jit()}) {
+            Boot b = new Boot(KernelOptions.defaults(), engine, new byte[0]);
+            b.boot(installsOnAMiss(words -> installer(words, 0, 0)));
+            RunResult r = b.run();
+            assertEquals(42, r.exitStatus(), String.valueOf(r.programs().get(0).diagnostic()));
+            assertEquals(1, r.stats().missesFilledDownloaded);
+            assertEquals(0, r.stats().missesForwarded);
+            assertTrue(r.statsReport().contains("1 downloaded handler"), r.statsReport());
+            cycles[i++] = r.cycles();
+        }
+        assertEquals(cycles[0], cycles[1], "interpreter and JIT");
+        for (int[] refused : new int[][] {
+                {1, 0},                                                         // a forged capability
+                {0, VA + 0x1000 | exo.kernel.mem.TlbBatch.OP_WRITE},             // another page's write: not an operation it may name
+                {0, VA + 0x1000 | 0x20 | exo.kernel.mem.TlbBatch.OP_FLUSH},      // flags on a flush
+                {0, 0x8000_0000 | exo.kernel.mem.TlbBatch.OP_PROTECT}}) {        // the kernel's half
+            Boot b = new Boot();
+            b.boot(installsOnAMiss(words -> installer(words, refused[0], refused[1])));
+            RunResult r = b.run();
+            assertEquals(128 + Cause.TLB_MISS_LOAD.code, r.exitStatus(), "refused, so forwarded, and fatal without a handler");
+            assertEquals(0, r.stats().missesFilledDownloaded);
+        }
+    }
+
+    @Test
+    void theOtherPageIsFlushedOrProtectedInTheCallersOwnBindingsOnly() {
+        for (int kind : new int[] {exo.kernel.mem.TlbBatch.OP_FLUSH, exo.kernel.mem.TlbBatch.OP_PROTECT}) {
+            Boot b = new Boot();
+            Guest g = new Guest("other");
+            g.li(A0, 0).li(A3, -1).sys(KernelCall.PAGE_ALLOC);
+            g.mv(A3, A2).mv(A2, A1).mv(A1, A0).li(A0, VA).li(A4, exo.emulator.machine.Tlb.WRITABLE).sys(KernelCall.TLB_WRITE);
+            int[] code = MissHandlerTest.concat(MissHandlerTest.li(A6, VA | kind), new int[] {Opcode.ADDI.encode(A0, A2, 4), RET});
+            int at = g.data(MissHandlerTest.words(code));
+            g.li(A0, 0).li(A3, Cause.BREAK.code).li(A4, at).li(A5, code.length).sys(KernelCall.ENV_SET_EXC_HANDLER);
+            g.emit(Opcode.BREAK.encode(0));
+            g.li(T0, VA).li(T1, 7).sw(T1, 0, T0);                          // a flushed page misses; a protected one is read-only
+            g.exit(0);
+            b.boot(g);
+            RunResult r = b.run();
+            Cause expected = kind == exo.kernel.mem.TlbBatch.OP_FLUSH ? Cause.TLB_MISS_STORE : Cause.PROT_STORE;
+            assertEquals(128 + expected.code, r.exitStatus(), String.valueOf(r.programs().get(0).diagnostic()));
+            assertEquals(1, r.stats().exceptionsResolvedDownloaded);
+        }
+    }
+
     @Test
     void aDeclinedExceptionIsForwardedAsIfNoHandlerWereThere() {
         Boot b = new Boot();
@@ -121,7 +206,10 @@ class DownloadedExceptionTest {
             assertEquals(1, regs[S1]);
             h = DownloadedHandler.verify(resumes, Kind.EXCEPTION, compiled);
             assertEquals(Outcome.RESUME, h.runException(e, regs, Cause.ADDR_LOAD.code, 0x1000, 3, b.kernel.memory(), b.machine.memory, b.kernel.cost()));
-            assertEquals(0x1004, h.result[0]);
+            assertEquals(0x1004, h.result[DownloadedHandler.RESUME_PC]);
+            assertEquals(5, b.machine.memory.readWord(pa), "nothing changes before the kernel commits the run");
+            assertEquals(1, regs[S1]);
+            h.commit(regs);
             assertEquals(99, b.machine.memory.readWord(pa));
             assertEquals(99, regs[S1]);
             assertEquals(5, regs[A5], "a load in the run sees memory as it was");
@@ -199,9 +287,10 @@ class DownloadedExceptionTest {
                 int[] regs = start.clone();
                 long c0 = b.kernel.cost().kernelCycles();
                 Outcome o = hs[k].runException(e, regs, Cause.ADDR_STORE.code, epc, badVaddr, b.kernel.memory(), b.machine.memory, b.kernel.cost());
+                if (o == Outcome.RESUME) hs[k].commit(regs);
                 int[] data = new int[64];
                 for (int w = 0; w < 64; w++) data[w] = b.machine.memory.readWord(pa + 4 * w);
-                seen[k] = o + " pc " + (o == Outcome.RESUME ? hs[k].result[0] : 0) + " cycles " + (b.kernel.cost().kernelCycles() - c0)
+                seen[k] = o + " outcome " + (o == Outcome.RESUME ? Arrays.toString(hs[k].result) : "") + " cycles " + (b.kernel.cost().kernelCycles() - c0)
                         + " regs " + Arrays.toString(regs) + " data " + Arrays.toString(data);
                 if (k == 0) outcomes[o.ordinal()]++;
             }

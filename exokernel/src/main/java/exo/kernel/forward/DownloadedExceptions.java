@@ -3,10 +3,13 @@ package exo.kernel.forward;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.Pages;
 import exo.emulator.machine.PhysicalMemory;
 import exo.kernel.env.Environment;
 import exo.kernel.mem.DownloadedHandler;
+import exo.kernel.error.GuestError;
 import exo.kernel.mem.Memory;
+import exo.kernel.mem.TlbBatch;
 import exo.os.CostModel;
 import exo.os.Stats;
 import java.util.IdentityHashMap;
@@ -20,10 +23,16 @@ import java.util.Map;
  * exception to be forwarded exactly as if it were not there. Handlers go with their
  * environment; children do not inherit them.
  *
- * <p>Which causes: those an application may want resolved without an upcall (protection faults,
- * address errors, bus errors, illegal instructions, overflow, divide by zero, breakpoints). Not
- * TLB misses (env_set_miss_handler has their own protocol), not syscall or the timer (the
- * kernel's), not the kernel's events.
+ * <p>Which causes: those an application may want resolved without an upcall (TLB misses the
+ * STLB, the guaranteed mappings and a downloaded miss handler left, protection faults, address
+ * errors, bus errors, illegal instructions, overflow, divide by zero, breakpoints). Not syscall
+ * or the timer (the kernel's), not the kernel's events.
+ *
+ * <p>Besides resuming, a handler may ask for bindings ({@link DownloadedHandler#INSTALL},
+ * {@link DownloadedHandler#OTHER_PAGE}): the faulting page's TLB entry, and a flush or protect of
+ * one other page of its own, which is how a library OS unprotects a page on a protection fault
+ * (and protects the one it opened before) with no upcall. Each is guarded exactly as the single
+ * kernel call is; a refused one forwards the exception with nothing changed.
  */
 public final class DownloadedExceptions {
     private final Cpu cpu;
@@ -44,7 +53,7 @@ public final class DownloadedExceptions {
     /** Whether an exception handler may be downloaded for this cause code. */
     public static boolean downloadable(int cause) {
         Cause c = Cause.ofCode(cause);
-        return c != null && c.code >= Cause.PROT_STORE.code && c.code <= Cause.BREAK.code && c != Cause.SYSCALL;
+        return c != null && c.code >= Cause.TLB_MISS_LOAD.code && c.code <= Cause.BREAK.code && c != Cause.SYSCALL;
     }
 
     /** Installs (or, with null, removes) target's handler for a downloadable cause. */
@@ -75,8 +84,9 @@ public final class DownloadedExceptions {
 
     /**
      * Runs e's handler for the exception, if it has one: true if the handler resumed e (its
-     * registers, memory and PC are then what the handler made them), false if it has none,
-     * declined or was abandoned (nothing changed: forward the exception).
+     * registers, memory, PC and the bindings it asked for are then what the handler made them),
+     * false if it has none, declined, was abandoned or asked for a binding the kernel refuses
+     * (nothing changed: forward the exception).
      */
     public boolean resolve(Environment e, Cause cause, int epc, int badVaddr) {
         DownloadedHandler[] hs = handlers.get(e);
@@ -85,8 +95,48 @@ public final class DownloadedExceptions {
         DownloadedHandler h = hs[cause.code];
         int bad = cause.setsBadVaddr ? badVaddr : 0;
         if (h.runException(e, cpu.regs, cause.code, epc, bad, memory, physical, cost) != DownloadedHandler.Outcome.RESUME) return false;
-        cpu.pc = h.result[0];
-        stats.exceptionsResolvedDownloaded++;
+        int[] w = h.result;
+        if ((w[DownloadedHandler.INSTALL] != 0 || w[DownloadedHandler.OTHER_PAGE] != 0) && !bind(e, cause, bad, w)) return false;
+        h.commit(cpu.regs);
+        cpu.pc = w[DownloadedHandler.RESUME_PC];
+        if (cause.code <= Cause.TLB_MISS_FETCH.code) stats.missesFilledDownloaded++;
+        else stats.exceptionsResolvedDownloaded++;
+        return true;
+    }
+
+    /**
+     * The bindings a resuming handler asked for, each guarded as the single call is: the other
+     * page's operation as tlb_batch's flush or protect of one page (only e's own bindings, so no
+     * capability; a page in the user half), the faulting page's entry as tlb_write (flags and
+     * capability). Everything is checked before anything takes effect; false if anything is
+     * refused, with nothing changed. The other page goes first, so the faulting page's entry is
+     * the one asked for even if both name it.
+     */
+    private boolean bind(Environment e, Cause cause, int bad, int[] w) {
+        int other = w[DownloadedHandler.OTHER_PAGE];
+        int otherKind = other & TlbBatch.KIND_MASK;
+        if (other != 0 && ((otherKind != TlbBatch.OP_FLUSH && otherKind != TlbBatch.OP_PROTECT)
+                || Pages.offset(other) != otherKind || Integer.compareUnsigned(other, Memory.USER_LIMIT) >= 0)) {
+            return false;
+        }
+        boolean install = w[DownloadedHandler.INSTALL] != 0;
+        int flags = 0;
+        int ppn = w[DownloadedHandler.INSTALL_PPN];
+        if (install) {
+            if (!cause.setsBadVaddr) return false;
+            long token = (w[DownloadedHandler.INSTALL_CAP_LO] & 0xFFFFFFFFL) | ((long) w[DownloadedHandler.INSTALL_CAP_HI] << 32);
+            try {
+                flags = memory.checkTlbWrite(bad, ppn, token, w[DownloadedHandler.INSTALL_FLAGS]);
+            } catch (GuestError refused) {
+                return false;
+            }
+        }
+        if (other != 0) {
+            int page = Pages.start(Pages.number(other));
+            if (otherKind == TlbBatch.OP_FLUSH) memory.flush(e, page);
+            else memory.protect(e, page);
+        }
+        if (install) memory.install(e, bad, ppn, flags);
         return true;
     }
 }

@@ -154,10 +154,19 @@ public final class DownloadedHandler {
     private final MethodHandle[] operation;
     private final int[] regs = new int[32];
     /**
-     * What the last run asked for: a miss handler's ppn, capability low, capability high, flags;
-     * an exception handler's resume PC in word 0.
+     * What the last run asked for: a miss handler's ppn, capability low, capability high, flags
+     * (a1..a4); an exception handler's a0..a6 at {@link #RESUME_PC} .. {@link #OTHER_PAGE}.
      */
-    public final int[] result = new int[4];
+    public final int[] result = new int[7];
+    /**
+     * An exception handler's outcome in {@link #result}: the PC to resume at (a0); its binding
+     * requests, which {@link #commit} does not apply (the kernel guards and applies them): the
+     * faulting page's TLB entry when a5 is not 0 ({@link #INSTALL}: ppn a1, capability a2/a3,
+     * flags a4, as a miss handler asks), and one more operation on another page of the
+     * environment's (a6: page | TLBOP_FLUSH or TLBOP_PROTECT, 0 for none).
+     */
+    public static final int RESUME_PC = 0, INSTALL_PPN = 1, INSTALL_CAP_LO = 2, INSTALL_CAP_HI = 3, INSTALL_FLAGS = 4,
+            INSTALL = 5, OTHER_PAGE = 6;
     private Body body;
     /** The run in progress: whose memory it reaches, and what it is charged to. */
     private Environment env;
@@ -283,10 +292,11 @@ public final class DownloadedHandler {
     }
 
     /**
-     * Runs an exception handler for e's exception (cause at epc, badVaddr) over its registers
-     * envRegs: RESUME with the resume PC in result[0] (envRegs and memory then hold what the
-     * handler stored), DECLINE or ABANDON (envRegs and memory untouched). Charges every
-     * instruction run and a table touch per memory access.
+     * Runs an exception handler for e's exception (cause at epc, badVaddr) over a copy of its
+     * registers envRegs: RESUME with the outcome in {@link #result} (the handler's stores, to
+     * memory and to the register window, are then pending until {@link #commit}), DECLINE or
+     * ABANDON. Nothing of e's changes here. Charges every instruction run and a table touch per
+     * memory access.
      */
     public Outcome runException(Environment e, int[] envRegs, int cause, int epc, int badVaddr, Memory memory,
                                 PhysicalMemory physical, CostModel cost) {
@@ -306,7 +316,15 @@ public final class DownloadedHandler {
         this.cost = cost;
         if (!execute(r)) return Outcome.ABANDON;
         if (r[Register.A0] == 0) return Outcome.DECLINE;
-        result[0] = r[Register.A0];
+        System.arraycopy(r, Register.A0, result, RESUME_PC, result.length);
+        return Outcome.RESUME;
+    }
+
+    /**
+     * Applies the stores of the exception run that last answered RESUME, to memory and to envRegs
+     * (the environment's registers), all at once.
+     */
+    public void commit(int[] envRegs) {
         for (int i = 0; i < stores; i++) {
             int pa = storePa[i], v = storeValue[i];
             if (storeWidth[i] == 4) physical.writeWord(pa, v);
@@ -314,7 +332,6 @@ public final class DownloadedHandler {
             else physical.writeByte(pa, v);
         }
         System.arraycopy(window, 1, envRegs, 1, window.length - 1);
-        return Outcome.RESUME;
     }
 
     /** Runs the code compiled or interpreted, charging what it ran; false if it was abandoned. */

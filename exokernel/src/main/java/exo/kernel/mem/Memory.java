@@ -197,16 +197,31 @@ public final class Memory {
 
     /** Installs va → ppn with flags for e after checking the capability and its rights; caches it in the STLB. */
     public void tlbWrite(Environment e, int va, int ppn, long token, int flags) {
+        install(e, va, ppn, checkTlbWrite(va, ppn, token, flags));
+    }
+
+    /**
+     * Every check {@link #tlbWrite} makes (a user address, the guest's flags, the capability with
+     * the rights the flags need), charged as it charges them, with no effect: refused with the
+     * error tlb_write would return. Returns the flags to {@link #install}.
+     */
+    public int checkTlbWrite(int va, int ppn, long token, int flags) {
         checkUserAddress(va);
         int f = checkFlags(flags);
         checkCap(ppn, token, (f & Tlb.WRITABLE) != 0);
+        return f;
+    }
+
+    /** The effect of a {@link #tlbWrite} that {@link #checkTlbWrite} allowed: the TLB entry and the STLB line. */
+    public void install(Environment e, int va, int ppn, int f) {
         int vpn = Pages.number(va);
         tlb.writeReplacing(vpn, e.asid, ppn, f);
         stlb.insert(vpn, e.id, e.stlbEpoch, ppn, f, pages.generation(ppn));
         cost.charge(CostModel.TLB_WRITE + CostModel.TABLE_TOUCH);
     }
 
-    private static void checkUserAddress(int va) {
+    /** Refuses (E_INVAL) an address in the kernel's half. */
+    public static void checkUserAddress(int va) {
         if (Integer.compareUnsigned(va, USER_LIMIT) >= 0) throw new GuestError(KernelError.INVAL);
     }
 

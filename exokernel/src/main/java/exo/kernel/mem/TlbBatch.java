@@ -46,7 +46,8 @@ public final class TlbBatch {
     /** Most pages one flush or protect operation covers. */
     public static final int MAX_PAGES = 1024;
 
-    private static final int KIND_MASK = 0xF;
+    /** Where the kind sits in word 0. */
+    public static final int KIND_MASK = 0xF;
     private static final int FIELD_MASK = PhysicalMemory.PAGE_SIZE - 1;
 
     private final PhysicalMemory physical;
