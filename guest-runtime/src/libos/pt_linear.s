@@ -16,7 +16,8 @@
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
         .globl  pt_miss_code, pt_miss_end, pt_fast_prot
-        .extern vm_prot_found, vm_entry_app, vm_miss_flags
+        .globl  pt_prot_code, pt_prot_end, pt_open_code, pt_open_end
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags, vm_auto_faults, vm_auto_open
 pt_init:
         enter   16
         call    ptmem_page
@@ -167,7 +168,11 @@ pt_insert:
 2:      lwg     t0, ptl_count
         sub     a2, t0, s2
         slli    a2, a2, ENTRY_SHIFT
-        addi    a0, s3, 16
+        lwg     t0, vm_auto_open        # the record the downloaded handler opened moves too
+        bltu    t0, s3, 4f
+        addi    t0, t0, 16
+        swg     t0, vm_auto_open, t1
+4:      addi    a0, s3, 16
         mv      a1, s3
         call    memmove                 # open a gap at the index
         sw      s1, 0(s3)
@@ -198,7 +203,13 @@ pt_remove:
         swg     t0, ptl_count, t2
         sub     a2, t0, a0
         slli    a2, a2, ENTRY_SHIFT
-        mv      a0, a1
+        lwg     t0, vm_auto_open        # the record the downloaded handler opened: moves down
+        bltu    t0, a1, 2f              # with the entries above, forgotten if it is this one
+        addi    t0, t0, -16
+        bgeu    t0, a1, 3f
+        li      t0, 0
+3:      swg     t0, vm_auto_open, t1
+2:      mv      a0, a1
         addi    a1, a1, 16
         call    memmove
 1:      lw      s1, 0(sp)
@@ -249,7 +260,9 @@ pt_walk:
 # code in the kernel's verified subset, never run by the CPU; the bisection unrolled, 17 steps
 # for the at most 65,536 entries page-table storage holds. a0 = the faulting address; it reads
 # only ptl_base, ptl_count (bss) and the vector (page-table storage), all guaranteed mappings.
-pt_miss_code:
+# pt_dl_lookup fail: the lookup of downloaded code: a0 = the address -> t1 = the record, t0 = its
+# PTE; none: fail. Clobbers t0..t5.
+.macro pt_dl_lookup fail
         srli    t3, a0, PAGE_SHIFT      # the vpn
         la      t0, ptl_base
         lw      t1, 0(t0)               # lo
@@ -274,13 +287,26 @@ pt_miss_code:
         bisect_step
         bisect_step
         bisect_step
-7:      bgeu    t1, t5, 9f              # past the end: not there
+7:      bgeu    t1, t5, \fail           # past the end: not there
         lw      t4, 0(t1)
-        bne     t4, t3, 9f
+        bne     t4, t3, \fail
         addi    t1, t1, 4               # the record
         lw      t0, PTREC_PTE(t1)
+.endm
+
+pt_miss_code:
+        pt_dl_lookup 9f
         miss_policy
 pt_miss_end:
+
+# pt_prot_code .. pt_prot_end, pt_open_code .. pt_open_end: the downloaded protection handler
+# (libos.inc's prot_handler; vm_download_protect_handler), without and with one open page.
+pt_prot_code:
+        prot_handler 0
+pt_prot_end:
+pt_open_code:
+        prot_handler 1
+pt_open_end:
 
         .rodata
 pt_kind:

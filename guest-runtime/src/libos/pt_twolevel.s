@@ -30,7 +30,8 @@
         .text
         .globl  pt_init, pt_lookup, pt_span, pt_insert, pt_remove, pt_walk, pt_kind
         .globl  pt_miss_code, pt_miss_end, pt_fast_prot
-        .extern vm_prot_found, vm_entry_app, vm_miss_flags
+        .globl  pt_prot_code, pt_prot_end, pt_open_code, pt_open_end
+        .extern vm_prot_found, vm_entry_app, vm_miss_flags, vm_auto_faults, vm_auto_open
 pt_init:
         ret
 
@@ -170,19 +171,34 @@ pt_walk:
 # pt_miss_code .. pt_miss_end: pt_lookup as a downloaded TLB-miss handler (vm_download_lookup):
 # code in the kernel's verified subset, never run by the CPU. a0 = the faulting address; it
 # reads only pt_dir (bss) and the leaves (page-table storage), both guaranteed mappings.
-pt_miss_code:
+# pt_dl_lookup fail: the lookup of downloaded code: a0 = the address -> t1 = the record, t0 = its
+# PTE (0: none); no leaf: fail.
+.macro pt_dl_lookup fail
         srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
         slli    t0, t0, 2
         la      t1, pt_dir
         add     t1, t1, t0
         lw      t1, 0(t1)               # the leaf
-        beq     t1, zero, 9f
+        beq     t1, zero, \fail
         srli    t0, a0, PAGE_SHIFT - REC_SHIFT
         andi    t0, t0, LEAF_MASK << REC_SHIFT
         add     t1, t1, t0              # the record
         lw      t0, PTREC_PTE(t1)
+.endm
+
+pt_miss_code:
+        pt_dl_lookup 9f
         miss_policy
 pt_miss_end:
+
+# pt_prot_code .. pt_prot_end, pt_open_code .. pt_open_end: the downloaded protection handler
+# (libos.inc's prot_handler; vm_download_protect_handler), without and with one open page.
+pt_prot_code:
+        prot_handler 0
+pt_prot_end:
+pt_open_code:
+        prot_handler 1
+pt_open_end:
 
         .rodata
 pt_kind:

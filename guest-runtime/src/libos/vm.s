@@ -874,6 +874,51 @@ vm_set_light_fault_handler:
         slli    a0, a0, 1
         ret
 
+# vm_download_protect_handler(mode) -> a0 = 0 or the kernel's first error: downloads the page
+# table's protection handler (libos.inc's prot_handler: pt_prot_code, or pt_open_code for
+# VM_AUTO_ONE_OPEN) as this environment's exception handler for causes 1..4
+# (env_set_exc_handler). A fault on a protected page the page table marks PTE_AUTO (vm_set_flags)
+# is then resolved in the kernel with no upcall: the page is unprotected and installed, and
+# counted in vm_auto_faults; with VM_AUTO_ONE_OPEN the page it opened before (vm_auto_open) is
+# protected against any access again. A miss on a page not protected is filled as by
+# vm_download_lookup. Everything else still reaches vm_entry. mode 0 removes it; a forked child
+# starts without one.
+        .globl  vm_download_protect_handler
+        .extern pt_prot_code, pt_prot_end, pt_open_code, pt_open_end
+vm_download_protect_handler:
+        enter   32
+        sw      s1, 0(sp)
+        sw      s2, 4(sp)
+        sw      s3, 8(sp)
+        swg     zero, vm_auto_open, t0  # no page opened yet
+        li      s2, 0                   # the code, 0: remove
+        li      s3, 0
+        beqz    a0, 2f
+        la      s2, pt_prot_code
+        la      s3, pt_prot_end
+        li      t0, VM_AUTO_ONE_OPEN
+        bne     a0, t0, 1f
+        la      s2, pt_open_code
+        la      s3, pt_open_end
+1:      sub     s3, s3, s2
+        srli    s3, s3, 2               # instructions
+2:      li      s1, CAUSE_TLB_LOAD
+3:      li      a0, 0
+        li      a1, 0
+        li      a2, 0
+        mv      a3, s1
+        mv      a4, s2
+        mv      a5, s3
+        sys_env_set_exc_handler
+        bltz    a0, 9f
+        addi    s1, s1, 1
+        li      t0, CAUSE_PROT_STORE
+        ble     s1, t0, 3b
+9:      lw      s1, 0(sp)
+        lw      s2, 4(sp)
+        lw      s3, 8(sp)
+        leave   32
+
         .rodata
         .align  4
         .globl  vm_miss_flags
@@ -890,7 +935,7 @@ msg_handler:  .asciz "cannot set the virtual-memory fault handler"
         .bss
         .align  4
         .globl  heap_brk, vm_brk, cow_copies, vm_pages_allocated, ptmem_pages
-        .globl  pages_given_back
+        .globl  pages_given_back, vm_auto_faults, vm_auto_open
 heap_brk:           .space 4
 vm_brk:             .space 4
 ptmem_pages:        .space 4
@@ -899,3 +944,5 @@ cow_copies:         .space 4
 vm_pages_allocated: .space 4
 pages_given_back:   .space 4
 revoke_done:        .space 4
+vm_auto_faults:     .space 4            # faults the downloaded protection handler resolved
+vm_auto_open:       .space 8            # the record and the page it opened last (record 0: none)

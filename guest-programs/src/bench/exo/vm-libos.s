@@ -8,7 +8,11 @@
 # with a full-frame handler (vm_set_fault_handler) instead of the light one every other variant
 # registers (vm_set_light_fault_handler; on_fault reads no register from the frame); 9 is miss
 # with the page table's lookup downloaded into the kernel (vm_download_lookup), which fills it.
-        .include "exo/kernel.inc"
+# 10, 11 and 12 are trap, appel1 and appel2 with the pages marked PTE_AUTO and the library OS's
+# protection handler downloaded (vm_download_protect_handler): the kernel unprotects the faulting
+# page (appel1: and protects the one opened before) with no upcall; the traps are the library
+# OS's count of them (vm_auto_faults), and appel1's open page is the library OS's (vm_auto_open).
+        .include "libos/libos.inc"
         .include "harness.inc"
         .macro  page_base reg
         la      \reg, base
@@ -16,6 +20,7 @@
         .endm
         .extern vm_alloc, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty
         .extern vm_set_fault_handler, vm_set_light_fault_handler, vm_download_lookup
+        .extern vm_set_flags, vm_download_protect_handler, vm_auto_faults, vm_auto_open
 .equ PAGES, 100
 .equ SCRAMBLE, 37
         .data
@@ -26,6 +31,7 @@ open:   .word 0
 policy: .word 0
 seed:   .word 12345
 variants: .word v_dirty, v_prot1, v_prot100, v_unprot100, v_trap, v_appel1, v_appel2, v_miss, v_trap, v_miss_dl
+          .word v_trap_dl, v_appel1_dl, v_appel2_dl
         .text
         .globl  main
 main:
@@ -111,6 +117,95 @@ v_miss:
         bne     s2, s0, 1b
         j       timed_done
 
+v_trap_dl:
+        li      a0, VM_AUTO_UNPROTECT
+        call    auto_setup
+        li      s3, 0                   # the page
+        call    bench_begin
+1:      mv      a0, s3
+        call    protect
+        slli    t0, s3, 12
+        page_base t1
+        add     t0, t0, t1
+        lw      t1, 0(t0)               # traps; the kernel unprotects
+        addi    s3, s3, 1
+        li      t0, PAGES
+        bne     s3, t0, 2f
+        li      s3, 0
+2:      addi    s2, s2, 1
+        bne     s2, s0, 1b
+        j       auto_trapped
+
+v_appel1_dl:
+        li      a0, VM_AUTO_ONE_OPEN
+        call    auto_setup
+        call    protect_all
+        page_base t0
+        lw      t1, 0(t0)               # traps: the kernel opens page 0
+        la      t0, vm_auto_faults
+        sw      zero, 0(t0)
+        call    bench_begin
+1:      call    random
+        slli    a0, a0, 12
+        page_base t1
+        add     a0, a0, t1
+        la      t0, vm_auto_open
+        lw      t0, 4(t0)               # the open page would not trap: take the next
+        bne     a0, t0, 2f
+        li      t0, 4096
+        add     a0, a0, t0
+        li      t0, PAGES * 4096
+        add     t1, t1, t0
+        bne     a0, t1, 2f
+        page_base a0
+2:      lw      t1, 0(a0)               # traps; the kernel closes the open page, opens this one
+        addi    s2, s2, 1
+        bne     s2, s0, 1b
+        j       auto_trapped
+
+v_appel2_dl:
+        li      a0, VM_AUTO_UNPROTECT
+        call    auto_setup
+        call    bench_begin
+1:      call    protect_all
+        li      s3, 0                   # k
+2:      li      t0, SCRAMBLE
+        mul     t0, s3, t0
+        li      t1, PAGES
+        remu    t0, t0, t1
+        slli    t0, t0, 12
+        page_base t1
+        add     t0, t0, t1
+        lw      t1, 0(t0)               # traps; the kernel unprotects
+        addi    s3, s3, 1
+        li      t0, PAGES
+        bne     s3, t0, 2b
+        addi    s2, s2, 1
+        bne     s2, s0, 1b
+
+auto_trapped:
+        call    bench_end
+        la      t0, vm_auto_faults
+        lw      s4, 0(t0)
+        j       done
+
+# auto_setup(mode): marks every page PTE_AUTO and downloads the protection handler in mode;
+# exits 70 if the kernel refuses it.
+auto_setup:
+        push    ra, s1
+        mv      s1, a0
+        page_base a0
+        li      a1, PAGES
+        li      a2, PTE_AUTO
+        li      a3, 0
+        call    vm_set_flags
+        mv      a0, s1
+        call    vm_download_protect_handler
+        bnez    a0, 1f
+        pop     ra, s1
+        ret
+1:      li      a0, 70
+        sys_env_exit
 
 # protect(i) / unprotect(i): the library OS call for page i. -> a0 = 0.
 protect:

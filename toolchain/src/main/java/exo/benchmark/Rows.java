@@ -82,7 +82,10 @@ public final class Rows {
             new Row(T10L, "libos trap", run("vm-libos", 4), run("vm", 4), 4, 50_000),
             new Row(T10L, "libos trap, full frame", run("vm-libos", 8), run("vm", 4), 4, 50_000),
             new Row(T10L, "libos appel1", run("vm-libos", 5), run("vm", 5), 5, 50_000),
-            new Row(T10L, "libos appel2", new Run("vm-libos", 6, 100), new Run("vm", 6, 100), 6, 500));
+            new Row(T10L, "libos appel2", new Run("vm-libos", 6, 100), new Run("vm", 6, 100), 6, 500),
+            new Row(T10L, "libos trap, downloaded", run("vm-libos", 10), run("vm", 4), 4, 50_000),
+            new Row(T10L, "libos appel1, downloaded", run("vm-libos", 11), run("vm", 5), 5, 50_000),
+            new Row(T10L, "libos appel2, downloaded", new Run("vm-libos", 12, 100), new Run("vm", 6, 100), 6, 500));
 
     private Rows() {}
 }
