@@ -240,6 +240,21 @@ pt_walk:
         lw      s3, 8(sp)
         leave   32
 
+# pt_va_lookup fail: vm_page_paths's lookup: pt_lookup (its hint first), ra kept in t4 and the
+# address in t3, which pt_lookup keeps.
+.macro pt_va_lookup fail
+        mv      t3, a0
+        mv      t4, ra
+        srli    a0, a0, PAGE_SHIFT
+        call    pt_lookup
+        mv      ra, t4
+        mv      t1, a0
+        mv      a0, t3
+        beqz    t1, \fail
+        lw      t0, PTREC_PTE(t1)
+.endm
+        vm_page_paths
+
 # bisect_step: one halving of [t1, t2) towards the first entry whose vpn >= t3, with forward
 # branches only (the downloaded handler may not loop); 7f once the range is empty.
 .macro bisect_step

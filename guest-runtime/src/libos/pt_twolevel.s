@@ -186,6 +186,12 @@ pt_walk:
         lw      t0, PTREC_PTE(t1)
 .endm
 
+# pt_va_lookup fail: vm_page_paths's lookup, the same two loads.
+.macro pt_va_lookup fail
+        pt_dl_lookup \fail
+.endm
+        vm_page_paths
+
 pt_miss_code:
         pt_dl_lookup 9f
         miss_policy

@@ -728,54 +728,41 @@ vm_batch:
 # The Appel & Li primitives. vm_protect(va, n): read-only; vm_protect_none(va, n): no access;
 # vm_unprotect(va, n): back to read-write (one page installed at once, a range on its next access);
 # vm_track_dirty(va, n): start dirty tracking (clears the dirty bits); vm_dirty(va) -> 0/1.
-        .globl  vm_protect, vm_protect_none, vm_unprotect, vm_track_dirty, vm_dirty
+# vm_protect_none and vm_unprotect of one page (what a fault handler changes) are libos.inc's
+# vm_page_paths, expanded by each page table with its own lookup; their ranges are here.
+        .globl  vm_protect, vm_track_dirty, vm_dirty
+        .globl  vm_protect_none_range, vm_unprotect_range, vm_badcap
 vm_protect:
         li      a2, PTE_RO
         li      a3, 0
         li      a4, TLBOP_PROTECT
         j       vm_change
-vm_protect_none:
+vm_protect_none_range:
         li      a2, PTE_NA
         li      a3, 0
         li      a4, TLBOP_FLUSH
-        j       vm_change
+        j       vm_change_range
 vm_track_dirty:
         li      a2, PTE_TRACK
         li      a3, PTE_DIRTY
         li      a4, TLBOP_PROTECT
         j       vm_change
 
-# vm_unprotect: one page (what a fault handler does) is one lookup and one tlb_write, with no
-# frame: the page is back at once, with no second fault. A range is vm_change's: the PTEs span
-# by span and one flush for the range, as the baseline's mprotect updates its page table and
-# invalidates the TLB; each page is then mapped again by its next access, through the page table
-# (in the kernel, by the downloaded lookup, if the program downloaded it). Installing 100 pages
-# eagerly cost 4,631 cycles, most of them for pages a program may never touch again.
-vm_unprotect:
-        li      t0, 1
-        bne     a1, t0, vm_unprotect_range
-        mv      t3, a0                  # pt_lookup keeps t3, t4
-        mv      t4, ra
-        srli    a0, a0, PAGE_SHIFT
-        call    pt_lookup
-        mv      ra, t4
-        beqz    a0, 1f
-        lw      t0, PTREC_PTE(a0)
-        li      t1, ~(PTE_RO | PTE_NA)
-        and     t0, t0, t1
-        sw      t0, PTREC_PTE(a0)
-        andi    t1, t0, PTE_P
-        beqz    t1, 1f                  # never touched: zero-filled on the first access
-        mv      a1, a0
-        mv      a0, t3
-        j       vm_install
-1:      ret
-
+# vm_unprotect of a range is vm_change's: the PTEs span by span and one flush for the range, as
+# the baseline's mprotect updates its page table and invalidates the TLB; each page is then
+# mapped again by its next access, through the page table (in the kernel, by the downloaded
+# lookup, if the program downloaded it). Installing 100 pages eagerly cost 4,631 cycles, most
+# of them for pages a program may never touch again.
 vm_unprotect_range:
         li      a2, 0
         li      a3, PTE_RO | PTE_NA
         li      a4, TLBOP_FLUSH
         j       vm_change_range
+
+# vm_badcap: the kernel refused a TLB write from the page table: a stale capability.
+vm_badcap:
+        la      a0, msg_badcap
+        j       panic
 
 vm_dirty:
         mv      t4, ra                  # pt_lookup keeps t4: no frame
