@@ -98,25 +98,35 @@ pt_lookup:
 1:      li      a0, 0
         ret
 
-# fast_lookup: vm_entry's lookup (libos.inc's vm_miss_path; pt_fast_prot for vm_entry_prot):
-# a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none). The bisection is
-# a call that clobbers a1 and t0..t2, so ra and t2 wait beside the save area meanwhile.
-.macro fast_lookup
+# fast_lookup rec, pte, noleaf, keep: vm_entry's lookup (libos.inc's vm_miss_path; pt_fast_prot
+# for vm_entry_prot): a0 = the faulting address (kept) -> rec = the record, pte = its PTE (0:
+# none; noleaf is never taken). The bisection is a call that clobbers a1 and t0..t2, so ra and
+# t2 wait beside the save area meanwhile, and with keep t0 and t1 too (the miss path's caller
+# does not keep them).
+.macro fast_lookup rec, pte, noleaf, keep
         sw      ra, FAST_SAVE(k1)
         sw      t2, FAST_SAVE + 32(k1)
+.if \keep
+        sw      t0, FAST_SAVE + 24(k1)
+        sw      t1, FAST_SAVE + 28(k1)
+.endif
         srli    a0, a0, PAGE_SHIFT
         call    pt_lookup
         lw      ra, FAST_SAVE(k1)
         lw      t2, FAST_SAVE + 32(k1)
-        mv      t1, a0
-        li      t0, 0
-        beqz    t1, 1f
-        lw      t0, PTREC_PTE(t1)
+        mv      \rec, a0
+.if \keep
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
+.endif
+        li      \pte, 0
+        beqz    \rec, 1f
+        lw      \pte, PTREC_PTE(\rec)
 1:      lw      a0, SAVE_BADVADDR(k1)
 .endm
         vm_miss_path
 pt_fast_prot:
-        fast_lookup
+        fast_lookup t1, t0, vm_entry_app, 0
         j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) that has one, a1 = how

@@ -50,25 +50,26 @@ pt_lookup:
 1:      li      a0, 0
         ret
 
-# fast_lookup: vm_entry's lookup, inline (libos.inc's vm_miss_path; pt_fast_prot for
-# vm_entry_prot): a0 = the faulting address (kept) -> t1 = the record, t0 = its PTE (0: none);
-# no leaf: vm_entry_app. Two loads; clobbers only t0 and t1, never ra.
-.macro fast_lookup
-        srli    t0, a0, PAGE_SHIFT + LEAF_SHIFT
-        slli    t0, t0, 2
-        la      t1, pt_dir
-        add     t1, t1, t0
-        lw      t1, 0(t1)               # the leaf
-        bnez    t1, 1f
-        j       vm_entry_app
-1:      srli    t0, a0, PAGE_SHIFT - REC_SHIFT
-        andi    t0, t0, LEAF_MASK << REC_SHIFT
-        add     t1, t1, t0              # the record
-        lw      t0, PTREC_PTE(t1)
+# fast_lookup rec, pte, noleaf, keep: vm_entry's lookup, inline (libos.inc's vm_miss_path;
+# pt_fast_prot for vm_entry_prot): a0 = the faulting address (kept) -> rec = the record, pte =
+# its PTE (0: none); no leaf: noleaf. Two loads; clobbers only rec and pte, never ra (keep is
+# for page tables whose lookup clobbers more).
+.macro fast_lookup rec, pte, noleaf, keep
+        srli    \pte, a0, PAGE_SHIFT + LEAF_SHIFT
+        slli    \pte, \pte, 2
+        la      \rec, pt_dir
+        add     \rec, \rec, \pte
+        lw      \rec, 0(\rec)           # the leaf
+        bnez    \rec, 1f
+        j       \noleaf
+1:      srli    \pte, a0, PAGE_SHIFT - REC_SHIFT
+        andi    \pte, \pte, LEAF_MASK << REC_SHIFT
+        add     \rec, \rec, \pte          # the record
+        lw      \pte, PTREC_PTE(\rec)
 .endm
         vm_miss_path
 pt_fast_prot:
-        fast_lookup
+        fast_lookup t1, t0, vm_entry_app, 0
         j       vm_prot_found
 
 # pt_span(vpn, end) -> a0 = the record of the first vpn in [vpn, end) whose leaf exists, a1 =

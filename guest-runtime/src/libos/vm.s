@@ -94,13 +94,14 @@ vm_prot_found:
         ori     a4, a4, TLB_W
         j       vm_entry_install
 
-# vm_entry_absent: (vm_entry) t1 = the record, t0 its PTE, which vm_miss_flags declined: no
-# record (PTE 0), protected against any access, or never touched yet.
+# vm_entry_absent: (vm_entry, t0 and t1 kept) a3 = the record, a2 its PTE, which vm_miss_flags
+# declined: no record (PTE 0), protected against any access, or never touched yet.
 vm_entry_absent:
-        andi    a1, t0, PTE_NA
+        andi    a1, a2, PTE_NA
         bnez    a1, vm_entry_app        # protected against any access (an Appel & Li trap)
-        beqz    t0, vm_entry_app        # no record: not reserved
-        mv      a4, t1                  # the first touch: a zeroed page, as vm_present gives
+        beqz    a2, vm_entry_app        # no record: not reserved
+        mv      t0, a2                  # the first touch: a zeroed page, as vm_present gives
+        mv      a4, a3
         li      a0, 0
         li      a1, 0
         li      a2, 0
@@ -118,9 +119,12 @@ vm_entry_absent:
         lw      a1, 0(t1)
         addi    a1, a1, 1
         sw      a1, 0(t1)
-        mv      t1, a4
+        mv      a3, a4                  # present now: vm_miss_found's state, t0 and t1 back
+        mv      a2, t0
+        lw      t0, FAST_SAVE + 24(k1)
+        lw      t1, FAST_SAVE + 28(k1)
         lw      a0, SAVE_BADVADDR(k1)
-        j       vm_miss_found           # present now
+        j       vm_miss_found
 
 # The general path: exc_entry finds the state the kernel left (k0 = EPC, busy set).
 vm_entry_slow_t2:
