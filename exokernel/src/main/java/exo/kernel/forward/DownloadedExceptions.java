@@ -8,6 +8,7 @@ import exo.emulator.machine.PhysicalMemory;
 import exo.kernel.env.Environment;
 import exo.kernel.mem.DownloadedHandler;
 import exo.kernel.error.GuestError;
+import exo.kernel.error.KernelError;
 import exo.kernel.mem.Memory;
 import exo.kernel.mem.TlbBatch;
 import exo.os.CostModel;
@@ -115,21 +116,23 @@ public final class DownloadedExceptions {
     private boolean bind(Environment e, Cause cause, int bad, int[] w) {
         int other = w[DownloadedHandler.OTHER_PAGE];
         int otherKind = other & TlbBatch.KIND_MASK;
-        if (other != 0 && ((otherKind != TlbBatch.OP_FLUSH && otherKind != TlbBatch.OP_PROTECT)
-                || Pages.offset(other) != otherKind || Integer.compareUnsigned(other, Memory.USER_LIMIT) >= 0)) {
-            return false;
-        }
         boolean install = w[DownloadedHandler.INSTALL] != 0;
-        int flags = 0;
         int ppn = w[DownloadedHandler.INSTALL_PPN];
-        if (install) {
-            if (!cause.setsBadVaddr) return false;
-            long token = (w[DownloadedHandler.INSTALL_CAP_LO] & 0xFFFFFFFFL) | ((long) w[DownloadedHandler.INSTALL_CAP_HI] << 32);
-            try {
-                flags = memory.checkTlbWrite(bad, ppn, token, w[DownloadedHandler.INSTALL_FLAGS]);
-            } catch (GuestError refused) {
-                return false;
+        int flags = 0;
+        try {
+            if (other != 0) {
+                if ((otherKind != TlbBatch.OP_FLUSH && otherKind != TlbBatch.OP_PROTECT) || Pages.offset(other) != otherKind) {
+                    throw new GuestError(KernelError.INVAL);
+                }
+                Memory.checkUserAddress(other);
             }
+            if (install) {
+                if (!cause.setsBadVaddr) throw new GuestError(KernelError.INVAL);
+                long token = (w[DownloadedHandler.INSTALL_CAP_LO] & 0xFFFFFFFFL) | ((long) w[DownloadedHandler.INSTALL_CAP_HI] << 32);
+                flags = memory.checkTlbWrite(bad, ppn, token, w[DownloadedHandler.INSTALL_FLAGS]);
+            }
+        } catch (GuestError refused) {
+            return false;
         }
         if (other != 0) {
             int page = Pages.start(Pages.number(other));
