@@ -29,8 +29,9 @@ import org.objectweb.asm.MethodVisitor;
  * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
  * registers across loop iterations); {@code done} counts instructions retired before the current
  * block, bumped once per block; memory accesses inline one compare that checks alignment and
- * the host-cache tag at once and index the page array the line carries; a miss takes a slow
- * path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
+ * the page at once (against the page a site cache holds, or the host cache's line) and access
+ * the page's array directly, through {@link RawAccess} where it is available; a miss takes a
+ * slow path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
  * the region (so no call lies inside a loop, see {@link #leaveAfter}); each possible fault branches
  * to a cold stub that raises the trap ({@link exo.emulator.machine.Machine#raise}: cause, EPC,
  * BADVADDR) and leaves through the shared exit with the instructions before it retired, so the
@@ -50,10 +51,12 @@ final class Emitter {
     private static final String MEM = "exo/emulator/machine/PhysicalMemory";
     private static final String JIT = "exo/emulator/jit/Jit";
     private static final String CAUSE = "exo/emulator/machine/Cause";
+    private static final String RAW = "exo/emulator/jit/RawAccess";
     private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
 
     // Local variable slots. Guest register i (1..31) lives in REG0 + i; memory site n's cached
-    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1. Without
+    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1 (with raw
+    // access, its tag and its page's array). Without
     // site caches the host cache's tag and page arrays live in LTAG, LPAGE, STAG and SPAGE; with
     // them, its tag and base arrays are read from the Mmu (LBASE and SBASE name which).
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
@@ -73,7 +76,7 @@ final class Emitter {
     /** Bytes of bytecode in execute, known after emission. */
     private int codeSize;
 
-    private final boolean inlineTlb, inLocals, siteCache;
+    private final boolean inlineTlb, inLocals, siteCache, raw;
     /** Memory instructions emitted so far (each with its own site cache when siteCache). */
     private int sites;
 
@@ -83,6 +86,7 @@ final class Emitter {
         this.inlineTlb = options.inlineTlb();
         this.inLocals = options.registersInLocals();
         this.siteCache = options.siteCache() && inlineTlb;
+        this.raw = options.rawAccess() && inlineTlb;
     }
 
     /**
@@ -180,8 +184,13 @@ final class Emitter {
         for (int n = 0, count = siteCache ? memorySites() : 0; n < count; n++) {
             push(Mmu.EMPTY);
             mv.visitVarInsn(ISTORE, SITE0 + 2 * n);
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, SITE0 + 2 * n + 1);
+            if (raw) {
+                mv.visitInsn(ACONST_NULL); // never read: no tag compare matches EMPTY
+                mv.visitVarInsn(ASTORE, SITE0 + 2 * n + 1);
+            } else {
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, SITE0 + 2 * n + 1);
+            }
         }
         for (int r = 1; r < 32 && inLocals; r++) {
             if ((region.usedRegs & (1 << r)) == 0) continue;
@@ -429,6 +438,56 @@ final class Emitter {
     }
 
     /**
+     * {@link #hostCachePage} for {@link #rawPageAccess}: the same compare, then pushes the
+     * Unsafe instance and the array holding the line's page. The page is never null: a line's
+     * tag is set only together with its page ({@code Mmu.translate}). (Reading the tag and the
+     * page through Unsafe as well saves nothing under C1: the array reads' bounds checks cost
+     * what computing a raw offset does, and a raw reference read adds a garbage-collector check.)
+     */
+    private void rawHostCachePage(int tagSlot, int pageSlot, int size, Label slow) {
+        mv.visitVarInsn(ALOAD, tagSlot);
+        tagCompare(size, slow);
+        pushUnsafe();
+        mv.visitVarInsn(ALOAD, pageSlot);
+        mv.visitVarInsn(ILOAD, LINE);
+        mv.visitInsn(AALOAD);
+    }
+
+    /** Pushes the Unsafe instance: a static final field, so a constant to C1. */
+    private void pushUnsafe() {
+        mv.visitFieldInsn(GETSTATIC, RAW, "UNSAFE", "Ljava/lang/Object;");
+        mv.visitTypeInsn(CHECKCAST, RawAccess.CLASS);
+    }
+
+    /**
+     * With the Unsafe instance and a page array (from {@link #rawHostCachePage}) on the stack, and for a store the value above them, accesses VA's page offset. In bounds and
+     * aligned: a page array has exactly {@code PAGE_SIZE} bytes, and the tag compare passed only
+     * for an address aligned to the access size.
+     */
+    private void rawPageAccess(Width width, boolean signed, boolean store, int data) {
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_MASK);
+        mv.visitInsn(IAND);
+        push(RawAccess.BYTE_BASE);
+        mv.visitInsn(IADD);
+        mv.visitInsn(I2L);
+        String type = width == Width.WORD ? "I" : width == Width.HALF ? "S" : "B";
+        String name = (width == Width.WORD ? "Int" : width == Width.HALF ? "Short" : "Byte");
+        if (store) {
+            readReg(data);
+            if (width == Width.HALF) mv.visitInsn(I2S);
+            else if (width == Width.BYTE) mv.visitInsn(I2B);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RawAccess.CLASS, "put" + name, "(Ljava/lang/Object;J" + type + ")V", false);
+            return;
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, RawAccess.CLASS, "get" + name, "(Ljava/lang/Object;J)" + type, false);
+        if (!signed && width != Width.WORD) {
+            push(width == Width.HALF ? 0xFFFF : 0xFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /**
      * The inlined host-cache fast path without site caches: the same one compare as {@link
      * #hostCacheLookup}, then, on a hit, pushes the array holding the line's physical page
      * ({@code Mmu.loadPage} or {@code storePage}) and VA's page offset, for {@link #pageAccess};
@@ -502,7 +561,11 @@ final class Emitter {
             return;
         }
         Label slow = new Label();
-        if (siteCache) {
+        if (siteCache && raw) {
+            rawSite(Mmu.LOAD, size, slow);
+            rawPageAccess(op.width, op.signed, false, 0);
+            writeReg(a);
+        } else if (siteCache) {
             int site = sites++;
             Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
@@ -514,6 +577,10 @@ final class Emitter {
                 mv.visitJumpInsn(GOTO, hit);
             });
             loadAtPa(op, a);
+        } else if (raw) {
+            rawHostCachePage(LTAG, LPAGE, size, slow);
+            rawPageAccess(op.width, op.signed, false, 0);
+            writeReg(a);
         } else {
             hostCachePage(LTAG, LPAGE, size, slow);
             pageAccess(op.width, op.signed, false);
@@ -551,7 +618,10 @@ final class Emitter {
             return;
         }
         Label slow = new Label();
-        if (siteCache) {
+        if (siteCache && raw) {
+            rawSite(Mmu.STORE, size, slow);
+            rawPageAccess(op.width, false, true, data);
+        } else if (siteCache) {
             // Filled only from a store host-cache hit, so it too maps only unwatched pages.
             int site = sites++;
             Label miss = new Label(), hit = new Label();
@@ -567,6 +637,9 @@ final class Emitter {
             mv.visitVarInsn(ILOAD, PA);
             readReg(data);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
+        } else if (raw) {
+            rawHostCachePage(STAG, SPAGE, size, slow);
+            rawPageAccess(op.width, false, true, data);
         } else {
             hostCachePage(STAG, SPAGE, size, slow);
             readReg(data);
@@ -631,6 +704,40 @@ final class Emitter {
         mv.visitVarInsn(ILOAD, VA);
         push(~PhysicalMemory.PAGE_MASK | (size - 1));
         mv.visitInsn(IAND);
+    }
+
+    /**
+     * A site cache holding the page itself, for {@link #rawPageAccess}: the site's tag local
+     * against VA's tag (one compare, alignment included), then pushes the Unsafe instance and
+     * the site's page array. A miss looks the host cache up (a store site only its store lines,
+     * which never map a watched page), refills the site's two locals from the line and rejoins;
+     * a host-cache miss goes to slow. Coherent for the life of one call, as {@link #siteLookup}
+     * says; the page is never null, since only a line whose tag matched fills the site, and the
+     * initial EMPTY tag matches nothing.
+     */
+    private void rawSite(int kind, int size, Label slow) {
+        int site = sites++, tagSlot = SITE0 + 2 * site, pageSlot = tagSlot + 1;
+        Label miss = new Label(), hit = new Label();
+        pushTag(size);
+        mv.visitVarInsn(ILOAD, tagSlot);
+        mv.visitJumpInsn(IF_ICMPNE, miss);
+        mv.visitLabel(hit);
+        pushUnsafe();
+        mv.visitVarInsn(ALOAD, pageSlot);
+        coldStubs.add(() -> {
+            mv.visitLabel(miss);
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitFieldInsn(GETFIELD, MMU, kind == Mmu.LOAD ? "loadTag" : "storeTag", "[I");
+            tagCompare(size, slow);
+            pushTag(size);
+            mv.visitVarInsn(ISTORE, tagSlot);
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitFieldInsn(GETFIELD, MMU, kind == Mmu.LOAD ? "loadPage" : "storePage", "[[B");
+            mv.visitVarInsn(ILOAD, LINE);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ASTORE, pageSlot);
+            mv.visitJumpInsn(GOTO, hit);
+        });
     }
 
     /** Remembers the translation VA -> PA just made (an aligned access) in the site's cache. */
