@@ -27,16 +27,16 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
  * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
- * registers across loop iterations); {@code done} counts instructions retired before the current
- * block, bumped once per block; memory accesses inline one compare that checks alignment and
- * the page at once (against the page a site cache holds, or the host cache's line) and access
- * the page's array directly, through {@link RawAccess} where it is available; a miss takes a
- * slow path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
+ * registers across loop iterations); {@code left} is the allowance less the instructions retired
+ * before the current block, counted down once per block; memory accesses inline one compare
+ * that checks alignment and the page at once (against the page a site cache holds, or the host
+ * cache's line) and access the page's array directly, through {@link RawAccess} where it is
+ * available; a miss takes a slow path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
  * the region (so no call lies inside a loop, see {@link #leaveAfter}); each possible fault branches
  * to a cold stub that raises the trap ({@link exo.emulator.machine.Machine#raise}: cause, EPC,
  * BADVADDR) and leaves through the shared exit with the instructions before it retired, so the
  * faulting instruction has no effect; the machine's event loop delivers the trap. Edges to a block at or before their source (every cycle
- * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
+ * has one) check {@code left >= size} before looping, which bounds the instructions
  * retired per call by the allowance, the timer deadline included.
  *
  * <p>Arithmetic and branch conditions are never re-implemented: their bytecode comes from
@@ -60,7 +60,7 @@ final class Emitter {
     // site caches the host cache's tag and page arrays live in LTAG, LPAGE, STAG and SPAGE; with
     // them, its tag and base arrays are read from the Mmu (LBASE and SBASE name which).
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
-            MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
+            MEM_L = 8, LEFT = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
             XCAUSE = 15, XBAD = 16, TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
             LPAGE = LBASE, SPAGE = SBASE,
             SITE0 = REG0 + 32;
@@ -175,7 +175,9 @@ final class Emitter {
             cacheArray("storeTag", "[I", STAG);
             cacheArray("storePage", "[[B", SPAGE);
         }
-        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
+        mv.visitVarInsn(ILOAD, ALLOW);
+        mv.visitVarInsn(ISTORE, LEFT);
+        for (int slot : new int[] {VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
@@ -233,7 +235,7 @@ final class Emitter {
             emitComputational(op, w, off, k);
         }
         // The block ends at a leader or at the region's edge: fall through or leave.
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         edge(b, b.end(), next);
     }
 
@@ -246,9 +248,7 @@ final class Emitter {
         }
         if (target <= b.start()) {
             // Back-edge: loop only while a whole pass through the region still fits.
-            mv.visitVarInsn(ILOAD, ALLOW);
-            mv.visitVarInsn(ILOAD, DONE);
-            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ILOAD, LEFT);
             push(region.size);
             Label stay = blockLabel[target >>> 2];
             mv.visitJumpInsn(IF_ICMPGE, stay);
@@ -290,7 +290,7 @@ final class Emitter {
 
     /** The block's instructions retire, then control goes to the target or the next instruction. */
     private void emitBranch(Opcode op, int w, int off, int len, Region.Block b, Region.Block next) {
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         Label taken = new Label();
         Codegen.branch(mv, op, source(op, w), taken);
         edge(b, off + 4, null);
@@ -304,7 +304,7 @@ final class Emitter {
             pushPc(off + 4);
             writeReg(a);
         }
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         edge(b, off + Format.off21Bytes(w), next);
     }
 
@@ -319,7 +319,7 @@ final class Emitter {
             pushPc(off + 4);
             writeReg(a);
         }
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         push(exitCount++);
         mv.visitVarInsn(ISTORE, XID);
         mv.visitJumpInsn(GOTO, exit);
@@ -366,7 +366,7 @@ final class Emitter {
     private void emitCounter(Opcode op, int a, int k) {
         mv.visitVarInsn(ALOAD, CPU_L);
         mv.visitFieldInsn(GETFIELD, CPU, op.counter == Counter.CYCLES ? "cycles" : "instret", "J");
-        mv.visitVarInsn(ILOAD, DONE);
+        pushDone();
         if (k != 0) {
             push(k);
             mv.visitInsn(IADD);
@@ -664,7 +664,7 @@ final class Emitter {
      * the next instruction (through its link, once filled).
      */
     private void leaveAfter(int k, int off) {
-        mv.visitIincInsn(DONE, k + 1);
+        retire(k + 1);
         exitTo(off + 4);
     }
 
@@ -763,7 +763,7 @@ final class Emitter {
         mv.visitJumpInsn(IFNE, written);
         coldStubs.add(() -> {
             mv.visitLabel(written);
-            mv.visitIincInsn(DONE, k + 1);
+            retire(k + 1);
             pushPc(off + 4);
             mv.visitVarInsn(ISTORE, XPC);
             push(Translation.CODE_WRITTEN);
@@ -799,7 +799,7 @@ final class Emitter {
      * does not, and {@link Translation#TRAPPED} tells the dispatcher to return to the event loop.
      */
     private void raiseAndLeave(int k, int off, Runnable pushCause, int badSlot) {
-        if (k != 0) mv.visitIincInsn(DONE, k);
+        if (k != 0) retire(k);
         pushPc(off);
         mv.visitVarInsn(ISTORE, XPC);
         pushCause.run();
@@ -850,10 +850,26 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, CPU_L);
         mv.visitInsn(DUP);
         mv.visitFieldInsn(GETFIELD, CPU, counter, "J");
-        mv.visitVarInsn(ILOAD, DONE);
+        pushDone();
         mv.visitInsn(I2L);
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, CPU, counter, "J");
+    }
+
+    /**
+     * Counts n instructions as retired: LEFT, the allowance not yet used, goes down by n. A
+     * countdown rather than a count of instructions done, so that a back-edge's check is one
+     * compare of LEFT with the region's size; the counters take {@code ALLOW - LEFT} at the exit.
+     */
+    private void retire(int n) {
+        mv.visitIincInsn(LEFT, -n);
+    }
+
+    /** Pushes the instructions retired in this call before the current block: ALLOW - LEFT. */
+    private void pushDone() {
+        mv.visitVarInsn(ILOAD, ALLOW);
+        mv.visitVarInsn(ILOAD, LEFT);
+        mv.visitInsn(ISUB);
     }
 
     /** Pushes the virtual address of page offset off (may lie outside the page). */
