@@ -23,9 +23,9 @@ public record JitOptions(int hotThreshold, int regionCap, boolean regions, boole
     /**
      * Whether site caches are on by default: system property {@code exo.jit.siteCache}, true
      * unless set otherwise. They pay off when C2 compiles the translations (JMH EngineBench:
-     * matmul +33%, mixed +54%) and cost when C1 alone does (matmul -20%, mixed -10%: its
-     * linear-scan allocator spills the extra loop-carried locals). The {@code exo} launcher
-     * runs the JIT engine on C1 alone and sets the property to false (docs/jit.md).
+     * matmul +33%, mixed +54%), and under C1 alone (the {@code exo} launcher's) once a site
+     * holds its page's array and accesses it raw ({@link #rawAccess}): matmul's inner loop 72
+     * -> 49 x86 instructions an iteration. With checked accesses they cost under C1 (docs/jit.md).
      */
     public static final boolean SITE_CACHE_DEFAULT = Boolean.parseBoolean(System.getProperty("exo.jit.siteCache", "true"));
 
