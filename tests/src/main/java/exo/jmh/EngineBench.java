@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
+// Translations access guest pages raw where jdk.internal.misc is exported (exo.emulator.jit.RawAccess), as under exo run.
+@Fork(value = 1, jvmArgsPrepend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EngineBench {
@@ -47,7 +48,9 @@ public class EngineBench {
      * {@code interp}, {@code jit}, or the JIT with one optimisation off: {@code jit-blocks}
      * (single basic blocks, no loops inside a method), {@code jit-calltlb} (host-cache lookup
      * through a call), {@code jit-regarray} (guest registers in the CPU's array),
-     * {@code jit-nosite} (no per-instruction site cache in front of the host cache).
+     * {@code jit-nosite} (no per-instruction site cache in front of the host cache),
+     * {@code jit-checked} (pages accessed through the checked accessors, not raw),
+     * {@code jit-checked-nosite} (both).
      */
     @Param({"interp", "jit"})
     public String engine;
@@ -69,6 +72,8 @@ public class EngineBench {
             case "jit-calltlb": return new Jit(JitOptions.DEFAULT.withInlineTlb(false));
             case "jit-regarray": return new Jit(JitOptions.DEFAULT.withRegistersInLocals(false));
             case "jit-nosite": return new Jit(JitOptions.DEFAULT.withSiteCache(false));
+            case "jit-checked": return new Jit(JitOptions.DEFAULT.withRawAccess(false));
+            case "jit-checked-nosite": return new Jit(JitOptions.DEFAULT.withRawAccess(false).withSiteCache(false));
             default: return Engines.create(name);
         }
     }

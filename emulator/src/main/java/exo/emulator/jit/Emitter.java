@@ -27,15 +27,16 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>Shape of {@code execute}: guest registers the region touches live in JVM locals (loaded on
  * entry, the written ones stored back at the one shared exit, so C2 can keep them in host
- * registers across loop iterations); {@code done} counts instructions retired before the current
- * block, bumped once per block; memory accesses inline one compare that checks alignment and
- * the host-cache tag at once and index the page array the line carries; a miss takes a slow
- * path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
+ * registers across loop iterations); {@code left} is the allowance less the instructions retired
+ * before the current block, counted down once per block; memory accesses inline one compare
+ * that checks alignment and the page at once (against the page a site cache holds, or the host
+ * cache's line) and access the page's array directly, through {@link RawAccess} where it is
+ * available; a miss takes a slow path that calls {@link exo.emulator.machine.Mmu#translate}, completes the access and leaves
  * the region (so no call lies inside a loop, see {@link #leaveAfter}); each possible fault branches
  * to a cold stub that raises the trap ({@link exo.emulator.machine.Machine#raise}: cause, EPC,
  * BADVADDR) and leaves through the shared exit with the instructions before it retired, so the
  * faulting instruction has no effect; the machine's event loop delivers the trap. Edges to a block at or before their source (every cycle
- * has one) check {@code allowance - done >= size} before looping, which bounds the instructions
+ * has one) check {@code left >= size} before looping, which bounds the instructions
  * retired per call by the allowance, the timer deadline included.
  *
  * <p>Arithmetic and branch conditions are never re-implemented: their bytecode comes from
@@ -50,14 +51,16 @@ final class Emitter {
     private static final String MEM = "exo/emulator/machine/PhysicalMemory";
     private static final String JIT = "exo/emulator/jit/Jit";
     private static final String CAUSE = "exo/emulator/machine/Cause";
+    private static final String RAW = "exo/emulator/jit/RawAccess";
     private static final String EXECUTE_DESC = "(L" + JIT + ";L" + MACHINE + ";II)I";
 
     // Local variable slots. Guest register i (1..31) lives in REG0 + i; memory site n's cached
-    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1. Without
+    // page tag and delta (physical minus virtual) live in SITE0 + 2n and SITE0 + 2n + 1 (with raw
+    // access, its tag and its page's array). Without
     // site caches the host cache's tag and page arrays live in LTAG, LPAGE, STAG and SPAGE; with
     // them, its tag and base arrays are read from the Mmu (LBASE and SBASE name which).
     private static final int THIS = 0, JIT_L = 1, M = 2, ALLOW = 3, VBASE = 4, CPU_L = 5, REGS = 6, MMU_L = 7,
-            MEM_L = 8, DONE = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
+            MEM_L = 8, LEFT = 9, VA = 10, PA = 11, LINE = 12, XPC = 13, XID = 14,
             XCAUSE = 15, XBAD = 16, TMP = 17, TMP2 = 18, LTAG = 19, LBASE = 20, STAG = 21, SBASE = 22, REG0 = 22,
             LPAGE = LBASE, SPAGE = SBASE,
             SITE0 = REG0 + 32;
@@ -73,7 +76,7 @@ final class Emitter {
     /** Bytes of bytecode in execute, known after emission. */
     private int codeSize;
 
-    private final boolean inlineTlb, inLocals, siteCache;
+    private final boolean inlineTlb, inLocals, siteCache, raw;
     /** Memory instructions emitted so far (each with its own site cache when siteCache). */
     private int sites;
 
@@ -83,6 +86,7 @@ final class Emitter {
         this.inlineTlb = options.inlineTlb();
         this.inLocals = options.registersInLocals();
         this.siteCache = options.siteCache() && inlineTlb;
+        this.raw = options.rawAccess() && inlineTlb;
     }
 
     /**
@@ -171,7 +175,9 @@ final class Emitter {
             cacheArray("storeTag", "[I", STAG);
             cacheArray("storePage", "[[B", SPAGE);
         }
-        for (int slot : new int[] {DONE, VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
+        mv.visitVarInsn(ILOAD, ALLOW);
+        mv.visitVarInsn(ISTORE, LEFT);
+        for (int slot : new int[] {VA, PA, LINE, XPC, XID, XBAD, TMP, TMP2}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, slot);
         }
@@ -180,8 +186,13 @@ final class Emitter {
         for (int n = 0, count = siteCache ? memorySites() : 0; n < count; n++) {
             push(Mmu.EMPTY);
             mv.visitVarInsn(ISTORE, SITE0 + 2 * n);
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, SITE0 + 2 * n + 1);
+            if (raw) {
+                mv.visitInsn(ACONST_NULL); // never read: no tag compare matches EMPTY
+                mv.visitVarInsn(ASTORE, SITE0 + 2 * n + 1);
+            } else {
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, SITE0 + 2 * n + 1);
+            }
         }
         for (int r = 1; r < 32 && inLocals; r++) {
             if ((region.usedRegs & (1 << r)) == 0) continue;
@@ -224,7 +235,7 @@ final class Emitter {
             emitComputational(op, w, off, k);
         }
         // The block ends at a leader or at the region's edge: fall through or leave.
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         edge(b, b.end(), next);
     }
 
@@ -237,9 +248,7 @@ final class Emitter {
         }
         if (target <= b.start()) {
             // Back-edge: loop only while a whole pass through the region still fits.
-            mv.visitVarInsn(ILOAD, ALLOW);
-            mv.visitVarInsn(ILOAD, DONE);
-            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ILOAD, LEFT);
             push(region.size);
             Label stay = blockLabel[target >>> 2];
             mv.visitJumpInsn(IF_ICMPGE, stay);
@@ -281,7 +290,7 @@ final class Emitter {
 
     /** The block's instructions retire, then control goes to the target or the next instruction. */
     private void emitBranch(Opcode op, int w, int off, int len, Region.Block b, Region.Block next) {
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         Label taken = new Label();
         Codegen.branch(mv, op, source(op, w), taken);
         edge(b, off + 4, null);
@@ -295,7 +304,7 @@ final class Emitter {
             pushPc(off + 4);
             writeReg(a);
         }
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         edge(b, off + Format.off21Bytes(w), next);
     }
 
@@ -310,7 +319,7 @@ final class Emitter {
             pushPc(off + 4);
             writeReg(a);
         }
-        mv.visitIincInsn(DONE, len);
+        retire(len);
         push(exitCount++);
         mv.visitVarInsn(ISTORE, XID);
         mv.visitJumpInsn(GOTO, exit);
@@ -357,7 +366,7 @@ final class Emitter {
     private void emitCounter(Opcode op, int a, int k) {
         mv.visitVarInsn(ALOAD, CPU_L);
         mv.visitFieldInsn(GETFIELD, CPU, op.counter == Counter.CYCLES ? "cycles" : "instret", "J");
-        mv.visitVarInsn(ILOAD, DONE);
+        pushDone();
         if (k != 0) {
             push(k);
             mv.visitInsn(IADD);
@@ -426,6 +435,56 @@ final class Emitter {
         mv.visitInsn(IALOAD);
         pushTag(size);
         mv.visitJumpInsn(IF_ICMPNE, slow);
+    }
+
+    /**
+     * {@link #hostCachePage} for {@link #rawPageAccess}: the same compare, then pushes the
+     * Unsafe instance and the array holding the line's page. The page is never null: a line's
+     * tag is set only together with its page ({@code Mmu.translate}). (Reading the tag and the
+     * page through Unsafe as well saves nothing under C1: the array reads' bounds checks cost
+     * what computing a raw offset does, and a raw reference read adds a garbage-collector check.)
+     */
+    private void rawHostCachePage(int tagSlot, int pageSlot, int size, Label slow) {
+        mv.visitVarInsn(ALOAD, tagSlot);
+        tagCompare(size, slow);
+        pushUnsafe();
+        mv.visitVarInsn(ALOAD, pageSlot);
+        mv.visitVarInsn(ILOAD, LINE);
+        mv.visitInsn(AALOAD);
+    }
+
+    /** Pushes the Unsafe instance: a static final field, so a constant to C1. */
+    private void pushUnsafe() {
+        mv.visitFieldInsn(GETSTATIC, RAW, "UNSAFE", "Ljava/lang/Object;");
+        mv.visitTypeInsn(CHECKCAST, RawAccess.CLASS);
+    }
+
+    /**
+     * With the Unsafe instance and a page array (from {@link #rawHostCachePage}) on the stack, and for a store the value above them, accesses VA's page offset. In bounds and
+     * aligned: a page array has exactly {@code PAGE_SIZE} bytes, and the tag compare passed only
+     * for an address aligned to the access size.
+     */
+    private void rawPageAccess(Width width, boolean signed, boolean store, int data) {
+        mv.visitVarInsn(ILOAD, VA);
+        push(PhysicalMemory.PAGE_MASK);
+        mv.visitInsn(IAND);
+        push(RawAccess.BYTE_BASE);
+        mv.visitInsn(IADD);
+        mv.visitInsn(I2L);
+        String type = width == Width.WORD ? "I" : width == Width.HALF ? "S" : "B";
+        String name = (width == Width.WORD ? "Int" : width == Width.HALF ? "Short" : "Byte");
+        if (store) {
+            readReg(data);
+            if (width == Width.HALF) mv.visitInsn(I2S);
+            else if (width == Width.BYTE) mv.visitInsn(I2B);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RawAccess.CLASS, "put" + name, "(Ljava/lang/Object;J" + type + ")V", false);
+            return;
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, RawAccess.CLASS, "get" + name, "(Ljava/lang/Object;J)" + type, false);
+        if (!signed && width != Width.WORD) {
+            push(width == Width.HALF ? 0xFFFF : 0xFF);
+            mv.visitInsn(IAND);
+        }
     }
 
     /**
@@ -502,7 +561,11 @@ final class Emitter {
             return;
         }
         Label slow = new Label();
-        if (siteCache) {
+        if (siteCache && raw) {
+            rawSite(Mmu.LOAD, size, slow);
+            rawPageAccess(op.width, op.signed, false, 0);
+            writeReg(a);
+        } else if (siteCache) {
             int site = sites++;
             Label miss = new Label(), hit = new Label();
             siteLookup(site, size, miss);
@@ -514,6 +577,10 @@ final class Emitter {
                 mv.visitJumpInsn(GOTO, hit);
             });
             loadAtPa(op, a);
+        } else if (raw) {
+            rawHostCachePage(LTAG, LPAGE, size, slow);
+            rawPageAccess(op.width, op.signed, false, 0);
+            writeReg(a);
         } else {
             hostCachePage(LTAG, LPAGE, size, slow);
             pageAccess(op.width, op.signed, false);
@@ -551,7 +618,10 @@ final class Emitter {
             return;
         }
         Label slow = new Label();
-        if (siteCache) {
+        if (siteCache && raw) {
+            rawSite(Mmu.STORE, size, slow);
+            rawPageAccess(op.width, false, true, data);
+        } else if (siteCache) {
             // Filled only from a store host-cache hit, so it too maps only unwatched pages.
             int site = sites++;
             Label miss = new Label(), hit = new Label();
@@ -567,6 +637,9 @@ final class Emitter {
             mv.visitVarInsn(ILOAD, PA);
             readReg(data);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEM, writer + "Unwatched", "(II)V", false);
+        } else if (raw) {
+            rawHostCachePage(STAG, SPAGE, size, slow);
+            rawPageAccess(op.width, false, true, data);
         } else {
             hostCachePage(STAG, SPAGE, size, slow);
             readReg(data);
@@ -591,7 +664,7 @@ final class Emitter {
      * the next instruction (through its link, once filled).
      */
     private void leaveAfter(int k, int off) {
-        mv.visitIincInsn(DONE, k + 1);
+        retire(k + 1);
         exitTo(off + 4);
     }
 
@@ -633,6 +706,40 @@ final class Emitter {
         mv.visitInsn(IAND);
     }
 
+    /**
+     * A site cache holding the page itself, for {@link #rawPageAccess}: the site's tag local
+     * against VA's tag (one compare, alignment included), then pushes the Unsafe instance and
+     * the site's page array. A miss looks the host cache up (a store site only its store lines,
+     * which never map a watched page), refills the site's two locals from the line and rejoins;
+     * a host-cache miss goes to slow. Coherent for the life of one call, as {@link #siteLookup}
+     * says; the page is never null, since only a line whose tag matched fills the site, and the
+     * initial EMPTY tag matches nothing.
+     */
+    private void rawSite(int kind, int size, Label slow) {
+        int site = sites++, tagSlot = SITE0 + 2 * site, pageSlot = tagSlot + 1;
+        Label miss = new Label(), hit = new Label();
+        pushTag(size);
+        mv.visitVarInsn(ILOAD, tagSlot);
+        mv.visitJumpInsn(IF_ICMPNE, miss);
+        mv.visitLabel(hit);
+        pushUnsafe();
+        mv.visitVarInsn(ALOAD, pageSlot);
+        coldStubs.add(() -> {
+            mv.visitLabel(miss);
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitFieldInsn(GETFIELD, MMU, kind == Mmu.LOAD ? "loadTag" : "storeTag", "[I");
+            tagCompare(size, slow);
+            pushTag(size);
+            mv.visitVarInsn(ISTORE, tagSlot);
+            mv.visitVarInsn(ALOAD, MMU_L);
+            mv.visitFieldInsn(GETFIELD, MMU, kind == Mmu.LOAD ? "loadPage" : "storePage", "[[B");
+            mv.visitVarInsn(ILOAD, LINE);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ASTORE, pageSlot);
+            mv.visitJumpInsn(GOTO, hit);
+        });
+    }
+
     /** Remembers the translation VA -> PA just made (an aligned access) in the site's cache. */
     private void siteFill(int site, int size) {
         pushTag(size);
@@ -656,7 +763,7 @@ final class Emitter {
         mv.visitJumpInsn(IFNE, written);
         coldStubs.add(() -> {
             mv.visitLabel(written);
-            mv.visitIincInsn(DONE, k + 1);
+            retire(k + 1);
             pushPc(off + 4);
             mv.visitVarInsn(ISTORE, XPC);
             push(Translation.CODE_WRITTEN);
@@ -692,7 +799,7 @@ final class Emitter {
      * does not, and {@link Translation#TRAPPED} tells the dispatcher to return to the event loop.
      */
     private void raiseAndLeave(int k, int off, Runnable pushCause, int badSlot) {
-        if (k != 0) mv.visitIincInsn(DONE, k);
+        if (k != 0) retire(k);
         pushPc(off);
         mv.visitVarInsn(ISTORE, XPC);
         pushCause.run();
@@ -743,10 +850,26 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, CPU_L);
         mv.visitInsn(DUP);
         mv.visitFieldInsn(GETFIELD, CPU, counter, "J");
-        mv.visitVarInsn(ILOAD, DONE);
+        pushDone();
         mv.visitInsn(I2L);
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, CPU, counter, "J");
+    }
+
+    /**
+     * Counts n instructions as retired: LEFT, the allowance not yet used, goes down by n. A
+     * countdown rather than a count of instructions done, so that a back-edge's check is one
+     * compare of LEFT with the region's size; the counters take {@code ALLOW - LEFT} at the exit.
+     */
+    private void retire(int n) {
+        mv.visitIincInsn(LEFT, -n);
+    }
+
+    /** Pushes the instructions retired in this call before the current block: ALLOW - LEFT. */
+    private void pushDone() {
+        mv.visitVarInsn(ILOAD, ALLOW);
+        mv.visitVarInsn(ILOAD, LEFT);
+        mv.visitInsn(ISUB);
     }
 
     /** Pushes the virtual address of page offset off (may lie outside the page). */

@@ -2,6 +2,8 @@ package exo.emulator.jit;
 
 import exo.emulator.interp.Interpreter;
 import exo.emulator.isa.Decoder;
+import exo.emulator.isa.Family;
+import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Cpu;
@@ -207,6 +209,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 t.recordedIn = footprint;
                 footprint.ran(t.pa >>> PhysicalMemory.PAGE_SHIFT, t.words);
             }
+            if (t.entryKind >= 0) primeEntry(cpu, mmu, t);
             long before = cpu.instret;
             codeWritten = false;
             dispatches++;
@@ -218,6 +221,20 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
             prev = t;
             prevExit = exit;
         }
+    }
+
+    /**
+     * Fills the host-cache line that t's entry instruction, a load or store, is about to need
+     * (see {@link Mmu#prime}), so that a translation re-entered at an access that just missed
+     * the TLB (the kernel refilled the TLB, not the host cache) does not miss once more, take
+     * its slow path and leave at once for another dispatch: the sieve's marking loop, entered at
+     * its store after every refill. Exact because the access is the next thing the machine does:
+     * t is entered right after this, and its first instruction computes the same address from
+     * the same registers. A misaligned address is left to the instruction, which traps.
+     */
+    private static void primeEntry(Cpu cpu, Mmu mmu, Translation t) {
+        int va = (t.entryBase == 0 ? 0 : cpu.regs[t.entryBase]) + t.entryOffset;
+        if ((va & (t.entrySize - 1)) == 0) mmu.prime(va, t.entryKind);
     }
 
     /** The translation entered at pa, translating it first if it just became hot; or null. */
@@ -310,6 +327,14 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
                 t.pa = pa;
                 t.size = region.size;
                 t.links = new Translation[emitted.exits()];
+                Opcode first = Decoder.decode(words[entry >>> 2]);
+                if (first != null && (first.family == Family.LOAD || first.family == Family.STORE)) {
+                    int w = words[entry >>> 2];
+                    t.entryKind = first.family == Family.LOAD ? Mmu.LOAD : Mmu.STORE;
+                    t.entryBase = Format.b(w);
+                    t.entryOffset = Format.simm16(w);
+                    t.entrySize = first.width.bytes;
+                }
                 t.words = new long[PAGE_WORDS / 64];
                 for (int i = 0; i < PAGE_WORDS; i++) if (region.included[i]) t.words[i >>> 6] |= 1L << i;
                 for (int i = 0; i < PAGE_WORDS; i++) covered[i] |= region.included[i];

@@ -14,47 +14,55 @@ package exo.emulator.jit;
  *     {@code Cpu.regs} on every access
  * @param siteCache give each load and store its own one-page translation cache in two JVM
  *     locals, consulted before the shared host cache (needs {@code inlineTlb})
+ * @param rawAccess on a host-cache hit, read the line and access the page through {@link
+ *     RawAccess} (no bounds or class checks; needs {@code inlineTlb}, and is off where raw access
+ *     is unavailable); false uses the checked accessors
  */
 public record JitOptions(int hotThreshold, int regionCap, boolean regions, boolean inlineTlb, boolean registersInLocals,
-        boolean siteCache) {
+        boolean siteCache, boolean rawAccess) {
     /**
      * Whether site caches are on by default: system property {@code exo.jit.siteCache}, true
      * unless set otherwise. They pay off when C2 compiles the translations (JMH EngineBench:
-     * matmul +33%, mixed +54%) and cost when C1 alone does (matmul -20%, mixed -10%: its
-     * linear-scan allocator spills the extra loop-carried locals). The {@code exo} launcher
-     * runs the JIT engine on C1 alone and sets the property to false (docs/jit.md).
+     * matmul +33%, mixed +54%), and under C1 alone (the {@code exo} launcher's) once a site
+     * holds its page's array and accesses it raw ({@link #rawAccess}): matmul's inner loop 72
+     * -> 49 x86 instructions an iteration. With checked accesses they cost under C1 (docs/jit.md).
      */
     public static final boolean SITE_CACHE_DEFAULT = Boolean.parseBoolean(System.getProperty("exo.jit.siteCache", "true"));
 
-    public static final JitOptions DEFAULT = new JitOptions(50, 32, true, true, true, SITE_CACHE_DEFAULT);
+    public static final JitOptions DEFAULT = new JitOptions(50, 32, true, true, true, SITE_CACHE_DEFAULT, true);
 
     public JitOptions {
+        rawAccess &= RawAccess.available();
         if (hotThreshold < 1 || regionCap < 1) {
             throw new IllegalArgumentException("hot threshold and region cap must be positive, not " + hotThreshold + " and " + regionCap);
         }
     }
 
     public JitOptions withThreshold(int threshold) {
-        return new JitOptions(threshold, regionCap, regions, inlineTlb, registersInLocals, siteCache);
+        return new JitOptions(threshold, regionCap, regions, inlineTlb, registersInLocals, siteCache, rawAccess);
     }
 
     public JitOptions withRegionCap(int cap) {
-        return new JitOptions(hotThreshold, cap, regions, inlineTlb, registersInLocals, siteCache);
+        return new JitOptions(hotThreshold, cap, regions, inlineTlb, registersInLocals, siteCache, rawAccess);
     }
 
     public JitOptions withRegions(boolean on) {
-        return new JitOptions(hotThreshold, regionCap, on, inlineTlb, registersInLocals, siteCache);
+        return new JitOptions(hotThreshold, regionCap, on, inlineTlb, registersInLocals, siteCache, rawAccess);
     }
 
     public JitOptions withInlineTlb(boolean on) {
-        return new JitOptions(hotThreshold, regionCap, regions, on, registersInLocals, siteCache);
+        return new JitOptions(hotThreshold, regionCap, regions, on, registersInLocals, siteCache, rawAccess);
     }
 
     public JitOptions withSiteCache(boolean on) {
-        return new JitOptions(hotThreshold, regionCap, regions, inlineTlb, registersInLocals, on);
+        return new JitOptions(hotThreshold, regionCap, regions, inlineTlb, registersInLocals, on, rawAccess);
     }
 
     public JitOptions withRegistersInLocals(boolean on) {
-        return new JitOptions(hotThreshold, regionCap, regions, inlineTlb, on, siteCache);
+        return new JitOptions(hotThreshold, regionCap, regions, inlineTlb, on, siteCache, rawAccess);
+    }
+
+    public JitOptions withRawAccess(boolean on) {
+        return new JitOptions(hotThreshold, regionCap, regions, inlineTlb, registersInLocals, siteCache, on);
     }
 }

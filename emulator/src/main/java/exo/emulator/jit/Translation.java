@@ -31,6 +31,12 @@ public abstract class Translation {
     boolean valid = true;
     /** The words of its page the region covers (a bit per word), for a {@link exo.emulator.machine.Footprint}. */
     long[] words;
+    /**
+     * The memory access its entry instruction makes, for {@link Jit}'s dispatcher to fill the
+     * host-cache line before entering: {@code Mmu.LOAD} or {@code STORE} (-1 if the entry makes
+     * none), the base register, the offset and the access size in bytes.
+     */
+    int entryKind = -1, entryBase, entryOffset, entrySize;
     /** The footprint its words were last added to, so a dispatch adds them once per footprint. */
     Object recordedIn;
 

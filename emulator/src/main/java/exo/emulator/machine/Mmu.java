@@ -137,6 +137,25 @@ public final class Mmu {
         return base | (va & PhysicalMemory.PAGE_MASK);
     }
 
+    /**
+     * Fills the host-cache line an aligned access of kind (LOAD or STORE) at va needs, exactly
+     * as that access's own {@link #translate} would (referenced bit, footprint, statistics),
+     * when the access would succeed and would fill a line; does nothing if the line is there,
+     * the access would fault, or it would take the slow path anyway (a debugger-watched page, a
+     * store to a page of translated code). The caller guarantees the access is the next thing
+     * the machine does, so nothing can observe the line, or the referenced bit, early.
+     */
+    public void prime(int va, int kind) {
+        int line = (va >>> PhysicalMemory.PAGE_SHIFT) & HOST_MASK;
+        int[] tags = kind == LOAD ? loadTag : storeTag;
+        if (tags[line] == (va & ~PhysicalMemory.PAGE_MASK)) return;
+        int pa = peek(va, kind);
+        if (pa == FAULT) return;
+        if (watchedPages.length > 0 && Arrays.binarySearch(watchedPages, va >>> PhysicalMemory.PAGE_SHIFT) >= 0) return;
+        if (kind == STORE && memory.isWatched(pa >>> PhysicalMemory.PAGE_SHIFT)) return;
+        translate(va, kind);
+    }
+
     private int fault(Cause cause) {
         fault = cause;
         return FAULT;

@@ -18,6 +18,8 @@ import java.util.function.IntConsumer;
  * the page it writes first, except the {@code ...Unwatched} writers, whose callers hold a store
  * line of the MMU's host cache: {@link Mmu} materialises a page before any host-cache line maps
  * it (so a guest's first touch of a page, read or write, gives it memory). Nothing ever writes {@link #ZERO}.
+ * Every page's array, {@link #ZERO} included, is exactly {@link #PAGE_SIZE} bytes: translated
+ * code accesses the arrays the MMU's lines carry without bounds checks (exo.emulator.jit.RawAccess).
  *
  * <p>Writes made through {@link #writeByte}, {@link #writeHalf}, {@link #writeWord} and
  * {@link #write(int, byte[], int, int)} respect code watching: a page registered with

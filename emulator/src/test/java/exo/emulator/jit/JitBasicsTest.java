@@ -49,6 +49,18 @@ class JitBasicsTest {
         };
     }
 
+    /**
+     * The tests run where jdk.internal.misc is exported (surefire's argLine, as the CLI's jar
+     * manifest does), so the default translations access pages raw and the tests exercise that
+     * path; without the export every JIT test would silently test only the checked accessors.
+     */
+    @Test
+    void theTestsExerciseRawPageAccesses() {
+        assertTrue(RawAccess.available(), "jdk.internal.misc not exported to the tests (see the root pom's argLine)");
+        assertTrue(JitOptions.DEFAULT.rawAccess());
+        assertTrue(!JitOptions.DEFAULT.withRawAccess(false).rawAccess());
+    }
+
     @Test
     void loopMatchesInterpreterAndRunsTranslated() {
         Rig r = both(loop(100), 100_000, 0);

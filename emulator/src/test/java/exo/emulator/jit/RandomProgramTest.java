@@ -57,7 +57,7 @@ class RandomProgramTest {
         List<Insn> insns = c.uniformList(1, 616, x -> new Insn(x.between(0, 199), x.between(0, OPS.length * 6 - 1), x.between(0, Integer.MAX_VALUE),
                 x.between(0, Integer.MAX_VALUE), x.between(0, Integer.MAX_VALUE), x.anyInt(), x.between(0, 99)));
         return new Case(insns, c.anyLong(), c.between(0, 4), c.between(5, 304), c.between(0, 3), c.between(0, 40), c.between(2, 5),
-                c.between(0, 19), c.between(500, 5499));
+                c.between(0, 21), c.between(500, 5499));
     }
 
     /** The run's length is exo.fuzz.tries, not a clock: every program has an instruction budget. */
@@ -86,10 +86,11 @@ class RandomProgramTest {
         byte[] data = new byte[0x2000];
         rnd.nextBytes(data);
         long timerPeriod = timerPick == 0 ? period : 0;
-        // Mostly the default shape; every switch is exercised too (switches 16..19 turn one off each).
+        // Mostly the default shape; every switch is exercised too (switches 16..20 turn one off each,
+        // 21 both raw access and site caches: the checked host-cache path).
         JitOptions options = JitOptions.DEFAULT.withThreshold(threshold).withRegionCap(cap == 0 ? JitOptions.DEFAULT.regionCap() : cap)
                 .withRegions(switches != 16).withInlineTlb(switches != 17).withRegistersInLocals(switches != 18)
-                .withSiteCache(switches != 19);
+                .withSiteCache(switches != 19 && switches != 21).withRawAccess(switches < 20);
 
         Rig ref = Rig.interp(seed);
         Rig jr = new Rig(verifyPick == 0 ? Verified.jit(options) : new Jit(options), seed);

@@ -105,6 +105,62 @@ class MmuCoherenceTest {
         assertTrue(m.mmu.hostCached(VA, Mmu.STORE), "an unwatched page is cached again");
     }
 
+    /** A machine with one entry, vpn 0x10 -> page 0x20 with flags, in slot 9, and no host-cache line yet. */
+    private static Machine mapped(int flags) {
+        Machine m = new Machine(1 << 20, 42, Console.capturing(new java.io.ByteArrayOutputStream()));
+        m.setAsid(1);
+        m.tlb.write(9, 0x10, 1, 0x20, flags);
+        return m;
+    }
+
+    /**
+     * Filling the line an access will need (the JIT's dispatcher, before entering a translation
+     * at a load or store) leaves the machine exactly as that access's own translation would:
+     * the line, the referenced bit, the slow-path count; and then the access hits.
+     */
+    @Test
+    void primingIsTheAccessesOwnTranslation() {
+        for (int kind : new int[] {Mmu.LOAD, Mmu.STORE}) {
+            Machine primed = mapped(ALL), plain = mapped(ALL);
+            primed.mmu.prime(VA, kind);
+            assertTrue(primed.mmu.hostCached(VA, kind), "kind " + kind + ": the line is filled");
+            long misses = primed.mmu.hostMisses;
+            assertEquals(0x20008, outcome(primed, kind == Mmu.LOAD ? primed.mmu.load(VA) : primed.mmu.store(VA)));
+            assertEquals(misses, primed.mmu.hostMisses, "the access then hits");
+            assertEquals(0x20008, outcome(plain, kind == Mmu.LOAD ? plain.mmu.load(VA) : plain.mmu.store(VA)));
+            assertEquals(plain.tlb.flags(9), primed.tlb.flags(9), "kind " + kind + ": referenced as by the access");
+            assertEquals(plain.mmu.hostMisses, primed.mmu.hostMisses);
+            assertTrue(plain.mmu.hostCached(VA, kind) && primed.mmu.hostCached(VA, Mmu.LOAD) == plain.mmu.hostCached(VA, Mmu.LOAD)
+                    && primed.mmu.hostCached(VA, Mmu.STORE) == plain.mmu.hostCached(VA, Mmu.STORE));
+        }
+    }
+
+    /**
+     * Where the access would fault, or would take the slow path anyway, priming changes nothing:
+     * no line, no referenced bit, no count, no fault recorded; the access itself does all that.
+     */
+    @Test
+    void primingLeavesFaultsAndSlowPathsToTheAccess() {
+        record Case(String name, int flags, int kind, Consumer<Machine> setUp) {}
+        Case[] cases = {
+            new Case("no entry", 0, Mmu.LOAD, m -> m.tlb.invalidate(9)),
+            new Case("store to a read-only page", Tlb.VALID, Mmu.STORE, m -> {}),
+            new Case("store to a page of translated code", ALL, Mmu.STORE, m -> m.memory.watchCode(0x20)),
+            new Case("a debugger-watched page", ALL, Mmu.LOAD, m -> m.setWatchedPages(new int[] {0x10})),
+        };
+        for (Case c : cases) {
+            Machine m = mapped(c.flags() == 0 ? ALL : c.flags());
+            c.setUp().accept(m);
+            int flags = m.tlb.flags(9);
+            m.mmu.fault = null;
+            m.mmu.prime(VA, c.kind());
+            assertFalse(m.mmu.hostCached(VA, c.kind()), c.name() + ": no line");
+            assertEquals(flags, m.tlb.flags(9), c.name() + ": not referenced");
+            assertEquals(0, m.mmu.hostMisses, c.name() + ": not counted");
+            assertEquals(null, m.mmu.fault, c.name() + ": no fault recorded");
+        }
+    }
+
     @Test
     void lineConflictsReplaceButNeverAlias() {
         Machine m = warmed();
