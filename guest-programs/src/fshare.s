@@ -22,6 +22,7 @@
 # expect: A 259: /shared holds 43 bytes: "CHANGED by A. appended by A. appended by B."
 # expect: clients exited: 0 0
 # expect: parent: 17 files in /, the clients' 16 of 5000 bytes each; /shared holds 43 bytes: "CHANGED by A. appended by A. appended by B."
+# expect: parent: server's cache: cycles per cached 4 KiB fs_seek + fs_read {n}, fs_seek + fs_write {n}
 # expect: parent: one commit: 0; fs_check: 0
 # expect: refused: a block without its capability -4, the lock without the root's -4, an unlock by a non-holder -10
 # expect: server exited with status 0
@@ -99,6 +100,17 @@ main:
         mv      a2, s4
         li      a3, FILE_BYTES
         la      a5, buf
+        call    printf
+        la      a0, p_a0                # the cost of a cached block through the server
+        li      a1, FS_O_RDWR
+        call    fs_open
+        bltz    a0, fail
+        la      a1, filler
+        call    rw_cost
+        bltz    a0, fail
+        mv      a2, a1
+        mv      a1, a0
+        la      a0, m_cost
         call    printf
         call    fs_sync                 # the one commit: every client's changes
         mv      s3, a0
@@ -409,7 +421,11 @@ count_files:
         lw      s2, 4(sp)
         leave   16
 
+        .include "fsrw.inc"
+
         .rodata
+p_a0:       .asciz "/a0"
+m_cost:     .asciz "parent: server's cache: cycles per cached 4 KiB fs_seek + fs_read %d, fs_seek + fs_write %d\n"
 p_shared:   .asciz "/shared"
 p_root:     .asciz "/"
 s_first:    .asciz "written by A."
