@@ -1,0 +1,68 @@
+package exo.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * guest-programs/src/fshare.s: fs_ext over the shared buffer-cache server (runtime-shared.list,
+ * docs/libos.md "Sharing a file system"). Two clients see each other's writes to one file with
+ * no sync (its expect lines, which GuestProgramsTest checks under both engines and page tables);
+ * here, what the run leaves on the image: the same bytes under both engines, and an image that
+ * the private file system (runtime.list) then mounts, checks clean and reads — the shared file
+ * with both clients' bytes and the sixteen files both created at once — so the one commit
+ * carried every client's changes. The server's guards refuse a block named without its
+ * capability and a lock taken or given back without the root's, and a shared build without a
+ * server does not mount.
+ */
+class FsShareTest {
+    static final String FSHARE = GuestProgramsTest.PROGRAMS.resolve("fshare.s").toString();
+    static final String FILES = GuestProgramsTest.PROGRAMS.resolve("files.s").toString();
+    static final String SHARED = "runtime-shared.list";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSharedFileIsOnTheImageAfterOneCommitAndTheImageIsConsistent() throws IOException {
+        Path a = dir.resolve("interp.img"), b = dir.resolve("jit.img");
+        Cli.Result i = KvFileTest.run(FSHARE, SHARED, "interp", a, true);
+        Cli.Result j = KvFileTest.run(FSHARE, SHARED, "jit", b, true);
+        assertEquals(0, i.code(), i.out() + i.err());
+        assertEquals(i.out(), j.out(), "output");
+        assertEquals(DiskCommandTest.cycles(i), DiskCommandTest.cycles(j), "cycles");
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "the same image, byte for byte");
+        assertTrue(i.out().contains("\nrefused: a block without its capability -4, the lock without the root's -4, "
+                + "an unlock by a non-holder -10\n"), i.out());
+
+        Cli.Result cat = KvFileTest.run(FILES, "runtime.list", "jit", b, false, "cat", "/shared");
+        assertEquals(0, cat.code(), cat.out() + cat.err());
+        assertEquals("CHANGED by A. appended by A. appended by B.", cat.out(), "both clients' writes, durable");
+        Cli.Result fsck = KvFileTest.run(FILES, "runtime.list", "jit", b, false, "fsck");
+        assertEquals(0, fsck.code(), fsck.out());
+        assertEquals("files: fsck: ext file system, 0 problems\n", fsck.out());
+        Cli.Result ls = KvFileTest.run(FILES, "runtime.list", "jit", b, false, "ls", "/");
+        assertEquals(0, ls.code(), ls.out());
+        String[] lines = ls.out().split("\n");
+        assertEquals(17, lines.length, ls.out());
+        for (char c : new char[] {'a', 'b'})
+            for (int n = 0; n < 8; n++) {
+                String name = "" + c + n;
+                assertTrue(ls.out().contains("\n" + name + " file 5000\n") || ls.out().startsWith(name + " file 5000\n"),
+                        name + " created by one client while the other created its own: " + ls.out());
+            }
+    }
+
+    @Test
+    void aSharedBuildMountsOnlyThroughAServer() throws IOException {
+        Path img = dir.resolve("s.img");
+        Cli.Result r = KvFileTest.run(FILES, SHARED, "jit", img, true, "ls", "/");
+        assertEquals(2, r.code(), r.out() + r.err());
+    }
+}
