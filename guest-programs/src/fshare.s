@@ -15,7 +15,7 @@
 # Without a disk it says so and exits with status 2.
 # disk: 16M
 # runtime: runtime-shared.list
-# expect: fshare: server 258 keeps the blocks of the file system on root block 3
+# expect: fshare: server 258 keeps the blocks of the file system on root block 42
 # expect: A 259: mounted ext; /shared written and overwritten, then appended to 28 bytes, no sync
 # expect: B 260: mounted ext; /shared holds 28 bytes: "WRITTEN by A. appended by A."
 # expect: B 260: /shared overwritten, then appended to 43 bytes through O_APPEND, no sync
