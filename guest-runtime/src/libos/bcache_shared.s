@@ -11,6 +11,12 @@
 #                                              blk_root's answer: only a host-booted environment
 #                                              may ask the kernel, so its forks get it from it)
 #   fs_mount_shared(server, root) -> 0 or FS_E*  bc_share, then fs_mount
+#   bc_lock's first call without bc_share     starts a server of this environment's own: the
+#                                              disk's root block (blk_root), a forked child
+#                                              serving (bcs_serve), stopped by bc_exit; so a
+#                                              program written for fs.inc alone (fs_mount) runs
+#                                              unchanged, the server its only client's cache
+#   bc_exit()                                  stops the server bc_lock started, if it did
 #   bc_root() -> a0 = the root block, a1/a2 = its capability; E_NODEV before bc_share
 #   bc_lock() -> 0 or 1 (the lock was let go live before), or an error: the file system's lock,
 #                                              the server's lock named by the root block; waits
@@ -25,9 +31,9 @@
         .include "libos.inc"
         .include "bcache.inc"
         .extern bcs_request, bcs_fetch, bcs_dirty, bcs_flush, bcs_lock, bcs_unlock, bcs_unmap_all
-        .extern memset, fs_mount
+        .extern memset, fs_mount, fork, bcs_serve, bcs_stop, wait
         .globl  bc_init, bc_get, bc_zero, bc_dirty, bc_writeback, bc_next, bc_count, bc_flush
-        .globl  bc_share, bc_root, bc_lock, bc_unlock, fs_mount_shared
+        .globl  bc_share, bc_root, bc_lock, bc_unlock, bc_exit, fs_mount_shared
 
 .equ BCS_READ, 4                # bcserv.s's requests
 .equ BCS_ZERO, 5
@@ -68,14 +74,53 @@ bc_root:
 
 bc_lock:
         lwg     t0, bcx_server
-        li      a0, E_NODEV
-        beqz    t0, 9f
-        mv      a0, t0
+        bnez    t0, 1f
+        enter   16
+        call    start_server
+        leave   16
+        bltz    a0, 9f
+        lwg     t0, bcx_server
+1:      mv      a0, t0
         la      t0, bcx_root
         lw      a1, 0(t0)
         lw      a2, 4(t0)
         lw      a3, 8(t0)
         j       bcs_lock
+9:      ret
+
+# start_server() -> 0 or an error (E_NODEV without a disk): the disk's root block, and a
+# forked child serving its blocks, this environment its owner.
+start_server:
+        enter   16
+        sys_blk_root
+        bltz    a0, 9f
+        la      t3, bcx_root
+        sw      a0, 0(t3)
+        sw      a1, 4(t3)
+        sw      a2, 8(t3)
+        sys_env_self
+        sw      a0, 0(sp)
+        call    fork
+        bltz    a0, 9f
+        bnez    a0, 1f
+        lw      a0, 0(sp)               # the child serves; it never returns
+        call    bcs_serve
+1:      swg     a0, bcx_server, t0
+        swg     a0, bcx_own, t0
+        li      a0, 0
+9:      leave   16
+
+bc_exit:
+        lwg     t0, bcx_own
+        beqz    t0, 9f
+        enter   16
+        swg     zero, bcx_own, t1
+        mv      a0, t0
+        li      a1, 0
+        call    bcs_stop
+        lwg     a0, bcx_server
+        call    wait
+        leave   16
 9:      ret
 
 bc_unlock:
@@ -162,3 +207,4 @@ bc_flush:
         .align  2
 bcx_server:     .space 4                # 0 until bc_share
 bcx_root:       .space 12
+bcx_own:        .space 4                # the server bc_lock started, or 0

@@ -50,7 +50,7 @@
         .globl  fs_mount, fs_open, fs_close, fs_read, fs_write, fs_seek, fs_mkdir, fs_readdir
         .globl  fs_unlink, fs_rename, fs_stat, fs_fsync, fs_sync, fs_check, fs_kind, fs_df
 .ifdef FS_SHARED
-        .extern bc_lock, bc_unlock, bc_root
+        .extern bc_lock, bc_unlock, bc_root, bc_exit
 .endif
 
 .equ SB_MAGIC, 0x31545845       # "EXT1"
@@ -981,7 +981,11 @@ user_ok:
         bltz    a0, 9f
 5:      li      t0, 1
         swg     t0, mounted, t1
+.ifdef FS_SHARED
+        la      t0, shared_exit         # exit() makes the program's files durable (and stops
+.else                                   # a server fs_mount started: bcache_shared.s)
         la      t0, fs_sync             # exit() makes the program's files durable
+.endif
         swg     t0, exit_hook, t1
         li      a0, 0
         j       9f
@@ -2303,8 +2307,15 @@ locked_call:
         call    bc_unlock
         lw      a0, 0(sp)
         j       9f
-8:      li      a0, FS_ENODEV           # not shared through a server (bc_share), or its lock refused
+8:      li      a0, FS_ENODEV           # no disk, no server, or its lock refused
 9:      leave   32
+
+# shared_exit: the exit hook: a commit, then the server stopped if this environment started it.
+shared_exit:
+        enter   16
+        call    fs_sync
+        call    bc_exit
+        leave   16
 .endif
 
         .bss

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the private file system (runtime.list) then mounts, checks clean and reads — the shared file
  * with both clients' bytes and the sixteen files both created at once — so the one commit
  * carried every client's changes. The server's guards refuse a block named without its
- * capability and a lock taken or given back without the root's, and a shared build without a
- * server does not mount.
+ * capability and a lock taken or given back without the root's. And programs written for
+ * fs.inc alone run unchanged on the shared build, which then starts a server of its own:
+ * fstest.s's every call and error, fsstress.s's bad calls, a files.s session across runs.
  */
 class FsShareTest {
     static final String FSHARE = GuestProgramsTest.PROGRAMS.resolve("fshare.s").toString();
@@ -59,10 +60,46 @@ class FsShareTest {
             }
     }
 
+    static final String FSTEST = GuestProgramsTest.PROGRAMS.resolve("fstest.s").toString();
+    static final String FSSTRESS = GuestProgramsTest.PROGRAMS.resolve("fsstress.s").toString();
+
     @Test
-    void aSharedBuildMountsOnlyThroughAServer() throws IOException {
-        Path img = dir.resolve("s.img");
-        Cli.Result r = KvFileTest.run(FILES, SHARED, "jit", img, true, "ls", "/");
+    void fstestRunsUnchangedOnTheSharedBuildThroughAServerOfItsOwn() {
+        Cli.Result priv = KvFileTest.run(FSTEST, "runtime.list", "jit", dir.resolve("p.img"), true);
+        Cli.Result shared = KvFileTest.run(FSTEST, SHARED, "jit", dir.resolve("s.img"), true);
+        assertEquals(0, shared.code(), shared.out() + shared.err());
+        assertEquals(priv.out(), shared.out(), "every call and error as the private build answers them");
+        assertTrue(shared.out().endsWith("sync: ok\nfs_check: 0\n"), shared.out());
+    }
+
+    @Test
+    void fsstressBadCallsAreAnsweredAsByThePrivateBuildUnderBothEngines() {
+        Cli.Result priv = KvFileTest.run(FSSTRESS, "runtime.list", "jit", dir.resolve("p.img"), true, "bad");
+        Cli.Result i = KvFileTest.run(FSSTRESS, SHARED, "interp", dir.resolve("i.img"), true, "bad");
+        Cli.Result j = KvFileTest.run(FSSTRESS, SHARED, "jit", dir.resolve("j.img"), true, "bad");
+        assertEquals(0, i.code(), i.out() + i.err());
+        assertEquals(priv.out(), i.out());
+        assertEquals(i.out(), j.out());
+        assertEquals(DiskCommandTest.cycles(i), DiskCommandTest.cycles(j), "cycles");
+    }
+
+    @Test
+    void aFilesSessionOnTheSharedBuildPersistsAcrossRuns() {
+        Path img = dir.resolve("f.img");
+        Cli.Result put = KvFileTest.run(FILES, SHARED, "jit", img, true, "put", "/notes", "kept", "by", "the", "server");
+        assertEquals(0, put.code(), put.out() + put.err());
+        Cli.Result cat = KvFileTest.run(FILES, SHARED, "jit", img, false, "cat", "/notes");
+        assertEquals("kept by the server\n", cat.out());
+        Cli.Result privCat = KvFileTest.run(FILES, "runtime.list", "jit", img, false, "cat", "/notes");
+        assertEquals("kept by the server\n", privCat.out(), "the private build reads the shared build's image");
+        Cli.Result fsck = KvFileTest.run(FILES, SHARED, "jit", img, false, "fsck");
+        assertEquals("files: fsck: ext file system, 0 problems\n", fsck.out());
+    }
+
+    @Test
+    void aSharedBuildWithoutADiskSaysSo() {
+        Cli.Result r = Cli.run("run", "--runtime", SHARED, FILES, "--", "ls", "/");
         assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("files: no disk"), r.out());
     }
 }
