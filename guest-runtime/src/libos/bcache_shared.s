@@ -31,7 +31,7 @@
         .include "libos.inc"
         .include "bcache.inc"
         .extern bcs_request, bcs_fetch, bcs_dirty, bcs_flush, bcs_lock, bcs_unlock, bcs_unmap_all
-        .extern memset, fs_mount, fork, bcs_serve, bcs_stop, wait
+        .extern memset, fs_mount, fork, bcs_serve, bcs_stop, wait, exit_hook
         .globl  bc_init, bc_get, bc_zero, bc_dirty, bc_writeback, bc_next, bc_count, bc_flush
         .globl  bc_share, bc_root, bc_lock, bc_unlock, bc_exit, fs_mount_shared
 
@@ -107,6 +107,8 @@ start_server:
         call    bcs_serve
 1:      swg     a0, bcx_server, t0
         swg     a0, bcx_own, t0
+        la      t0, bc_exit             # stopped at exit even if the mount fails (a mount
+        swg     t0, exit_hook, t1       # that succeeds makes the hook a commit, then this)
         li      a0, 0
 9:      leave   16
 

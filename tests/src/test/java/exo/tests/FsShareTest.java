@@ -97,6 +97,17 @@ class FsShareTest {
     }
 
     @Test
+    void aForeignImageIsRefusedAndTheServerItStartedStopsWithTheProgram() {
+        Path img = dir.resolve("kv.img");
+        Cli.Result kv = KvFileTest.run(GuestProgramsTest.PROGRAMS.resolve("kvstore.s").toString(), "runtime.list", "jit", img, true,
+                "put", "colour", "blue");
+        assertEquals(0, kv.code(), kv.out() + kv.err());
+        Cli.Result r = KvFileTest.run(FILES, SHARED, "jit", img, false, "ls", "/");
+        assertEquals(4, r.code(), r.out() + r.err());
+        assertEquals("files: cannot mount the disk: the disk holds another format\n", r.out());
+    }
+
+    @Test
     void aSharedBuildWithoutADiskSaysSo() {
         Cli.Result r = Cli.run("run", "--runtime", SHARED, FILES, "--", "ls", "/");
         assertEquals(2, r.code(), r.out() + r.err());
