@@ -22,6 +22,8 @@
 #                                              the server's lock named by the root block; waits
 #                                              (giving the holder the CPU) while another holds it
 #   bc_unlock(live) -> 0 or an error
+#   bc_state(k) -> va                          the lock's state page k (0, 1): memory every
+#                                              environment of the file system shares, no block's
 #
 # What differs from bcache.s: every call is a request to the server (a protected control
 # transfer there and back), a hit included; bc_next answers a1 = 0, since the server names a
@@ -30,10 +32,10 @@
 # since (the client's mapping slots, bcserv.s), or until the server replaces the page.
         .include "libos.inc"
         .include "bcache.inc"
-        .extern bcs_request, bcs_fetch, bcs_dirty, bcs_flush, bcs_lock, bcs_unlock, bcs_unmap_all
+        .extern bcs_request, bcs_fetch, bcs_dirty, bcs_flush, bcs_lock, bcs_unlock, bcs_unmap_all, bcs_state
         .extern memset, fs_mount, fork, bcs_serve, bcs_stop, wait, exit_hook
         .globl  bc_init, bc_get, bc_zero, bc_dirty, bc_writeback, bc_next, bc_count, bc_flush
-        .globl  bc_share, bc_root, bc_lock, bc_unlock, bc_exit, fs_mount_shared
+        .globl  bc_share, bc_root, bc_lock, bc_unlock, bc_exit, bc_state, fs_mount_shared
 
 .equ BCS_READ, 4                # bcserv.s's requests
 .equ BCS_ZERO, 5
@@ -124,6 +126,15 @@ bc_exit:
         call    wait
         leave   16
 9:      ret
+
+bc_state:
+        mv      a4, a0
+        lwg     a0, bcx_server
+        la      t0, bcx_root
+        lw      a1, 0(t0)
+        lw      a2, 4(t0)
+        lw      a3, 8(t0)
+        j       bcs_state
 
 bc_unlock:
         mv      a4, a0

@@ -74,13 +74,16 @@
 .equ BCS_COUNT, 9               # a1 = mask -> buffers dirty in mask
 .equ BCS_LOCK, 10               # -> 0, a1 = live; E_PERM, a1 = the holder
 .equ BCS_UNLOCK, 11             # a4 = 1: mark the lock live
+.equ BCS_STATE, 12              # a4 = k < BCS_STATES -> the lock's state page k, a1/a2 = its capability
+.equ BCS_STATES, 2
 .equ BCS_LOCKS, 4
 .equ TRACKED, 4                 # a buffer's flag beside BC_DATA and BC_META
 .equ LK_BLOCK, 0                # a lock's record in bcs_locks
 .equ LK_HOLDER, 4
 .equ LK_LIVE, 8
 .equ LK_WAITER, 12              # the first environment refused while it was held
-.equ LK_BYTES, 16
+.equ LK_PAGES, 16               # 12 bytes a state page: its number + 1 (0: none yet), capability
+.equ LK_BYTES, LK_PAGES + 12 * BCS_STATES
 .equ BCS_BUFS, 64               # cached blocks (256 KiB)
 .equ BUF_BLOCK, 0               # a buffer's record in bcs_tab: 0 when empty
 .equ BUF_CAPLO, 4               # the block's read-write capability it was filled with
@@ -94,6 +97,7 @@
 .equ BCS_STACK, 4096
 .equ BCC_SLOTS, 16              # a client's mappings of shared pages
 .equ BCC_VA, SHARED_BASE + 0x800000   # above chan_attach's pages
+.equ BCC_STATE_VA, BCC_VA + 0x100000    # a client's mappings of state pages, k at + k pages
 .equ SLOT_BLOCK, 0              # a client's slot in bcc_tab: block (0 free), ppn, capability
 .equ SLOT_PPN, 4
 .equ SLOT_CAPLO, 8
@@ -243,7 +247,7 @@ bcs_handle:
         bltz    a0, 8f
         li      t0, BCS_LOCK
         bltu    s4, t0, 11f
-        li      t0, BCS_UNLOCK
+        li      t0, BCS_STATE
         li      a0, E_INVAL
         bgtu    s4, t0, 8f
         mv      a0, s4
@@ -433,13 +437,19 @@ bcs_lock_op:
         addi    t1, t1, -1
         bnez    t1, 1b
         mv      t0, t4                  # a new lock, free and not live
+        bnez    t0, 21f
         li      a0, E_NOSPC
-        beqz    t0, 9f
+        j       9f
+21:
         sw      a1, LK_BLOCK(t0)
         sw      zero, LK_HOLDER(t0)
         sw      zero, LK_LIVE(t0)
         sw      zero, LK_WAITER(t0)
-3:      lw      t2, LK_HOLDER(t0)
+        sw      zero, LK_PAGES(t0)
+        sw      zero, LK_PAGES + 12(t0)
+3:      li      t1, BCS_STATE
+        beq     a0, t1, 10f
+        lw      t2, LK_HOLDER(t0)
         li      t1, BCS_LOCK
         bne     a0, t1, 5f
         beqz    t2, 4f
@@ -469,6 +479,28 @@ bcs_lock_op:
         ret
 9:      li      a1, 0
         li      a2, 0
+        ret
+10:     li      a0, E_INVAL             # BCS_STATE: page k, made (zeroed) on the first request
+        li      t1, BCS_STATES
+        bgeu    a2, t1, 9b
+        li      t1, 12
+        mul     t1, t1, a2
+        add     t0, t0, t1
+        lw      t1, LK_PAGES(t0)
+        bnez    t1, 11f
+        li      a0, 0
+        li      a1, 0
+        li      a2, 0
+        li      a3, -1
+        sys_page_alloc
+        bltz    a0, 9b
+        addi    t1, a0, 1
+        sw      t1, LK_PAGES(t0)
+        sw      a1, LK_PAGES + 4(t0)
+        sw      a2, LK_PAGES + 8(t0)
+11:     addi    a0, t1, -1
+        lw      a1, LK_PAGES + 4(t0)
+        lw      a2, LK_PAGES + 8(t0)
         ret
 
 # bcs_find(block) -> the buffer record holding block, or 0.
@@ -758,6 +790,39 @@ bcs_unlock:
         li      a0, 0
 9:      leave   16
 
+# bcs_state(server, block, caplo, caphi, k) -> va: the state page k of the lock the block
+# names, mapped writable at BCC_STATE_VA + k pages: memory its holders share, no block's.
+        .globl  bcs_state
+bcs_state:
+        enter   16
+        sw      s1, 0(sp)
+        mv      s1, a4
+        mv      a5, a4
+        mv      a4, a3
+        mv      a3, a2
+        mv      a2, a1
+        li      a1, BCS_STATE
+        call    bcs_request
+        bltz    a0, 9f
+        mv      t0, a0
+        slli    a0, s1, PAGE_SHIFT
+        li      t1, BCC_STATE_VA
+        add     a0, a0, t1
+        sw      a0, 4(sp)
+        mv      a3, a2
+        mv      a2, a1
+        mv      a1, t0
+        li      a4, PTE_W
+        call    vm_map
+        li      t0, 1                   # (forgotten by bcs_unmap_all)
+        sll     t0, t0, s1
+        lwg     t1, bcc_states
+        or      t1, t1, t0
+        swg     t1, bcc_states, t0
+        lw      a0, 4(sp)
+9:      lw      s1, 0(sp)
+        leave   16
+
 # bcs_unmap_all(): this client's slots are forgotten and their pages unmapped (a forked child's
 # slots are its parent's, mapped copy-on-write: it must get its blocks afresh).
         .globl  bcs_unmap_all
@@ -776,7 +841,21 @@ bcs_unmap_all:
         call    vm_unmap
 2:      addi    s1, s1, 1 << SLOT_SHIFT
         j       1b
-9:      lw      s1, 0(sp)
+9:      li      s1, 0                   # and its state pages
+3:      lwg     t0, bcc_states
+        srl     t0, t0, s1
+        beqz    t0, 5f
+        andi    t0, t0, 1
+        beqz    t0, 4f
+        slli    a0, s1, PAGE_SHIFT
+        li      t0, BCC_STATE_VA
+        add     a0, a0, t0
+        li      a1, 1
+        call    vm_unmap
+4:      addi    s1, s1, 1
+        j       3b
+5:      swg     zero, bcc_states, t0
+        lw      s1, 0(sp)
         leave   16
 
 # bcc_va(slot) -> the virtual address a client slot maps its page at.
@@ -842,3 +921,4 @@ bcs_sent:      .space 4
 bcs_answer:    .space 12
 bcc_next:      .space 4
 bcs_locks:     .space BCS_LOCKS * LK_BYTES
+bcc_states:    .space 4                 # a bit per state page this client has mapped

@@ -34,8 +34,9 @@
 # to its end, so calls of different environments never interleave, and keeps nothing of the
 # file system's between calls but what never changes after format (the superblock, the
 # capability table) and its own open files: inodes, directories and the free map are read
-# from the shared pages each time, and the dirty state that a commit journals is the
-# server's, so one environment's commit carries every environment's changes. Only the first
+# from the shared pages each time, the dirty state that a commit journals is the server's, so
+# one environment's commit carries every environment's changes, and the map of blocks freed
+# since the last commit is in the lock's two state pages (the server's, not a block's). Only the first
 # mount through a server replays the journal: later ones find the homes newer than it.
 #
 # One file, larger than the library's others, because its parts (blocks, the free map, extents,
@@ -50,7 +51,7 @@
         .globl  fs_mount, fs_open, fs_close, fs_read, fs_write, fs_seek, fs_mkdir, fs_readdir
         .globl  fs_unlink, fs_rename, fs_stat, fs_fsync, fs_sync, fs_check, fs_kind, fs_df
 .ifdef FS_SHARED
-        .extern bc_lock, bc_unlock, bc_root, bc_exit
+        .extern bc_lock, bc_unlock, bc_root, bc_exit, bc_state
 .endif
 
 .equ SB_MAGIC, 0x31545845       # "EXT1"
@@ -904,9 +905,18 @@ user_ok:
         call    vm_alloc
         bltz    a0, 8f
         swg     a0, caps_va, t0
+.ifdef FS_SHARED
+        li      a0, 1                   # the busy map is every environment's: the lock's two
+        call    bc_state                # state pages (a block one frees, none reuses before
+        bltz    a0, 8f                  # the next commit, whoever makes it)
+        li      a0, 0
+        call    bc_state
+        bltz    a0, 8f
+.else
         li      a0, NMAX / 8 / PAGE_SIZE
         call    vm_alloc
         bltz    a0, 8f
+.endif
         swg     a0, busy_va, t0
         li      a0, CHK_PAGES
         call    vm_alloc
