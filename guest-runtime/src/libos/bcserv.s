@@ -15,6 +15,7 @@
 #           bcs_lock(server, block, caplo, caphi) -> 0 or 1 (the lock was released as live
 #                                              before), or error: the lock named by the block
 #           bcs_unlock(server, block, caplo, caphi, live) -> 0 or error
+#           bcs_state(server, block, caplo, caphi, k) -> va: the lock's state page k, mapped
 #           bcs_unmap_all()                    forgets every mapping (a fork's inherited ones)
 #           bcs_request(server, op, block, caplo, caphi, x) -> a0..a2: any request, raw
 #   owner:  bcs_stop(server, status)           the server exits with status (an asynchronous
@@ -54,7 +55,11 @@
 # the server keeps up to BCS_LOCKS such locks, each with its holder (the kernel-checked caller
 # of the transfer) and a "live" bit that an unlock may set and nothing clears. A lock held by
 # another environment is E_PERM with a1 = the holder, to which bcs_lock gives the CPU (a
-# directed yield) before asking again; only the holder may unlock.
+# directed yield) before asking again; only the holder may unlock, and a lock let go while
+# another environment waits is handed to the first refused (a1 of the answer), to whom
+# bcs_unlock then yields. Each lock also has BCS_STATES state pages (BCS_STATE), zeroed pages
+# the server allocates on the first request and hands to whoever names the lock's block by its
+# capability: memory the lock's users share that is no block's (fs_ext's busy map).
 #
 # A va from bcs_get names the block's page until the server replaces that page (eviction, or
 # the block freed and allocated again): get the block again before each use, as bc_get's
