@@ -1,6 +1,6 @@
 # bcache.s: the library's buffer cache of disk blocks, in BC_PAGES pages of its own VM
-# (vm_alloc). Only a file system calls it (fs_ext.s); a shared buffer-cache server (issue 16,
-# deliverable 4) is meant to replace it behind the same calls.
+# (vm_alloc). Only a file system calls it (fs_ext.s); bcache_shared.s makes the same calls over
+# the shared buffer-cache server (bcserv.s) for runtime-shared.list.
 #
 #   bc_init() -> 0 or a negative error        reserves the pages; later calls do nothing
 #   bc_get(block, caplo, caphi) -> va          the block's page, read from the disk on a miss

@@ -26,6 +26,19 @@
 # since may be partly new). Blocks freed since the last commit are not reused before the next,
 # so a block the durable state still names never receives another file's data.
 #
+# Shared (fs_ext_shared.s assembles this file with FS_SHARED defined; docs/libos.md, "Sharing
+# a file system"): the blocks are cached by a buffer-cache server (bcache_shared.s over
+# bcserv.s), so every environment that mounts the file system through that server reads and
+# writes the same pages; what a call changes, the next call of any of them sees. Each call of
+# the API holds the file system's lock (the server's, named by the root block) from its start
+# to its end, so calls of different environments never interleave, and keeps nothing of the
+# file system's between calls but what never changes after format (the superblock, the
+# capability table) and its own open files: inodes, directories and the free map are read
+# from the shared pages each time, the dirty state that a commit journals is the server's, so
+# one environment's commit carries every environment's changes, and the map of blocks freed
+# since the last commit is in the lock's two state pages (the server's, not a block's). Only the first
+# mount through a server replays the journal: later ones find the homes newer than it.
+#
 # One file, larger than the library's others, because its parts (blocks, the free map, extents,
 # inode I/O, directories and paths, mount and commit, open files, the check) share private
 # state and helpers that no other member may call; the sections below follow that order.
@@ -37,6 +50,9 @@
         .extern memcpy, memset, strcmp, strlen, printf, exit_hook, heap_brk, vm_brk
         .globl  fs_mount, fs_open, fs_close, fs_read, fs_write, fs_seek, fs_mkdir, fs_readdir
         .globl  fs_unlink, fs_rename, fs_stat, fs_fsync, fs_sync, fs_check, fs_kind, fs_df
+.ifdef FS_SHARED
+        .extern bc_lock, bc_unlock, bc_root, bc_exit, bc_state
+.endif
 
 .equ SB_MAGIC, 0x31545845       # "EXT1"
 .equ SB_VERSION, 1
@@ -104,6 +120,21 @@
         lw      s6, 20(sp)
         lw      s7, 24(sp)
         leave   48
+.endm
+
+# api NAME, BODY: the entry NAME of the API, whose work is BODY. Shared, NAME runs BODY holding
+# the file system's lock (locked_call); else NAME and BODY are one address. Calls inside the
+# file system go to BODY (they hold the lock already).
+.macro api name, body
+.ifdef FS_SHARED
+\name:
+        la      t8, \body
+        j       locked_call
+\body:
+.else
+\name:
+\body:
+.endif
 .endm
 
 # need_mount: FS_ENODEV from the calling function (through its 9f exit) unless mounted.
@@ -843,12 +874,16 @@ user_ok:
         ret
 
 # ---- mounting, formatting, committing ----------------------------------------------------------------
-fs_mount:
+        api     fs_mount, x_mount
         fn_enter
         lwg     t0, mounted
         li      a0, 0
         bnez    t0, 9f
+.ifdef FS_SHARED
+        call    bc_root                 # the root block the file system was shared under
+.else
         sys_blk_root
+.endif
         li      t0, E_NODEV
         beq     a0, t0, 7f
         bltz    a0, 8f
@@ -870,9 +905,18 @@ fs_mount:
         call    vm_alloc
         bltz    a0, 8f
         swg     a0, caps_va, t0
+.ifdef FS_SHARED
+        li      a0, 1                   # the busy map is every environment's: the lock's two
+        call    bc_state                # state pages (a block one frees, none reuses before
+        bltz    a0, 8f                  # the next commit, whoever makes it)
+        li      a0, 0
+        call    bc_state
+        bltz    a0, 8f
+.else
         li      a0, NMAX / 8 / PAGE_SIZE
         call    vm_alloc
         bltz    a0, 8f
+.endif
         swg     a0, busy_va, t0
         li      a0, CHK_PAGES
         call    vm_alloc
@@ -939,11 +983,19 @@ fs_mount:
         li      a0, 0
         call    caps_io
         bltz    a0, 9f
+.ifdef FS_SHARED
+        lwg     t0, lock_live           # mounted through this server before: the shared
+        bnez    t0, 5f                  # pages hold newer homes than any journal
+.endif
         call    replay
         bltz    a0, 9f
 5:      li      t0, 1
         swg     t0, mounted, t1
+.ifdef FS_SHARED
+        la      t0, shared_exit         # exit() makes the program's files durable (and stops
+.else                                   # a server fs_mount started: bcache_shared.s)
         la      t0, fs_sync             # exit() makes the program's files durable
+.endif
         swg     t0, exit_hook, t1
         li      a0, 0
         j       9f
@@ -1285,7 +1337,7 @@ replay:
 
 # fs_sync: one commit (see the top of the file). s1 = metadata blocks dirty, s2 = j, s3 = the
 # next buffer index, s4 = the block's page, s5 = its journal copy.
-fs_sync:
+        api     fs_sync, x_sync
         fn_enter
         need_mount
         li      a0, BC_META
@@ -1301,6 +1353,14 @@ fs_sync:
         call    bc_next
         bltz    a0, 3f
         addi    s3, a0, 1
+.ifdef FS_SHARED
+        sw      a2, 28(sp)              # the server names the block; its page needs our capability
+        mv      a0, a2
+        call    blk_get
+        bltz    a0, 9f
+        mv      a1, a0
+        lw      a2, 28(sp)
+.endif
         mv      s4, a1
         lwg     t0, jh_va
         slli    t1, s2, 3
@@ -1367,7 +1427,7 @@ maybe_commit:
         call    bc_count
         li      t0, JCOMMIT
         blt     a0, t0, 1f
-        call    fs_sync
+        call    x_sync
         j       9f
 1:      li      a0, 0
 9:      leave   16
@@ -1421,7 +1481,7 @@ ino_release:
         leave   16
 
 # fs_open: s1 = path, s2 = flags, s3 = fd, s4 = ino, s5 = the parent.
-fs_open:
+        api     fs_open, x_open
         fn_enter
         mv      s1, a0
         mv      s2, a1
@@ -1517,10 +1577,10 @@ fs_close:
         ret
 
 # fs_read / fs_write: s1 = fd's record, s2 = buf, s3 = len, s4 = write.
-fs_read:
+        api     fs_read, x_read
         li      a3, 0
         j       fs_rw
-fs_write:
+        api     fs_write, x_write
         li      a3, 1
 fs_rw:
         fn_enter
@@ -1550,6 +1610,13 @@ fs_rw:
         call    ino_get
         bltz    a0, 9f
         lw      t0, I_TYPE(a0)
+.ifdef FS_SHARED
+        li      t1, FS_EBADF            # unlinked by another environment since it was opened
+        bnez    t0, 21f
+        mv      a0, t1
+        j       9f
+21:
+.endif
         li      t1, FS_T_DIR
         bne     t0, t1, 3f
         li      a0, FS_EISDIR
@@ -1572,7 +1639,7 @@ fs_rw:
         sw      t0, F_OFF(s1)
 9:      fn_leave
 
-fs_seek:
+        api     fs_seek, x_seek
         enter   16
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -1604,7 +1671,7 @@ fs_seek:
         lw      s2, 4(sp)
         leave   16
 
-fs_mkdir:
+        api     fs_mkdir, x_mkdir
         fn_enter
         mv      s1, a0
         need_mount
@@ -1638,7 +1705,7 @@ fs_mkdir:
 9:      fn_leave
 
 # fs_readdir: s1 = the record, s2 = dirent, s3 = index, s4 = ino, s5 = slots, s6 = the entry's inode.
-fs_readdir:
+        api     fs_readdir, x_readdir
         fn_enter
         mv      s2, a1
         call    fd_rec
@@ -1690,7 +1757,7 @@ fs_readdir:
 9:      fn_leave
 
 # fs_unlink: s4 = ino, s5 = the parent, s6 = the entry's index.
-fs_unlink:
+        api     fs_unlink, x_unlink
         fn_enter
         mv      s1, a0
         need_mount
@@ -1724,7 +1791,7 @@ fs_unlink:
 
 # fs_rename: s1 = to, s3 = the file, s4 = its directory, s5 = its entry, s6 = its type,
 # s7 = the target's directory; 28(sp) = the inode the target names.
-fs_rename:
+        api     fs_rename, x_rename
         fn_enter
         mv      s1, a1
         mv      s2, a0
@@ -1804,7 +1871,7 @@ fs_rename:
 9:      fn_leave
 
 # fs_stat: s1 = stat, s2 = ino.
-fs_stat:
+        api     fs_stat, x_stat
         fn_enter
         mv      s1, a1
         mv      s2, a0
@@ -1834,11 +1901,11 @@ fs_stat:
 9:      fn_leave
 
 # fs_fsync(fd): a whole commit, which makes the file's data and every change before it durable.
-fs_fsync:
+        api     fs_fsync, x_fsync
         enter   16
         call    fd_rec
         bltz    a0, 9f
-        call    fs_sync
+        call    x_sync
 9:      leave   16
 
 fs_kind:
@@ -1846,7 +1913,7 @@ fs_kind:
         ret
 
 # fs_df(df): s1 = df, s2 = block, s3 = ours, s4 = free, s5 = the free map's byte.
-fs_df:
+        api     fs_df, x_df
         fn_enter
         mv      s1, a0
         need_mount
@@ -1896,7 +1963,7 @@ fs_df:
 .equ CHK_REFS, NMAX / 8
 .equ CHK_QUEUE, CHK_REFS + INODES
 .equ CHK_PRINT, 50
-fs_check:
+        api     fs_check, x_check
         fn_enter
         need_mount
         swg     zero, chk_n, t0
@@ -2224,8 +2291,49 @@ m_refs: .asciz  "fs_check: inode %d: reached from directories %d times\n"
 m_used: .asciz  "fs_check: block %d is in use but free in the free map\n"
 m_leak: .asciz  "fs_check: block %d is marked in use but nothing uses it\n"
 
+.ifdef FS_SHARED
+        .text
+# locked_call(a0..a3; t8 = BODY): BODY(a0..a3) holding the file system's lock; the lock is
+# let go marked live once this environment has mounted (bc_unlock), so a later mount skips
+# the journal.
+locked_call:
+        enter   32
+        sw      a0, 0(sp)
+        sw      a1, 4(sp)
+        sw      a2, 8(sp)
+        sw      a3, 12(sp)
+        sw      t8, 16(sp)
+        call    bc_lock
+        bltz    a0, 8f
+        swg     a0, lock_live, t0
+        lw      a0, 0(sp)
+        lw      a1, 4(sp)
+        lw      a2, 8(sp)
+        lw      a3, 12(sp)
+        lw      t8, 16(sp)
+        jalr    ra, 0(t8)
+        sw      a0, 0(sp)
+        lwg     a0, mounted
+        call    bc_unlock
+        lw      a0, 0(sp)
+        j       9f
+8:      li      a0, FS_ENODEV           # no disk, no server, or its lock refused
+9:      leave   32
+
+# shared_exit: the exit hook: a commit, then the server stopped if this environment started it.
+shared_exit:
+        enter   16
+        call    fs_sync
+        call    bc_exit
+        leave   16
+.endif
+
         .bss
         .align  2
+.ifdef FS_SHARED
+lock_live:      .space 4
+                # the lock was let go live before this call took it
+.endif
 mounted:        .space 4
 rootblk:        .space 12               # the root block and its read-write capability
 sb_va:          .space 4                # the superblock's page
