@@ -384,6 +384,70 @@ class MonitorReverseTest {
         assertEquals(beforeOutput(forward.state()), beforeOutput(s.state()));
     }
 
+    /**
+     * A change the user makes is made again whenever re-execution crosses it: N set to 500,000
+     * at line 25 is still 500,000 after going back before the change and on to the end, which
+     * is then the end reached the first time, bit for bit; a state between is reached backwards
+     * alike twice; the output is printed once. Under both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aUserChangeIsMadeAgainWhenReExecutionCrossesIt(String engine) throws Exception {
+        Session s = new Session(engine);
+        s.run("break sieve.s:25\ncontinue\ndelete\nset s1 = 500000\n");
+        long changed = s.dbg.position();
+        String out = s.run("continue\n");
+        assertTrue(out.contains("exited with status 0"), out);
+        assertEquals("primes<=500000: 41538\n", s.guest.toString());
+        String end = s.state();
+        long last = s.dbg.position();
+        long mid = (changed + last) / 2;
+        s.run("reverse-step " + (last - mid) + "\n");
+        String middle = s.state();
+        assertEquals(500000, s.reg("s1"));
+        s.run("reverse-step " + (mid - changed + 3) + "\n");
+        assertEquals(1000000, s.reg("s1"), "before the change");
+        s.run("continue\n");
+        assertEquals(end, s.state(), "the end reached again through the change");
+        s.run("reverse-step " + (last - mid) + "\n");
+        assertEquals(middle, s.state());
+        s.run("reverse-step " + (mid - changed) + "\n");
+        assertEquals(changed, s.dbg.position());
+        assertEquals(500000, s.reg("s1"), "the state at the change is the state after it");
+        String t = s.run("break sieve.s:31\nreverse-continue\n");
+        assertTrue(t.contains("no earlier breakpoint"), t);
+        s.run("delete\ncatch syscall\ncontinue\n");
+        s.run("reverse-step 1\ncontinue\ncontinue\n");
+        assertEquals("primes<=500000: 41538\n", s.guest.toString(), "printed once");
+    }
+
+    /**
+     * A change made at a caught exception, before the kernel sees it (the console write's length
+     * cut to 6), is made again at that trap when re-execution reaches it: continuing from before
+     * it stops at the same catch with the change made, and the end is the end reached first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aChangeAtACaughtExceptionIsMadeAgainAtThatTrap(String engine) throws Exception {
+        Session s = new Session(engine);
+        String t = s.run("break sieve.s:49\ncontinue\ndelete\ncatch syscall\ncontinue\n");
+        assertTrue(t.contains("caught syscall") && t.contains("cons_flush"), t);
+        assertEquals(23, s.reg("a1"));
+        s.run("set a1 = 6\n");
+        String caught = s.state();
+        s.run("continue\ncontinue\n");
+        assertTrue(s.dbg.machine().isHalted());
+        assertEquals("primes", s.guest.toString());
+        String end = s.state();
+        s.run("reverse-step 40\n");
+        t = s.run("continue\n");
+        assertTrue(t.contains("caught syscall") && t.contains("cons_flush"), t);
+        assertEquals(beforeOutput(caught), beforeOutput(s.state()), "the catch reached again, the change made");
+        s.run("continue\ncontinue\n");
+        assertEquals(end, s.state());
+        assertEquals("primes", s.guest.toString(), "printed once");
+    }
+
     /** The state as far as a stop can be compared with one reached forwards after the program printed its result. */
     private static String beforeOutput(String state) {
         return state.substring(0, state.indexOf("output"));

@@ -191,6 +191,8 @@ public final class Debugger {
 
     private void boot() {
         executions++;
+        nextChange = 0;
+        changeStop = false;
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         activations.clear();
@@ -204,6 +206,11 @@ public final class Debugger {
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                Change c = pendingChange();
+                if (c != null && c.atCatch() && c.position() == mm.cpu.instret && c.cycles() == mm.cpu.cycles) {
+                    changeStop = true;
+                    return true;
+                }
                 if (searching && catches.contains(cause) && mm.cpu.cycles < searchLimit && ++searchEvents == searchStopAt) {
                     caught = cause;
                     return true;
@@ -293,8 +300,12 @@ public final class Debugger {
         return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
     }
 
-    /** Restarts the program from its entry; breakpoints and recorded input are kept. */
+    /** Restarts the program from its entry; breakpoints and recorded input are kept, the user's changes are not. */
     public void restart() {
+        if (!changes.isEmpty()) {
+            if (snapshots != null) snapshots.dropFrom(changes.get(0).position());
+            changes.clear();
+        }
         replaying = true;
         try {
             restoreNearest(0);
@@ -383,6 +394,10 @@ public final class Debugger {
     /** Makes the target's state what it was at snapshot e. */
     private void restore(Snapshots.Entry e) {
         executions++;
+        // A snapshot at a change's position was taken after it (change drops those before).
+        nextChange = 0;
+        while (nextChange < changes.size() && changes.get(nextChange).position() <= e.position()) nextChange++;
+        changeStop = false;
         snapshotCheckAt = 0;
         machine().restore(e.machine());
         e.state().restore();
@@ -401,14 +416,82 @@ public final class Debugger {
     }
 
     /**
-     * Says the user changed the state (a register or memory word) at the current position:
-     * snapshots after it described an execution that will not happen now.
+     * A change the user made to the state (a register, memory, a block revoked) at the state
+     * with position and cycle count: re-executing across that state makes it again, so that
+     * going back and forth keeps reaching the states the user saw. atCatch: made at a caught
+     * exception, before the kernel saw it (the state then has the same position and cycles as
+     * the boundary before the trap, and is reached by stopping the trap at the trap site).
      */
-    public void changedByUser() {
-        if (snapshots == null) return;
-        snapshots.dropAfter(position());
-        footprint = null;
-        machine().record(null);
+    private record Change(long position, long cycles, boolean atCatch, java.util.function.Consumer<DebugTarget> apply) {}
+
+    /** The user's changes, in the order made (so by position: a change drops the later ones). */
+    private final List<Change> changes = new ArrayList<>();
+    /** The first of {@link #changes} the current execution has not made yet. */
+    private int nextChange;
+    /** The machine stopped at the trap site to make the next change (an atCatch one). */
+    private boolean changeStop;
+
+    /**
+     * Makes a change to the state here (apply is given the target) and keeps it, so that
+     * re-execution makes it again at the same state: snapshots from this position on, footprints
+     * ending after it and changes after it described an execution that will not happen now.
+     */
+    public void change(java.util.function.Consumer<DebugTarget> apply) {
+        apply.accept(target);
+        long p = position();
+        while (changes.size() > nextChange) changes.remove(changes.size() - 1);
+        changes.add(new Change(p, machine().cpu.cycles, caught != null, apply));
+        nextChange = changes.size();
+        if (snapshots != null) snapshots.dropFrom(p);
+        snapshotCheckAt = 0;
+    }
+
+    /** The next change the current execution must make, or null. */
+    private Change pendingChange() {
+        return nextChange < changes.size() ? changes.get(nextChange) : null;
+    }
+
+    /**
+     * How many of budget instructions may run at engine speed before the next change: up to the
+     * instruction before its position, which is then stepped (a run would deliver an interrupt
+     * due at the change's position before returning, past a change made before it).
+     */
+    private long roomBeforeChange(long budget) {
+        Change c = pendingChange();
+        if (c == null || c.position() <= position()) return budget;
+        return Math.min(budget, c.position() - 1 - position());
+    }
+
+    /**
+     * Makes the changes due at this state: those at this position and cycle count. At their
+     * position but before their cycle count, the traps the original execution delivered first
+     * are delivered (a change at a caught exception stops that trap at the trap site). Called
+     * between instructions by every execution loop.
+     */
+    private void makeDueChanges() {
+        Machine m = machine();
+        for (Change c = pendingChange(); c != null && c.position() == m.cpu.instret && !m.isHalted(); c = pendingChange()) {
+            if (m.cpu.cycles > c.cycles()) {
+                throw new IllegalStateException("re-execution passed the change made at position " + c.position() + ", cycle " + c.cycles());
+            }
+            if (m.cpu.cycles < c.cycles() || c.atCatch() && !changeStop) {
+                long before = m.cpu.instret;
+                boolean wasReplaying = replaying;
+                replaying = true;
+                try {
+                    m.step();
+                } finally {
+                    replaying = wasReplaying;
+                }
+                if (m.cpu.instret != before) {
+                    throw new IllegalStateException("re-execution did not reach the change made at position " + c.position() + ", cycle " + c.cycles());
+                }
+                continue;
+            }
+            changeStop = false;
+            c.apply().accept(target);
+            nextChange++;
+        }
     }
 
     /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
@@ -554,6 +637,8 @@ public final class Debugger {
                 m.takeStopRequest();
                 return new Stop(Kind.INTERRUPTED, "interrupted");
             }
+            // Changes first: a snapshot at a change's position holds it (see restore).
+            makeDueChanges();
             maybeSnapshot();
             int pc = m.cpu.pc;
             // After a stop before a watched access, the breakpoint at the PC was checked (or passed) already.
@@ -563,11 +648,12 @@ public final class Debugger {
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast && !stepNext && engineSpeedNow(m)) {
+            long room = roomBeforeChange(1 << 16);
+            if (fast && !stepNext && room > 0 && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
                 setMachineStops(m, breakAt, watched);
                 m.resumePastBreakpoint();
-                StopReason r = runAtEngineSpeed(m, 1 << 16);
+                StopReason r = runAtEngineSpeed(m, room);
                 skipCause = null;
                 // Before an access to a watched page: that one instruction is stepped and checked below.
                 stepNext = r == StopReason.WATCHED;
@@ -659,6 +745,7 @@ public final class Debugger {
     private Stop afterRun(StopReason r) {
         Machine m = machine();
         if (r == StopReason.HALTED) return new Stop(Kind.HALTED, target.exitSummary());
+        if (r == StopReason.STOPPED && changeStop && !interrupt) return null; // the loop makes the change next
         if (r == StopReason.STOPPED) {
             if (handlerStop) {
                 handlerStop = false;
@@ -906,7 +993,9 @@ public final class Debugger {
                     checkedAt = m.cpu.cycles;
                     b = points.firstHolding(pc, target);
                 }
-                boolean engineSpeed = fast && !stepNext && engineSpeedNow(m);
+                makeDueChanges();
+                long room = roomBeforeChange(Math.min(end - m.cpu.instret, 1 << 16));
+                boolean engineSpeed = fast && !stepNext && room > 0 && engineSpeedNow(m);
                 int w = engineSpeed ? 0 : wordAt(pc);
                 Breakpoints.WatchHit hit = engineSpeed ? null : points.watchedBy(pc, w, target, this::describe);
                 if (stopAt == 0 && snapshots != null && (b != null || hit != null) && m.cpu.instret - capturedAt >= tick) {
@@ -925,7 +1014,7 @@ public final class Debugger {
                 if (engineSpeed) {
                     setMachineStops(m, breakAt, watched);
                     m.resumePastBreakpoint();
-                    r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
+                    r = runAtEngineSpeed(m, room);
                     handlerStop = false;
                     stepNext = r == StopReason.WATCHED;
                 } else {
@@ -942,6 +1031,11 @@ public final class Debugger {
             // count says): deliver them, as they were before it, so a caught one is counted.
             while (m.cpu.instret == end && m.cpu.cycles < limit && !m.isHalted()) {
                 if (interrupt) return null;
+                Change c = pendingChange();
+                if (c != null && c.position() == end && c.cycles() < limit) {
+                    makeDueChanges();
+                    continue;
+                }
                 StopReason r = m.step();
                 if (r == StopReason.STOPPED && caught != null) return caughtStop(" (reached backwards)");
             }
@@ -976,15 +1070,22 @@ public final class Debugger {
             restoreNearest(position);
             Machine m = machine();
             while (m.cpu.instret < position && !m.isHalted()) {
+                makeDueChanges();
                 maybeSnapshot();
-                if (engineSpeedNow(m)) {
+                long room = roomBeforeChange(Math.min(position - m.cpu.instret, 1 << 16));
+                if (room > 0 && engineSpeedNow(m)) {
                     setMachineStops(m, new int[0], new int[0]);
                     m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, Math.min(position - m.cpu.instret, 1 << 16));
+                    runAtEngineSpeed(m, room);
                     handlerStop = false;
                 } else {
                     stepTracked(m);
                 }
+            }
+            // A change made at this very state is part of it as the user saw it.
+            for (Change c = pendingChange(); c != null && c.position() == m.cpu.instret && c.cycles() == m.cpu.cycles && !c.atCatch(); c = pendingChange()) {
+                c.apply().accept(target);
+                nextChange++;
             }
         } finally {
             replaying = false;

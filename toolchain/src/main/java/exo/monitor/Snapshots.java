@@ -95,9 +95,13 @@ final class Snapshots {
         return new ArrayList<>(entries.headMap(position, true).descendingMap().values());
     }
 
-    /** Drops the snapshots and footprints after position: the user changed the state there, so what follows differs. */
-    void dropAfter(long position) {
-        while (!entries.isEmpty() && entries.lastKey() > position) release(entries.pollLastEntry().getValue());
+    /**
+     * Drops the snapshots at or after position and the footprints ending after it: the user
+     * changed the state there, so what follows differs (a snapshot at the position itself may
+     * have been taken before the change).
+     */
+    void dropFrom(long position) {
+        while (!entries.isEmpty() && entries.lastKey() >= position) release(entries.pollLastEntry().getValue());
         stretches.values().removeIf(s -> s.end() > position);
     }
 
