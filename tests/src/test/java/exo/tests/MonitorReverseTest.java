@@ -448,6 +448,33 @@ class MonitorReverseTest {
         assertEquals("primes", s.guest.toString(), "printed once");
     }
 
+    /**
+     * Caught exceptions are counted at the trap site; the count captures the target after them a
+     * piece apart, so the stop is approached from at most about a piece before it, and that
+     * capture is kept as a snapshot: the next reverse-continue counts from it. The stops are
+     * the ones reached with another snapshot interval (other snapshots, pieces and captures).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void caughtExceptionsAreApproachedFromACaptureThatTheNextSearchStartsFrom(String engine) throws Exception {
+        String commands = "break sieve.s:38\ncontinue\ndelete\ncatch tlb-store\n";
+        Session s = new Session(engine);
+        s.run(commands);
+        String t = s.run("reverse-continue\n");
+        assertTrue(t.contains("caught tlb-store") && t.contains("(reached backwards)"), t);
+        assertTrue(s.dbg.instructionsApproached() <= 2 * (INTERVAL / 8) + (1 << 17), s.dbg.snapshotSummary());
+        String first = s.state();
+        s.run("reverse-continue\n");
+        assertTrue(s.dbg.instructionsCounted() <= s.dbg.instructionsApproached() + INTERVAL / 4, s.dbg.snapshotSummary());
+        String second = s.state();
+
+        Session other = new Session(engine, 1L << 30, 3_000_017);
+        other.run(commands + "reverse-continue\n");
+        assertEquals(first, other.state());
+        other.run("reverse-continue\n");
+        assertEquals(second, other.state());
+    }
+
     /** The state as far as a stop can be compared with one reached forwards after the program printed its result. */
     private static String beforeOutput(String state) {
         return state.substring(0, state.indexOf("output"));

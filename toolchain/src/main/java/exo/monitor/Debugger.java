@@ -85,11 +85,11 @@ public final class Debugger {
     /**
      * The latest state a counting {@link #search} captured before an event it counted (null for
      * none), the events counted before it, and whether the breakpoints at it had been checked;
-     * pending is the latest capture, with no event counted after it yet.
+     * lastCapture is the latest capture, with no event counted after it yet.
      */
-    private Snapshots.Entry searchRestart, pending;
-    private long searchRestartEvents, pendingEvents;
-    private boolean searchRestartChecked, pendingChecked;
+    private Snapshots.Entry searchRestart, lastCapture;
+    private long searchRestartEvents, lastCaptureEvents;
+    private boolean searchRestartChecked, lastCaptureChecked;
     /** Breakpoints and watchpoints; they survive restarts and re-executions. */
     public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
@@ -863,6 +863,8 @@ public final class Debugger {
                     throw new IllegalStateException("re-executing from position " + start.position() + " did not reach event "
                             + events + " again (" + searchEvents + " seen)");
                 }
+                // Kept as a snapshot: the next reverse command here starts from it, not from the stretch's.
+                if (found != null && start != from) snapshots.add(start);
             }
             searchRestart = null;
             if (interrupted = found == null) break;
@@ -966,10 +968,12 @@ public final class Debugger {
      * stop at end. Returns null if interrupted. checkedHere says the breakpoints at the state
      * it starts from were checked already (it starts from a {@link #searchRestart}).
      *
-     * <p>Counting (stopAt 0), it captures the whole target before an event when the last capture
-     * is {@link #tick} or more instructions back, and keeps the latest in {@link #searchRestart}
-     * with the events before it: the stop is then re-executed from there, not from the stretch's
-     * snapshot, so reaching it costs at most about a tick once it is counted.
+     * <p>Counting (stopAt 0), it captures the whole target before a breakpoint or watched access,
+     * or after caught exceptions, when the last capture is {@link #tick} or more instructions
+     * back, and keeps the latest with an event after it in {@link #searchRestart} with the events
+     * before it: the stop is then re-executed from there, not from the stretch's snapshot, so
+     * reaching it costs at most about a tick once it is counted (a caught exception: a tick past
+     * the capture after the one before it).
      */
     private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere) {
         Machine m = machine();
@@ -982,7 +986,7 @@ public final class Debugger {
         boolean fast = m.engine() instanceof Jit, stepNext = false;
         int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
         m.setWatchedPages(watched);
-        long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret;
+        long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret, countedAtCapture = 0;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
                 if (interrupt) return null;
@@ -998,13 +1002,17 @@ public final class Debugger {
                 boolean engineSpeed = fast && !stepNext && room > 0 && engineSpeedNow(m);
                 int w = engineSpeed ? 0 : wordAt(pc);
                 Breakpoints.WatchHit hit = engineSpeed ? null : points.watchedBy(pc, w, target, this::describe);
-                if (stopAt == 0 && snapshots != null && (b != null || hit != null) && m.cpu.instret - capturedAt >= tick) {
+                // Before a breakpoint or watched access here, or after caught exceptions (counted at
+                // the trap site, where nothing can be captured) since the last capture.
+                boolean eventNear = b != null || hit != null || searchEvents > countedAtCapture;
+                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick) {
                     capturedAt = m.cpu.instret;
+                    countedAtCapture = searchEvents;
                     keepRestart();
-                    Snapshots.Entry previous = pending != null ? pending : searchRestart != null ? searchRestart : snapshots.atOrBefore(m.cpu.instret);
-                    pending = capture(previous);
-                    pendingEvents = searchEvents;
-                    pendingChecked = checked;
+                    Snapshots.Entry previous = lastCapture != null ? lastCapture : searchRestart != null ? searchRestart : snapshots.atOrBefore(m.cpu.instret);
+                    lastCapture = capture(previous);
+                    lastCaptureEvents = searchEvents;
+                    lastCaptureChecked = checked;
                 }
                 if (b != null && ++searchEvents == stopAt) {
                     return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
@@ -1042,7 +1050,7 @@ public final class Debugger {
             keepRestart();
             return new Stop(Kind.REVERSED, "");
         } finally {
-            pending = null;
+            lastCapture = null;
             searching = false;
             replaying = false;
         }
@@ -1050,11 +1058,11 @@ public final class Debugger {
 
     /** The capture a counting search took last becomes its restart state once an event was counted after it. */
     private void keepRestart() {
-        if (pending == null || searchEvents <= pendingEvents) return;
-        searchRestart = pending;
-        searchRestartEvents = pendingEvents;
-        searchRestartChecked = pendingChecked;
-        pending = null;
+        if (lastCapture == null || searchEvents <= lastCaptureEvents) return;
+        searchRestart = lastCapture;
+        searchRestartEvents = lastCaptureEvents;
+        searchRestartChecked = lastCaptureChecked;
+        lastCapture = null;
     }
 
     /** The key of the running environment's activations (see {@link #activations}). */
