@@ -62,10 +62,10 @@ public final class Debugger {
     /** Snapshots of this boot, or null if the user asked for none. */
     private Snapshots snapshots;
     /**
-     * What execution since position {@link #footprintFrom} (a snapshot's, or where one was
-     * restored) has touched; it becomes that stretch's footprint when the next snapshot is taken.
-     * Null while nothing is recorded: with no snapshots, and after the user changed the state
-     * (re-executing from the snapshot before would not make the same change).
+     * What execution since position {@link #footprintFrom} (a snapshot's, where one was
+     * restored, or the end of the last piece) has touched; it becomes that piece's footprint when
+     * the piece ends ({@link #tick} instructions on, or at the next snapshot). Null with no
+     * snapshots.
      */
     private Footprint footprint;
     private long footprintFrom;
