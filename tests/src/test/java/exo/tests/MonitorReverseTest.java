@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import exo.emulator.isa.Register;
 import exo.emulator.jit.Engines;
 import exo.emulator.machine.Console;
+import exo.emulator.machine.Disk;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Tlb;
 import exo.monitor.Debugger;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,32 @@ class MonitorReverseTest {
             this(engine, 1L << 30);
         }
 
+        /** files.s with args on a fresh copy of image at each boot, as {@code exo debug --disk} runs it. */
+        Session(String engine, Path image, Path scratch, String... args) throws Exception {
+            Executable exe = GuestRuntime.build(List.of(GuestProgramsTest.PROGRAMS.resolve("files.s")), GuestRuntime.DEFAULT_LIST,
+                    LinkOptions.DEFAULT);
+            ExeDebugInfo info = new ExeDebugInfo(exe);
+            List<String> argv = new java.util.ArrayList<>(List.of("files.s"));
+            argv.addAll(List.of(args));
+            Disk[] open = new Disk[1];
+            dbg = new Debugger((in, o) -> {
+                if (open[0] != null) open[0].close();
+                try {
+                    java.nio.file.Files.copy(image, scratch, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                Machine m = new Machine(Machine.DEFAULT_MEMORY, 42, new Console(o, in));
+                m.attachDisk(open[0] = Disk.open(scratch));
+                m.setEngine(Engines.create(engine));
+                GuestOs os = KernelKind.EXO.create(m, KernelOptions.defaults().withSeed(42));
+                os.boot(Loader.image("files.s", exe), argv);
+                os.run(0);
+                return new OsTarget(m, os, info);
+            }, InputStream.nullInputStream(), guest, 1 << 16, 1L << 30, 0);
+            monitor = new Monitor(dbg, new PrintWriter(out, true));
+        }
+
         String run(String commands) throws Exception {
             int from = out.getBuffer().length();
             monitor.run(Monitor.script(new BufferedReader(new StringReader(commands))));
@@ -108,6 +136,16 @@ class MonitorReverseTest {
             Map<String, String> views = new TreeMap<>();
             dbg.target().kernelViews().forEach((k, v) -> views.put(k, v.get()));
             b.append(views).append('\n');
+            Disk disk = m.disk();
+            if (disk != null) {
+                try {
+                    b.append("disk file ").append(Arrays.hashCode(java.nio.file.Files.readAllBytes(disk.path()))).append(" queue ")
+                            .append(disk.inFlight()).append(" completed ").append(disk.completed()).append(" unflushed ")
+                            .append(disk.unflushedBlocks()).append(" flushes ").append(disk.flushes()).append('\n');
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             b.append("output ").append(guest.toString()).append('\n');
             for (Debugger.TrapRecord t : dbg.trapLog()) b.append(t).append('\n');
             for (Debugger.Activation a : dbg.liveActivations()) {
@@ -307,6 +345,136 @@ class MonitorReverseTest {
         assertTrue(t.contains("no earlier breakpoint, watchpoint or caught exception"), t);
     }
 
+    /**
+     * With a disk: snapshots image the device (queue, completion times, write-back buffer) and the
+     * blocks flushed to its file, so reverse execution restores them instead of booting afresh;
+     * the end reached again after going back, the file included, is the end reached forwards,
+     * and a caught kernel call found backwards is the state continue reaches, under both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void withADiskReverseExecutionRestoresTheDeviceAndItsBlocks(String engine, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path image = dir.resolve("fs.img");
+        Cli.Result made = Cli.run("run", "--disk", image.toString(), "--disk-create", "16M", GuestProgramsTest.PROGRAMS.resolve("files.s").toString(),
+                "--", "put", "/a", "hello");
+        assertEquals(0, made.code(), made.err());
+        String[] args = {"put", "/b", "written", "while", "debugged"};
+        Session s = new Session(engine, image, dir.resolve("s.img"), args);
+        String out = s.run("continue\n");
+        assertTrue(out.contains("exited with status 0"), out);
+        assertTrue(s.dbg.snapshotSummary().matches("(?s)[0-9]+ snapshots.*"), s.dbg.snapshotSummary());
+        assertTrue(s.dbg.machine().disk().flushes() > 0, "the run flushed blocks to the file");
+        String end = s.state();
+        long last = s.dbg.position();
+        long executions = s.dbg.executions();
+        s.run("reverse-step " + (last - last / 2) + "\n");
+        String middle = s.state();
+        assertNotEquals(end, middle);
+        s.run("continue\n");
+        assertEquals(end, s.state(), "the end reached again, the disk's file included");
+        s.run("reverse-step " + (last - last / 2) + "\n");
+        assertEquals(middle, s.state(), "the middle reached backwards twice");
+        assertEquals(executions + 2, s.dbg.executions(), "restored from snapshots, never booted afresh");
+
+        s.run("continue\ncatch syscall\nreverse-continue\n");
+        long calls = s.dbg.machine().trapCounts[exo.emulator.machine.Cause.SYSCALL.code];
+        Session forward = new Session(engine, image, dir.resolve("f.img"), args);
+        forward.run("catch syscall\n" + "continue\n".repeat((int) calls + 1));
+        assertEquals(forward.dbg.position(), s.dbg.position());
+        assertEquals(beforeOutput(forward.state()), beforeOutput(s.state()));
+    }
+
+    /**
+     * A change the user makes is made again whenever re-execution crosses it: N set to 500,000
+     * at line 25 is still 500,000 after going back before the change and on to the end, which
+     * is then the end reached the first time, bit for bit; a state between is reached backwards
+     * alike twice; the output is printed once. Under both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aUserChangeIsMadeAgainWhenReExecutionCrossesIt(String engine) throws Exception {
+        Session s = new Session(engine);
+        s.run("break sieve.s:25\ncontinue\ndelete\nset s1 = 500000\n");
+        long changed = s.dbg.position();
+        String out = s.run("continue\n");
+        assertTrue(out.contains("exited with status 0"), out);
+        assertEquals("primes<=500000: 41538\n", s.guest.toString());
+        String end = s.state();
+        long last = s.dbg.position();
+        long mid = (changed + last) / 2;
+        s.run("reverse-step " + (last - mid) + "\n");
+        String middle = s.state();
+        assertEquals(500000, s.reg("s1"));
+        s.run("reverse-step " + (mid - changed + 3) + "\n");
+        assertEquals(1000000, s.reg("s1"), "before the change");
+        s.run("continue\n");
+        assertEquals(end, s.state(), "the end reached again through the change");
+        s.run("reverse-step " + (last - mid) + "\n");
+        assertEquals(middle, s.state());
+        s.run("reverse-step " + (mid - changed) + "\n");
+        assertEquals(changed, s.dbg.position());
+        assertEquals(500000, s.reg("s1"), "the state at the change is the state after it");
+        String t = s.run("break sieve.s:31\nreverse-continue\n");
+        assertTrue(t.contains("no earlier breakpoint"), t);
+        s.run("delete\ncatch syscall\ncontinue\n");
+        s.run("reverse-step 1\ncontinue\ncontinue\n");
+        assertEquals("primes<=500000: 41538\n", s.guest.toString(), "printed once");
+    }
+
+    /**
+     * A change made at a caught exception, before the kernel sees it (the console write's length
+     * cut to 6), is made again at that trap when re-execution reaches it: continuing from before
+     * it stops at the same catch with the change made, and the end is the end reached first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aChangeAtACaughtExceptionIsMadeAgainAtThatTrap(String engine) throws Exception {
+        Session s = new Session(engine);
+        String t = s.run("break sieve.s:49\ncontinue\ndelete\ncatch syscall\ncontinue\n");
+        assertTrue(t.contains("caught syscall") && t.contains("cons_flush"), t);
+        assertEquals(23, s.reg("a1"));
+        s.run("set a1 = 6\n");
+        String caught = s.state();
+        s.run("continue\ncontinue\n");
+        assertTrue(s.dbg.machine().isHalted());
+        assertEquals("primes", s.guest.toString());
+        String end = s.state();
+        s.run("reverse-step 40\n");
+        t = s.run("continue\n");
+        assertTrue(t.contains("caught syscall") && t.contains("cons_flush"), t);
+        assertEquals(beforeOutput(caught), beforeOutput(s.state()), "the catch reached again, the change made");
+        s.run("continue\ncontinue\n");
+        assertEquals(end, s.state());
+        assertEquals("primes", s.guest.toString(), "printed once");
+    }
+
+    /**
+     * Caught exceptions are counted at the trap site; the count captures the target after them a
+     * piece apart, so the stop is approached from at most about a piece before it, and that
+     * capture is kept as a snapshot: the next reverse-continue counts from it. The stops are
+     * the ones reached with another snapshot interval (other snapshots, pieces and captures).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void caughtExceptionsAreApproachedFromACaptureThatTheNextSearchStartsFrom(String engine) throws Exception {
+        String commands = "break sieve.s:38\ncontinue\ndelete\ncatch tlb-store\n";
+        Session s = new Session(engine);
+        s.run(commands);
+        String t = s.run("reverse-continue\n");
+        assertTrue(t.contains("caught tlb-store") && t.contains("(reached backwards)"), t);
+        assertTrue(s.dbg.instructionsApproached() <= 2 * (INTERVAL / 8) + (1 << 17), s.dbg.snapshotSummary());
+        String first = s.state();
+        s.run("reverse-continue\n");
+        assertTrue(s.dbg.instructionsCounted() <= s.dbg.instructionsApproached() + INTERVAL / 4, s.dbg.snapshotSummary());
+        String second = s.state();
+
+        Session other = new Session(engine, 1L << 30, 3_000_017);
+        other.run(commands + "reverse-continue\n");
+        assertEquals(first, other.state());
+        other.run("reverse-continue\n");
+        assertEquals(second, other.state());
+    }
+
     /** The state as far as a stop can be compared with one reached forwards after the program printed its result. */
     private static String beforeOutput(String state) {
         return state.substring(0, state.indexOf("output"));
@@ -335,8 +503,10 @@ class MonitorReverseTest {
         assertTrue(stretches >= 10, "the run spans many stretches: " + stretches);
         if (engine.equals("jit")) {
             assertEquals(1, back.dbg.stretchesSearched(), "only the stretch holding the hit is re-executed");
-            assertTrue(back.dbg.snapshotSummary().endsWith("re-executed 1 stretch and skipped " + (stretches - 1) + " that could hold no event"),
+            assertTrue(back.dbg.snapshotSummary().contains("re-executed 1 stretch and skipped " + (stretches - 1) + " that could hold no event"),
                     back.dbg.snapshotSummary());
+            // main is entered once, at the start: the first stretch is counted only to the end of its first piece
+            assertTrue(back.dbg.instructionsCounted() <= INTERVAL / 8 + (1 << 16), back.dbg.snapshotSummary());
         }
     }
 
@@ -386,6 +556,33 @@ class MonitorReverseTest {
         assertEquals(5, back.reg("t0"));
         assertEquals(beforeOutput(third), beforeOutput(back.state()));
         assertTrue(back.dbg.stretchesSkipped() >= 3, "the counting stretches only load: " + back.dbg.snapshotSummary());
+    }
+
+    /**
+     * "Who wrote this?" without re-executing whole stretches: flags[60]'s page is stored to at the
+     * start of every pass for i up to 61, and it is written only by i = 2, 3 and 5. A stretch is
+     * re-executed only to the end of its last piece (an eighth of the interval) that stores to the
+     * page, and the stop is approached from a state the count captured just before it, not from
+     * the stretch's snapshot; the state reached is the one continue reaches, under both engines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aWatchedByteIsCountedOnlyWhereItsPageIsStoredAndApproachedFromACapture(String engine) throws Exception {
+        Session probe = new Session(engine);
+        probe.run("break sieve.s:25\ncontinue\n");
+        int flag = probe.reg("s2") + 60;
+        Session forward = new Session(engine);
+        forward.run(String.format("watch 0x%x 1\ncontinue\ncontinue\ncontinue\n", flag));
+        String third = forward.state();
+
+        Session back = new Session(engine);
+        back.run("continue\n");
+        back.run(String.format("watch 0x%x 1\nreverse-continue\n", flag));
+        assertEquals(beforeOutput(third), beforeOutput(back.state()));
+        long searched = back.dbg.stretchesSearched();
+        // Each stretch spans at least the interval: counting them whole would re-execute searched * INTERVAL.
+        assertTrue(searched >= 2 && back.dbg.instructionsCounted() < searched * INTERVAL - INTERVAL / 4, back.dbg.snapshotSummary());
+        assertTrue(back.dbg.instructionsApproached() <= INTERVAL / 8, back.dbg.snapshotSummary());
     }
 
     /**

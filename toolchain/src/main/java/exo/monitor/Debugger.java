@@ -59,18 +59,20 @@ public final class Debugger {
     private final DebugTarget.Factory factory;
     private final ReplayStreams streams;
     private DebugTarget target;
-    /** Snapshots of this boot, or null if the target cannot have them (a machine with a disk). */
+    /** Snapshots of this boot, or null if the user asked for none. */
     private Snapshots snapshots;
     /**
-     * What execution since position {@link #footprintFrom} (a snapshot's, or where one was
-     * restored) has touched; it becomes that stretch's footprint when the next snapshot is taken.
-     * Null while nothing is recorded: with no snapshots, and after the user changed the state
-     * (re-executing from the snapshot before would not make the same change).
+     * What execution since position {@link #footprintFrom} (a snapshot's, where one was
+     * restored, or the end of the last piece) has touched; it becomes that piece's footprint when
+     * the piece ends ({@link #tick} instructions on, or at the next snapshot). Null with no
+     * snapshots.
      */
     private Footprint footprint;
     private long footprintFrom;
     /** Stretches the last reverse-continue re-executed, and those it skipped because their footprints hold no event. */
     private int stretchesSearched, stretchesSkipped;
+    /** Instructions the last reverse-continue re-executed counting events, and then re-executed to the one it stopped at. */
+    private long instructionsCounted, instructionsApproached;
     /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
     private long executions;
     /**
@@ -80,6 +82,14 @@ public final class Debugger {
      */
     private boolean searching;
     private long searchLimit, searchEvents, searchStopAt;
+    /**
+     * The latest state a counting {@link #search} captured before an event it counted (null for
+     * none), the events counted before it, and whether the breakpoints at it had been checked;
+     * lastCapture is the latest capture, with no event counted after it yet.
+     */
+    private Snapshots.Entry searchRestart, lastCapture;
+    private long searchRestartEvents, lastCaptureEvents;
+    private boolean searchRestartChecked, lastCaptureChecked;
     /** Breakpoints and watchpoints; they survive restarts and re-executions. */
     public final Breakpoints points = new Breakpoints();
     private final Set<Cause> catches = EnumSet.noneOf(Cause.class);
@@ -135,15 +145,16 @@ public final class Debugger {
     /**
      * With snapshots at least interval instructions apart, thinned to stay within budget bytes,
      * and paced (see {@link #SNAPSHOT_PACE}; 0: every interval, whatever they cost). Tests use
-     * small ones, so that reverse execution crosses many snapshots; interval 0 takes none, as
-     * with a disk, and reverse execution re-executes from the boot.
+     * small ones, so that reverse execution crosses many snapshots; interval 0 takes none
+     * ({@code --no-snapshots}), and reverse execution re-executes from the boot.
      */
     public Debugger(DebugTarget.Factory factory, InputStream consoleIn, OutputStream consoleOut, long interval, long budget, int pace) {
         this.factory = factory;
         this.pace = pace;
+        this.tick = Math.max(1, interval / 8);
         this.streams = new ReplayStreams(consoleIn, consoleOut);
         boot();
-        if (machine().disk() == null && interval > 0) {
+        if (interval > 0) {
             snapshots = new Snapshots(interval, budget);
             snapshot();
         }
@@ -173,12 +184,15 @@ public final class Debugger {
         String s = String.format("%d snapshot%s, every %,d instructions, holding %.1f MiB (limit %d MiB)", snapshots.size(),
                 snapshots.size() == 1 ? "" : "s", snapshots.interval(), snapshots.bytes() / 1048576.0, snapshots.budget() >> 20);
         if (stretchesSearched + stretchesSkipped == 0) return s;
-        return s + String.format("%nthe last reverse-continue re-executed %d stretch%s and skipped %d that could hold no event", stretchesSearched,
-                stretchesSearched == 1 ? "" : "es", stretchesSkipped);
+        return s + String.format("%nthe last reverse-continue re-executed %d stretch%s and skipped %d that could hold no event"
+                + "%n(%,d instructions re-executed counting events, then %,d to the one it stopped at)", stretchesSearched,
+                stretchesSearched == 1 ? "" : "es", stretchesSkipped, instructionsCounted, instructionsApproached);
     }
 
     private void boot() {
         executions++;
+        nextChange = 0;
+        changeStop = false;
         target = factory.boot(streams.input(), streams.output());
         trapLog.clear();
         activations.clear();
@@ -192,6 +206,11 @@ public final class Debugger {
 
             @Override
             public boolean beforeTrap(Machine mm, Cause cause, int epc, int badVaddr) {
+                Change c = pendingChange();
+                if (c != null && c.atCatch() && c.position() == mm.cpu.instret && c.cycles() == mm.cpu.cycles) {
+                    changeStop = true;
+                    return true;
+                }
                 if (searching && catches.contains(cause) && mm.cpu.cycles < searchLimit && ++searchEvents == searchStopAt) {
                     caught = cause;
                     return true;
@@ -281,8 +300,12 @@ public final class Debugger {
         return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
     }
 
-    /** Restarts the program from its entry; breakpoints and recorded input are kept. */
+    /** Restarts the program from its entry; breakpoints and recorded input are kept, the user's changes are not. */
     public void restart() {
+        if (!changes.isEmpty()) {
+            if (snapshots != null) snapshots.dropFrom(changes.get(0).position());
+            changes.clear();
+        }
         replaying = true;
         try {
             restoreNearest(0);
@@ -296,11 +319,25 @@ public final class Debugger {
      * instructions, with no trap half-delivered, the only points the execution loops call it at.
      */
     private void maybeSnapshot() {
-        if (snapshots == null || position() < snapshotCheckAt) return;
+        if (snapshots == null) return;
+        long p = position();
+        if (footprint != null && p >= footprintFrom + tick) {
+            snapshots.recorded(footprintFrom, p, machine().cpu.cycles, footprint);
+            startFootprint(p);
+        }
+        if (p < snapshotCheckAt) return;
         long since = System.nanoTime() - lastSnapshotEnd;
-        if (snapshots.due(position()) && (since >= pace * lastSnapshotCost || since >= MAX_GAP_NANOS)) snapshot();
-        snapshotCheckAt = snapshots.nextDue(position());
+        if (snapshots.due(p) && (since >= pace * lastSnapshotCost || since >= MAX_GAP_NANOS)) snapshot();
+        snapshotCheckAt = snapshots.nextDue(p);
     }
+
+    /**
+     * Instructions a footprint covers at most (the last of a stretch ends at the next snapshot,
+     * sooner): reverse-continue re-executes a stretch only as far as the end of its last piece
+     * that may hold an event, and a piece costs the forward run a host-cache flush. An eighth of
+     * the first snapshot interval (2^21 by default), kept when snapshots are thinned.
+     */
+    private final long tick;
 
     /**
      * A snapshot is taken only after running at least this many times as long as the last one
@@ -320,15 +357,19 @@ public final class Debugger {
 
     private void snapshot() {
         long start = System.nanoTime();
-        Machine m = machine();
         long p = position();
-        Snapshots.Entry before = snapshots.atOrBefore(p);
-        snapshots.add(new Snapshots.Entry(p, m.cpu.cycles, m.snapshot(before == null ? null : before.machine()),
-                imageOfState(before == null ? null : before.state()), runningKey(), handlerEntries));
-        if (footprint != null && footprintFrom < p) snapshots.recorded(footprintFrom, p, footprint);
+        snapshots.add(capture(snapshots.atOrBefore(p)));
+        if (footprint != null && footprintFrom < p) snapshots.recorded(footprintFrom, p, machine().cpu.cycles, footprint);
         startFootprint(p);
         lastSnapshotEnd = System.nanoTime();
         lastSnapshotCost = lastSnapshotEnd - start;
+    }
+
+    /** The whole target now, as a snapshot sharing what is unchanged with previous (null for none). */
+    private Snapshots.Entry capture(Snapshots.Entry previous) {
+        Machine m = machine();
+        return new Snapshots.Entry(position(), m.cpu.cycles, m.snapshot(previous == null ? null : previous.machine()),
+                imageOfState(previous == null ? null : previous.state()), runningKey(), handlerEntries);
     }
 
     /** Starts recording the footprint of the stretch from position from, here. */
@@ -353,6 +394,10 @@ public final class Debugger {
     /** Makes the target's state what it was at snapshot e. */
     private void restore(Snapshots.Entry e) {
         executions++;
+        // A snapshot at a change's position was taken after it (change drops those before).
+        nextChange = 0;
+        while (nextChange < changes.size() && changes.get(nextChange).position() <= e.position()) nextChange++;
+        changeStop = false;
         snapshotCheckAt = 0;
         machine().restore(e.machine());
         e.state().restore();
@@ -371,14 +416,82 @@ public final class Debugger {
     }
 
     /**
-     * Says the user changed the state (a register or memory word) at the current position:
-     * snapshots after it described an execution that will not happen now.
+     * A change the user made to the state (a register, memory, a block revoked) at the state
+     * with position and cycle count: re-executing across that state makes it again, so that
+     * going back and forth keeps reaching the states the user saw. atCatch: made at a caught
+     * exception, before the kernel saw it (the state then has the same position and cycles as
+     * the boundary before the trap, and is reached by stopping the trap at the trap site).
      */
-    public void changedByUser() {
-        if (snapshots == null) return;
-        snapshots.dropAfter(position());
-        footprint = null;
-        machine().record(null);
+    private record Change(long position, long cycles, boolean atCatch, java.util.function.Consumer<DebugTarget> apply) {}
+
+    /** The user's changes, in the order made (so by position: a change drops the later ones). */
+    private final List<Change> changes = new ArrayList<>();
+    /** The first of {@link #changes} the current execution has not made yet. */
+    private int nextChange;
+    /** The machine stopped at the trap site to make the next change (an atCatch one). */
+    private boolean changeStop;
+
+    /**
+     * Makes a change to the state here (apply is given the target) and keeps it, so that
+     * re-execution makes it again at the same state: snapshots from this position on, footprints
+     * ending after it and changes after it described an execution that will not happen now.
+     */
+    public void change(java.util.function.Consumer<DebugTarget> apply) {
+        apply.accept(target);
+        long p = position();
+        while (changes.size() > nextChange) changes.remove(changes.size() - 1);
+        changes.add(new Change(p, machine().cpu.cycles, caught != null, apply));
+        nextChange = changes.size();
+        if (snapshots != null) snapshots.dropFrom(p);
+        snapshotCheckAt = 0;
+    }
+
+    /** The next change the current execution must make, or null. */
+    private Change pendingChange() {
+        return nextChange < changes.size() ? changes.get(nextChange) : null;
+    }
+
+    /**
+     * How many of budget instructions may run at engine speed before the next change: up to the
+     * instruction before its position, which is then stepped (a run would deliver an interrupt
+     * due at the change's position before returning, past a change made before it).
+     */
+    private long roomBeforeChange(long budget) {
+        Change c = pendingChange();
+        if (c == null || c.position() <= position()) return budget;
+        return Math.min(budget, c.position() - 1 - position());
+    }
+
+    /**
+     * Makes the changes due at this state: those at this position and cycle count. At their
+     * position but before their cycle count, the traps the original execution delivered first
+     * are delivered (a change at a caught exception stops that trap at the trap site). Called
+     * between instructions by every execution loop.
+     */
+    private void makeDueChanges() {
+        Machine m = machine();
+        for (Change c = pendingChange(); c != null && c.position() == m.cpu.instret && !m.isHalted(); c = pendingChange()) {
+            if (m.cpu.cycles > c.cycles()) {
+                throw new IllegalStateException("re-execution passed the change made at position " + c.position() + ", cycle " + c.cycles());
+            }
+            if (m.cpu.cycles < c.cycles() || c.atCatch() && !changeStop) {
+                long before = m.cpu.instret;
+                boolean wasReplaying = replaying;
+                replaying = true;
+                try {
+                    m.step();
+                } finally {
+                    replaying = wasReplaying;
+                }
+                if (m.cpu.instret != before) {
+                    throw new IllegalStateException("re-execution did not reach the change made at position " + c.position() + ", cycle " + c.cycles());
+                }
+                continue;
+            }
+            changeStop = false;
+            c.apply().accept(target);
+            nextChange++;
+        }
     }
 
     /** Asks a running command to stop at the next instruction boundary (Ctrl-C). Thread-safe. */
@@ -524,6 +637,8 @@ public final class Debugger {
                 m.takeStopRequest();
                 return new Stop(Kind.INTERRUPTED, "interrupted");
             }
+            // Changes first: a snapshot at a change's position holds it (see restore).
+            makeDueChanges();
             maybeSnapshot();
             int pc = m.cpu.pc;
             // After a stop before a watched access, the breakpoint at the PC was checked (or passed) already.
@@ -533,11 +648,12 @@ public final class Debugger {
                 if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
             }
             first = false;
-            if (fast && !stepNext && engineSpeedNow(m)) {
+            long room = roomBeforeChange(1 << 16);
+            if (fast && !stepNext && room > 0 && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
                 setMachineStops(m, breakAt, watched);
                 m.resumePastBreakpoint();
-                StopReason r = runAtEngineSpeed(m, 1 << 16);
+                StopReason r = runAtEngineSpeed(m, room);
                 skipCause = null;
                 // Before an access to a watched page: that one instruction is stepped and checked below.
                 stepNext = r == StopReason.WATCHED;
@@ -629,19 +745,24 @@ public final class Debugger {
     private Stop afterRun(StopReason r) {
         Machine m = machine();
         if (r == StopReason.HALTED) return new Stop(Kind.HALTED, target.exitSummary());
+        if (r == StopReason.STOPPED && changeStop && !interrupt) return null; // the loop makes the change next
         if (r == StopReason.STOPPED) {
             if (handlerStop) {
                 handlerStop = false;
                 if (caught == null && !interrupt) return null;
             }
-            if (caught != null) {
-                return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s", caught.shortName, m.cpu.epc,
-                        at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
-            }
+            if (caught != null) return caughtStop("");
             interrupt = false;
             return new Stop(Kind.INTERRUPTED, "interrupted");
         }
         return null;
+    }
+
+    /** The stop at a caught exception, the machine at its EPC: {@code caught tlb-store at epc 0x... <f> (a.s:3), badvaddr 0x...}. */
+    private Stop caughtStop(String suffix) {
+        Machine m = machine();
+        return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s%s", caught.shortName, m.cpu.epc, at(m.cpu.epc),
+                caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : "", suffix));
     }
 
     /** The instruction word at virtual pc, or 0 (an invalid word) if it cannot be fetched. */
@@ -699,22 +820,22 @@ public final class Debugger {
      */
     public Stop reverseContinue() {
         stretchesSearched = stretchesSkipped = 0;
+        instructionsCounted = instructionsApproached = 0;
         if (snapshots == null) return reverseContinueFromBoot();
         Machine m = machine();
         long now = position(), nowCycles = m.cpu.cycles;
         Cause caughtHere = caught;
         Footprint here = footprint;
         long hereFrom = footprintFrom;
-        Snapshots.Entry latest = snapshots.atOrBefore(now);
-        Snapshots.Entry home = new Snapshots.Entry(now, nowCycles, m.snapshot(latest == null ? null : latest.machine()),
-                imageOfState(latest == null ? null : latest.state()), runningKey(), handlerEntries);
+        Snapshots.Entry home = capture(snapshots.atOrBefore(now));
         interrupt = false;
         m.takeStopRequest();
         long end = now, limit = nowCycles;
         boolean interrupted = false;
         for (Snapshots.Entry from : snapshots.before(now)) {
             if (from.cycles() > nowCycles) continue;
-            if (!mayHoldEvent(from.position(), end, here, hereFrom, now)) {
+            long[] reach = reach(from.position(), end, limit, here, hereFrom, now, nowCycles);
+            if (reach == null) {
                 stretchesSkipped++;
                 end = from.position();
                 limit = from.cycles();
@@ -723,16 +844,29 @@ public final class Debugger {
             if (interrupted = interrupt) break;
             stretchesSearched++;
             restore(from);
-            Stop found = search(end, limit, nowCycles, 0);
+            Stop found = search(reach[0], reach[1], nowCycles, 0, false);
+            instructionsCounted += position() - from.position();
             if (found != null && searchEvents > 0) {
+                // Re-execute to the last event from the latest state the count kept before it.
                 long events = searchEvents;
-                restore(from);
-                found = search(end, limit, nowCycles, events);
+                Snapshots.Entry start = from;
+                if (searchRestart != null) {
+                    start = searchRestart;
+                    events -= searchRestartEvents;
+                }
+                boolean checked = start != from && searchRestartChecked;
+                searchRestart = null;
+                restore(start);
+                found = search(reach[0], reach[1], nowCycles, events, checked);
+                instructionsApproached += position() - start.position();
                 if (found != null && found.kind == Kind.REVERSED) {
-                    throw new IllegalStateException("re-executing from the snapshot at " + from.position() + " did not reach event "
+                    throw new IllegalStateException("re-executing from position " + start.position() + " did not reach event "
                             + events + " again (" + searchEvents + " seen)");
                 }
+                // Kept as a snapshot: the next reverse command here starts from it, not from the stretch's.
+                if (found != null && start != from) snapshots.add(start);
             }
+            searchRestart = null;
             if (interrupted = found == null) break;
             if (found.kind != Kind.REVERSED) return found;
             end = from.position();
@@ -752,19 +886,23 @@ public final class Debugger {
     }
 
     /**
-     * Whether the execution from position start to end may hold an event reverse-continue stops
-     * at: false only if footprints recorded from start chain to end (here, from hereFrom to now,
-     * is the stretch being recorded) and none of them can hold one.
+     * How far into the execution from position start to end (at cycle limit) reverse-continue
+     * must re-execute to see every event it may hold: null if footprints recorded from start
+     * chain to end and none can hold one; else the position and cycle count at which the last
+     * footprint that may hold one ends (end and limit themselves if the chain breaks before it).
+     * here, from hereFrom to now (at nowCycles), is the footprint being recorded.
      */
-    private boolean mayHoldEvent(long start, long end, Footprint here, long hereFrom, long now) {
+    private long[] reach(long start, long end, long limit, Footprint here, long hereFrom, long now, long nowCycles) {
+        long[] last = null;
         long p = start;
         while (p < end) {
             Snapshots.Stretch s = snapshots.recordedFrom(p);
-            if (s == null && here != null && p == hereFrom) s = new Snapshots.Stretch(now, here);
-            if (s == null || s.end() <= p || mayStopIn(s.footprint())) return true;
+            if (s == null && here != null && p == hereFrom) s = new Snapshots.Stretch(now, nowCycles, here);
+            if (s == null || s.end() <= p || s.end() > end) return new long[] {end, limit};
+            if (mayStopIn(s.footprint())) last = s.end() == end ? new long[] {end, limit} : new long[] {s.end(), s.endCycles()};
             p = s.end();
         }
-        return false;
+        return last;
     }
 
     /** Whether a stretch with footprint f may hold a breakpoint, watched access or caught exception. */
@@ -783,8 +921,18 @@ public final class Debugger {
         return stretchesSkipped;
     }
 
+    /** Instructions the last reverse-continue re-executed counting events in the stretches it searched. */
+    public long instructionsCounted() {
+        return instructionsCounted;
+    }
+
+    /** Instructions the last reverse-continue re-executed after counting, to reach the event it stopped at. */
+    public long instructionsApproached() {
+        return instructionsApproached;
+    }
+
     /**
-     * reverse-continue without snapshots (a machine with a disk): the whole execution is the one
+     * reverse-continue without snapshots ({@code exo debug --no-snapshots}): the whole execution is the one
      * stretch, re-executed from a fresh boot; Ctrl-C re-executes back to where it started.
      */
     private Stop reverseContinueFromBoot() {
@@ -792,11 +940,11 @@ public final class Debugger {
         interrupt = false;
         machine().takeStopRequest();
         boot();
-        Stop found = search(now, nowCycles, nowCycles, 0);
+        Stop found = search(now, nowCycles, nowCycles, 0, false);
         if (found != null && searchEvents > 0) {
             long events = searchEvents;
             boot();
-            found = search(now, nowCycles, nowCycles, events);
+            found = search(now, nowCycles, nowCycles, events, false);
             if (found != null && found.kind != Kind.REVERSED) return found;
         }
         if (found == null) {
@@ -817,60 +965,104 @@ public final class Debugger {
      * access (a stop after its instruction) if the instruction started before end and the stop
      * comes before cycle now, where reverse-continue started. Stops at the event numbered stopAt
      * if stopAt is positive and returns that stop; otherwise returns a {@link Kind#REVERSED}
-     * stop at end. Returns null if interrupted.
+     * stop at end. Returns null if interrupted. checkedHere says the breakpoints at the state
+     * it starts from were checked already (it starts from a {@link #searchRestart}).
+     *
+     * <p>Counting (stopAt 0), it captures the whole target before a breakpoint or watched access,
+     * or after caught exceptions, when the last capture is {@link #tick} or more instructions
+     * back, and keeps the latest with an event after it in {@link #searchRestart} with the events
+     * before it: the stop is then re-executed from there, not from the stretch's snapshot, so
+     * reaching it costs at most about a tick once it is counted (a caught exception: a tick past
+     * the capture after the one before it).
      */
-    private Stop search(long end, long limit, long now, long stopAt) {
+    private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere) {
         Machine m = machine();
         searching = true;
         searchLimit = limit;
         searchEvents = 0;
         searchStopAt = stopAt;
+        searchRestart = null;
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
         int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
         m.setWatchedPages(watched);
-        long checkedAt = -1;
+        long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret, countedAtCapture = 0;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
                 if (interrupt) return null;
                 int pc = m.cpu.pc;
-                if (m.cpu.cycles != checkedAt && m.cpu.cycles < limit) {
+                boolean checked = m.cpu.cycles == checkedAt;
+                Breakpoints.Breakpoint b = null;
+                if (!checked && m.cpu.cycles < limit) {
                     checkedAt = m.cpu.cycles;
-                    Breakpoints.Breakpoint b = points.firstHolding(pc, target);
-                    if (b != null && ++searchEvents == stopAt) {
-                        return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
-                    }
+                    b = points.firstHolding(pc, target);
+                }
+                makeDueChanges();
+                long room = roomBeforeChange(Math.min(end - m.cpu.instret, 1 << 16));
+                boolean engineSpeed = fast && !stepNext && room > 0 && engineSpeedNow(m);
+                int w = engineSpeed ? 0 : wordAt(pc);
+                Breakpoints.WatchHit hit = engineSpeed ? null : points.watchedBy(pc, w, target, this::describe);
+                // Before a breakpoint or watched access here, or after caught exceptions (counted at
+                // the trap site, where nothing can be captured) since the last capture.
+                boolean eventNear = b != null || hit != null || searchEvents > countedAtCapture;
+                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick) {
+                    capturedAt = m.cpu.instret;
+                    countedAtCapture = searchEvents;
+                    keepRestart();
+                    Snapshots.Entry previous = lastCapture != null ? lastCapture : searchRestart != null ? searchRestart : snapshots.atOrBefore(m.cpu.instret);
+                    lastCapture = capture(previous);
+                    lastCaptureEvents = searchEvents;
+                    lastCaptureChecked = checked;
+                }
+                if (b != null && ++searchEvents == stopAt) {
+                    return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
                 }
                 StopReason r;
-                Breakpoints.WatchHit hit = null;
-                int w = 0;
                 long before = m.cpu.instret;
-                if (fast && !stepNext && engineSpeedNow(m)) {
+                if (engineSpeed) {
                     setMachineStops(m, breakAt, watched);
                     m.resumePastBreakpoint();
-                    r = runAtEngineSpeed(m, Math.min(end - m.cpu.instret, 1 << 16));
+                    r = runAtEngineSpeed(m, room);
                     handlerStop = false;
                     stepNext = r == StopReason.WATCHED;
                 } else {
                     stepNext = false;
-                    w = wordAt(pc);
-                    hit = points.watchedBy(pc, w, target, this::describe);
                     r = stepTracked(m);
                 }
-                if (r == StopReason.STOPPED && caught != null) {
-                    return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s (reached backwards)", caught.shortName,
-                            m.cpu.epc, at(m.cpu.epc), caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : ""));
-                }
+                if (r == StopReason.STOPPED && caught != null) return caughtStop(" (reached backwards)");
                 if (r == StopReason.STOPPED && interrupt) return null;
                 if (hit != null && m.cpu.instret != before && m.cpu.cycles < now && ++searchEvents == stopAt) {
                     return new Stop(Kind.WATCHPOINT, hit.report() + points.watchAfter(w, hit.old(), target) + " (reached backwards)");
                 }
             }
+            // The state ending the stretch may lie past traps delivered at its position (its cycle
+            // count says): deliver them, as they were before it, so a caught one is counted.
+            while (m.cpu.instret == end && m.cpu.cycles < limit && !m.isHalted()) {
+                if (interrupt) return null;
+                Change c = pendingChange();
+                if (c != null && c.position() == end && c.cycles() < limit) {
+                    makeDueChanges();
+                    continue;
+                }
+                StopReason r = m.step();
+                if (r == StopReason.STOPPED && caught != null) return caughtStop(" (reached backwards)");
+            }
+            keepRestart();
             return new Stop(Kind.REVERSED, "");
         } finally {
+            lastCapture = null;
             searching = false;
             replaying = false;
         }
+    }
+
+    /** The capture a counting search took last becomes its restart state once an event was counted after it. */
+    private void keepRestart() {
+        if (lastCapture == null || searchEvents <= lastCaptureEvents) return;
+        searchRestart = lastCapture;
+        searchRestartEvents = lastCaptureEvents;
+        searchRestartChecked = lastCaptureChecked;
+        lastCapture = null;
     }
 
     /** The key of the running environment's activations (see {@link #activations}). */
@@ -886,15 +1078,22 @@ public final class Debugger {
             restoreNearest(position);
             Machine m = machine();
             while (m.cpu.instret < position && !m.isHalted()) {
+                makeDueChanges();
                 maybeSnapshot();
-                if (engineSpeedNow(m)) {
+                long room = roomBeforeChange(Math.min(position - m.cpu.instret, 1 << 16));
+                if (room > 0 && engineSpeedNow(m)) {
                     setMachineStops(m, new int[0], new int[0]);
                     m.resumePastBreakpoint();
-                    runAtEngineSpeed(m, Math.min(position - m.cpu.instret, 1 << 16));
+                    runAtEngineSpeed(m, room);
                     handlerStop = false;
                 } else {
                     stepTracked(m);
                 }
+            }
+            // A change made at this very state is part of it as the user saw it.
+            for (Change c = pendingChange(); c != null && c.position() == m.cpu.instret && c.cycles() == m.cpu.cycles && !c.atCatch(); c = pendingChange()) {
+                c.apply().accept(target);
+                nextChange++;
             }
         } finally {
             replaying = false;

@@ -2,7 +2,6 @@ package exo.monitor;
 
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cause;
-import exo.emulator.machine.Cpu;
 import exo.os.GuestOs;
 import exo.toolchain.Suggest;
 import exo.trace.TraceFile;
@@ -734,27 +733,23 @@ public final class Monitor {
         if (eq < 0) throw new Problem("usage: set REG = EXPR, or set *ADDR = EXPR");
         String lhs = a.substring(0, eq).strip();
         int v = eval(a.substring(eq + 1));
-        Cpu cpu = dbg.machine().cpu;
         if (lhs.startsWith("*")) {
             int va = eval(lhs.substring(1));
             if ((va & 3) != 0) throw new Problem(String.format("0x%08x is not word-aligned", va));
             int pa = dbg.target().translate(va);
             if (pa < 0) throw new Problem(String.format("0x%08x is not mapped in the current address space", va));
-            dbg.machine().memory.writeWord(pa, v);
-            dbg.changedByUser();
+            dbg.change(t -> t.machine().memory.writeWord(pa, v));
             return;
         }
         String r = lhs.startsWith("$") ? lhs.substring(1) : lhs;
         if (r.equals("pc")) {
-            cpu.pc = v;
-            dbg.changedByUser();
+            dbg.change(t -> t.machine().cpu.pc = v);
             return;
         }
         int reg = Register.parse(r);
         if (reg < 0) throw new Problem("no register '" + lhs + "'");
         if (reg == 0) throw new Problem("zero is hard-wired to 0");
-        cpu.regs[reg] = v;
-        dbg.changedByUser();
+        dbg.change(t -> t.machine().cpu.regs[reg] = v);
     }
 
     private void disassemble(String a) throws Problem {
@@ -802,12 +797,14 @@ public final class Monitor {
         GuestOs os = dbg.target().os();
         if (os == null) throw new Problem("no kernel: this program runs on the bare machine");
         int env = eval(p[0]), block = eval(p[1]);
+        String[] said = new String[1];
         try {
-            out.println(os.revokeBlock(env, block));
+            // Re-execution makes the request again at this state, without printing the kernel's answer.
+            dbg.change(t -> said[0] = t.os().revokeBlock(env, block));
         } catch (IllegalArgumentException refused) {
             throw new Problem(refused.getMessage());
         }
-        dbg.changedByUser();
+        out.println(said[0]);
     }
 
     /** Runs a file of commands; the first that fails ends it (as in gdb), and source fails. */

@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * every other snapshot (never the boot's) is dropped and the interval doubled, so a run of any
  * length keeps a bounded number of snapshots spread over all of it.
  *
- * <p>Each stretch of execution run through from one snapshot to the next also leaves its
- * {@link Footprint}, kept by the positions it spans: what reverse-continue asks before it
- * re-executes a stretch. A footprint stays true of its stretch when the snapshots between are
+ * <p>Execution run through leaves a {@link Footprint} of each tick of it ({@link Debugger}, an eighth of the first interval) (and of
+ * each shorter piece that ends at a snapshot), kept by the positions it spans: what
+ * reverse-continue asks before it re-executes a stretch, and how far into it it must go. A footprint stays true of its stretch when the snapshots between are
  * thinned (a stretch is then asked of the footprints that chain across it); only a change the
  * user makes drops the ones after it.
  */
@@ -38,8 +38,8 @@ final class Snapshots {
     static final long BUDGET = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3);
 
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
-    /** A footprint of the execution from one position to a later one. */
-    record Stretch(long end, Footprint footprint) {}
+    /** A footprint of the execution from one position to a later one, and the cycle count at that later state. */
+    record Stretch(long end, long endCycles, Footprint footprint) {}
 
     /** Footprints by the position they start at. */
     private final TreeMap<Long, Stretch> stretches = new TreeMap<>();
@@ -95,15 +95,19 @@ final class Snapshots {
         return new ArrayList<>(entries.headMap(position, true).descendingMap().values());
     }
 
-    /** Drops the snapshots and footprints after position: the user changed the state there, so what follows differs. */
-    void dropAfter(long position) {
-        while (!entries.isEmpty() && entries.lastKey() > position) release(entries.pollLastEntry().getValue());
+    /**
+     * Drops the snapshots at or after position and the footprints ending after it: the user
+     * changed the state there, so what follows differs (a snapshot at the position itself may
+     * have been taken before the change).
+     */
+    void dropFrom(long position) {
+        while (!entries.isEmpty() && entries.lastKey() >= position) release(entries.pollLastEntry().getValue());
         stretches.values().removeIf(s -> s.end() > position);
     }
 
-    /** Keeps the footprint of the execution from position start to end (frozen). */
-    void recorded(long start, long end, Footprint f) {
-        stretches.put(start, new Stretch(end, f.freeze()));
+    /** Keeps the footprint of the execution from position start to the state at position end and cycle endCycles (frozen). */
+    void recorded(long start, long end, long endCycles, Footprint f) {
+        stretches.put(start, new Stretch(end, endCycles, f.freeze()));
     }
 
     /** The footprint recorded from position start, or null. */

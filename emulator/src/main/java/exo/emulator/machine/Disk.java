@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -71,6 +72,12 @@ public final class Disk implements AutoCloseable {
     private int protectedBlocks;
     private int nextTag = 1;
     private long flushes;
+    /**
+     * For {@link #image}: the contents of every block a flush has written to the file since it
+     * was opened, and what each held before the first such write. The arrays are never written
+     * after they are put here, so images share them.
+     */
+    private final TreeMap<Integer, byte[]> written = new TreeMap<>(), original = new TreeMap<>();
 
     private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
         this.path = path;
@@ -255,6 +262,10 @@ public final class Disk implements AutoCloseable {
             System.arraycopy(buffered, 0, dst, 0, BLOCK_SIZE);
             return;
         }
+        readBlockFromFile(b, dst);
+    }
+
+    private void readBlockFromFile(int b, byte[] dst) {
         ByteBuffer buf = ByteBuffer.wrap(dst, 0, BLOCK_SIZE);
         try {
             long pos = (long) b * BLOCK_SIZE;
@@ -294,6 +305,16 @@ public final class Disk implements AutoCloseable {
     }
 
     private void writeThrough(int block, byte[] contents) throws IOException {
+        if (!original.containsKey(block)) {
+            byte[] before = new byte[BLOCK_SIZE];
+            readBlockFromFile(block, before);
+            original.put(block, before);
+        }
+        written.put(block, contents);
+        writeFile(block, contents);
+    }
+
+    private void writeFile(int block, byte[] contents) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(contents);
         long pos = (long) block * BLOCK_SIZE;
         while (buf.hasRemaining()) channel.write(buf, pos + buf.position());
@@ -315,6 +336,53 @@ public final class Disk implements AutoCloseable {
 
     private void checkBlock(int b) {
         if (b < 0 || b >= blocks) throw new IllegalStateException("block " + b + " is outside the image (" + blocks + " blocks)");
+    }
+
+    /**
+     * The device's whole state at one moment, for a debugger's snapshots: requests queued and
+     * completed, the write-back buffer, the tag and flush counters, the protected blocks, and the
+     * contents of every block flushed to the file since it was opened. The block arrays are
+     * shared, never copied: the device never writes one it has handed out.
+     */
+    public record Image(List<Request> queue, List<Completion> completed, Map<Integer, byte[]> unflushed, Map<Integer, byte[]> written,
+                        int protectedBlocks, int nextTag, long flushes) {}
+
+    /** The state now (see {@link Image}); costs a copy of the maps of blocks, not of blocks. */
+    public Image image() {
+        return new Image(List.copyOf(queue), List.copyOf(completed), new TreeMap<>(unflushed), new TreeMap<>(written), protectedBlocks,
+                nextTag, flushes);
+    }
+
+    /**
+     * Makes the device what it was at image: its queue, buffer and counters, and the file's
+     * blocks (each block flushed since then, or since the image, is written back as the image
+     * had it; one never flushed before the image gets its original contents back).
+     *
+     * @throws DiskException IO if the file cannot be written
+     */
+    public void restore(Image image) {
+        requireWritable();
+        try {
+            java.util.Set<Integer> blocks = new java.util.TreeSet<>(written.keySet());
+            blocks.addAll(image.written().keySet());
+            for (int b : blocks) {
+                byte[] want = image.written().containsKey(b) ? image.written().get(b) : original.get(b);
+                if (want != written.get(b)) writeFile(b, want);
+            }
+        } catch (IOException e) {
+            throw new DiskException(DiskException.Kind.IO, path + ": restoring the image failed: " + e.getMessage());
+        }
+        written.clear();
+        written.putAll(image.written());
+        queue.clear();
+        queue.addAll(image.queue());
+        completed.clear();
+        completed.addAll(image.completed());
+        unflushed.clear();
+        unflushed.putAll(image.unflushed());
+        protectedBlocks = image.protectedBlocks();
+        nextTag = image.nextTag();
+        flushes = image.flushes();
     }
 
     /** Closes the image without flushing: what was not flushed is lost, as if the host had died. */

@@ -35,7 +35,11 @@ import java.util.Set;
 public final class Footprint {
     private static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 4;
 
-    /** Virtual page numbers, while recording; {@link #freeze} turns them into the sorted arrays. */
+    /**
+     * Virtual page numbers, while recording; {@link #freeze} turns them into runs of consecutive
+     * pages (start, end exclusive, sorted), so a stretch that sweeps a large array keeps a few
+     * numbers rather than one per page.
+     */
     private BitSet loadBits = new BitSet(), storeBits = new BitSet();
     private int[] loads, stores;
     /** (virtual page << 32 | physical page) of every fetch translated. */
@@ -99,11 +103,36 @@ public final class Footprint {
     /** Ends recording: the page sets become compact; only the questions may be asked after. */
     public Footprint freeze() {
         if (loads == null) {
-            loads = loadBits.stream().toArray();
-            stores = storeBits.stream().toArray();
+            loads = runs(loadBits);
+            stores = runs(storeBits);
             loadBits = storeBits = null;
         }
         return this;
+    }
+
+    private static int[] runs(BitSet pages) {
+        int[] r = new int[8];
+        int n = 0;
+        for (int start = pages.nextSetBit(0); start >= 0; start = pages.nextSetBit(start)) {
+            int end = pages.nextClearBit(start);
+            if (n == r.length) r = Arrays.copyOf(r, 2 * n);
+            r[n++] = start;
+            r[n++] = end;
+            start = end;
+        }
+        return Arrays.copyOf(r, n);
+    }
+
+    /** Whether vpn lies in one of runs (pairs of start, end exclusive, sorted). */
+    private static boolean inRuns(int[] runs, int vpn) {
+        int lo = 0, hi = runs.length / 2 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (runs[2 * mid] > vpn) hi = mid - 1;
+            else if (runs[2 * mid + 1] <= vpn) lo = mid + 1;
+            else return true;
+        }
+        return false;
     }
 
     /** Whether the program may have stood at virtual pc (executed it, or trapped there). */
@@ -121,12 +150,12 @@ public final class Footprint {
 
     /** Whether an instruction may have loaded from virtual page vpn. */
     public boolean mayLoad(int vpn) {
-        return loads == null ? loadBits.get(vpn) : Arrays.binarySearch(loads, vpn) >= 0;
+        return loads == null ? loadBits.get(vpn) : inRuns(loads, vpn);
     }
 
     /** Whether an instruction may have stored to virtual page vpn. */
     public boolean mayStore(int vpn) {
-        return stores == null ? storeBits.get(vpn) : Arrays.binarySearch(stores, vpn) >= 0;
+        return stores == null ? storeBits.get(vpn) : inRuns(stores, vpn);
     }
 
     /** Whether an exception of cause may have been delivered. */

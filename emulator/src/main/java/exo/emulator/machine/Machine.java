@@ -321,25 +321,26 @@ public final class Machine {
     /**
      * The machine's whole architectural state at an instruction boundary: registers, control
      * registers and counters, the timer, trap counts, the TLB, the current ASID and physical
-     * memory (an {@link PhysicalMemory.Image}). Not the engine, breakpoints or observer, which
-     * are the debugger's, nor a disk, whose writes reach a host file: a machine with a disk has
-     * no snapshots.
+     * memory (an {@link PhysicalMemory.Image}), and with a disk the device ({@link Disk.Image}:
+     * its queue, completion times, buffer and the blocks it has written to its file) and whether
+     * its interrupt is owed. Not the engine, breakpoints or observer, which are the debugger's.
      */
     public record Snapshot(int[] regs, int pc, int epc, int cause, int badVaddr, long cycles, long instret, long timerCompare,
-                           long[] trapCounts, boolean halted, Tlb.State tlb, int asid, PhysicalMemory.Image memory) {}
+                           long[] trapCounts, boolean halted, Tlb.State tlb, int asid, PhysicalMemory.Image memory, Disk.Image disk,
+                           boolean diskInterruptOwed) {}
 
     /**
      * The state now, sharing unchanged memory pages with previous (null for none); only the
      * pages written since are compared when previous is the snapshot last taken or restored.
      *
-     * @throws IllegalStateException with a trap pending (mid-delivery) or a disk attached
+     * @throws IllegalStateException with a trap pending (mid-delivery)
      */
     public Snapshot snapshot(Snapshot previous) {
         if (pending != null) throw new IllegalStateException("snapshot with trap " + pending + " pending");
-        if (disk != null) throw new IllegalStateException("snapshot of a machine with a disk");
         Cpu c = cpu;
         Snapshot s = new Snapshot(c.regs.clone(), c.pc, c.epc, c.cause, c.badVaddr, c.cycles, c.instret, c.timerCompare,
-                trapCounts.clone(), halted, tlb.state(), mmu.asid(), memory.image(previous == null ? null : previous.memory));
+                trapCounts.clone(), halted, tlb.state(), mmu.asid(), memory.image(previous == null ? null : previous.memory),
+                disk == null ? null : disk.image(), diskInterruptOwed);
         // Memory tracks the pages written since this image; a store line mapped now would bypass that.
         mmu.flushHostCache();
         return s;
@@ -379,6 +380,9 @@ public final class Machine {
         pending = null;
         halted = s.halted;
         memory.restore(s.memory);
+        if ((s.disk == null) != (disk == null)) throw new IllegalStateException("snapshot of a machine " + (disk == null ? "with" : "without") + " a disk");
+        if (disk != null) disk.restore(s.disk);
+        diskInterruptOwed = s.diskInterruptOwed;
         tlb.restore(s.tlb);
         mmu.setAsid(s.asid);
         mmu.flushHostCache();

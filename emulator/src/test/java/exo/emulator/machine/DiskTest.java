@@ -93,6 +93,47 @@ class DiskTest {
         assertArrayEquals(filled(0x5A), m.page(9), "a read sees a write not yet flushed");
     }
 
+    /**
+     * An image and its restore: the queue with its completion cycles, the buffer, the counters and
+     * the file's blocks come back, whether the blocks were flushed before the image (their
+     * contents then) or after it (what the file held before their first flush).
+     */
+    @Test
+    void anImageRestoresTheQueueTheBufferAndTheFlushedBlocks() throws IOException {
+        Path p = dir.resolve("d.img");
+        Disk d = Disk.create(p, 8L * Disk.BLOCK_SIZE);
+        PhysicalMemory m = new PhysicalMemory(1 << 20);
+        d.writeBlock(2, filled(2));
+        d.flush();
+        d.writeBlock(4, filled(4));
+        m.write(Pages.start(3), filled(7), 0, Disk.BLOCK_SIZE);
+        d.submit(Disk.WRITE, 5, 3, 100, m);
+        Disk.Image image = d.image();
+        byte[] file = Files.readAllBytes(p);
+        java.util.List<Disk.Request> queued = d.inFlight();
+
+        d.completeDue(m);
+        d.writeBlock(2, filled(12));
+        d.writeBlock(6, filled(6));
+        d.flush();
+        d.submit(Disk.READ, 6, 4, 500, m);
+        d.restore(image);
+        assertArrayEquals(file, Files.readAllBytes(p), "block 2 as flushed before the image, 5 and 6 as before their first flush");
+        assertEquals(queued, d.inFlight());
+        assertEquals(100 + Disk.LATENCY, d.due());
+        assertEquals(1, d.unflushedBlocks(), "block 4, buffered");
+        assertEquals(1, d.flushes());
+        byte[] b = new byte[Disk.BLOCK_SIZE];
+        d.readBlock(4, b);
+        assertArrayEquals(filled(4), b);
+        assertEquals(2, d.submit(Disk.FLUSH, 0, 0, 0, m), "the next tag is the image's");
+
+        d.completeDue(m);
+        d.completeDue(m);
+        assertEquals(7, Files.readAllBytes(p)[5 * Disk.BLOCK_SIZE], "the same execution again reaches the file");
+        d.close();
+    }
+
     @Test
     void writesReachTheImageOnlyAtAFlush() throws IOException {
         Path p = dir.resolve("d.img");

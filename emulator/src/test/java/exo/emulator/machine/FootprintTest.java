@@ -86,6 +86,21 @@ class FootprintTest {
         assertTrue(f.mayReach(NEVER), "the interpreter says which pages, not which words");
     }
 
+    /** Frozen, the pages become runs of consecutive pages: each page in a run counts, none between or beside. */
+    @Test
+    void frozenPagesAreRunsThatAnswerAsThePagesDid() {
+        Footprint f = new Footprint();
+        int[] stored = {0, 3, 4, 5, 9, 0xFFFFF};
+        for (int vpn : stored) f.accessed(vpn, Mmu.STORE);
+        for (int vpn = 100; vpn < 5000; vpn++) f.accessed(vpn, Mmu.LOAD);
+        f.freeze();
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        for (int vpn : stored) set.add(vpn);
+        for (int vpn : new int[] {0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 0xFFFFE, 0xFFFFF}) assertEquals(set.contains(vpn), f.mayStore(vpn), "page " + vpn);
+        assertFalse(f.mayLoad(99) || f.mayLoad(5000) || f.mayLoad(0xFFFFF));
+        assertTrue(f.mayLoad(100) && f.mayLoad(2500) && f.mayLoad(4999));
+    }
+
     @Test
     void aFlushedHostCacheSendsEveryPageUsedAfterToTheSlowPath() {
         TestMachine t = program(new Jit(JitOptions.DEFAULT.withThreshold(1)));
