@@ -509,6 +509,22 @@ public final class Debugger {
         return new ArrayList<>(trapLog);
     }
 
+    /** The trap logged last, or null: a mark for {@link #trapsAfter}. */
+    public TrapRecord lastTrap() {
+        return trapLog.peekLast();
+    }
+
+    /**
+     * The traps logged after mark (all of the log if mark is null or no longer in it, as after
+     * a restart), oldest first: what the kernel did during a command that started at mark.
+     */
+    public List<TrapRecord> trapsAfter(TrapRecord mark) {
+        List<TrapRecord> all = new ArrayList<>(trapLog);
+        int i = all.size() - 1;
+        while (i >= 0 && all.get(i) != mark) i--; // by identity: two records may be equal
+        return all.subList(i + 1, all.size());
+    }
+
     /** Executes n instructions (entering handlers when they trap), stopping early on events. */
     public Stop step(long n) {
         long[] left = {n};
