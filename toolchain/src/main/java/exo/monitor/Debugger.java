@@ -190,6 +190,8 @@ public final class Debugger {
     }
 
     private void boot() {
+        deliveredNames.clear();
+        stopsFor = null;
         executions++;
         nextChange = 0;
         changeStop = false;
@@ -241,7 +243,7 @@ public final class Debugger {
                 String by = returned ? null : target.resolvedBy();
                 boolean resumed = by != null || mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
-                        : resumed ? resolved(by) : target.deliveredTo(mm.cpu.pc);
+                        : resumed ? resolved(by) : deliveredTo(now, mm.cpu.pc);
                 delivered += completed;
                 if (!mm.isHalted() && !returned && !resumed && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
@@ -256,6 +258,21 @@ public final class Debugger {
             }
         });
     }
+
+    /**
+     * {@link DebugTarget#deliveredTo}, built once per context and PC: a library OS's every TLB
+     * miss is forwarded to the same handler, and formatting it each time cost a fifth of a
+     * run's time in the monitor.
+     */
+    private String deliveredTo(String context, int pc) {
+        if (deliveredNames.size() > DELIVERED_NAMES_LIMIT) deliveredNames.clear();
+        return deliveredNames.computeIfAbsent(new Delivery(context, pc), d -> target.deliveredTo(pc));
+    }
+
+    private record Delivery(String context, int pc) {}
+
+    private final Map<Delivery, String> deliveredNames = new java.util.HashMap<>();
+    private static final int DELIVERED_NAMES_LIMIT = 4096;
 
     /** Records the handler or upcall the kernel just entered (see {@link #activations}). */
     private void entered(Cause cause, int epc, int badVaddr) {
@@ -699,11 +716,20 @@ public final class Debugger {
     private int[] machineBreakpoints(Machine m, int[] user) {
         returnStops = m.engine() instanceof Jit && handlerEntries > 0;
         if (!returnStops) return user;
-        int[] returns = target.debugInfo().handlerReturns();
-        int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
-        System.arraycopy(returns, 0, all, user.length, returns.length);
-        return all;
+        // Asked before every run at engine speed (each handler entry and return under a
+        // library OS): the set is built, sorted as the machine keeps it, only when user changes.
+        if (!java.util.Arrays.equals(user, stopsFor)) {
+            int[] returns = target.debugInfo().handlerReturns();
+            int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
+            System.arraycopy(returns, 0, all, user.length, returns.length);
+            stopsFor = user.clone();
+            stopsWithReturns = java.util.Arrays.stream(all).distinct().sorted().toArray();
+        }
+        return stopsWithReturns;
     }
+
+    /** The user's breakpoints {@link #stopsWithReturns} was built for (the handler returns are the program's, fixed). */
+    private int[] stopsFor, stopsWithReturns;
 
     /** {@link Machine#run}, stopping early when a handler is entered (see {@link #activations}). */
     private StopReason runAtEngineSpeed(Machine m, long budget) {
