@@ -244,7 +244,7 @@ public final class Debugger {
                 boolean resumed = by != null || mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
                         : resumed ? resolved(by) : deliveredTo(now, mm.cpu.pc);
-                delivered += completed;
+                if (!completed.isEmpty()) delivered += completed;
                 if (!mm.isHalted() && !returned && !resumed && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
@@ -314,8 +314,11 @@ public final class Debugger {
 
     /** What the trap log says of a trap the kernel resolved itself: by which means, when the kernel says (by non-null). */
     private static String resolved(String by) {
-        return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
+        return by == null ? "kernel (resolved, resumed)" : RESOLVED.computeIfAbsent(by, b -> "kernel (" + b + ", resumed)");
     }
+
+    /** What {@link #resolved} said for each way a kernel fills a miss (a handful), kept: it is asked at every refill. */
+    private static final Map<String, String> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Restarts the program from its entry; breakpoints and recorded input are kept, the user's changes are not. */
     public void restart() {
@@ -870,7 +873,10 @@ public final class Debugger {
             if (interrupted = interrupt) break;
             stretchesSearched++;
             restore(from);
-            Stop found = search(reach[0], reach[1], nowCycles, 0, false);
+            // A footprint's causes are exact, its words and pages conservative: with only catches
+            // set, the last piece that may hold an event holds the last one (or the stop's own trap).
+            boolean exact = points.enabledAddresses().length == 0 && points.watchedPages().length == 0;
+            Stop found = search(reach[0], reach[1], nowCycles, 0, false, exact ? reach[2] : 0);
             instructionsCounted += position() - from.position();
             if (found != null && searchEvents > 0) {
                 // Re-execute to the last event from the latest state the count kept before it.
@@ -883,7 +889,7 @@ public final class Debugger {
                 boolean checked = start != from && searchRestartChecked;
                 searchRestart = null;
                 restore(start);
-                found = search(reach[0], reach[1], nowCycles, events, checked);
+                found = search(reach[0], reach[1], nowCycles, events, checked, Long.MAX_VALUE);
                 instructionsApproached += position() - start.position();
                 if (found != null && found.kind == Kind.REVERSED) {
                     throw new IllegalStateException("re-executing from position " + start.position() + " did not reach event "
@@ -915,8 +921,9 @@ public final class Debugger {
      * How far into the execution from position start to end (at cycle limit) reverse-continue
      * must re-execute to see every event it may hold: null if footprints recorded from start
      * chain to end and none can hold one; else the position and cycle count at which the last
-     * footprint that may hold one ends (end and limit themselves if the chain breaks before it).
-     * here, from hereFrom to now (at nowCycles), is the footprint being recorded.
+     * footprint that may hold one ends (end and limit themselves if the chain breaks before it),
+     * and the position at which that footprint begins (where the chain breaks, if it breaks
+     * first). here, from hereFrom to now (at nowCycles), is the footprint being recorded.
      */
     private long[] reach(long start, long end, long limit, Footprint here, long hereFrom, long now, long nowCycles) {
         long[] last = null;
@@ -924,8 +931,8 @@ public final class Debugger {
         while (p < end) {
             Snapshots.Stretch s = snapshots.recordedFrom(p);
             if (s == null && here != null && p == hereFrom) s = new Snapshots.Stretch(now, nowCycles, here);
-            if (s == null || s.end() <= p || s.end() > end) return new long[] {end, limit};
-            if (mayStopIn(s.footprint())) last = s.end() == end ? new long[] {end, limit} : new long[] {s.end(), s.endCycles()};
+            if (s == null || s.end() <= p || s.end() > end) return new long[] {end, limit, last == null ? p : last[2]};
+            if (mayStopIn(s.footprint())) last = s.end() == end ? new long[] {end, limit, p} : new long[] {s.end(), s.endCycles(), p};
             p = s.end();
         }
         return last;
@@ -966,11 +973,11 @@ public final class Debugger {
         interrupt = false;
         machine().takeStopRequest();
         boot();
-        Stop found = search(now, nowCycles, nowCycles, 0, false);
+        Stop found = search(now, nowCycles, nowCycles, 0, false, Long.MAX_VALUE);
         if (found != null && searchEvents > 0) {
             long events = searchEvents;
             boot();
-            found = search(now, nowCycles, nowCycles, events, false);
+            found = search(now, nowCycles, nowCycles, events, false, Long.MAX_VALUE);
             if (found != null && found.kind != Kind.REVERSED) return found;
         }
         if (found == null) {
@@ -999,9 +1006,11 @@ public final class Debugger {
      * back, and keeps the latest with an event after it in {@link #searchRestart} with the events
      * before it: the stop is then re-executed from there, not from the stretch's snapshot, so
      * reaching it costs at most about a tick once it is counted (a caught exception: a tick past
-     * the capture after the one before it).
+     * the capture after the one before it). It captures nothing before position captureFrom,
+     * where the footprints show the last event lies after it (counting a catch's exceptions
+     * over many pieces, only the last piece needs captures).
      */
-    private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere) {
+    private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere, long captureFrom) {
         Machine m = machine();
         searching = true;
         searchLimit = limit;
@@ -1031,7 +1040,7 @@ public final class Debugger {
                 // Before a breakpoint or watched access here, or after caught exceptions (counted at
                 // the trap site, where nothing can be captured) since the last capture.
                 boolean eventNear = b != null || hit != null || searchEvents > countedAtCapture;
-                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick) {
+                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick && m.cpu.instret >= captureFrom) {
                     capturedAt = m.cpu.instret;
                     countedAtCapture = searchEvents;
                     keepRestart();
