@@ -73,6 +73,8 @@ public final class Debugger {
     private int stretchesSearched, stretchesSkipped;
     /** Instructions the last reverse-continue re-executed counting events, and then re-executed to the one it stopped at. */
     private long instructionsCounted, instructionsApproached;
+    /** Breakpoint hits whose condition did not hold while the last reverse-continue counted (see {@link #conditionsFalse()}). */
+    private long conditionsFalse;
     /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
     private long executions;
     /**
@@ -186,7 +188,10 @@ public final class Debugger {
         if (stretchesSearched + stretchesSkipped == 0) return s;
         return s + String.format("%nthe last reverse-continue re-executed %d stretch%s and skipped %d that could hold no event"
                 + "%n(%,d instructions re-executed counting events, then %,d to the one it stopped at)", stretchesSearched,
-                stretchesSearched == 1 ? "" : "es", stretchesSkipped, instructionsCounted, instructionsApproached);
+                stretchesSearched == 1 ? "" : "es", stretchesSkipped, instructionsCounted, instructionsApproached)
+                + (conditionsFalse == 0 ? "" : String.format("%n%,d breakpoint hit%s counted had a condition that did not hold"
+                + " (footprints cannot evaluate a condition: every stretch that runs the address is re-executed)",
+                conditionsFalse, conditionsFalse == 1 ? "" : "s"));
     }
 
     private void boot() {
@@ -849,7 +854,7 @@ public final class Debugger {
      */
     public Stop reverseContinue() {
         stretchesSearched = stretchesSkipped = 0;
-        instructionsCounted = instructionsApproached = 0;
+        instructionsCounted = instructionsApproached = conditionsFalse = 0;
         if (snapshots == null) return reverseContinueFromBoot();
         Machine m = machine();
         long now = position(), nowCycles = m.cpu.cycles;
@@ -959,6 +964,11 @@ public final class Debugger {
         return instructionsCounted;
     }
 
+    /** Breakpoint hits whose condition did not hold, evaluated while the last reverse-continue counted events. */
+    public long conditionsFalse() {
+        return conditionsFalse;
+    }
+
     /** Instructions the last reverse-continue re-executed after counting, to reach the event it stopped at. */
     public long instructionsApproached() {
         return instructionsApproached;
@@ -1031,6 +1041,7 @@ public final class Debugger {
                 if (!checked && m.cpu.cycles < limit) {
                     checkedAt = m.cpu.cycles;
                     b = points.firstHolding(pc, target);
+                    if (b == null && stopAt == 0 && points.conditionalAt(pc)) conditionsFalse++;
                 }
                 makeDueChanges();
                 long room = roomBeforeChange(Math.min(end - m.cpu.instret, 1 << 16));
