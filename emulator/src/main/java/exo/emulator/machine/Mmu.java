@@ -223,6 +223,8 @@ public final class Mmu {
      * comment); drops the host-cache lines that map them now.
      */
     public void setWatchedPages(int[] vpns) {
+        // A debugger sets the same pages before every run: the common case costs a comparison.
+        if (Arrays.equals(vpns, watchedPages)) return;
         int[] set = Arrays.stream(vpns).distinct().sorted().toArray();
         if (Arrays.equals(set, watchedPages)) return;
         watchedPages = set;
