@@ -1,6 +1,8 @@
 package exo.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.interp.Interpreter;
@@ -133,6 +135,44 @@ class TraceTest {
             assertEquals(1, count(ev, e -> step.equals(e.get("name"))), step);
         }
         assertEquals((double) asked, args(ev.stream().filter(e -> "revocation: request".equals(e.get("name"))).findFirst().orElseThrow()).get("page"));
+    }
+
+    /**
+     * A trace stops recording at its size limit (a busy run traced whole could fill the host's
+     * disk), stays well-formed JSON, and the run goes on to its end untraced.
+     */
+    @Test
+    void aTraceStopsAtItsSizeLimitAndStaysWellFormed() throws Exception {
+        Path src = Path.of("src", "test", "resources", "libos", "revoke.s");
+        var exe = GuestRuntime.build(List.of(src), GuestRuntime.DEFAULT_LIST, LinkOptions.DEFAULT);
+        Machine m = new Machine(16 << 20, 3, Console.capturing(new ByteArrayOutputStream()));
+        m.setEngine(new Interpreter());
+        Kernel k = new Kernel(m, KernelOptions.defaults());
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        TraceFile trace = TraceFile.to(json, TraceFile.Options.DEFAULT, 1024);
+        trace.attach(m, k, "exokernel", "env");
+        k.boot(Loader.image("revoke.s", exe), List.of("revoke.s"));
+        assertEquals(RunResult.Reason.ALL_DONE, k.run(10_000_000).reason());
+        assertTrue(trace.stoppedAt() > 0, "the trace stopped");
+        assertNull(k.stats().tracer, "its writer detached");
+        trace.close();
+        // Past the limit by at most what the JSON writer buffers (it hands bytes on 8 KiB at a
+        // time, so the limit is seen at its first flush here) and the closing events.
+        assertTrue(json.size() < 1024 + 16384, json.size() + " bytes");
+        List<Map<String, Object>> ev = TraceFormat.check(json.toString(StandardCharsets.UTF_8));
+        assertFalse(ev.isEmpty());
+        // Without a limit the same run writes far more.
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        Machine m2 = new Machine(16 << 20, 3, Console.capturing(new ByteArrayOutputStream()));
+        m2.setEngine(new Interpreter());
+        Kernel k2 = new Kernel(m2, KernelOptions.defaults());
+        TraceFile t2 = TraceFile.to(whole, TraceFile.Options.DEFAULT);
+        t2.attach(m2, k2, "exokernel", "env");
+        k2.boot(Loader.image("revoke.s", exe), List.of("revoke.s"));
+        k2.run(10_000_000);
+        t2.close();
+        assertEquals(-1, t2.stoppedAt());
+        assertTrue(whole.size() > json.size() + 4096, whole.size() + " bytes against " + json.size());
     }
 
     @Test
