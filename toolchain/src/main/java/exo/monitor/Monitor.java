@@ -266,7 +266,8 @@ public final class Monitor {
         trace = null;
         try {
             t.close();
-            out.println("trace written to " + tracePath);
+            out.println("trace written to " + tracePath + (t.stoppedAt() < 0 ? ""
+                    : " (it stopped at its limit of " + (t.limit() >> 20) + " MiB, at cycle " + t.stoppedAt() + ")"));
         } catch (UncheckedIOException e) {
             out.println("error: " + tracePath + ": writing the trace failed: " + e.getCause().getMessage());
         }
