@@ -118,9 +118,8 @@ public final class RunCommand implements Callable<Integer> {
                 if (traceFile != null) traceFile.close();
             }
             console.flush();
-            if (traceFile != null && traceFile.stoppedAt() >= 0) {
-                err.println("exo run: " + trace.file + ": the trace stopped at its limit of " + (traceFile.limit() >> 20) + " MiB, at cycle "
-                        + traceFile.stoppedAt() + "; the run went on to its end untraced");
+            if (traceFile != null && traceFile.stopNote() != null) {
+                err.println("exo run: " + trace.file + ": the trace " + traceFile.stopNote() + "; the run went on to its end untraced");
             }
             return report(err, b, r, nanos);
         } catch (UncheckedIOException e) {

@@ -266,8 +266,7 @@ public final class Monitor {
         trace = null;
         try {
             t.close();
-            out.println("trace written to " + tracePath + (t.stoppedAt() < 0 ? ""
-                    : " (it stopped at its limit of " + (t.limit() >> 20) + " MiB, at cycle " + t.stoppedAt() + ")"));
+            out.println("trace written to " + tracePath + (t.stopNote() == null ? "" : " (it " + t.stopNote() + ")"));
         } catch (UncheckedIOException e) {
             out.println("error: " + tracePath + ": writing the trace failed: " + e.getCause().getMessage());
         }

@@ -119,6 +119,11 @@ public final class TraceFile implements AutoCloseable {
         return limit;
     }
 
+    /** "stopped at its limit of N MiB, at cycle C" for a trace that stopped at its limit, or null. */
+    public String stopNote() {
+        return stoppedAt < 0 ? null : "stopped at its limit of " + (limit >> 20) + " MiB, at cycle " + stoppedAt;
+    }
+
     /** Counts the bytes written through it. */
     private static final class Counting extends java.io.FilterOutputStream {
         long count;
