@@ -175,6 +175,21 @@ class MonitorReverseTest {
         assertEquals(middle, s.state(), "the middle reached backwards twice");
     }
 
+    /**
+     * {@code run} is a new execution, as gdb's: its output is shown again (going back is not:
+     * above, the output is printed once), and it reaches the same end state.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void runShowsTheOutputAgain(String engine) throws Exception {
+        Session s = new Session(engine);
+        s.run("continue\n");
+        String end = s.state();
+        s.run("reverse-step 5000000\nrun\n");
+        assertEquals("primes<=1000000: 78498\nprimes<=1000000: 78498\n", s.guest.toString());
+        assertEquals(end.substring(0, end.indexOf("output")), s.state().substring(0, s.state().indexOf("output")));
+    }
+
     /** Sieve's line 31 runs once for each prime up to 1000; the hits reached backwards are those reached forwards. */
     @ParameterizedTest
     @ValueSource(strings = {"jit", "interp"})

@@ -28,6 +28,13 @@ class MonitorThreadsTest {
 
     @ParameterizedTest
     @FieldSource("ENGINES")
+    void afterTheExitTheTableSaysTheProgramIsNotRunning(String engine) {
+        String out = Cli.debug(engine, "threads.s", "continue\ninfo threads\n");
+        assertTrue(out.contains("(exo) info threads\nthe program is not running: env 257 (threads.s) exited with status 0"), out);
+    }
+
+    @ParameterizedTest
+    @FieldSource("ENGINES")
     void aProgramWithoutThreadsSaysSo(String engine) {
         String out = Cli.debug(engine, "hello.s", "info threads\nthread 1\n");
         assertTrue(out.contains("the program has no library OS threads (it does not link thread.s)"), out);

@@ -635,6 +635,7 @@ public final class Debugger {
     /** Boots the program afresh and continues. */
     public Stop run() {
         restart();
+        streams.showAgain();
         return resume(true, null);
     }
 

@@ -41,7 +41,10 @@ final class LibosThreads {
             return new Table(List.of(), "the program has no library OS threads (it does not link thread.s)");
         }
         long current = word(dbg, cur);
-        if (current < 0) return new Table(List.of(), "cur_thread cannot be read");
+        if (current < 0) {
+            return new Table(List.of(), dbg.machine().isHalted() ? "the program is not running: " + dbg.target().exitSummary()
+                    : String.format("cur_thread (at 0x%08x) cannot be read: no page is mapped there", cur));
+        }
         if (current == 0) return new Table(List.of(), "no threads yet: the program has not called thread_create (it is one thread, itself)");
         long off = current - Integer.toUnsignedLong(table);
         if (off < 0 || off >= (long) MAX_THREADS * TCB_SIZE || off % TCB_SIZE != 0) {

@@ -22,6 +22,15 @@ final class ReplayStreams {
         this.sink = sink;
     }
 
+    /**
+     * Output from the start of the program is shown again: for {@code run}, which the user sees as
+     * a new execution (as gdb's), unlike going back, whose re-execution stays silent until it
+     * passes what was shown.
+     */
+    void showAgain() {
+        shown = 0;
+    }
+
     /** A fresh pair for one execution: input replays the recording, then reads live input. */
     InputStream input() {
         byte[] replay = recorded.toByteArray();
