@@ -36,7 +36,11 @@ public final class Debugger {
     public enum Kind { STEPPED, BREAKPOINT, WATCHPOINT, CAUGHT, HALTED, INTERRUPTED, RETURNED, REVERSED }
 
     /** Why execution stopped, and a one-line message for the user. */
-    public record Stop(Kind kind, String message) {}
+    public record Stop(Kind kind, String message, String point) {
+        public Stop(Kind kind, String message) {
+            this(kind, message, null);
+        }
+    }
 
     /**
      * An exception handler or upcall the kernel entered in this environment and that has not
@@ -687,7 +691,7 @@ public final class Debugger {
             if (!first && !stepNext) {
                 if (stopBefore != null && stopBefore.getAsBoolean()) return new Stop(Kind.RETURNED, "");
                 Breakpoints.Breakpoint b = points.hit(pc, target);
-                if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc));
+                if (b != null) return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc), "breakpoint " + b.id);
             }
             first = false;
             long room = roomBeforeChange(1 << 16);
@@ -813,7 +817,7 @@ public final class Debugger {
     private Stop caughtStop(String suffix) {
         Machine m = machine();
         return new Stop(Kind.CAUGHT, String.format("caught %s at epc 0x%08x%s%s%s", caught.shortName, m.cpu.epc, at(m.cpu.epc),
-                caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : "", suffix));
+                caught.setsBadVaddr ? String.format(", badvaddr 0x%08x", m.cpu.badVaddr) : "", suffix), "catch " + caught.shortName);
     }
 
     /** The instruction word at virtual pc, or 0 (an invalid word) if it cannot be fetched. */
@@ -1078,7 +1082,7 @@ public final class Debugger {
                     lastCaptureChecked = checked;
                 }
                 if (b != null && ++searchEvents == stopAt) {
-                    return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)");
+                    return new Stop(Kind.BREAKPOINT, "breakpoint " + b.id + " at " + describe(pc) + " (reached backwards)", "breakpoint " + b.id);
                 }
                 StopReason r;
                 long before = m.cpu.instret;

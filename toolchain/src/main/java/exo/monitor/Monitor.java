@@ -84,6 +84,8 @@ public final class Monitor {
     private int nextDisplayId = 1;
     /** The command an empty line repeats on a terminal: the last step-like or examine command. */
     private String repeatable;
+    /** The stop the monitor last reported (for {@code continue N}). */
+    private Debugger.Stop lastStop;
     /** Where a bare {@code x} continues, and with what count, format and unit. */
     private int examineNext;
     private int examineCount = 1;
@@ -209,6 +211,10 @@ public final class Monitor {
             }
             return false;
         }
+        if (c.args().isEmpty() && !args.isEmpty()) {
+            out.println("error: '" + c.name() + "' takes no arguments");
+            return false;
+        }
         if (REPEATED.contains(c.name())) repeatable = c.name().startsWith("x") || c.name().equals("list") ? c.name() : line;
         else repeatable = null;
         boolean ok = false;
@@ -304,7 +310,8 @@ public final class Monitor {
 
     private void define() {
         add("run", "r", "", "restart the program from its entry and run it", a -> report(dbg.run()));
-        add("continue", "c cont", "", "continue until a breakpoint, watchpoint, caught exception or exit (Ctrl-C stops)", a -> report(dbg.cont()));
+        add("continue", "c cont", "[N]", "continue until a breakpoint, watchpoint, caught exception or exit (Ctrl-C stops);"
+                + " with N, the breakpoint or caught cause stopped at is passed N-1 more times", a -> report(continueTimes(count(a))));
         add("step", "s si stepi", "[N]", "execute N instructions (default 1), entering calls and exception handlers", a -> {
             long n = count(a);
             Debugger.TrapRecord mark = dbg.lastTrap();
@@ -330,7 +337,7 @@ public final class Monitor {
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
         add("info", "i", "breakpoints|watchpoints|registers [REG]|frame|threads|display|catch|views|disk|snapshots", "list breakpoints, watchpoints, registers, the selected frame, threads, displays, caught causes, kernel views, the disk or reverse execution's snapshots", this::info);
-        add("registers", "regs reg", "", "general and control registers; * marks those changed since the last stop", a -> registers(""));
+        add("registers", "regs reg", "[REG...]", "general and control registers (or those named); * marks those changed since the last stop", a -> registers(a));
         add("print", "p", "[/F] EXPR", "evaluate EXPR over registers, symbols, *addr and C operators; F: x d u t c", a -> print(a));
         add("x", "examine", "[/NFU] [ADDR]", "examine memory through the current address space; F: x d u t c s i, U: b h w (no ADDR: continue)", a -> examine(a, false));
         add("xp", "", "[/NFU] [PADDR]", "examine physical memory", a -> examine(a, true));
@@ -359,7 +366,20 @@ public final class Monitor {
         add("quit", "q exit", "", "leave the monitor", a -> quit = true);
     }
 
+    /**
+     * {@code continue N}, as gdb's: the breakpoint (or caught cause) the program is stopped at is
+     * passed N-1 more times; any other stop ends it at once. Each pass is a hit, as in gdb.
+     */
+    private Debugger.Stop continueTimes(long n) throws Problem {
+        String at = lastStop == null ? null : lastStop.point();
+        if (n > 1 && at == null) throw new Problem("'continue N' needs the program stopped at a breakpoint or a caught exception");
+        Debugger.Stop s = dbg.cont();
+        for (long i = 1; i < n && at.equals(s.point()); i++) s = dbg.cont();
+        return s;
+    }
+
     private void report(Debugger.Stop s) {
+        lastStop = s;
         if (!s.message().isEmpty()) out.println(s.message());
         selection.reset();
         listNext = null;
