@@ -25,6 +25,23 @@ class MonitorTrapSteppingTest {
         assertTrue(out.contains("#0  0x") && out.contains(" <vm_entry> (guest-runtime/"), out);
     }
 
+    /**
+     * At the handler's last instruction (vm_entry_app's jump back, reached backwards from the
+     * interrupted code), the registers are the interrupted code's again: ra and fp are main's.
+     * The backtrace still goes handler, exception frame, interrupted code; it used to follow
+     * main's fp as if vm_entry_app had been called by _start.
+     */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void aHandlerThatPutTheInterruptedRegistersBackIsStillAHandlerFrame(String engine) {
+        String out = Cli.debug(engine, "faults.s", "break faults.s:45\ncontinue\nstep\nfinish\nreverse-step\nbacktrace\n");
+        String bt = out.substring(out.lastIndexOf("(exo) backtrace\n"));
+        java.util.List<String> frames = bt.lines().skip(1).toList();
+        assertTrue(frames.get(0).startsWith("#0  0x") && frames.get(0).contains("<vm_entry_app+"), bt);
+        assertTrue(frames.get(1).startsWith("#1  <exception tlb-load at 0x00010044"), bt);
+        assertTrue(frames.get(2).startsWith("#2  0x00010044 <main+0x44>"), bt);
+    }
+
     @ParameterizedTest
     @FieldSource("ENGINES")
     void stepOverAKernelCallStopsAtTheNextInstruction(String engine) {

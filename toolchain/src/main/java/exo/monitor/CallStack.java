@@ -65,7 +65,7 @@ final class CallStack {
         boolean fetchFault = false;
         for (Debugger.Activation a : dbg.liveActivations()) {
             int handler = functionStart(dbg, a.handlerPc());
-            walk(dbg, pc, regs, all, fetchFault, handler, out);
+            walk(dbg, pc, regs, all, fetchFault, handler, a.regs(), out);
             if (out.size() >= LIMIT) return out;
             out.add(new Frame(a.resumePc(), a.regs(), ALL, a));
             pc = a.resumePc();
@@ -74,33 +74,39 @@ final class CallStack {
             // A jump to where no instruction could be fetched has no frame of its own: ra returns.
             fetchFault = a.cause() == Cause.TLB_MISS_FETCH || a.cause() == Cause.PROT_FETCH || a.cause() == Cause.ADDR_FETCH;
         }
-        walk(dbg, pc, regs, all, fetchFault, null, out);
+        walk(dbg, pc, regs, all, fetchFault, null, null, out);
         return out;
     }
 
     /** The frames of code that is not running: from pc with regs, of which known are known (a thread's saved state). */
     static List<Frame> frames(Debugger dbg, int pc, int[] regs, int known) {
         List<Frame> out = new ArrayList<>();
-        walk(dbg, pc, regs, known, false, null, out);
+        walk(dbg, pc, regs, known, false, null, null, out);
         return out;
     }
 
     /**
      * Adds the frames of one stretch of code: pc and its callers, ending after the frame in
-     * function stop (a handler's entry function), or where the fp chain ends.
+     * function stop (a handler's entry function), or where the fp chain ends. In a handler,
+     * {@code trap} holds the registers of the code it interrupted: a return address or frame
+     * pointer that is still the interrupted code's belongs to that code, not to a caller in the
+     * handler, so the handler's stretch ends there. That is how code the entry function jumped
+     * to (vm_entry jumps to vm_entry_app) is recognised as the handler's own frame, and how a
+     * handler that kept the interrupted fp is not walked through into the interrupted frames.
      */
-    private static void walk(Debugger dbg, int pc, int[] regs, int all, boolean fetchFault, Integer stop, List<Frame> out) {
+    private static void walk(Debugger dbg, int pc, int[] regs, int all, boolean fetchFault, Integer stop, int[] trap,
+            List<Frame> out) {
         out.add(new Frame(pc, regs, all, null));
         if (in(dbg, pc, stop)) return;
         int fp = regs[Register.S0];
         int sp = regs[Register.SP];
         if (fetchFault || !savedRa(dbg, pc)) {
             int call = regs[Register.RA] - 4;
-            if (regs[Register.RA] == 0) return;
+            if (regs[Register.RA] == 0 || trap != null && regs[Register.RA] == trap[Register.RA]) return;
             out.add(new Frame(call, outer(regs, call, sp, fp), OUTER, null));
             if (in(dbg, call, stop)) return;
         }
-        while (out.size() < LIMIT && fp != 0) {
+        while (out.size() < LIMIT && fp != 0 && (trap == null || fp != trap[Register.S0])) {
             long ra = read(dbg, fp - 4), next = read(dbg, fp - 8);
             if (ra <= 0 || next < 0) return;
             int call = (int) ra - 4;
