@@ -42,6 +42,26 @@ class MonitorTrapSteppingTest {
         assertTrue(frames.get(2).startsWith("#2  0x00010044 <main+0x44>"), bt);
     }
 
+    /**
+     * {@code next} on a faulting load runs over the handler the kernel forwards the miss to, as
+     * gdb's runs over a signal handler, and stops after the load once the handler returned to it
+     * and it completed; the trap line names what was run over. {@code step} enters instead. A
+     * breakpoint in the handler still stops a {@code next}.
+     */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void nextRunsOverTheHandlerAFaultEnters(String engine) {
+        String out = Cli.debug(engine, "faults.s", "break faults.s:45\ncontinue\nnext\nbacktrace\n");
+        String next = out.substring(out.indexOf("(exo) next\n"));
+        assertTrue(next.startsWith("(exo) next\ntrap: tlb-load at 0x00010044 (badvaddr 0x58000000) -> env 257 0x"), next);
+        assertTrue(next.contains("\n=> 0x00010048:"), next);
+        assertTrue(next.contains("#0  0x00010048 <main+0x48>") && !next.contains("<exception"), next);
+
+        out = Cli.debug(engine, "faults.s", "break faults.s:45\ncontinue\nbreak on_vm_fault\nnext\n");
+        next = out.substring(out.indexOf("(exo) next\n"));
+        assertTrue(next.contains("breakpoint 2 at 0x") && next.contains("<on_vm_fault>"), next);
+    }
+
     @ParameterizedTest
     @FieldSource("ENGINES")
     void stepOverAKernelCallStopsAtTheNextInstruction(String engine) {

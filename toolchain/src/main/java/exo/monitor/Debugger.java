@@ -571,11 +571,30 @@ public final class Debugger {
                 int ret = pc + 4;
                 s = resume(false, null, () -> machine().cpu.pc == ret && Integer.compareUnsigned(machine().cpu.regs[Register.SP], sp) >= 0);
             } else {
-                s = step(1);
+                s = overHandlers(pc);
             }
             if (s.kind != Kind.STEPPED && s.kind != Kind.RETURNED) return s;
         }
         return new Stop(Kind.STEPPED, "");
+    }
+
+    /**
+     * Steps the instruction at pc, running over any exception handler or upcall the kernel
+     * enters on the way, as gdb's {@code next} runs over a signal handler: the handler runs to
+     * its return to the interrupted code, and if it returns to pc (a fault resolved, the
+     * instruction retried) the instruction is stepped again. A breakpoint, watchpoint or catch
+     * inside the handler stops there, as a call's would.
+     */
+    private Stop overHandlers(int pc) {
+        while (true) {
+            long entries = handlerEntries;
+            Stop s = step(1);
+            if (s.kind != Kind.STEPPED || handlerEntries == entries) return s;
+            Frames frames = new Frames();
+            boolean[] returned = new boolean[1];
+            s = resume(false, (at, w) -> (returned[0] = frames.leaves(w)) ? "" : null);
+            if (!returned[0] || machine().cpu.pc != pc) return s;
+        }
     }
 
     /**

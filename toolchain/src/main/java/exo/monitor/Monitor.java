@@ -316,10 +316,17 @@ public final class Monitor {
             long n = count(a);
             Debugger.TrapRecord mark = dbg.lastTrap();
             Debugger.Stop s = dbg.step(n);
-            if (n == 1) kernelNotes(mark);
+            if (n == 1) kernelNotes(mark, null);
             report(s);
         });
-        add("next", "n ni nexti", "[N]", "execute N instructions, running over calls", a -> report(dbg.next(count(a))));
+        add("next", "n ni nexti", "[N]", "execute N instructions, running over calls and the exception handlers they enter", a -> {
+            long n = count(a);
+            Debugger.TrapRecord mark = dbg.lastTrap();
+            int pc = dbg.machine().cpu.pc;
+            Debugger.Stop s = dbg.next(n);
+            if (n == 1) kernelNotes(mark, pc);
+            report(s);
+        });
         add("line", "sl", "", "step to the next source line, entering calls", a -> report(dbg.stepLine(true)));
         add("nextline", "nl", "", "step to the next source line, running over calls", a -> report(dbg.stepLine(false)));
         add("finish", "fin", "", "run until the current function returns", a -> report(dbg.finish()));
@@ -395,9 +402,12 @@ public final class Monitor {
      * call that returned, a TLB miss the kernel filled (from its STLB, a guaranteed mapping or
      * downloaded code), a fault downloaded code resolved, or the handler a trap was forwarded to.
      * A step that traps stops either at the next instruction or in the handler; these lines say why.
+     * For {@code next} (at set), only the traps the instruction at that address took: a handler it
+     * ran over may take traps of its own.
      */
-    private void kernelNotes(Debugger.TrapRecord mark) {
+    private void kernelNotes(Debugger.TrapRecord mark, Integer at) {
         for (Debugger.TrapRecord t : dbg.trapsAfter(mark)) {
+            if (at != null && t.epc() != at) continue;
             out.println(String.format("trap: %s at 0x%08x%s -> %s", t.cause().shortName, t.epc(),
                     t.cause().setsBadVaddr ? String.format(" (badvaddr 0x%08x)", t.badVaddr()) : "", t.delivered()));
         }
