@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * {@code continue N} passes the breakpoint or caught cause stopped at N-1 more times, as gdb's,
+ * {@code continue N} passes the breakpoint, watchpoint or caught cause stopped at N-1 more times, as gdb's,
  * and stops at once at anything else; a command that takes no arguments refuses them instead of
  * ignoring them. On unaligned.s, whose mode 1 misaligns lw, lh and lhu in turn (three addr-load
  * exceptions), then does the same again in mode 2.
@@ -34,11 +34,20 @@ class MonitorContinueTest {
         assertTrue(out.contains("(exo) continue 5\nbreakpoint 2 at 0x000100f0 <round+0x40>"), out);
     }
 
+    /** faults.s counts each exception its handlers take in {@code handled}: the third write stores 3. */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void continueNPassesTheWatchpointStoppedAt(String engine) {
+        String out = Cli.debug(engine, "faults.s", "watch handled\ncontinue\ncontinue 2\ninfo watchpoints\n");
+        assertTrue(out.contains("(exo) continue 2\n") && out.contains("(old 0x2, new 0x3)"), out);
+        assertTrue(out.contains("yes         3  [0x00014000"), "three hits counted: " + out);
+    }
+
     @ParameterizedTest
     @FieldSource("ENGINES")
     void badArgumentsAreRefused(String engine) {
         String out = Cli.debug(engine, "unaligned.s", "continue 2\nbacktrace full\nfinish now\ncontinue 0\n");
-        assertTrue(out.contains("(exo) continue 2\nerror: 'continue N' needs the program stopped at a breakpoint or a caught exception"), out);
+        assertTrue(out.contains("(exo) continue 2\nerror: 'continue N' needs the program stopped at a breakpoint, watchpoint or caught exception"), out);
         assertTrue(out.contains("(exo) backtrace full\nerror: 'backtrace' takes no arguments"), out);
         assertTrue(out.contains("(exo) finish now\nerror: 'finish' takes no arguments"), out);
         assertTrue(out.contains("(exo) continue 0\nerror: count must be positive, not 0"), out);

@@ -311,7 +311,7 @@ public final class Monitor {
     private void define() {
         add("run", "r", "", "restart the program from its entry and run it", a -> report(dbg.run()));
         add("continue", "c cont", "[N]", "continue until a breakpoint, watchpoint, caught exception or exit (Ctrl-C stops);"
-                + " with N, the breakpoint or caught cause stopped at is passed N-1 more times", a -> report(continueTimes(count(a))));
+                + " with N, the breakpoint, watchpoint or caught cause stopped at is passed N-1 more times", a -> report(continueTimes(count(a))));
         add("step", "s si stepi", "[N]", "execute N instructions (default 1), entering calls and exception handlers", a -> {
             long n = count(a);
             Debugger.TrapRecord mark = dbg.lastTrap();
@@ -374,12 +374,12 @@ public final class Monitor {
     }
 
     /**
-     * {@code continue N}, as gdb's: the breakpoint (or caught cause) the program is stopped at is
+     * {@code continue N}, as gdb's: the breakpoint, watchpoint or caught cause the program is stopped at is
      * passed N-1 more times; any other stop ends it at once. Each pass is a hit, as in gdb.
      */
     private Debugger.Stop continueTimes(long n) throws Problem {
         String at = lastStop == null ? null : lastStop.point();
-        if (n > 1 && at == null) throw new Problem("'continue N' needs the program stopped at a breakpoint or a caught exception");
+        if (n > 1 && at == null) throw new Problem("'continue N' needs the program stopped at a breakpoint, watchpoint or caught exception");
         Debugger.Stop s = dbg.cont();
         for (long i = 1; i < n && at.equals(s.point()); i++) s = dbg.cont();
         return s;
