@@ -110,7 +110,8 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
 
     /**
      * Boots a program as a new environment with one time slice, its segments and a stack
-     * mapped, and argc/argv laid out as docs/kernel-abi.md describes. Returns its id.
+     * mapped, argc/argv laid out as docs/kernel-abi.md describes, and the boot record (every
+     * booted environment's id) in it and in those booted before. Returns its id.
      *
      * @throws BootException if the image does not fit (overlapping segments, out of memory)
      */
@@ -118,6 +119,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int boot(ProgramImage image, List<String> args) {
         Environment e = loader.load(image, args);
         booted.add(e);
+        loader.recordBoot(booted);
         if (stats.tracer != null) stats.tracer.created(e.id, e.name, 0);
         return e.id;
     }
