@@ -158,9 +158,20 @@ public final class ImageLoader {
     public void recordBoot(List<Environment> booted) {
         for (Environment e : booted) {
             if (!e.alive()) continue;
-            writeWord(e, BOOT_COUNT, booted.size());
-            for (int i = 0; i < booted.size(); i++) writeWord(e, BOOT_IDS + 4 * i, booted.get(i).id);
+            recordWord(e, BOOT_COUNT, booted.size());
+            for (int i = 0; i < booted.size(); i++) recordWord(e, BOOT_IDS + 4 * i, booted.get(i).id);
         }
+    }
+
+    /**
+     * A word of the boot record, stored as the segments are (into the page the loader holds, no
+     * charge): the host's bookkeeping, not work done for the program, so no program's cycle
+     * count depends on how many were booted beside it.
+     */
+    private void recordWord(Environment e, int va, int v) {
+        int pa = memory.peek(e, va, true);
+        if (pa == Memory.UNMAPPED) throw new IllegalStateException(e + ": the stack page of the boot record is not mapped");
+        physical.writeWord(pa, v);
     }
 
     private void writeWord(Environment e, int va, int v) {
