@@ -9,7 +9,8 @@
 #   exo run --runtime runtime-shared.list --disk f.img --disk-create 16M \
 #       guest-programs/src/fsserve.s guest-programs/src/fsclient.s guest-programs/src/fsclient.s
 # Alone (as here) it serves nobody, and finds no /peers. Without a disk it says so and exits
-# with status 2 (its clients then find the name service gone).
+# with status 2 (its clients then find the name service gone); booted after another program,
+# whose name service it cannot bind names in, it says so, starts nothing, and exits with 3.
 # disk: 16M
 # runtime: runtime-shared.list
 # expect: fsserve 257: server 258 is "fs" in the name service; the file system on root block 42
@@ -17,7 +18,7 @@
 # expect: fsserve 257: commit 0; fs_check 0; server exited with status 0
         .include "libos/libos.inc"
         .include "libos/fs.inc"
-        .extern printf, puts, fork, wait, exit_hook, bcs_serve, bcs_stop, ns_set, ns_serve
+        .extern printf, puts, fork, wait, exit_hook, bcs_serve, bcs_stop, ns_first, ns_set, ns_serve
         .extern fs_mount_shared, fs_open, fs_read, fs_close, fs_sync, fs_check
 
         .text
@@ -27,6 +28,11 @@ main:
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         sw      s3, 8(sp)
+        li      s2, 0                   # s2 = the server, once forked
+        sys_env_self
+        mv      s1, a0                  # s1 = our id: the server's owner
+        call    ns_first                # the name service must be ours, before anything is
+        bne     a0, s1, notfirst        # forked that would outlive us
         sys_blk_root                    # the root block: ours to hand out, as every
         li      t0, E_NODEV             # host-booted program's
         beq     a0, t0, nodisk
@@ -35,8 +41,6 @@ main:
         sw      a0, 0(t0)
         sw      a1, 4(t0)
         sw      a2, 8(t0)
-        sys_env_self
-        mv      s1, a0                  # s1 = our id: the server's owner
         call    fork
         bnez    a0, 1f
         mv      a0, s1                  # the child serves; it never returns
@@ -102,6 +106,13 @@ main:
         call    printf
         li      a0, 0
         j       9f
+notfirst:
+        mv      a2, a0
+        la      a0, m_notfirst
+        mv      a1, s1
+        call    printf
+        li      a0, 3
+        j       9f
 nodisk: la      a0, m_nodisk
         call    puts
         li      a0, 2
@@ -109,7 +120,11 @@ nodisk: la      a0, m_nodisk
 fail:   mv      a1, a0
         la      a0, m_fail
         call    printf
-        li      a0, 1
+        beqz    s2, 1f                  # a server left running would keep the run going
+        mv      a0, s2
+        li      a1, 1
+        call    bcs_stop
+1:      li      a0, 1
 9:      lw      s1, 0(sp)
         lw      s2, 4(sp)
         lw      s3, 8(sp)
@@ -122,6 +137,7 @@ m_server:   .asciz "fsserve %d: server %d is \"fs\" in the name service; the fil
 m_peers:    .asciz "fsserve %d: the other programs have exited; /peers holds %d bytes: \"%s\"\n"
 m_nopeers:  .asciz "fsserve %d: the other programs have exited; /peers: none\n"
 m_done:     .asciz "fsserve %d: commit %d; fs_check %d; server exited with status %d\n"
+m_notfirst: .asciz "fsserve %d: environment %d was booted first and keeps the name service: boot fsserve.s first\n"
 m_fail:     .asciz "fsserve: error %d\n"
 m_nodisk:   .asciz "fsserve: no disk; run with --disk IMAGE (and --disk-create 16M the first time)"
 

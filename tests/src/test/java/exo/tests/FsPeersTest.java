@@ -93,6 +93,18 @@ class FsPeersTest {
     }
 
     @Test
+    void aServerBootedAfterAnotherProgramStartsNothingAndSaysSo() {
+        Cli.Result r = run("jit", dir.resolve("o.img"), true, "fsclient.s", "fsserve.s", "fsclient.s");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertEquals("""
+                [fsclient.s] fsclient 257: no file-system server: nothing is named "fs" (this program was booted first, so the name service is its own)
+                [fsserve.s] fsserve 258: environment 257 was booted first and keeps the name service: boot fsserve.s first
+                [fsclient.s#2] fsclient 259: no file-system server: the name service (environment 257, booted first) has exited (-5)
+                """, r.out());
+        assertTrue(r.err().contains("exo run: [fsserve.s] exited with status 3"), r.err());
+    }
+
+    @Test
     void aFirstProgramThatServesNoNamesIsAskedBoundedlyThenReported() {
         Cli.Result r = Cli.run("run", "--runtime", SHARED, program("sieve.s"), program("fsclient.s"), "--", "3000000");
         assertEquals(3, r.code(), r.out() + r.err());
