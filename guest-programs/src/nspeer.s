@@ -2,7 +2,8 @@
 # (libos/ns.s; docs/disks.md, "Separately booted programs": what a squatter can and cannot do).
 # It tries to take the name "fs" (refused: fsserve.s bound it before its service took any
 # request), takes a name of its own (first come, first served) and a second one (one name an
-# environment), looks up its own, a name nobody has and one too long; then it finds the real
+# environment), looks up its own, a name nobody has and one too long, times 100 lookups of
+# "fs" (one request and its answer each); then it finds the real
 # server and forks a child, which the host did not boot: the child cannot get the root block's
 # capability (blk_root), and a request for the root block with a guessed capability is refused
 # by the server (blk_cap_ro: the kernel checks it). A name leads to an id, never to a capability.
@@ -16,6 +17,7 @@
         .include "libos/libos.inc"
         .extern printf, fork, wait, exit, ns_first, ns_lookup, ns_register, bcs_request
 .equ BCS_GET, 1                 # bcserv.s's request
+.equ LOOKUPS, 100
 
         .text
         .globl  main
@@ -65,10 +67,23 @@ main:
         mv      a3, s3
         call    printf
 
-        la      a0, n_fs                # the real server, and a child the host did not boot
+        rdcycle s2                      # what a lookup costs: LOOKUPS of "fs"
+        li      s3, LOOKUPS
+1:      la      a0, n_fs
         call    ns_lookup
         bltz    a0, fail
+        addi    s3, s3, -1
+        bnez    s3, 1b
         mv      s5, a0
+        rdcycle t0
+        sub     a2, t0, s2
+        li      t1, LOOKUPS
+        div     a2, a2, t1
+        la      a0, m_cost
+        mv      a1, s1
+        li      a3, LOOKUPS
+        call    printf
+        mv      a0, s5                  # the real server, and a child the host did not boot
         call    fork
         bltz    a0, fail
         beqz    a0, child
@@ -121,5 +136,6 @@ m_first:    .asciz "nspeer %d: booted first: the name service is this program's 
 m_names:    .asciz "nspeer %d: register \"fs\" %d, \"squat\" %d, then \"again\" %d\n"
 m_lookups:  .asciz "nspeer %d: lookup \"squat\" %d, \"nosuch\" %d, \"much-too-long\" %d\n"
 m_child:    .asciz "nspeer's child %d: blk_root %d; \"fs\" is %d, which refuses the root block with a guessed capability: %d\n"
+m_cost:     .asciz "nspeer %d: a lookup costs %d cycles (%d of them, one after another)\n"
 m_waited:   .asciz "nspeer %d: child exited with status %d\n"
 m_fail:     .asciz "nspeer %d: error %d\n"
