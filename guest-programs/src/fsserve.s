@@ -8,14 +8,20 @@
 # system too, reads /peers (what the clients left), commits once, checks it and stops the server.
 #   exo run --runtime runtime-shared.list --disk f.img --disk-create 16M \
 #       guest-programs/src/fsserve.s guest-programs/src/fsclient.s guest-programs/src/fsclient.s
-# Alone (as here) it serves nobody, and finds no /peers. Without a disk it says so and exits
-# with status 2 (its clients then find the name service gone); booted after another program,
-# whose name service it cannot bind names in, it says so, starts nothing, and exits with 3.
+# (as the test suite boots it: the lines below). Alone it serves nobody and finds no /peers.
+# Without a disk it says so and exits with status 2 (its clients then find the name service
+# gone); booted after another program, whose name service it cannot bind names in, it says so,
+# starts nothing, and exits with 3.
 # disk: 16M
 # runtime: runtime-shared.list
-# expect: fsserve 257: server 258 is "fs" in the name service; the file system on root block 42
-# expect: fsserve 257: the other programs have exited; /peers: none
-# expect: fsserve 257: commit 0; fs_check 0; server exited with status 0
+# with: fsclient.s fsclient.s
+# expect: [fsserve.s] fsserve 257: server 260 is "fs" in the name service; the file system on root block 42
+# expect: [fsclient.s] A 258: "fs" is 260 (name service 257); /peers written: 13 bytes, no sync
+# expect: [fsclient.s#2] B 259: "fs" is 260 (name service 257), "writer" is 258; /peers holds 13 bytes: "written by A."
+# expect: [fsclient.s#2] B 259: /peers appended to 28 bytes, no sync
+# expect: [fsclient.s] A 258: /peers holds 28 bytes: "written by A. appended by B."
+# expect: [fsserve.s] fsserve 257: the other programs have exited; /peers holds 28 bytes: "written by A. appended by B."
+# expect: [fsserve.s] fsserve 257: commit 0; fs_check 0; server exited with status 0
         .include "libos/libos.inc"
         .include "libos/fs.inc"
         .extern printf, puts, fork, wait, exit_hook, bcs_serve, bcs_stop, ns_first, ns_set, ns_serve

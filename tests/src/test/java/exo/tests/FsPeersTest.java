@@ -72,6 +72,17 @@ class FsPeersTest {
     }
 
     @Test
+    void aServerAloneServesNobodyAndStopsWhenItFindsNoOtherProgram() {
+        Cli.Result r = run("jit", dir.resolve("alone.img"), true, "fsserve.s");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("""
+                fsserve 257: server 258 is "fs" in the name service; the file system on root block 42
+                fsserve 257: the other programs have exited; /peers: none
+                fsserve 257: commit 0; fs_check 0; server exited with status 0
+                """, r.out());
+    }
+
+    @Test
     void aClientBootedFirstFindsNoServerInItsOwnNameService() {
         Cli.Result r = run("jit", null, false, "fsclient.s");
         assertEquals(3, r.code(), r.out() + r.err());
