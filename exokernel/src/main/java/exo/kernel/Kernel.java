@@ -60,6 +60,8 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final OutputLines lines;
     private final List<String> log = new ArrayList<>();
     private final List<Environment> booted = new ArrayList<>();
+    /** Whether the machine has run: the boot records of programs that may have run are not written again. */
+    private boolean ran;
     private final PageOwners pages;
     private final Stlb stlb = new Stlb();
     private final Environments envs;
@@ -119,7 +121,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int boot(ProgramImage image, List<String> args) {
         Environment e = loader.load(image, args);
         booted.add(e);
-        loader.recordBoot(booted);
+        loader.recordBoot(booted, ran ? List.of(e) : booted);
         if (stats.tracer != null) stats.tracer.created(e.id, e.name, 0);
         return e.id;
     }
@@ -130,6 +132,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
      */
     @Override
     public RunResult run(long maxInstructions) {
+        ran = true;
         return runLoop.run(maxInstructions);
     }
 

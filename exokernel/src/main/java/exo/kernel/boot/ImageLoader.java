@@ -151,12 +151,13 @@ public final class ImageLoader {
     }
 
     /**
-     * Writes the boot record (the count, then every id in boot order) into each live environment
-     * of booted, so that after the last boot each holds the whole list. Booted environments have
-     * not run yet: the host boots them all before the first runs.
+     * Writes the boot record (the count, then every id in boot order, from booted) into each
+     * live environment of into, so that when the host boots every program before the first runs
+     * (as exo run does) each holds the whole list. One booted after the machine has run gets the
+     * record alone: the stacks of those before it are theirs by then.
      */
-    public void recordBoot(List<Environment> booted) {
-        for (Environment e : booted) {
+    public void recordBoot(List<Environment> booted, List<Environment> into) {
+        for (Environment e : into) {
             if (!e.alive()) continue;
             recordWord(e, BOOT_COUNT, booted.size());
             for (int i = 0; i < booted.size(); i++) recordWord(e, BOOT_IDS + 4 * i, booted.get(i).id);
