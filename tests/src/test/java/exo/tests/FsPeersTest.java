@@ -163,6 +163,15 @@ class FsPeersTest {
     }
 
     @Test
+    void aNameServiceWithoutTheNameIsReportedAsSuch() throws Exception {
+        String nstable = Path.of(FsPeersTest.class.getResource("/libos/nstable.s").toURI()).toString();
+        Cli.Result r = Cli.run("run", "--runtime", SHARED, nstable, program("fsclient.s"));
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("[fsclient.s] fsclient 258: no file-system server: nothing is named \"fs\" in the name service\n"), r.out());
+        assertTrue(r.out().endsWith("[nstable.s] first 257: served until the other exited: 0\n"), r.out());
+    }
+
+    @Test
     void everyBootedProgramFindsTheSameFirstEnvironmentInItsBootRecord() {
         // Each reads the first id from the boot record at the bottom of its stack (ns_first): the
         // first knows it is the first; the others ask it, and find it has exited (E_BADENV -5)
