@@ -24,10 +24,14 @@
 # The protocol: one synchronous transfer a request (ipc.s's rpc_call) to the first
 # environment: a0 = NS_LOOKUP or NS_REGISTER, a1 = 0, a2..a4 = the name, NUL-padded; the
 # answer a0 = the id, 0 or an error, a1 = NS_MAGIC (a refused transfer leaves a1 = 0, so an
-# answer is never mistaken for a refusal). As bcserv.s does, the service takes one request at a
-# time (its IPC entry is 0 from a request's arrival until it runs again after answering, and
-# ns_lookup meeting E_NOENTRY yields to it and asks again), clears every register but its answer
-# before it transfers back, and answers again a client that was inside an exception handler.
+# answer is never mistaken for a refusal), sent by an asynchronous transfer: a synchronous one
+# would hand the caller the time slice the service runs in, which is its own when it had
+# yielded to the caller (ns_idle), and the service needs a slot of its own to see the others
+# exit. As bcserv.s does, the service takes one request at a time (its IPC entry is 0 from a
+# request's arrival until it runs again after answering, and ns_lookup meeting E_NOENTRY yields
+# to it and asks again), clears the registers it used before it transfers back (sp, fp and ra
+# still point into its own stack and code; t9 is the mark bcs_reply keeps too), and answers
+# again a client that was inside an exception handler.
         .include "libos.inc"
         .extern cons_flush, rpc_call, ipc_installed
 
