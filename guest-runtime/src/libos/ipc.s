@@ -105,7 +105,8 @@ rpc_idle:
         j       1b
 
 # ipc_entry_install(): points this environment's IPC entry at ipc_entry, once per environment
-# (ipc_installed holds the id that did: a forked child inherits the word, not the entry).
+# (ipc_installed holds the id that did: a forked child inherits the word, not the entry; code
+# that points the entry elsewhere, ns.s's ns_serve, clears it when it is done).
 # Keeps a0..a4.
 ipc_entry_install:
         mv      t2, a0                  # a0..a4 are rpc_call's message: kept
@@ -244,6 +245,7 @@ chan_recv:
 1:      li      a0, 0
         ret
 
+        .globl  ipc_installed
         .bss
         .align  16
 rpc_stack:     .space RPC_STACK

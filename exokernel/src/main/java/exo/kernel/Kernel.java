@@ -60,6 +60,8 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     private final OutputLines lines;
     private final List<String> log = new ArrayList<>();
     private final List<Environment> booted = new ArrayList<>();
+    /** Whether the machine has run: the boot records of programs that may have run are not written again. */
+    private boolean ran;
     private final PageOwners pages;
     private final Stlb stlb = new Stlb();
     private final Environments envs;
@@ -110,7 +112,8 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
 
     /**
      * Boots a program as a new environment with one time slice, its segments and a stack
-     * mapped, and argc/argv laid out as docs/kernel-abi.md describes. Returns its id.
+     * mapped, argc/argv laid out as docs/kernel-abi.md describes, and the boot record (every
+     * booted environment's id) in it and in those booted before. Returns its id.
      *
      * @throws BootException if the image does not fit (overlapping segments, out of memory)
      */
@@ -118,6 +121,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     public int boot(ProgramImage image, List<String> args) {
         Environment e = loader.load(image, args);
         booted.add(e);
+        loader.recordBoot(booted, ran ? List.of(e) : booted);
         if (stats.tracer != null) stats.tracer.created(e.id, e.name, 0);
         return e.id;
     }
@@ -128,6 +132,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
      */
     @Override
     public RunResult run(long maxInstructions) {
+        ran = true;
         return runLoop.run(maxInstructions);
     }
 

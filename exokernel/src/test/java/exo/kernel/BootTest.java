@@ -39,6 +39,44 @@ class BootTest {
         assertEquals(2, r.exitStatus());
     }
 
+    /** A guest that exits with the word at va (an address in the boot record). */
+    private static Guest exitWithWordAt(String name, int va) {
+        Guest g = new Guest(name);
+        g.li(T0, va).lw(A0, 0, T0).sys(KernelCall.ENV_EXIT);
+        return g;
+    }
+
+    @Test
+    void everyBootedProgramHoldsTheCountAndEveryIdInBootOrder() {
+        int count = exo.kernel.boot.ImageLoader.BOOT_COUNT, ids = exo.kernel.boot.ImageLoader.BOOT_IDS;
+        Boot b = new Boot();
+        int first = b.boot(exitWithWordAt("count", count));
+        int second = b.boot(exitWithWordAt("first", ids));
+        int third = b.boot(exitWithWordAt("third", ids + 8));
+        RunResult r = b.run();
+        assertEquals(RunResult.Reason.ALL_DONE, r.reason());
+        assertEquals(java.util.List.of(3, first, third), r.programs().stream().map(RunResult.Program::exitStatus).toList(),
+                "the first sees 3 booted (written after it was), the second the first's id, the third its own");
+        assertTrue(first != second && second != third);
+    }
+
+    @Test
+    void aProgramBootedAfterTheRunBeganGetsTheRecordAloneAndTheOthersKeepTheirStacks() {
+        int count = exo.kernel.boot.ImageLoader.BOOT_COUNT;
+        Boot b = new Boot();
+        Guest spin = new Guest("spin");
+        spin.emit(Opcode.JAL.encode(0, 0));
+        b.boot(spin);
+        b.kernel.run(1_000);
+        int late = b.boot(exitWithWordAt("late", count));
+        int pa = b.kernel.memory().peek(b.kernel.booted().get(0), count);
+        assertEquals(1, b.machine.memory.readWord(pa), "the running program's record as it was");
+        RunResult r = b.kernel.run(200_000);
+        assertTrue(r.programs().get(1).finished(), "the late one ran beside the spinner");
+        assertEquals(2, r.programs().get(1).exitStatus(), "the late one sees both");
+        assertTrue(late > 0);
+    }
+
     @Test
     void instructionLimitStopsARunawayWithAClearMessage() {
         Guest g = new Guest("spin");

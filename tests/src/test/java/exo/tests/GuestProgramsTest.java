@@ -38,7 +38,10 @@ import picocli.CommandLine;
  * {@code {n}} stands for a number that depends on timing), {@code # status: N} (exit status,
  * default 0), {@code # runtime: LIST} (the runtime list under guest-runtime/, default
  * runtime.list), {@code # disk: SIZE} (each run gets a fresh disk image of SIZE, as
- * {@code --disk-create SIZE} makes it). Every program also runs with the other page-table
+ * {@code --disk-create SIZE} makes it), {@code # with: B.s C.s} (programs of guest-programs/src booted
+after it, each its own environment, as {@code exo run A.s B.s C.s} boots them: the expected
+lines are then the run's, with their {@code [name]} prefixes, and the status the first's).
+Every program also runs with the other page-table
  * implementation, chosen at link time (runtime.list and runtime-linear.list, runtime-lfs.list
  * and runtime-lfs-linear.list), and must print the same. In-process, each program must also end in the same
  * machine state on both engines: registers, control registers, counters, TLB, all of memory.
@@ -48,7 +51,7 @@ class GuestProgramsTest {
     static final String TWO_LEVEL = "runtime.list", LINEAR = "runtime-linear.list";
 
     /** A program and what its header asks for. */
-    record Program(Path file, List<String> args, String input, List<String> expect, int status, String runtime, String disk) {
+    record Program(Path file, List<String> args, String input, List<String> expect, int status, String runtime, String disk, List<Path> with) {
         String name() {
             return file.getFileName().toString();
         }
@@ -61,6 +64,7 @@ class GuestProgramsTest {
                 throw new UncheckedIOException(e);
             }
             List<String> args = new ArrayList<>(), expect = new ArrayList<>();
+            List<Path> with = new ArrayList<>();
             StringBuilder input = new StringBuilder();
             int status = 0;
             String runtime = TWO_LEVEL, disk = null;
@@ -71,8 +75,16 @@ class GuestProgramsTest {
                 else if (l.startsWith("# status:")) status = Integer.parseInt(l.substring(9).trim());
                 else if (l.startsWith("# runtime:")) runtime = l.substring(10).trim();
                 else if (l.startsWith("# disk:")) disk = l.substring(7).trim();
+                else if (l.startsWith("# with:")) for (String w : l.substring(7).trim().split("\\s+")) with.add(file.resolveSibling(w));
             }
-            return new Program(file, args, input.toString(), expect, status, runtime, disk);
+            return new Program(file, args, input.toString(), expect, status, runtime, disk, with);
+        }
+
+        /** The program, then those booted after it. */
+        List<Path> files() {
+            List<Path> all = new ArrayList<>(List.of(file));
+            all.addAll(with);
+            return all;
         }
 
         /** The options that give a run its fresh disk, if the program asks for one. */
@@ -92,7 +104,7 @@ class GuestProgramsTest {
         Cli.Result run(String engine, String runtimeList) {
             List<String> cmd = new ArrayList<>(List.of("run", "--stats", "--engine", engine, "--runtime", runtimeList));
             cmd.addAll(diskOptions());
-            cmd.add(file.toString());
+            for (Path f : files()) cmd.add(f.toString());
             if (!args.isEmpty()) {
                 cmd.add("--");
                 cmd.addAll(args);
@@ -164,7 +176,7 @@ class GuestProgramsTest {
                 disk = Disk.create(Path.of(p.diskOptions().get(1)), imageBytes(p.disk()));
                 BlockOwners.format(disk, 42); // as exo run --disk-create does with the default --seed
             }
-            Launch.Booted b = Launch.boot(Launch.build(List.of(p.file()), o), p.args(), o, console, null, disk, exo.os.KernelOptions.DEFAULT_BLOCKS_PER_ENV);
+            Launch.Booted b = Launch.boot(Launch.build(p.files(), o), p.args(), o, console, null, disk, exo.os.KernelOptions.DEFAULT_BLOCKS_PER_ENV);
             RunResult r = b.os().run(100_000_000_000L);
             if (disk != null) disk.close();
             console.flush();
@@ -200,7 +212,8 @@ class GuestProgramsTest {
     Stream<DynamicTest> everyProgramEndsInTheSameMachineStateOnBothEngines() {
         return programs().stream().map(p -> dynamicTest(p.name(), () -> {
             FinalState interp = FinalState.of(p, "interp");
-            assertEquals(List.of(p.status()), interp.statuses, p.name() + " exit status");
+            assertEquals(1 + p.with().size(), interp.statuses.size(), p.name() + " programs booted");
+            assertEquals(p.status(), interp.statuses.get(0), p.name() + " exit status");
             assertTrue(interp.instructions > 500 && !interp.console.isEmpty(), p.name() + " ran: " + interp.instructions);
             interp.assertSame(FinalState.of(p, "jit"), p.name());
         }));

@@ -84,6 +84,8 @@ public final class AbiDocs {
         misc.put("TIME_SLOTS", (long) Scheduler.SLOTS);
         misc.put("STACK_TOP", ImageLoader.STACK_TOP & 0xFFFFFFFFL);
         misc.put("STACK_PAGES", (long) ImageLoader.STACK_PAGES);
+        misc.put("BOOT_COUNT", ImageLoader.BOOT_COUNT & 0xFFFFFFFFL);
+        misc.put("BOOT_IDS", ImageLoader.BOOT_IDS & 0xFFFFFFFFL);
         groups.put("Entry points, transfers, slices, start-up", misc);
         return groups;
     }

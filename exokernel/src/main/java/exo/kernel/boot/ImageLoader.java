@@ -30,10 +30,21 @@ import java.util.Set;
  * pages below {@link #STACK_TOP} become guaranteed mappings. At the top of the stack lie the
  * argument strings, then (16-byte aligned, growing down) argv[0..argc-1], a null pointer, and
  * argc; sp points at argc, a0 = argc, a1 = argv = sp + 4.
+ *
+ * <p>The boot record ({@link #recordBoot}): the lowest words of the stack pages, {@link #BOOT_COUNT}
+ * upward, hold how many environments the host booted and their ids in boot order, in every
+ * environment it booted. It is what a parent tells the children it starts together (their
+ * siblings' ids: names, not capabilities), and how separately booted programs find the first
+ * one, whose library OS keeps the name service (libos/ns.s). The stack grows down towards it:
+ * a program that uses the whole 64 KiB stack overwrites its own copy, nothing else.
  */
 public final class ImageLoader {
     public static final int STACK_TOP = 0x8000_0000;
     public static final int STACK_PAGES = 16;
+    /** The boot record's first word: how many environments the host booted (at the bottom of the stack pages). */
+    public static final int BOOT_COUNT = STACK_TOP - STACK_PAGES * PhysicalMemory.PAGE_SIZE;
+    /** The boot record's ids, one word each in boot order: the first booted environment's id at BOOT_IDS. */
+    public static final int BOOT_IDS = BOOT_COUNT + 4;
 
     private final PhysicalMemory physical;
     private final KernelOptions options;
@@ -137,6 +148,31 @@ public final class ImageLoader {
         for (int i = 0; i < argv.length; i++) writeWord(e, sp + 4 + 4 * i, argv[i]);
         writeWord(e, sp + 4 + 4 * argv.length, 0);
         return sp;
+    }
+
+    /**
+     * Writes the boot record (the count, then every id in boot order, from booted) into each
+     * live environment of into, so that when the host boots every program before the first runs
+     * (as exo run does) each holds the whole list. One booted after the machine has run gets the
+     * record alone: the stacks of those before it are theirs by then.
+     */
+    public void recordBoot(List<Environment> booted, List<Environment> into) {
+        for (Environment e : into) {
+            if (!e.alive()) continue;
+            recordWord(e, BOOT_COUNT, booted.size());
+            for (int i = 0; i < booted.size(); i++) recordWord(e, BOOT_IDS + 4 * i, booted.get(i).id);
+        }
+    }
+
+    /**
+     * A word of the boot record, stored as the segments are (into the page the loader holds, no
+     * charge): the host's bookkeeping, not work done for the program, so no program's cycle
+     * count depends on how many were booted beside it.
+     */
+    private void recordWord(Environment e, int va, int v) {
+        int pa = memory.peek(e, va, true);
+        if (pa == Memory.UNMAPPED) throw new IllegalStateException(e + ": the stack page of the boot record is not mapped");
+        physical.writeWord(pa, v);
     }
 
     private void writeWord(Environment e, int va, int v) {
