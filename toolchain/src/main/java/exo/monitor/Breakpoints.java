@@ -19,16 +19,19 @@ public final class Breakpoints {
         final int id;
         final int address;
         final String where;
-        final String condition;
+        /** The condition as the user typed it, and as parsed (null, null for none). */
+        String condition;
+        Evaluator.Expr test;
         final boolean temporary;
         boolean enabled = true;
         long hits;
 
-        Breakpoint(int id, int address, String where, String condition, boolean temporary) {
+        Breakpoint(int id, int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
             this.id = id;
             this.address = address;
             this.where = where;
             this.condition = condition;
+            this.test = test;
             this.temporary = temporary;
         }
     }
@@ -62,10 +65,20 @@ public final class Breakpoints {
     /** The watched value before the access now being executed, for the "old" in the report. */
     private int watchOld;
 
-    public Breakpoint addBreakpoint(int address, String where, String condition, boolean temporary) {
-        Breakpoint b = new Breakpoint(nextId++, address, where, condition, temporary);
+    /** Adds a breakpoint; condition is its text and test its parsed form ({@link Evaluator#parse}), both null for none. */
+    Breakpoint addBreakpoint(int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
+        Breakpoint b = new Breakpoint(nextId++, address, where, condition, test, temporary);
         breakpoints.put(b.id, b);
         return b;
+    }
+
+    /** Sets breakpoint id's condition (text and parsed form; nulls remove it); false if there is no such breakpoint. */
+    boolean setCondition(int id, String condition, Evaluator.Expr test) {
+        Breakpoint b = breakpoints.get(id);
+        if (b == null) return false;
+        b.condition = condition;
+        b.test = test;
+        return true;
     }
 
     public Watchpoint addWatchpoint(int start, int length, boolean onRead, boolean onWrite) {
@@ -133,6 +146,18 @@ public final class Breakpoints {
         return breakpoints.values().stream().filter(b -> b.enabled).mapToInt(b -> b.address).toArray();
     }
 
+    /** Of {@link #enabledAddresses}, those where an enabled breakpoint without a condition is: a stop whenever reached. */
+    int[] unconditionalAddresses() {
+        return breakpoints.values().stream().filter(b -> b.enabled && b.test == null).mapToInt(b -> b.address).distinct().toArray();
+    }
+
+    /** Of {@link #enabledAddresses}, those where every enabled breakpoint has a condition: a stop only where one holds. */
+    int[] conditionalAddresses() {
+        int[] always = unconditionalAddresses();
+        return breakpoints.values().stream().filter(b -> b.enabled && b.test != null).mapToInt(b -> b.address)
+                .filter(a -> java.util.Arrays.stream(always).noneMatch(x -> x == a)).distinct().toArray();
+    }
+
     /**
      * The enabled breakpoint at pc whose condition holds, counting the hit (and deleting it if
      * temporary); or null. A condition that cannot be evaluated counts as true, so the user sees
@@ -158,15 +183,15 @@ public final class Breakpoints {
     /** Whether an enabled breakpoint with a condition is at pc: a hit there costs an evaluation. */
     boolean conditionalAt(int pc) {
         for (Breakpoint b : breakpoints.values()) {
-            if (b.enabled && b.address == pc && b.condition != null) return true;
+            if (b.enabled && b.address == pc && b.test != null) return true;
         }
         return false;
     }
 
     private static boolean holds(Breakpoint b, DebugTarget target) {
-        if (b.condition == null) return true;
+        if (b.test == null) return true;
         try {
-            return Evaluator.eval(b.condition, target) != 0;
+            return b.test.eval(target, Evaluator.machineRegisters(target)) != 0;
         } catch (Evaluator.Error e) {
             return true;
         }
