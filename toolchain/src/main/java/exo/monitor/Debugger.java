@@ -668,7 +668,7 @@ public final class Debugger {
         boolean first = !checkFirst;
         // The points cannot change while this runs. Watched pages are set for every engine, stepping
         // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
-        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
         m.setWatchedPages(watched);
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
@@ -692,7 +692,7 @@ public final class Debugger {
             long room = roomBeforeChange(1 << 16);
             if (fast && !stepNext && room > 0 && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                setMachineStops(m, breakAt, watched);
+                setMachineStops(m, breakAt, tested, watched);
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, room);
                 skipCause = null;
@@ -728,12 +728,28 @@ public final class Debugger {
     }
 
     /**
-     * What the machine stops at by itself while running at engine speed: the breakpoint
-     * addresses and the watched pages (each change drops translations or host-cache lines).
+     * What the machine stops at by itself while running at engine speed: the addresses of
+     * breakpoints without a condition, those where every breakpoint has one (the machine asks
+     * {@link #conditionHolds} there, and the JIT asks from inside translated code), and the
+     * watched pages (each change drops translations or host-cache lines).
      */
-    private void setMachineStops(Machine m, int[] breakpoints, int[] watchedPages) {
-        m.setBreakpoints(machineBreakpoints(m, breakpoints));
+    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, int[] watchedPages) {
+        m.setBreakpoints(machineBreakpoints(m, breakpoints), conditional, conditionHolds);
         m.setWatchedPages(watchedPages);
+    }
+
+    private final Machine.BreakCondition conditionHolds = this::conditionHolds;
+
+    /**
+     * Whether a breakpoint at pc, where every enabled breakpoint has a condition, holds now
+     * (the machine stops, and the execution loop counts the hit as at any stop); a hit whose
+     * condition fails while reverse-continue counts is counted in {@link #conditionsFalse}, as
+     * the loop counts those it evaluates itself.
+     */
+    private boolean conditionHolds(int pc) {
+        if (points.firstHolding(pc, target) != null) return true;
+        if (searching && searchStopAt == 0 && machine().cpu.cycles < searchLimit) conditionsFalse++;
+        return false;
     }
 
     /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
@@ -1045,7 +1061,7 @@ public final class Debugger {
         searchRestart = null;
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
-        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
         m.setWatchedPages(watched);
         long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret, countedAtCapture = 0;
         try {
@@ -1082,7 +1098,7 @@ public final class Debugger {
                 StopReason r;
                 long before = m.cpu.instret;
                 if (engineSpeed) {
-                    setMachineStops(m, breakAt, watched);
+                    setMachineStops(m, breakAt, tested, watched);
                     m.resumePastBreakpoint();
                     r = runAtEngineSpeed(m, room);
                     handlerStop = false;
@@ -1144,7 +1160,7 @@ public final class Debugger {
                 maybeSnapshot();
                 long room = roomBeforeChange(Math.min(position - m.cpu.instret, 1 << 16));
                 if (room > 0 && engineSpeedNow(m)) {
-                    setMachineStops(m, new int[0], new int[0]);
+                    setMachineStops(m, new int[0], new int[0], new int[0]);
                     m.resumePastBreakpoint();
                     runAtEngineSpeed(m, room);
                     handlerStop = false;

@@ -228,6 +228,7 @@ final class Emitter {
             int off = b.start() + 4 * k;
             int w = region.words[off >>> 2];
             Opcode op = Decoder.decode(w);
+            if (region.tested[off >>> 2]) conditionTest(k, off);
             if (op.isControl()) {
                 emitControl(op, w, off, k, len, b, next);
                 return;
@@ -769,6 +770,32 @@ final class Emitter {
             push(Translation.CODE_WRITTEN);
             mv.visitVarInsn(ISTORE, XID);
             mv.visitJumpInsn(GOTO, exit);
+        });
+    }
+
+    /**
+     * Before the k-th instruction of the block (offset off), a word at a conditional
+     * breakpoint's page offset: the registers go back to the CPU (the condition reads them) and
+     * {@link exo.emulator.machine.Machine#stopBeforeInTranslation} is asked with the virtual PC
+     * and the instructions retired in this call; if the machine stops there, the region leaves
+     * with the k instructions before it retired, as a trap at it would, and the dispatcher stops.
+     */
+    private void conditionTest(int k, int off) {
+        storeBack();
+        mv.visitVarInsn(ALOAD, M);
+        pushPc(off);
+        pushDone();
+        if (k != 0) {
+            push(k);
+            mv.visitInsn(IADD);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, MACHINE, "stopBeforeInTranslation", "(II)Z", false);
+        Label stop = new Label();
+        mv.visitJumpInsn(IFNE, stop);
+        coldStubs.add(() -> {
+            mv.visitLabel(stop);
+            if (k != 0) retire(k);
+            exitTo(off);
         });
     }
 

@@ -33,6 +33,8 @@ final class Region {
     final int entry;
     final int[] words;
     final boolean[] included = new boolean[WORDS];
+    /** Words (at conditional breakpoints' page offsets) whose translation asks the machine first whether to stop. */
+    final boolean[] tested;
     final List<Block> blocks = new ArrayList<>();
     int size;
     /** Guest registers the region reads or writes, and those it writes (bit i = register i). */
@@ -40,9 +42,10 @@ final class Region {
 
     private final boolean followBranches;
 
-    private Region(int entry, int[] words, boolean followBranches) {
+    private Region(int entry, int[] words, boolean followBranches, boolean[] tested) {
         this.entry = entry;
         this.words = words;
+        this.tested = tested;
         this.followBranches = followBranches;
     }
 
@@ -51,11 +54,12 @@ final class Region {
      * most cap instructions; returns null if the entry word is not a valid instruction or is
      * excluded. Without followBranches the region is the entry's basic block alone. Excluded
      * words (at breakpoints' page offsets) end the region as invalid words do, so the PC reaches
-     * one only in the dispatcher.
+     * one only in the dispatcher. Tested words are included, with the test before them (see
+     * {@link Jit}).
      */
-    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded) {
+    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded, boolean[] tested) {
         if (Decoder.decode(words[entry >>> 2]) == null || excluded[entry >>> 2]) return null;
-        Region r = new Region(entry, words, followBranches);
+        Region r = new Region(entry, words, followBranches, tested);
         boolean[] leader = new boolean[WORDS];
         ArrayDeque<Integer> work = new ArrayDeque<>();
         leader[entry >>> 2] = true;

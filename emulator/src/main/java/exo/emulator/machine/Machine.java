@@ -42,6 +42,16 @@ public final class Machine {
 
     /** Virtual PCs {@link #run} stops before (sorted, distinct); see {@link #setBreakpoints}. */
     private int[] breakpoints = new int[0];
+    /** Virtual PCs {@link #run} stops before only if {@link #condition} holds there (sorted, distinct, none in breakpoints). */
+    private int[] conditional = new int[0];
+    private BreakCondition condition;
+    /**
+     * A conditional breakpoint whose condition did not hold, and the instret it was evaluated
+     * at: asked again at that very arrival (the dispatcher, then the translation it enters, or a
+     * retry after a trap the kernel resolved), the answer stands. Forgotten when a run starts.
+     */
+    private int falsePc;
+    private long falseInstret = -1;
     /** True only inside {@link #run} with breakpoints set: {@link #step} never stops at one. */
     private boolean breakpointsLive;
     /**
@@ -159,11 +169,37 @@ public final class Machine {
      * them. The engine is told when the set changes (which may drop its translations).
      */
     public void setBreakpoints(int[] pcs) {
-        // A debugger sets the same set before every run: the common case costs a comparison.
-        if (Arrays.equals(pcs, breakpoints)) return;
+        setBreakpoints(pcs, new int[0], null);
+    }
+
+    /**
+     * Decides at a conditional breakpoint whether {@link #run} stops there. Called before the
+     * instruction at pc executes, with the architectural state exactly as the interpreter would
+     * have it: registers, PC, instret and cycles (an engine commits what it holds back first);
+     * it must change none of it.
+     */
+    @FunctionalInterface
+    public interface BreakCondition {
+        boolean holds(int pc);
+    }
+
+    /**
+     * Sets the PCs {@link #run} stops before, as {@link #setBreakpoints(int[])}, and conditional
+     * ones, where it stops only if condition holds (asked once per arrival: see
+     * {@link BreakCondition}). A PC in both sets is unconditional. The engine is told when
+     * either set changes (which may drop its translations); a new condition alone changes
+     * nothing an engine holds, since it asks the machine.
+     */
+    public void setBreakpoints(int[] pcs, int[] conditionalPcs, BreakCondition condition) {
+        this.condition = condition;
+        // A debugger sets the same sets before every run: the common case costs two comparisons.
+        if (Arrays.equals(pcs, breakpoints) && Arrays.equals(conditionalPcs, conditional)) return;
         int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
-        if (Arrays.equals(set, breakpoints)) return;
+        int[] cond = Arrays.stream(conditionalPcs).filter(pc -> Arrays.binarySearch(set, pc) < 0).distinct().sorted().toArray();
+        if (cond.length > 0 && condition == null) throw new IllegalStateException("conditional breakpoints without a condition");
+        if (Arrays.equals(set, breakpoints) && Arrays.equals(cond, conditional)) return;
         breakpoints = set;
+        conditional = cond;
         if (engine != null) engine.breakpointsChanged(this);
     }
 
@@ -183,6 +219,11 @@ public final class Machine {
         return breakpoints.clone();
     }
 
+    /** The PCs {@link #run} stops before when their condition holds, sorted (a copy). */
+    public int[] conditionalBreakpoints() {
+        return conditional.clone();
+    }
+
     /** Lets {@link #run} pass a breakpoint at the current PC until an instruction retires (resuming after a stop there). */
     public void resumePastBreakpoint() {
         skipPc = cpu.pc;
@@ -199,7 +240,8 @@ public final class Machine {
      * Asked by an engine before executing the instruction at pc while {@link #breakpointsLive}:
      * true if pc is a breakpoint (the engine then returns at once, and {@link #run} returns
      * {@link StopReason#BREAKPOINT}). After {@link #resumePastBreakpoint}, the PC it was
-     * resumed at is passed until an instruction has retired.
+     * resumed at is passed until an instruction has retired. A conditional breakpoint stops
+     * only if its condition holds, evaluated once per arrival.
      */
     public boolean stopBefore(int pc) {
         if (!breakpointsLive) return false;
@@ -207,9 +249,38 @@ public final class Machine {
             if (cpu.instret == skipInstret && pc == skipPc) return false;
             skipArmed = false;
         }
-        if (Arrays.binarySearch(breakpoints, pc) < 0) return false;
+        if (Arrays.binarySearch(breakpoints, pc) < 0) {
+            if (conditional.length == 0 || Arrays.binarySearch(conditional, pc) < 0) return false;
+            if (pc == falsePc && cpu.instret == falseInstret) return false;
+            if (!condition.holds(pc)) {
+                falsePc = pc;
+                falseInstret = cpu.instret;
+                return false;
+            }
+        }
         breakpointStop = true;
         return true;
+    }
+
+    /**
+     * {@link #stopBefore} for translated code reaching a conditional breakpoint's word, with
+     * its registers stored back and retired more instructions retired since it last committed
+     * the counters: they and the PC are made current for the condition, then put back (the
+     * translation commits them itself when it leaves).
+     */
+    public boolean stopBeforeInTranslation(int pc, int retired) {
+        Cpu c = cpu;
+        int pcWas = c.pc;
+        c.instret += retired;
+        c.cycles += retired;
+        c.pc = pc;
+        try {
+            return stopBefore(pc);
+        } finally {
+            c.instret -= retired;
+            c.cycles -= retired;
+            c.pc = pcWas;
+        }
     }
 
     private void raisedTwice(Cause cause) {
@@ -227,7 +298,8 @@ public final class Machine {
         if (engine == null) throw new IllegalStateException("no engine attached");
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
-        breakpointsLive = breakpoints.length > 0;
+        breakpointsLive = breakpoints.length > 0 || conditional.length > 0;
+        falseInstret = -1;
         mmu.watchStops = true;
         try {
             return loop(c, target);
