@@ -61,6 +61,15 @@ public final class Breakpoints {
 
     private final Map<Integer, Breakpoint> breakpoints = new LinkedHashMap<>();
     private final Map<Integer, Watchpoint> watchpoints = new LinkedHashMap<>();
+    /**
+     * The enabled breakpoints in order, for the checks at every hit (which the JIT makes from
+     * inside translated code, so they must not allocate); null after any change, rebuilt when
+     * next asked.
+     */
+    private Breakpoint[] active;
+    /** The registers conditions read, for the target they were made for. */
+    private Evaluator.Registers registers;
+    private DebugTarget registersOf;
     private int nextId = 1;
     /** The watched value before the access now being executed, for the "old" in the report. */
     private int watchOld;
@@ -69,6 +78,7 @@ public final class Breakpoints {
     Breakpoint addBreakpoint(int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
         Breakpoint b = new Breakpoint(nextId++, address, where, condition, test, temporary);
         breakpoints.put(b.id, b);
+        active = null;
         return b;
     }
 
@@ -89,11 +99,13 @@ public final class Breakpoints {
 
     /** Deletes breakpoint or watchpoint id; false if there is none. */
     public boolean delete(int id) {
+        active = null;
         return breakpoints.remove(id) != null | watchpoints.remove(id) != null;
     }
 
     public void deleteAll() {
         breakpoints.clear();
+        active = null;
         watchpoints.clear();
     }
 
@@ -101,6 +113,7 @@ public final class Breakpoints {
     public boolean setEnabled(int id, boolean enabled) {
         Breakpoint b = breakpoints.get(id);
         if (b != null) b.enabled = enabled;
+        active = null;
         Watchpoint w = watchpoints.get(id);
         if (w != null) w.enabled = enabled;
         return b != null || w != null;
@@ -167,15 +180,16 @@ public final class Breakpoints {
         Breakpoint b = firstHolding(pc, target);
         if (b != null) {
             b.hits++;
-            if (b.temporary) breakpoints.remove(b.id);
+            if (b.temporary) delete(b.id);
         }
         return b;
     }
 
     /** As {@link #hit} without side effects: for re-executions that only look. */
     Breakpoint firstHolding(int pc, DebugTarget target) {
-        for (Breakpoint b : breakpoints.values()) {
-            if (b.enabled && b.address == pc && holds(b, target)) return b;
+        if (active == null) active = breakpoints.values().stream().filter(b -> b.enabled).toArray(Breakpoint[]::new);
+        for (Breakpoint b : active) {
+            if (b.address == pc && holds(b, target)) return b;
         }
         return null;
     }
@@ -188,10 +202,14 @@ public final class Breakpoints {
         return false;
     }
 
-    private static boolean holds(Breakpoint b, DebugTarget target) {
+    private boolean holds(Breakpoint b, DebugTarget target) {
         if (b.test == null) return true;
+        if (registersOf != target) {
+            registers = Evaluator.machineRegisters(target);
+            registersOf = target;
+        }
         try {
-            return b.test.eval(target, Evaluator.machineRegisters(target)) != 0;
+            return b.test.eval(target, registers) != 0;
         } catch (Evaluator.Error e) {
             return true;
         }
