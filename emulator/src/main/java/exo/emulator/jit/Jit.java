@@ -42,7 +42,9 @@ import java.util.function.Consumer;
  *       stores the registers back and asks {@link Machine#stopBeforeInTranslation} with the
  *       virtual PC and the instructions retired so far; the region leaves at that word only if
  *       the condition holds, so a hit whose condition fails costs a call, not a dispatch.
- *       Interpreted blocks still end before such words, where the dispatcher asks.</li>
+ *       Interpreted blocks still end before such words, where the dispatcher asks. The
+ *       dispatcher asks before entering any translation, so a translation entered at such a
+ *       word runs it (its entry access may be primed): the machine had decided not to stop.</li>
  * </ul>
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {

@@ -46,12 +46,14 @@ public final class Machine {
     private int[] conditional = new int[0];
     private BreakCondition condition;
     /**
-     * A conditional breakpoint whose condition did not hold, and the instret it was evaluated
-     * at: asked again at that very arrival (the dispatcher, then the translation it enters, or a
-     * retry after a trap the kernel resolved), the answer stands. Forgotten when a run starts.
+     * The conditional breakpoint {@link #condition} was last asked about, the instret it was
+     * asked at and its answer: asked again at that very arrival (the dispatcher, then the
+     * translation it enters; the translation, then the dispatcher it leaves to; a retry after
+     * a trap the kernel resolved), the answer stands. Forgotten when a run starts.
      */
-    private int falsePc;
-    private long falseInstret = -1;
+    private int askedPc;
+    private long askedInstret = -1;
+    private boolean askedHolds;
     /** True only inside {@link #run} with breakpoints set: {@link #step} never stops at one. */
     private boolean breakpointsLive;
     /**
@@ -251,12 +253,12 @@ public final class Machine {
         }
         if (Arrays.binarySearch(breakpoints, pc) < 0) {
             if (conditional.length == 0 || Arrays.binarySearch(conditional, pc) < 0) return false;
-            if (pc == falsePc && cpu.instret == falseInstret) return false;
-            if (!condition.holds(pc)) {
-                falsePc = pc;
-                falseInstret = cpu.instret;
-                return false;
+            if (pc != askedPc || cpu.instret != askedInstret) {
+                askedPc = pc;
+                askedInstret = cpu.instret;
+                askedHolds = condition.holds(pc);
             }
+            if (!askedHolds) return false;
         }
         breakpointStop = true;
         return true;
@@ -299,7 +301,7 @@ public final class Machine {
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
         breakpointsLive = breakpoints.length > 0 || conditional.length > 0;
-        falseInstret = -1;
+        askedInstret = -1;
         mmu.watchStops = true;
         try {
             return loop(c, target);

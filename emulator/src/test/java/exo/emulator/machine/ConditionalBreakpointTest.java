@@ -1,0 +1,139 @@
+package exo.emulator.machine;
+
+import static exo.emulator.TestMachine.CODE;
+import static exo.emulator.TestMachine.DATA;
+import static exo.emulator.TestMachine.T0;
+import static exo.emulator.TestMachine.T1;
+import static exo.emulator.TestMachine.T2;
+import static exo.emulator.TestMachine.T3;
+import static exo.emulator.TestMachine.ZERO;
+import static exo.emulator.TestMachine.brk;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.emulator.TestMachine;
+import exo.emulator.interp.Interpreter;
+import exo.emulator.isa.Opcode;
+import exo.emulator.jit.Jit;
+import exo.emulator.jit.JitOptions;
+import exo.emulator.jit.JitStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conditional breakpoints ({@link Machine#setBreakpoints(int[], int[], Machine.BreakCondition)}):
+ * the condition is asked exactly once per arrival at the address, with the registers, PC and
+ * counters exactly as the interpreter has them there, under both engines (the JIT asks from
+ * inside translated code); {@link Machine#run} stops only where it holds, and a run that stops
+ * and resumes ends exactly as a run with no breakpoint.
+ */
+class ConditionalBreakpointTest {
+    /** The word the breakpoint is on: {@code add t3, t3, t0}, in the middle of the loop's one block. */
+    private static final int AT = CODE + 7 * 4;
+    private static final int ITERATIONS = 20000;
+
+    /** A loop over 16 pages reading and writing words, under a periodic timer (as WatchedPagesTest's). */
+    private static TestMachine machine(Engine engine) {
+        TestMachine t = new TestMachine(engine, 42);
+        t.timerPeriod = 997;
+        t.machine.cpu.timerCompare = 997;
+        t.load(
+                Opcode.ADDI.encode(T0, ZERO, 0),              // t0 = i
+                Opcode.SLLI.encode(T1, T0, 8),                // loop (1): t1 = i * 256 mod 64 KiB
+                Opcode.ANDI.encode(T1, T1, 0xFFFC),
+                Opcode.LUI.encode(T2, 0),
+                Opcode.ORI.encode(T2, T2, DATA),
+                Opcode.ADD.encode(T1, T1, T2),                // t1 = DATA + offset
+                Opcode.LW.encode(T3, 0, T1),
+                Opcode.ADD.encode(T3, T3, T0),                // AT
+                Opcode.SW.encode(T3, 0, T1),
+                Opcode.ADDI.encode(T0, T0, 1),
+                Opcode.SLTI.encode(T3, T0, ITERATIONS),
+                Opcode.BNE.encode(T3, ZERO, (1 - 11) * 4),
+                brk());
+        return t;
+    }
+
+    /** What the condition saw at one arrival: the PC, the counters and every register. */
+    private record Seen(int pc, long instret, long cycles, List<Integer> regs) {}
+
+    /** Runs to the end with the breakpoint; the condition holds where t0 % 5000 == 4999. Returns what it saw. */
+    private static List<Seen> runWithCondition(TestMachine t, List<Long> stops) {
+        Machine m = t.machine;
+        List<Seen> seen = new ArrayList<>();
+        m.setBreakpoints(new int[0], new int[] {AT}, pc -> {
+            seen.add(new Seen(pc, m.cpu.instret, m.cpu.cycles, Arrays.stream(m.cpu.regs).boxed().toList()));
+            return m.cpu.regs[T0] % 5000 == 4999;
+        });
+        while (true) {
+            StopReason r = m.run(100_000_000);
+            if (r == StopReason.HALTED) return seen;
+            assertEquals(StopReason.BREAKPOINT, r);
+            assertEquals(AT, m.cpu.pc);
+            stops.add(m.cpu.instret);
+            m.resumePastBreakpoint();
+        }
+    }
+
+    private static void sameAsWithout(Supplier<Engine> engine) {
+        TestMachine plain = machine(new Interpreter()), interp = machine(new Interpreter()), t = machine(engine.get());
+        plain.machine.run(100_000_000);
+        List<Long> expectedStops = new ArrayList<>(), stops = new ArrayList<>();
+        List<Seen> expected = runWithCondition(interp, expectedStops), seen = runWithCondition(t, stops);
+        assertEquals(ITERATIONS, expected.size(), "asked once per arrival");
+        for (int i = 0; i < Math.min(expected.size(), seen.size()); i++) {
+            assertEquals(expected.get(i), seen.get(i), "arrival " + i);
+        }
+        assertEquals(expected.size(), seen.size(), "arrivals");
+        assertEquals(4, stops.size());
+        assertEquals(expectedStops, stops);
+        assertEquals(plain.machine.cpu.cycles, t.machine.cpu.cycles);
+        assertEquals(plain.machine.cpu.instret, t.machine.cpu.instret);
+        assertArrayEquals(plain.machine.cpu.regs, t.machine.cpu.regs);
+        assertArrayEquals(plain.machine.memory.toArray(), t.machine.memory.toArray());
+        assertEquals(plain.traps, t.traps);
+    }
+
+    @Test
+    void theConditionSeesTheInterpretersStateUnderTheInterpreter() {
+        sameAsWithout(Interpreter::new);
+    }
+
+    @Test
+    void theConditionSeesTheInterpretersStateInTranslatedCode() {
+        sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1)));
+    }
+
+    @Test
+    void theConditionSeesTheInterpretersStateInTranslatedCodeWithSiteCaches() {
+        sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1).withSiteCache(true)));
+    }
+
+    /**
+     * The loop stays translated and is left only where the condition holds: dispatches are far
+     * fewer than arrivals (each arrival left translated code when the word was excluded from
+     * translation, as an unconditional breakpoint's is).
+     */
+    @Test
+    void theLoopIsLeftOnlyWhereTheConditionHolds() {
+        Jit jit = new Jit(JitOptions.DEFAULT.withThreshold(1));
+        runWithCondition(machine(jit), new ArrayList<>());
+        JitStats s = jit.stats();
+        Jit bare = new Jit(JitOptions.DEFAULT.withThreshold(1));
+        machine(bare).run(100_000_000);
+        JitStats none = bare.stats();
+        assertTrue(s.translatedInstructions() > 4 * s.interpretedInstructions(), s.describe());
+        // the four stops and their resumptions, besides what the timer costs with no breakpoint
+        assertTrue(s.dispatches() <= none.dispatches() + 4 * 4, s.describe() + " against " + none.describe());
+
+        Jit excluded = new Jit(JitOptions.DEFAULT.withThreshold(1));
+        TestMachine t = machine(excluded);
+        t.machine.setBreakpoints(new int[] {AT});
+        while (t.machine.run(100_000_000) == StopReason.BREAKPOINT) t.machine.resumePastBreakpoint();
+        assertTrue(excluded.stats().dispatches() > ITERATIONS / 2, excluded.stats().describe()); // a stop at every arrival
+    }
+}
