@@ -4,6 +4,7 @@ import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.RegisterCompare;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class Breakpoints {
         /** The condition as the user typed it, and as parsed (null, null for none). */
         String condition;
         Evaluator.Expr test;
+        /** Comparisons the condition needs ({@link Evaluator#necessary}), or null. */
+        RegisterCompare[] necessary;
         final boolean temporary;
         boolean enabled = true;
         long hits;
@@ -32,6 +35,7 @@ public final class Breakpoints {
             this.where = where;
             this.condition = condition;
             this.test = test;
+            this.necessary = test == null ? null : Evaluator.necessary(test);
             this.temporary = temporary;
         }
     }
@@ -88,6 +92,8 @@ public final class Breakpoints {
         if (b == null) return false;
         b.condition = condition;
         b.test = test;
+        b.necessary = test == null ? null : Evaluator.necessary(test);
+        active = null;
         return true;
     }
 
@@ -162,6 +168,22 @@ public final class Breakpoints {
     /** Of {@link #enabledAddresses}, those where an enabled breakpoint without a condition is: a stop whenever reached. */
     int[] unconditionalAddresses() {
         return breakpoints.values().stream().filter(b -> b.enabled && b.test == null).mapToInt(b -> b.address).distinct().toArray();
+    }
+
+    /**
+     * For each of addresses (from {@link #conditionalAddresses}), the comparisons its condition
+     * needs when it is the only enabled breakpoint there, else null.
+     */
+    RegisterCompare[][] necessary(int[] addresses) {
+        RegisterCompare[][] out = new RegisterCompare[addresses.length][];
+        for (int i = 0; i < addresses.length; i++) {
+            int pc = addresses[i], n = 0;
+            for (Breakpoint b : breakpoints.values()) {
+                if (b.enabled && b.address == pc && n++ == 0) out[i] = b.necessary;
+            }
+            if (n != 1) out[i] = null;
+        }
+        return out;
     }
 
     /** Of {@link #enabledAddresses}, those where every enabled breakpoint has a condition: a stop only where one holds. */

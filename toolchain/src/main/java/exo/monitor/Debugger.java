@@ -669,6 +669,7 @@ public final class Debugger {
         // The points cannot change while this runs. Watched pages are set for every engine, stepping
         // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
         int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
+        exo.emulator.machine.RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
@@ -692,7 +693,7 @@ public final class Debugger {
             long room = roomBeforeChange(1 << 16);
             if (fast && !stepNext && room > 0 && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                setMachineStops(m, breakAt, tested, watched);
+                setMachineStops(m, breakAt, tested, needs, watched);
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, room);
                 skipCause = null;
@@ -730,11 +731,13 @@ public final class Debugger {
     /**
      * What the machine stops at by itself while running at engine speed: the addresses of
      * breakpoints without a condition, those where every breakpoint has one (the machine asks
-     * {@link #conditionHolds} there, and the JIT asks from inside translated code), and the
-     * watched pages (each change drops translations or host-cache lines).
+     * {@link #conditionHolds} there, and the JIT asks from inside translated code where the
+     * comparisons the condition needs, needs, hold), and the watched pages (each change drops
+     * translations or host-cache lines).
      */
-    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, int[] watchedPages) {
-        m.setBreakpoints(machineBreakpoints(m, breakpoints), conditional, conditionHolds);
+    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, exo.emulator.machine.RegisterCompare[][] needs,
+            int[] watchedPages) {
+        m.setBreakpoints(machineBreakpoints(m, breakpoints), conditional, needs, conditionHolds);
         m.setWatchedPages(watchedPages);
     }
 
@@ -1062,7 +1065,10 @@ public final class Debugger {
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
         int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
+        exo.emulator.machine.RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
+        // Counting, every hit whose condition fails is counted: translated code asks at each.
+        m.setAskEveryArrival(stopAt == 0);
         long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret, countedAtCapture = 0;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
@@ -1098,7 +1104,7 @@ public final class Debugger {
                 StopReason r;
                 long before = m.cpu.instret;
                 if (engineSpeed) {
-                    setMachineStops(m, breakAt, tested, watched);
+                    setMachineStops(m, breakAt, tested, needs, watched);
                     m.resumePastBreakpoint();
                     r = runAtEngineSpeed(m, room);
                     handlerStop = false;
@@ -1131,6 +1137,7 @@ public final class Debugger {
             lastCapture = null;
             searching = false;
             replaying = false;
+            m.setAskEveryArrival(false);
         }
     }
 
@@ -1160,7 +1167,7 @@ public final class Debugger {
                 maybeSnapshot();
                 long room = roomBeforeChange(Math.min(position - m.cpu.instret, 1 << 16));
                 if (room > 0 && engineSpeedNow(m)) {
-                    setMachineStops(m, new int[0], new int[0], new int[0]);
+                    setMachineStops(m, new int[0], new int[0], null, new int[0]);
                     m.resumePastBreakpoint();
                     runAtEngineSpeed(m, room);
                     handlerStop = false;

@@ -2,6 +2,8 @@ package exo.monitor;
 
 import exo.emulator.isa.Register;
 import exo.emulator.machine.Cpu;
+import exo.emulator.machine.RegisterCompare;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
@@ -135,11 +137,75 @@ final class Evaluator {
     private static Expr binaryNode(String op, Expr left, Expr right) throws Error {
         Op f = operation(op);
         if (left instanceof Const a && right instanceof Const b) return new Const(f.apply(a.value(), b.value()));
-        return (t, r) -> {
+        return new Binary(op, f, left, right);
+    }
+
+    private record Binary(String op, Op f, Expr left, Expr right) implements Expr {
+        @Override
+        public int eval(DebugTarget t, Registers r) throws Error {
             int a = left.eval(t, r);
             return f.apply(a, right.eval(t, r));
-        };
+        }
     }
+
+    /** A general register of the selected frame. */
+    private record General(int register) implements Expr {
+        @Override
+        public int eval(DebugTarget t, Registers r) throws Error {
+            return r.general(register);
+        }
+    }
+
+    /** The word at a virtual address. */
+    private record Deref(Expr address) implements Expr {
+        @Override
+        public int eval(DebugTarget t, Registers r) throws Error {
+            return deref(address.eval(t, r), t);
+        }
+    }
+
+    /**
+     * Comparisons of a general register with a constant that hold wherever x, evaluated with
+     * the CPU's registers, is non-zero: those joined by {@code &&} at its top (an empty array if
+     * there are none). Null if x may fail to evaluate (a {@code *addr}, a division by a
+     * register), since a condition that fails counts as true wherever it fails. A debugger
+     * hands them to the machine, whose translated code tests them before asking.
+     */
+    static RegisterCompare[] necessary(Expr x) {
+        if (!total(x)) return null;
+        List<RegisterCompare> out = new ArrayList<>();
+        collect(x, out);
+        return out.toArray(new RegisterCompare[0]);
+    }
+
+    /** Whether x always evaluates with the CPU's registers (no memory, no division by a non-constant). */
+    private static boolean total(Expr x) {
+        if (x instanceof Deref) return false;
+        if (x instanceof Unary u) return total(u.operand());
+        if (x instanceof Binary b) {
+            boolean divides = b.op().equals("/") || b.op().equals("%");
+            if (divides && !(b.right() instanceof Const c && c.value() != 0)) return false;
+            return total(b.left()) && total(b.right());
+        }
+        return true; // a constant or a register
+    }
+
+    private static void collect(Expr x, List<RegisterCompare> out) {
+        if (!(x instanceof Binary b)) return;
+        if (b.op().equals("&&")) {
+            collect(b.left(), out);
+            collect(b.right(), out);
+            return;
+        }
+        RegisterCompare.Relation r = RELATIONS.get(b.op());
+        if (r == null) return;
+        if (b.left() instanceof General g && b.right() instanceof Const c) out.add(new RegisterCompare(g.register(), r, c.value()));
+        else if (b.left() instanceof Const c && b.right() instanceof General g) out.add(new RegisterCompare(g.register(), r.mirrored(), c.value()));
+    }
+
+    private static final Map<String, RegisterCompare.Relation> RELATIONS = Map.of("==", RegisterCompare.Relation.EQ,
+            "!=", RegisterCompare.Relation.NE, "<", RegisterCompare.Relation.LT, "<=", RegisterCompare.Relation.LE,
+            ">", RegisterCompare.Relation.GT, ">=", RegisterCompare.Relation.GE);
 
     private static Op operation(String op) {
         switch (op) {
@@ -181,8 +247,7 @@ final class Evaluator {
         if (c == '+') { pos++; return unary(); }
         if (c == '*') {
             pos++;
-            Expr address = unary();
-            return (t, r) -> deref(address.eval(t, r), t);
+            return new Deref(unary());
         }
         if (c == '(') {
             pos++;
@@ -203,7 +268,14 @@ final class Evaluator {
 
     private static Expr unaryNode(Expr operand, IntUnaryOperator f) {
         if (operand instanceof Const k) return new Const(f.applyAsInt(k.value()));
-        return (t, r) -> f.applyAsInt(operand.eval(t, r));
+        return new Unary(f, operand);
+    }
+
+    private record Unary(IntUnaryOperator f, Expr operand) implements Expr {
+        @Override
+        public int eval(DebugTarget t, Registers r) throws Error {
+            return f.applyAsInt(operand.eval(t, r));
+        }
     }
 
     private int number() throws Error {
@@ -240,7 +312,7 @@ final class Evaluator {
     /** The node reading register name (general, pc, or one of {@link #MACHINE_REGISTERS}), or null if name is no register. */
     private static Expr register(String name) {
         int r = Register.parse(name);
-        if (r >= 0) return (t, regs) -> regs.general(r);
+        if (r >= 0) return new General(r);
         if (name.equals("pc")) return (t, regs) -> regs.pc();
         ToIntFunction<DebugTarget> m = MACHINE.get(name);
         return m == null ? null : (t, regs) -> m.applyAsInt(t);

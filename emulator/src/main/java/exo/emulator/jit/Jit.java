@@ -12,6 +12,7 @@ import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.RegisterCompare;
 import java.lang.invoke.MethodHandles;
 import java.util.function.Consumer;
 
@@ -42,6 +43,10 @@ import java.util.function.Consumer;
  *       stores the registers back and asks {@link Machine#stopBeforeInTranslation} with the
  *       virtual PC and the instructions retired so far; the region leaves at that word only if
  *       the condition holds, so a hit whose condition fails costs a call, not a dispatch.
+ *       Comparisons of registers with constants that the condition needs
+ *       ({@link Machine#necessaryAt}) are made first, from the JVM locals: where one fails the
+ *       condition is false, and the call is not made (unless the machine
+ *       {@link Machine#asksEveryArrival}).
  *       Interpreted blocks still end before such words, where the dispatcher asks. The
  *       dispatcher asks before entering any translation, so a translation entered at such a
  *       word runs it (its entry access may be primed): the machine had decided not to stop.</li>
@@ -86,6 +91,12 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     private boolean[] breakWords = new boolean[PAGE_WORDS];
     /** Word offsets that some conditional breakpoint has (and no other): translated with the test before them. */
     private boolean[] conditionWords = new boolean[PAGE_WORDS];
+    /**
+     * Per offset in conditionWords, the comparisons its breakpoint's condition needs
+     * ({@link Machine#necessaryAt}), tested in the translation before asking; null where none
+     * are known, or where two conditional breakpoints share the offset.
+     */
+    private RegisterCompare[][] prefilters = new RegisterCompare[PAGE_WORDS][];
     /** Offsets that end interpreted blocks: the union of the two. */
     private boolean[] blockEnds = new boolean[PAGE_WORDS];
 
@@ -155,14 +166,20 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         }
         pages = new CodePage[m.memory.pages()];
         boolean[] words = new boolean[PAGE_WORDS], tested = new boolean[PAGE_WORDS], ends = new boolean[PAGE_WORDS];
+        RegisterCompare[][] known = new RegisterCompare[PAGE_WORDS][];
         for (int pc : m.breakpoints()) words[(pc & PhysicalMemory.PAGE_MASK) >>> 2] = true;
-        for (int pc : m.conditionalBreakpoints()) tested[(pc & PhysicalMemory.PAGE_MASK) >>> 2] = true;
+        for (int pc : m.conditionalBreakpoints()) {
+            int i = (pc & PhysicalMemory.PAGE_MASK) >>> 2;
+            known[i] = tested[i] ? null : m.necessaryAt(pc); // two at one offset: no comparison holds for both
+            tested[i] = true;
+        }
         for (int i = 0; i < PAGE_WORDS; i++) {
             tested[i] &= !words[i]; // an unconditional breakpoint at the same page offset elsewhere wins
             ends[i] = words[i] || tested[i];
         }
         breakWords = words;
         conditionWords = tested;
+        prefilters = known;
         blockEnds = ends;
     }
 
@@ -329,7 +346,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         int cap = options.regionCap();
         try {
             while (true) {
-                Region region = Region.discover(words, entry, cap, options.regions(), breakWords, conditionWords);
+                Region region = Region.discover(words, entry, cap, options.regions(), breakWords, conditionWords, prefilters);
                 if (region == null) return null;
                 Emitter.Emitted emitted;
                 try {

@@ -35,6 +35,8 @@ final class Region {
     final boolean[] included = new boolean[WORDS];
     /** Words (at conditional breakpoints' page offsets) whose translation asks the machine first whether to stop. */
     final boolean[] tested;
+    /** Per tested word, the comparisons to make before asking (null: none). */
+    final exo.emulator.machine.RegisterCompare[][] prefilters;
     final List<Block> blocks = new ArrayList<>();
     int size;
     /** Guest registers the region reads or writes, and those it writes (bit i = register i). */
@@ -42,10 +44,11 @@ final class Region {
 
     private final boolean followBranches;
 
-    private Region(int entry, int[] words, boolean followBranches, boolean[] tested) {
+    private Region(int entry, int[] words, boolean followBranches, boolean[] tested, exo.emulator.machine.RegisterCompare[][] prefilters) {
         this.entry = entry;
         this.words = words;
         this.tested = tested;
+        this.prefilters = prefilters;
         this.followBranches = followBranches;
     }
 
@@ -57,9 +60,10 @@ final class Region {
      * one only in the dispatcher. Tested words are included, with the test before them (see
      * {@link Jit}).
      */
-    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded, boolean[] tested) {
+    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded, boolean[] tested,
+            exo.emulator.machine.RegisterCompare[][] prefilters) {
         if (Decoder.decode(words[entry >>> 2]) == null || excluded[entry >>> 2]) return null;
-        Region r = new Region(entry, words, followBranches, tested);
+        Region r = new Region(entry, words, followBranches, tested, prefilters);
         boolean[] leader = new boolean[WORDS];
         ArrayDeque<Integer> work = new ArrayDeque<>();
         leader[entry >>> 2] = true;

@@ -44,7 +44,11 @@ public final class Machine {
     private int[] breakpoints = new int[0];
     /** Virtual PCs {@link #run} stops before only if {@link #condition} holds there (sorted, distinct, none in breakpoints). */
     private int[] conditional = new int[0];
+    /** Per conditional PC, comparisons that hold wherever its condition holds (null: none known). */
+    private RegisterCompare[][] necessary = new RegisterCompare[0][];
     private BreakCondition condition;
+    /** Set while a debugger counts every arrival at a conditional breakpoint: translated code then asks at each. */
+    private boolean askEveryArrival;
     /**
      * The conditional breakpoint {@link #condition} was last asked about, the instret it was
      * asked at and its answer: asked again at that very arrival (the dispatcher, then the
@@ -171,7 +175,7 @@ public final class Machine {
      * them. The engine is told when the set changes (which may drop its translations).
      */
     public void setBreakpoints(int[] pcs) {
-        setBreakpoints(pcs, new int[0], null);
+        setBreakpoints(pcs, new int[0], null, null);
     }
 
     /**
@@ -188,21 +192,65 @@ public final class Machine {
     /**
      * Sets the PCs {@link #run} stops before, as {@link #setBreakpoints(int[])}, and conditional
      * ones, where it stops only if condition holds (asked once per arrival: see
-     * {@link BreakCondition}). A PC in both sets is unconditional. The engine is told when
-     * either set changes (which may drop its translations); a new condition alone changes
-     * nothing an engine holds, since it asks the machine.
+     * {@link BreakCondition}). A PC in both sets is unconditional. necessary, if not null,
+     * gives for each conditional PC (same index) comparisons that hold wherever its condition
+     * holds, or null: translated code asks the condition only where they all hold (unless
+     * {@link #setAskEveryArrival}). The engine is told when the sets or the comparisons
+     * change (which may drop its translations); a new condition alone changes nothing an
+     * engine holds, since it asks the machine.
      */
-    public void setBreakpoints(int[] pcs, int[] conditionalPcs, BreakCondition condition) {
+    public void setBreakpoints(int[] pcs, int[] conditionalPcs, RegisterCompare[][] necessary, BreakCondition condition) {
         this.condition = condition;
-        // A debugger sets the same sets before every run: the common case costs two comparisons.
-        if (Arrays.equals(pcs, breakpoints) && Arrays.equals(conditionalPcs, conditional)) return;
+        // A debugger sets the same sets before every run: the common case costs three comparisons.
+        if (Arrays.equals(pcs, breakpoints) && Arrays.equals(conditionalPcs, conditional)
+                && (necessary == null ? allNull(this.necessary) : Arrays.deepEquals(necessary, this.necessary))) return;
         int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
-        int[] cond = Arrays.stream(conditionalPcs).filter(pc -> Arrays.binarySearch(set, pc) < 0).distinct().sorted().toArray();
-        if (cond.length > 0 && condition == null) throw new IllegalStateException("conditional breakpoints without a condition");
-        if (Arrays.equals(set, breakpoints) && Arrays.equals(cond, conditional)) return;
+        java.util.TreeMap<Integer, RegisterCompare[]> byPc = new java.util.TreeMap<>(Integer::compare);
+        for (int i = 0; i < conditionalPcs.length; i++) {
+            int pc = conditionalPcs[i];
+            if (Arrays.binarySearch(set, pc) >= 0) continue;
+            RegisterCompare[] n = necessary == null ? null : necessary[i];
+            // The same PC twice: its conditions are two, and no comparison is known for both.
+            byPc.put(pc, byPc.containsKey(pc) && !Arrays.equals(byPc.get(pc), n) ? null : n);
+        }
+        if (!byPc.isEmpty() && condition == null) throw new IllegalStateException("conditional breakpoints without a condition");
+        int[] cond = byPc.keySet().stream().mapToInt(Integer::intValue).toArray();
+        RegisterCompare[][] known = byPc.values().toArray(new RegisterCompare[0][]);
+        if (Arrays.equals(set, breakpoints) && Arrays.equals(cond, conditional) && Arrays.deepEquals(known, this.necessary)) return;
         breakpoints = set;
         conditional = cond;
+        this.necessary = known;
         if (engine != null) engine.breakpointsChanged(this);
+    }
+
+    private static boolean allNull(Object[] a) {
+        for (Object o : a) if (o != null) return false;
+        return true;
+    }
+
+    /** Sets {@link #setBreakpoints}'s conditions, without comparisons. */
+    public void setBreakpoints(int[] pcs, int[] conditionalPcs, BreakCondition condition) {
+        setBreakpoints(pcs, conditionalPcs, null, condition);
+    }
+
+    /** The comparisons known for conditional breakpoint pc (see {@link #setBreakpoints}), or null. */
+    public RegisterCompare[] necessaryAt(int pc) {
+        int i = Arrays.binarySearch(conditional, pc);
+        return i < 0 ? null : necessary[i];
+    }
+
+    /**
+     * While set, translated code asks the condition at every arrival at a conditional
+     * breakpoint, even where a comparison rules it out: for a debugger that counts the arrivals
+     * where its condition fails. Changes no translation.
+     */
+    public void setAskEveryArrival(boolean ask) {
+        askEveryArrival = ask;
+    }
+
+    /** Whether translated code must ask at every arrival (see {@link #setAskEveryArrival}); read by generated code. */
+    public boolean asksEveryArrival() {
+        return askEveryArrival;
     }
 
     /**

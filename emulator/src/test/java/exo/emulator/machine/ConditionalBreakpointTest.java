@@ -63,11 +63,17 @@ class ConditionalBreakpointTest {
 
     /** Runs to the end with the breakpoint; the condition holds where t0 % 5000 == 4999. Returns what it saw. */
     private static List<Seen> runWithCondition(TestMachine t, List<Long> stops) {
+        return runWithCondition(t, stops, null, false);
+    }
+
+    /** As above, with comparisons the condition needs, where it also needs them (t0 >= 15000), and asking at every arrival or not. */
+    private static List<Seen> runWithCondition(TestMachine t, List<Long> stops, RegisterCompare[][] needs, boolean askEvery) {
         Machine m = t.machine;
         List<Seen> seen = new ArrayList<>();
-        m.setBreakpoints(new int[0], new int[] {AT}, pc -> {
+        m.setAskEveryArrival(askEvery);
+        m.setBreakpoints(new int[0], new int[] {AT}, needs, pc -> {
             seen.add(new Seen(pc, m.cpu.instret, m.cpu.cycles, Arrays.stream(m.cpu.regs).boxed().toList()));
-            return m.cpu.regs[T0] % 5000 == 4999;
+            return m.cpu.regs[T0] % 5000 == 4999 && (needs == null || m.cpu.regs[T0] >= 15000);
         });
         while (true) {
             StopReason r = m.run(100_000_000);
@@ -135,5 +141,35 @@ class ConditionalBreakpointTest {
         t.machine.setBreakpoints(new int[] {AT});
         while (t.machine.run(100_000_000) == StopReason.BREAKPOINT) t.machine.resumePastBreakpoint();
         assertTrue(excluded.stats().dispatches() > ITERATIONS / 2, excluded.stats().describe()); // a stop at every arrival
+    }
+
+    /**
+     * With a comparison the condition needs ({@code t0 >= 15000}), translated code asks only
+     * where it holds (and the dispatcher, which does not compare, where it enters at the
+     * word); the stops and the end are those of the interpreter, and asking at every arrival
+     * ({@link Machine#setAskEveryArrival}) brings back every question.
+     */
+    @Test
+    void comparisonsTheConditionNeedsAreMadeInTranslatedCode() {
+        RegisterCompare[][] needs = {{new RegisterCompare(T0, RegisterCompare.Relation.GE, 15000)}};
+        List<Long> expectedStops = new ArrayList<>();
+        List<Seen> all = runWithCondition(machine(new Interpreter()), expectedStops, needs, false);
+        Jit jit = new Jit(JitOptions.DEFAULT.withThreshold(1));
+        TestMachine t = machine(jit);
+        List<Long> stops = new ArrayList<>();
+        List<Seen> asked = runWithCondition(t, stops, needs, false);
+        assertEquals(1, expectedStops.size());
+        assertEquals(expectedStops, stops);
+        assertTrue(all.containsAll(asked), "asked only at arrivals");
+        assertTrue(asked.containsAll(all.stream().filter(x -> x.regs().get(T0) >= 15000).toList()), "asked wherever t0 >= 15000");
+        assertTrue(asked.size() < all.size() / 2, asked.size() + " of " + all.size());
+        TestMachine plain = machine(new Interpreter());
+        plain.machine.run(100_000_000);
+        assertEquals(plain.machine.cpu.cycles, t.machine.cpu.cycles);
+        assertArrayEquals(plain.machine.cpu.regs, t.machine.cpu.regs);
+        assertArrayEquals(plain.machine.memory.toArray(), t.machine.memory.toArray());
+
+        List<Seen> every = runWithCondition(machine(new Jit(JitOptions.DEFAULT.withThreshold(1))), new ArrayList<>(), needs, true);
+        assertEquals(all, every);
     }
 }
