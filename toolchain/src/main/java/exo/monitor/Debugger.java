@@ -9,6 +9,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.RegisterCompare;
 import exo.emulator.machine.StopReason;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -669,7 +670,7 @@ public final class Debugger {
         // The points cannot change while this runs. Watched pages are set for every engine, stepping
         // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
         int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
-        exo.emulator.machine.RegisterCompare[][] needs = points.necessary(tested);
+        RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
@@ -735,7 +736,7 @@ public final class Debugger {
      * comparisons the condition needs, needs, hold), and the watched pages (each change drops
      * translations or host-cache lines).
      */
-    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, exo.emulator.machine.RegisterCompare[][] needs,
+    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, RegisterCompare[][] needs,
             int[] watchedPages) {
         m.setBreakpoints(machineBreakpoints(m, breakpoints), conditional, needs, conditionHolds);
         m.setWatchedPages(watchedPages);
@@ -1065,7 +1066,7 @@ public final class Debugger {
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
         int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
-        exo.emulator.machine.RegisterCompare[][] needs = points.necessary(tested);
+        RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
         // Counting, every hit whose condition fails is counted: translated code asks at each.
         m.setAskEveryArrival(stopAt == 0);

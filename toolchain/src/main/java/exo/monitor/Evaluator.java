@@ -12,7 +12,7 @@ import java.util.function.ToIntFunction;
 /**
  * The monitor's one expression language, for {@code print}, {@code x}, {@code display} and
  * breakpoint conditions: {@link #parse} reads the text once into an {@link Expr}, a tree of
- * closures that {@link Expr#eval} computes against the state as it stands at each call (so a
+ * nodes that {@link Expr#eval} computes against the state as it stands at each call (so a
  * condition is parsed when its breakpoint is set, not at every hit). Integers (decimal, 0x hex,
  * 0b binary, 'c'), registers ({@code a0}, {@code $a0}, {@code pc}, {@code $pc}, control
  * registers {@code epc cause badvaddr}, and {@code instret cycles asid}), symbols, {@code *expr}

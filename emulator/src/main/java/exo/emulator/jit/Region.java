@@ -3,6 +3,7 @@ package exo.emulator.jit;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
+import exo.emulator.machine.RegisterCompare;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class Region {
     /** Words (at conditional breakpoints' page offsets) whose translation asks the machine first whether to stop. */
     final boolean[] tested;
     /** Per tested word, the comparisons to make before asking (null: none). */
-    final exo.emulator.machine.RegisterCompare[][] prefilters;
+    final RegisterCompare[][] prefilters;
     final List<Block> blocks = new ArrayList<>();
     int size;
     /** Guest registers the region reads or writes, and those it writes (bit i = register i). */
@@ -44,7 +45,7 @@ final class Region {
 
     private final boolean followBranches;
 
-    private Region(int entry, int[] words, boolean followBranches, boolean[] tested, exo.emulator.machine.RegisterCompare[][] prefilters) {
+    private Region(int entry, int[] words, boolean followBranches, boolean[] tested, RegisterCompare[][] prefilters) {
         this.entry = entry;
         this.words = words;
         this.tested = tested;
@@ -61,7 +62,7 @@ final class Region {
      * {@link Jit}).
      */
     static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded, boolean[] tested,
-            exo.emulator.machine.RegisterCompare[][] prefilters) {
+            RegisterCompare[][] prefilters) {
         if (Decoder.decode(words[entry >>> 2]) == null || excluded[entry >>> 2]) return null;
         Region r = new Region(entry, words, followBranches, tested, prefilters);
         boolean[] leader = new boolean[WORDS];

@@ -1,6 +1,7 @@
 package exo.emulator.machine;
 
 import java.util.Arrays;
+import java.util.TreeMap;
 
 /**
  * The whole machine: CPU, physical memory, TLB and MMU, console, timer, an optional disk, and the event loop
@@ -205,7 +206,7 @@ public final class Machine {
         if (Arrays.equals(pcs, breakpoints) && Arrays.equals(conditionalPcs, conditional)
                 && (necessary == null ? allNull(this.necessary) : Arrays.deepEquals(necessary, this.necessary))) return;
         int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
-        java.util.TreeMap<Integer, RegisterCompare[]> byPc = new java.util.TreeMap<>(Integer::compare);
+        TreeMap<Integer, RegisterCompare[]> byPc = new TreeMap<>();
         for (int i = 0; i < conditionalPcs.length; i++) {
             int pc = conditionalPcs[i];
             if (Arrays.binarySearch(set, pc) >= 0) continue;
