@@ -119,6 +119,14 @@ class ConditionalBreakpointTest {
         sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1).withSiteCache(true)));
     }
 
+    /** Registers in the CPU's array rather than in locals, blocks rather than regions, the TLB not inlined. */
+    @Test
+    void theConditionSeesTheInterpretersStateUnderTheOtherTranslationShapes() {
+        sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1).withRegistersInLocals(false)));
+        sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1).withRegions(false)));
+        sameAsWithout(() -> new Jit(JitOptions.DEFAULT.withThreshold(1).withInlineTlb(false)));
+    }
+
     /**
      * The loop stays translated and is left only where the condition holds: dispatches are far
      * fewer than arrivals (each arrival left translated code when the word was excluded from
@@ -171,5 +179,8 @@ class ConditionalBreakpointTest {
 
         List<Seen> every = runWithCondition(machine(new Jit(JitOptions.DEFAULT.withThreshold(1))), new ArrayList<>(), needs, true);
         assertEquals(all, every);
+        List<Seen> outOfLocals = runWithCondition(machine(new Jit(JitOptions.DEFAULT.withThreshold(1).withRegistersInLocals(false))),
+                new ArrayList<>(), needs, false);
+        assertTrue(all.containsAll(outOfLocals) && outOfLocals.size() < all.size() / 2, outOfLocals.size() + " of " + all.size());
     }
 }
