@@ -4,6 +4,7 @@ import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.RegisterCompare;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,16 +20,22 @@ public final class Breakpoints {
         final int id;
         final int address;
         final String where;
-        final String condition;
+        /** The condition as the user typed it, and as parsed (null, null for none). */
+        String condition;
+        Evaluator.Expr test;
+        /** Comparisons the condition needs ({@link Evaluator#necessary}), or null. */
+        RegisterCompare[] necessary;
         final boolean temporary;
         boolean enabled = true;
         long hits;
 
-        Breakpoint(int id, int address, String where, String condition, boolean temporary) {
+        Breakpoint(int id, int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
             this.id = id;
             this.address = address;
             this.where = where;
             this.condition = condition;
+            this.test = test;
+            this.necessary = test == null ? null : Evaluator.necessary(test);
             this.temporary = temporary;
         }
     }
@@ -58,14 +65,36 @@ public final class Breakpoints {
 
     private final Map<Integer, Breakpoint> breakpoints = new LinkedHashMap<>();
     private final Map<Integer, Watchpoint> watchpoints = new LinkedHashMap<>();
+    /**
+     * The enabled breakpoints in order, for the checks at every hit (which the JIT makes from
+     * inside translated code, so they must not allocate); null after any change, rebuilt when
+     * next asked.
+     */
+    private Breakpoint[] active;
+    /** The registers conditions read, for the target they were made for. */
+    private Evaluator.Registers registers;
+    private DebugTarget registersOf;
     private int nextId = 1;
     /** The watched value before the access now being executed, for the "old" in the report. */
     private int watchOld;
 
-    public Breakpoint addBreakpoint(int address, String where, String condition, boolean temporary) {
-        Breakpoint b = new Breakpoint(nextId++, address, where, condition, temporary);
+    /** Adds a breakpoint; condition is its text and test its parsed form ({@link Evaluator#parse}), both null for none. */
+    Breakpoint addBreakpoint(int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
+        Breakpoint b = new Breakpoint(nextId++, address, where, condition, test, temporary);
         breakpoints.put(b.id, b);
+        active = null;
         return b;
+    }
+
+    /** Sets breakpoint id's condition (text and parsed form; nulls remove it); false if there is no such breakpoint. */
+    boolean setCondition(int id, String condition, Evaluator.Expr test) {
+        Breakpoint b = breakpoints.get(id);
+        if (b == null) return false;
+        b.condition = condition;
+        b.test = test;
+        b.necessary = test == null ? null : Evaluator.necessary(test);
+        active = null;
+        return true;
     }
 
     public Watchpoint addWatchpoint(int start, int length, boolean onRead, boolean onWrite) {
@@ -76,11 +105,13 @@ public final class Breakpoints {
 
     /** Deletes breakpoint or watchpoint id; false if there is none. */
     public boolean delete(int id) {
+        active = null;
         return breakpoints.remove(id) != null | watchpoints.remove(id) != null;
     }
 
     public void deleteAll() {
         breakpoints.clear();
+        active = null;
         watchpoints.clear();
     }
 
@@ -88,6 +119,7 @@ public final class Breakpoints {
     public boolean setEnabled(int id, boolean enabled) {
         Breakpoint b = breakpoints.get(id);
         if (b != null) b.enabled = enabled;
+        active = null;
         Watchpoint w = watchpoints.get(id);
         if (w != null) w.enabled = enabled;
         return b != null || w != null;
@@ -133,6 +165,34 @@ public final class Breakpoints {
         return breakpoints.values().stream().filter(b -> b.enabled).mapToInt(b -> b.address).toArray();
     }
 
+    /** Of {@link #enabledAddresses}, those where an enabled breakpoint without a condition is: a stop whenever reached. */
+    int[] unconditionalAddresses() {
+        return breakpoints.values().stream().filter(b -> b.enabled && b.test == null).mapToInt(b -> b.address).distinct().toArray();
+    }
+
+    /**
+     * For each of addresses (from {@link #conditionalAddresses}), the comparisons its condition
+     * needs when it is the only enabled breakpoint there, else null.
+     */
+    RegisterCompare[][] necessary(int[] addresses) {
+        RegisterCompare[][] out = new RegisterCompare[addresses.length][];
+        for (int i = 0; i < addresses.length; i++) {
+            int pc = addresses[i], n = 0;
+            for (Breakpoint b : breakpoints.values()) {
+                if (b.enabled && b.address == pc && n++ == 0) out[i] = b.necessary;
+            }
+            if (n != 1) out[i] = null;
+        }
+        return out;
+    }
+
+    /** Of {@link #enabledAddresses}, those where every enabled breakpoint has a condition: a stop only where one holds. */
+    int[] conditionalAddresses() {
+        int[] always = unconditionalAddresses();
+        return breakpoints.values().stream().filter(b -> b.enabled && b.test != null).mapToInt(b -> b.address)
+                .filter(a -> java.util.Arrays.stream(always).noneMatch(x -> x == a)).distinct().toArray();
+    }
+
     /**
      * The enabled breakpoint at pc whose condition holds, counting the hit (and deleting it if
      * temporary); or null. A condition that cannot be evaluated counts as true, so the user sees
@@ -142,15 +202,16 @@ public final class Breakpoints {
         Breakpoint b = firstHolding(pc, target);
         if (b != null) {
             b.hits++;
-            if (b.temporary) breakpoints.remove(b.id);
+            if (b.temporary) delete(b.id);
         }
         return b;
     }
 
     /** As {@link #hit} without side effects: for re-executions that only look. */
     Breakpoint firstHolding(int pc, DebugTarget target) {
-        for (Breakpoint b : breakpoints.values()) {
-            if (b.enabled && b.address == pc && holds(b, target)) return b;
+        if (active == null) active = breakpoints.values().stream().filter(b -> b.enabled).toArray(Breakpoint[]::new);
+        for (Breakpoint b : active) {
+            if (b.address == pc && holds(b, target)) return b;
         }
         return null;
     }
@@ -158,15 +219,19 @@ public final class Breakpoints {
     /** Whether an enabled breakpoint with a condition is at pc: a hit there costs an evaluation. */
     boolean conditionalAt(int pc) {
         for (Breakpoint b : breakpoints.values()) {
-            if (b.enabled && b.address == pc && b.condition != null) return true;
+            if (b.enabled && b.address == pc && b.test != null) return true;
         }
         return false;
     }
 
-    private static boolean holds(Breakpoint b, DebugTarget target) {
-        if (b.condition == null) return true;
+    private boolean holds(Breakpoint b, DebugTarget target) {
+        if (b.test == null) return true;
+        if (registersOf != target) {
+            registers = Evaluator.machineRegisters(target);
+            registersOf = target;
+        }
         try {
-            return Evaluator.eval(b.condition, target) != 0;
+            return b.test.eval(target, registers) != 0;
         } catch (Evaluator.Error e) {
             return true;
         }

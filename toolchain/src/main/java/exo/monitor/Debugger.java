@@ -9,6 +9,7 @@ import exo.emulator.machine.Cause;
 import exo.emulator.machine.Disk;
 import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
+import exo.emulator.machine.RegisterCompare;
 import exo.emulator.machine.StopReason;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -692,7 +693,8 @@ public final class Debugger {
         boolean first = !checkFirst;
         // The points cannot change while this runs. Watched pages are set for every engine, stepping
         // or not, so the host cache (and its miss count in 'stats') behaves alike in both.
-        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
+        RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
         boolean fast = hook == null && stopBefore == null && (!points.anyActive() || m.engine() instanceof Jit);
         boolean stepNext = false;
@@ -716,7 +718,7 @@ public final class Debugger {
             long room = roomBeforeChange(1 << 16);
             if (fast && !stepNext && room > 0 && engineSpeedNow(m)) {
                 // The PC was checked above (or is the resume point): the machine passes it once.
-                setMachineStops(m, breakAt, watched);
+                setMachineStops(m, breakAt, tested, needs, watched);
                 m.resumePastBreakpoint();
                 StopReason r = runAtEngineSpeed(m, room);
                 skipCause = null;
@@ -752,12 +754,30 @@ public final class Debugger {
     }
 
     /**
-     * What the machine stops at by itself while running at engine speed: the breakpoint
-     * addresses and the watched pages (each change drops translations or host-cache lines).
+     * What the machine stops at by itself while running at engine speed: the addresses of
+     * breakpoints without a condition, those where every breakpoint has one (the machine asks
+     * {@link #conditionHolds} there, and the JIT asks from inside translated code where the
+     * comparisons the condition needs, needs, hold), and the watched pages (each change drops
+     * translations or host-cache lines).
      */
-    private void setMachineStops(Machine m, int[] breakpoints, int[] watchedPages) {
-        m.setBreakpoints(machineBreakpoints(m, breakpoints));
+    private void setMachineStops(Machine m, int[] breakpoints, int[] conditional, RegisterCompare[][] needs,
+            int[] watchedPages) {
+        m.setBreakpoints(machineBreakpoints(m, breakpoints), conditional, needs, conditionHolds);
         m.setWatchedPages(watchedPages);
+    }
+
+    private final Machine.BreakCondition conditionHolds = this::conditionHolds;
+
+    /**
+     * Whether a breakpoint at pc, where every enabled breakpoint has a condition, holds now
+     * (the machine stops, and the execution loop counts the hit as at any stop); a hit whose
+     * condition fails while reverse-continue counts is counted in {@link #conditionsFalse}, as
+     * the loop counts those it evaluates itself.
+     */
+    private boolean conditionHolds(int pc) {
+        if (points.firstHolding(pc, target) != null) return true;
+        if (searching && searchStopAt == 0 && machine().cpu.cycles < searchLimit) conditionsFalse++;
+        return false;
     }
 
     /** The machine's breakpoints: the user's, and every {@code jr k0} once a handler has been entered under the JIT. */
@@ -1075,8 +1095,11 @@ public final class Debugger {
         searchRestart = null;
         replaying = true;
         boolean fast = m.engine() instanceof Jit, stepNext = false;
-        int[] breakAt = points.enabledAddresses(), watched = points.watchedPages();
+        int[] breakAt = points.unconditionalAddresses(), tested = points.conditionalAddresses(), watched = points.watchedPages();
+        RegisterCompare[][] needs = points.necessary(tested);
         m.setWatchedPages(watched);
+        // Counting, every hit whose condition fails is counted: translated code asks at each.
+        m.setAskEveryArrival(stopAt == 0);
         long checkedAt = checkedHere ? m.cpu.cycles : -1, capturedAt = m.cpu.instret, countedAtCapture = 0;
         try {
             while (m.cpu.instret < end && !m.isHalted()) {
@@ -1112,7 +1135,7 @@ public final class Debugger {
                 StopReason r;
                 long before = m.cpu.instret;
                 if (engineSpeed) {
-                    setMachineStops(m, breakAt, watched);
+                    setMachineStops(m, breakAt, tested, needs, watched);
                     m.resumePastBreakpoint();
                     r = runAtEngineSpeed(m, room);
                     handlerStop = false;
@@ -1146,6 +1169,7 @@ public final class Debugger {
             lastCapture = null;
             searching = false;
             replaying = false;
+            m.setAskEveryArrival(false);
         }
     }
 
@@ -1175,7 +1199,7 @@ public final class Debugger {
                 maybeSnapshot();
                 long room = roomBeforeChange(Math.min(position - m.cpu.instret, 1 << 16));
                 if (room > 0 && engineSpeedNow(m)) {
-                    setMachineStops(m, new int[0], new int[0]);
+                    setMachineStops(m, new int[0], new int[0], null, new int[0]);
                     m.resumePastBreakpoint();
                     runAtEngineSpeed(m, room);
                     handlerStop = false;

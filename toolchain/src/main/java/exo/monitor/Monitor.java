@@ -340,6 +340,7 @@ public final class Monitor {
         add("awatch", "", "ADDR [LEN]", "stop after a load or store to the range", a -> watch(a, true, true));
         add("catch", "", "CAUSE|all", "stop when an exception of CAUSE is raised, before the kernel handles it", a -> catchCause(a, true));
         add("uncatch", "", "CAUSE|all", "stop catching CAUSE", a -> catchCause(a, false));
+        add("condition", "cond", "ID [EXPR]", "stop at breakpoint ID only if EXPR holds (no EXPR: always)", this::condition);
         add("delete", "d", "[ID...]", "delete breakpoints and watchpoints (all if no ID)", this::delete);
         add("disable", "", "ID...", "disable breakpoints or watchpoints", a -> enable(a, false));
         add("enable", "", "ID...", "enable breakpoints or watchpoints", a -> enable(a, true));
@@ -431,6 +432,30 @@ public final class Monitor {
         return v;
     }
 
+    /**
+     * A breakpoint condition, parsed once: errors the text decides are reported now; those the
+     * state decides (an unmapped *addr) make a hit stop, so the user sees why.
+     */
+    private Evaluator.Expr parse(String e) throws Problem {
+        if (e.isBlank()) throw new Problem("an expression is needed");
+        try {
+            return Evaluator.parse(e, dbg.target().debugInfo());
+        } catch (Evaluator.Error x) {
+            throw new Problem(x.getMessage());
+        }
+    }
+
+    /** 'condition N [EXPR]': sets breakpoint N's condition, or removes it. */
+    private void condition(String a) throws Problem {
+        String[] p = a.strip().split("\\s+", 2);
+        if (p[0].isEmpty()) throw new Problem("which? give a breakpoint number");
+        int id = (int) count(p[0]);
+        String cond = p.length > 1 ? p[1].strip() : null;
+        Evaluator.Expr test = cond == null ? null : parse(cond);
+        if (!dbg.points.setCondition(id, cond, test)) throw new Problem("no breakpoint " + p[0]);
+        out.println(cond == null ? "breakpoint " + id + " is now unconditional" : "breakpoint " + id + " stops only if " + cond);
+    }
+
     private int eval(String e) throws Problem {
         if (e.isBlank()) throw new Problem("an expression is needed");
         try {
@@ -483,11 +508,12 @@ public final class Monitor {
 
     private void breakpoint(String a, boolean temporary) throws Problem {
         String cond = null;
+        Evaluator.Expr test = null;
         int i = a.indexOf(" if ");
         if (i >= 0) {
             cond = a.substring(i + 4).strip();
             a = a.substring(0, i);
-            eval(cond);
+            test = parse(cond);
         }
         String loc = a.isBlank() ? String.format("0x%x", dbg.machine().cpu.pc) : a.strip();
         int addr = location(loc, true);
@@ -496,7 +522,7 @@ public final class Monitor {
         if (!dbg.target().debugInfo().inCode(addr)) {
             out.println("warning: " + dbg.describe(addr) + " is not in the program's code (data, or not loaded): execution reaches it only if code is placed there");
         }
-        Breakpoints.Breakpoint b = dbg.points.addBreakpoint(addr, loc, cond, temporary);
+        Breakpoints.Breakpoint b = dbg.points.addBreakpoint(addr, loc, cond, test, temporary);
         out.println((temporary ? "temporary breakpoint " : "breakpoint ") + b.id + " at " + dbg.describe(addr) + (cond == null ? "" : " if " + cond));
     }
 

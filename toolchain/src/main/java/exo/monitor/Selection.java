@@ -39,12 +39,12 @@ final class Selection {
 
     /** Register values in the selected frame, for {@link Evaluator}: unknown ones are refused, not guessed. */
     Evaluator.Registers registers() {
-        if (isMachine()) return name -> Evaluator.register(name, dbg.target());
+        if (isMachine()) return Evaluator.machineRegisters(dbg.target());
         CallStack.Frame f = selected();
         int n = selectedFrame;
-        return name -> {
-            int r = Register.parse(name);
-            if (r >= 0) {
+        return new Evaluator.Registers() {
+            @Override
+            public int general(int r) throws Evaluator.Error {
                 if (!f.knows(r)) {
                     throw new Evaluator.Error("register " + Register.name(r) + " is not known in frame " + n + (f.known() == CallStack.OUTER
                             ? ": an outer frame has only pc, sp, fp and ra (the calling convention saves no others where the monitor can find them)"
@@ -52,8 +52,11 @@ final class Selection {
                 }
                 return f.regs()[r];
             }
-            if (name.equals("pc")) return f.pc();
-            return Evaluator.machineRegister(name, dbg.target());
+
+            @Override
+            public int pc() {
+                return f.pc();
+            }
         };
     }
 

@@ -113,6 +113,32 @@ class MonitorTest {
         return text.toString();
     }
 
+    /**
+     * A condition is parsed once, when it is set: a wrong text is refused then (before, a state
+     * error could hide it: "*3 +" failed on the misaligned word), while one the state cannot
+     * evaluate now (a misaligned word) is set, and stops at a hit because it cannot be
+     * evaluated there either. 'condition' changes it or takes it away.
+     */
+    @Test
+    void conditionsAreParsedWhenSetAndChangedWithCondition() throws Exception {
+        String t = run("print *3 +", "break f if *3 +", "break f if 1/0", "print 2 * 3 + 1 == 7", "info breakpoints");
+        assertTrue(t.contains("(exo) print *3 +\nerror: expression ends too early\n"), t);
+        assertTrue(t.contains("(exo) break f if *3 +\nerror: expression ends too early\n"), t);
+        assertTrue(t.contains("(exo) break f if 1/0\nerror: division by zero\n"), t);
+        assertTrue(t.contains("(exo) print 2 * 3 + 1 == 7\n1 (0x1)\n"), t);
+        assertTrue(t.endsWith("no breakpoints or watchpoints\n"), t);
+        t = run("break f if *a0 == 7", "c");
+        assertTrue(t.contains("breakpoint 1 at 0x00001018 <f>"), t); // a0 is 5 at f: *5 is misaligned, so it stops
+        t = run("run", "condition 1 a0 == 7", "info breakpoints", "run");
+        assertTrue(t.contains("breakpoint 1 stops only if a0 == 7"), t);
+        assertTrue(t.contains("<f> (fake.s:7) if a0 == 7"), t);
+        assertTrue(t.contains("exited with status 6"), t);
+        t = run("condition 1", "run", "condition 2 a0", "condition 1 a0 ==", "info breakpoints");
+        assertTrue(t.contains("breakpoint 1 is now unconditional") && t.contains("breakpoint 1 at 0x00001018 <f>"), t);
+        assertTrue(t.contains("error: no breakpoint 2") && t.contains("(exo) condition 1 a0 ==\nerror: expression ends too early"), t);
+        assertTrue(t.contains("<f> (fake.s:7)\n"), t); // still unconditional
+    }
+
     @Test
     void printFormatsAndConvenienceRegisters() throws Exception {
         String t = run("p/x 255", "p/d 0xffffffff", "p/u -1", "p/t 10", "p/c 65", "p/q 1", "step 2", "p $instret", "p $cycles > 0", "info registers pc $instret");

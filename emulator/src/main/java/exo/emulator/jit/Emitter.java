@@ -12,6 +12,7 @@ import exo.emulator.isa.Width;
 import exo.emulator.machine.Cause;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.RegisterCompare;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -228,6 +229,7 @@ final class Emitter {
             int off = b.start() + 4 * k;
             int w = region.words[off >>> 2];
             Opcode op = Decoder.decode(w);
+            if (region.tested[off >>> 2]) conditionTest(k, off);
             if (op.isControl()) {
                 emitControl(op, w, off, k, len, b, next);
                 return;
@@ -770,6 +772,60 @@ final class Emitter {
             mv.visitVarInsn(ISTORE, XID);
             mv.visitJumpInsn(GOTO, exit);
         });
+    }
+
+    /**
+     * Before the k-th instruction of the block (offset off), a word at a conditional
+     * breakpoint's page offset: the registers go back to the CPU (the condition reads them) and
+     * {@link exo.emulator.machine.Machine#stopBeforeInTranslation} is asked with the virtual PC
+     * and the instructions retired in this call; if the machine stops there, the region leaves
+     * with the k instructions before it retired, as a trap at it would, and the dispatcher stops.
+     */
+    private void conditionTest(int k, int off) {
+        RegisterCompare[] compares = region.prefilters[off >>> 2];
+        Label skip = new Label(), ask = new Label();
+        boolean prefilter = compares != null && compares.length > 0;
+        if (prefilter) {
+            // Comparisons the condition needs, from the locals: where one fails, so does the condition.
+            mv.visitVarInsn(ALOAD, M);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MACHINE, "asksEveryArrival", "()Z", false);
+            mv.visitJumpInsn(IFNE, ask);
+            for (RegisterCompare c : compares) {
+                readReg(c.register());
+                push(c.value());
+                mv.visitJumpInsn(failing(c.relation()), skip);
+            }
+            mv.visitLabel(ask);
+        }
+        storeBack();
+        mv.visitVarInsn(ALOAD, M);
+        pushPc(off);
+        pushDone();
+        if (k != 0) {
+            push(k);
+            mv.visitInsn(IADD);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, MACHINE, "stopBeforeInTranslation", "(II)Z", false);
+        Label stop = new Label();
+        mv.visitJumpInsn(IFNE, stop);
+        if (prefilter) mv.visitLabel(skip);
+        coldStubs.add(() -> {
+            mv.visitLabel(stop);
+            if (k != 0) retire(k);
+            exitTo(off);
+        });
+    }
+
+    /** The int compare-and-jump taken where a register and a constant do not stand in relation r (signed). */
+    private static int failing(RegisterCompare.Relation r) {
+        switch (r) {
+            case EQ: return IF_ICMPNE;
+            case NE: return IF_ICMPEQ;
+            case LT: return IF_ICMPGE;
+            case LE: return IF_ICMPGT;
+            case GT: return IF_ICMPLE;
+            default: return IF_ICMPLT;
+        }
     }
 
     /** A cold stub raising cause at the k-th instruction of the block (offset off). */

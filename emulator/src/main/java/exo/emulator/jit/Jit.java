@@ -12,6 +12,7 @@ import exo.emulator.machine.Footprint;
 import exo.emulator.machine.Machine;
 import exo.emulator.machine.Mmu;
 import exo.emulator.machine.PhysicalMemory;
+import exo.emulator.machine.RegisterCompare;
 import java.lang.invoke.MethodHandles;
 import java.util.function.Consumer;
 
@@ -37,6 +38,18 @@ import java.util.function.Consumer;
  *       the PC reaches a breakpoint only at a dispatch, where the virtual PC is compared. Only
  *       page offsets are used for exclusion, so this holds for any virtual-to-physical mapping;
  *       changing the set drops every translation and cached block length.</li>
+ *   <li>A conditional breakpoint ({@link Machine#setBreakpoints(int[], int[], Machine.BreakCondition)})
+ *       is tested in place: a word at its page offset is translated with a call before it that
+ *       stores the registers back and asks {@link Machine#stopBeforeInTranslation} with the
+ *       virtual PC and the instructions retired so far; the region leaves at that word only if
+ *       the condition holds, so a hit whose condition fails costs a call, not a dispatch.
+ *       Comparisons of registers with constants that the condition needs
+ *       ({@link Machine#necessaryAt}) are made first, from the JVM locals: where one fails the
+ *       condition is false, and the call is not made (unless the machine
+ *       {@link Machine#asksEveryArrival}).
+ *       Interpreted blocks still end before such words, where the dispatcher asks. The
+ *       dispatcher asks before entering any translation, so a translation entered at such a
+ *       word runs it (its entry access may be primed): the machine had decided not to stop.</li>
  * </ul>
  */
 public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
@@ -76,6 +89,16 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
     private Consumer<byte[]> classObserver;
     /** Word offsets within a page that some breakpoint has: never translated, ending blocks. */
     private boolean[] breakWords = new boolean[PAGE_WORDS];
+    /** Word offsets that some conditional breakpoint has (and no other): translated with the test before them. */
+    private boolean[] conditionWords = new boolean[PAGE_WORDS];
+    /**
+     * Per offset in conditionWords, the comparisons its breakpoint's condition needs
+     * ({@link Machine#necessaryAt}), tested in the translation before asking; null where none
+     * are known, or where two conditional breakpoints share the offset.
+     */
+    private RegisterCompare[][] prefilters = new RegisterCompare[PAGE_WORDS][];
+    /** Offsets that end interpreted blocks: the union of the two. */
+    private boolean[] blockEnds = new boolean[PAGE_WORDS];
 
     /**
      * Set when a watched (code) page is written; generated code tests it after every store and
@@ -142,9 +165,22 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
             }
         }
         pages = new CodePage[m.memory.pages()];
-        boolean[] words = new boolean[PAGE_WORDS];
+        boolean[] words = new boolean[PAGE_WORDS], tested = new boolean[PAGE_WORDS], ends = new boolean[PAGE_WORDS];
+        RegisterCompare[][] known = new RegisterCompare[PAGE_WORDS][];
         for (int pc : m.breakpoints()) words[(pc & PhysicalMemory.PAGE_MASK) >>> 2] = true;
+        for (int pc : m.conditionalBreakpoints()) {
+            int i = (pc & PhysicalMemory.PAGE_MASK) >>> 2;
+            known[i] = tested[i] ? null : m.necessaryAt(pc); // two at one offset: no comparison holds for both
+            tested[i] = true;
+        }
+        for (int i = 0; i < PAGE_WORDS; i++) {
+            tested[i] &= !words[i]; // an unconditional breakpoint at the same page offset elsewhere wins
+            ends[i] = words[i] || tested[i];
+        }
         breakWords = words;
+        conditionWords = tested;
+        prefilters = known;
+        blockEnds = ends;
     }
 
     @Override
@@ -266,7 +302,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         if (page.heat[i] >= 0) page.heat[i] += page.covered[i] ? HEAT_COVERED : HEAT_UNCOVERED;
         int len = page.blockLength[i];
         if (len == 0) {
-            len = scanBlock(m.memory, pa, breakWords);
+            len = scanBlock(m.memory, pa, blockEnds);
             page.blockLength[i] = (short) len;
         }
         int want = Math.min(n, len);
@@ -287,16 +323,16 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
 
     /**
      * Instructions from pa to the end of its basic block (control or invalid word included), or
-     * to just before the next word at a breakpoint's page offset.
+     * to just before the next word at a breakpoint's page offset (ends).
      */
-    private static int scanBlock(PhysicalMemory mem, int pa, boolean[] breakWords) {
+    private static int scanBlock(PhysicalMemory mem, int pa, boolean[] ends) {
         int len = 0;
         for (int a = pa; ; a += 4) {
             len++;
             Opcode op = Decoder.decode(mem.readWord(a));
             int next = a + 4;
             if (op == null || op.isControl() || (next & PhysicalMemory.PAGE_MASK) == 0
-                    || breakWords[(next & PhysicalMemory.PAGE_MASK) >>> 2]) return len;
+                    || ends[(next & PhysicalMemory.PAGE_MASK) >>> 2]) return len;
         }
     }
 
@@ -310,7 +346,7 @@ public final class Jit implements Engine, PhysicalMemory.CodeWatcher {
         int cap = options.regionCap();
         try {
             while (true) {
-                Region region = Region.discover(words, entry, cap, options.regions(), breakWords);
+                Region region = Region.discover(words, entry, cap, options.regions(), breakWords, conditionWords, prefilters);
                 if (region == null) return null;
                 Emitter.Emitted emitted;
                 try {

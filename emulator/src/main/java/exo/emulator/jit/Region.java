@@ -3,6 +3,7 @@ package exo.emulator.jit;
 import exo.emulator.isa.Decoder;
 import exo.emulator.isa.Format;
 import exo.emulator.isa.Opcode;
+import exo.emulator.machine.RegisterCompare;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,10 @@ final class Region {
     final int entry;
     final int[] words;
     final boolean[] included = new boolean[WORDS];
+    /** Words (at conditional breakpoints' page offsets) whose translation asks the machine first whether to stop. */
+    final boolean[] tested;
+    /** Per tested word, the comparisons to make before asking (null: none). */
+    final RegisterCompare[][] prefilters;
     final List<Block> blocks = new ArrayList<>();
     int size;
     /** Guest registers the region reads or writes, and those it writes (bit i = register i). */
@@ -40,9 +45,11 @@ final class Region {
 
     private final boolean followBranches;
 
-    private Region(int entry, int[] words, boolean followBranches) {
+    private Region(int entry, int[] words, boolean followBranches, boolean[] tested, RegisterCompare[][] prefilters) {
         this.entry = entry;
         this.words = words;
+        this.tested = tested;
+        this.prefilters = prefilters;
         this.followBranches = followBranches;
     }
 
@@ -51,11 +58,13 @@ final class Region {
      * most cap instructions; returns null if the entry word is not a valid instruction or is
      * excluded. Without followBranches the region is the entry's basic block alone. Excluded
      * words (at breakpoints' page offsets) end the region as invalid words do, so the PC reaches
-     * one only in the dispatcher.
+     * one only in the dispatcher. Tested words are included, with the test before them (see
+     * {@link Jit}).
      */
-    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded) {
+    static Region discover(int[] words, int entry, int cap, boolean followBranches, boolean[] excluded, boolean[] tested,
+            RegisterCompare[][] prefilters) {
         if (Decoder.decode(words[entry >>> 2]) == null || excluded[entry >>> 2]) return null;
-        Region r = new Region(entry, words, followBranches);
+        Region r = new Region(entry, words, followBranches, tested, prefilters);
         boolean[] leader = new boolean[WORDS];
         ArrayDeque<Integer> work = new ArrayDeque<>();
         leader[entry >>> 2] = true;

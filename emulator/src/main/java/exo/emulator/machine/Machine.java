@@ -1,6 +1,7 @@
 package exo.emulator.machine;
 
 import java.util.Arrays;
+import java.util.TreeMap;
 
 /**
  * The whole machine: CPU, physical memory, TLB and MMU, console, timer, an optional disk, and the event loop
@@ -42,6 +43,22 @@ public final class Machine {
 
     /** Virtual PCs {@link #run} stops before (sorted, distinct); see {@link #setBreakpoints}. */
     private int[] breakpoints = new int[0];
+    /** Virtual PCs {@link #run} stops before only if {@link #condition} holds there (sorted, distinct, none in breakpoints). */
+    private int[] conditional = new int[0];
+    /** Per conditional PC, comparisons that hold wherever its condition holds (null: none known). */
+    private RegisterCompare[][] necessary = new RegisterCompare[0][];
+    private BreakCondition condition;
+    /** Set while a debugger counts every arrival at a conditional breakpoint: translated code then asks at each. */
+    private boolean askEveryArrival;
+    /**
+     * The conditional breakpoint {@link #condition} was last asked about, the instret it was
+     * asked at and its answer: asked again at that very arrival (the dispatcher, then the
+     * translation it enters; the translation, then the dispatcher it leaves to; a retry after
+     * a trap the kernel resolved), the answer stands. Forgotten when a run starts.
+     */
+    private int askedPc;
+    private long askedInstret = -1;
+    private boolean askedHolds;
     /** True only inside {@link #run} with breakpoints set: {@link #step} never stops at one. */
     private boolean breakpointsLive;
     /**
@@ -159,12 +176,82 @@ public final class Machine {
      * them. The engine is told when the set changes (which may drop its translations).
      */
     public void setBreakpoints(int[] pcs) {
-        // A debugger sets the same set before every run: the common case costs a comparison.
-        if (Arrays.equals(pcs, breakpoints)) return;
+        setBreakpoints(pcs, new int[0], null, null);
+    }
+
+    /**
+     * Decides at a conditional breakpoint whether {@link #run} stops there. Called before the
+     * instruction at pc executes, with the architectural state exactly as the interpreter would
+     * have it: registers, PC, instret and cycles (an engine commits what it holds back first);
+     * it must change none of it.
+     */
+    @FunctionalInterface
+    public interface BreakCondition {
+        boolean holds(int pc);
+    }
+
+    /**
+     * Sets the PCs {@link #run} stops before, as {@link #setBreakpoints(int[])}, and conditional
+     * ones, where it stops only if condition holds (asked once per arrival: see
+     * {@link BreakCondition}). A PC in both sets is unconditional. necessary, if not null,
+     * gives for each conditional PC (same index) comparisons that hold wherever its condition
+     * holds, or null: translated code asks the condition only where they all hold (unless
+     * {@link #setAskEveryArrival}). The engine is told when the sets or the comparisons
+     * change (which may drop its translations); a new condition alone changes nothing an
+     * engine holds, since it asks the machine.
+     */
+    public void setBreakpoints(int[] pcs, int[] conditionalPcs, RegisterCompare[][] necessary, BreakCondition condition) {
+        this.condition = condition;
+        // A debugger sets the same sets before every run: the common case costs three comparisons.
+        if (Arrays.equals(pcs, breakpoints) && Arrays.equals(conditionalPcs, conditional)
+                && (necessary == null ? allNull(this.necessary) : Arrays.deepEquals(necessary, this.necessary))) return;
         int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
-        if (Arrays.equals(set, breakpoints)) return;
+        TreeMap<Integer, RegisterCompare[]> byPc = new TreeMap<>();
+        for (int i = 0; i < conditionalPcs.length; i++) {
+            int pc = conditionalPcs[i];
+            if (Arrays.binarySearch(set, pc) >= 0) continue;
+            RegisterCompare[] n = necessary == null ? null : necessary[i];
+            // The same PC twice: its conditions are two, and no comparison is known for both.
+            byPc.put(pc, byPc.containsKey(pc) && !Arrays.equals(byPc.get(pc), n) ? null : n);
+        }
+        if (!byPc.isEmpty() && condition == null) throw new IllegalStateException("conditional breakpoints without a condition");
+        int[] cond = byPc.keySet().stream().mapToInt(Integer::intValue).toArray();
+        RegisterCompare[][] known = byPc.values().toArray(new RegisterCompare[0][]);
+        if (Arrays.equals(set, breakpoints) && Arrays.equals(cond, conditional) && Arrays.deepEquals(known, this.necessary)) return;
         breakpoints = set;
+        conditional = cond;
+        this.necessary = known;
         if (engine != null) engine.breakpointsChanged(this);
+    }
+
+    private static boolean allNull(Object[] a) {
+        for (Object o : a) if (o != null) return false;
+        return true;
+    }
+
+    /** Sets {@link #setBreakpoints}'s conditions, without comparisons. */
+    public void setBreakpoints(int[] pcs, int[] conditionalPcs, BreakCondition condition) {
+        setBreakpoints(pcs, conditionalPcs, null, condition);
+    }
+
+    /** The comparisons known for conditional breakpoint pc (see {@link #setBreakpoints}), or null. */
+    public RegisterCompare[] necessaryAt(int pc) {
+        int i = Arrays.binarySearch(conditional, pc);
+        return i < 0 ? null : necessary[i];
+    }
+
+    /**
+     * While set, translated code asks the condition at every arrival at a conditional
+     * breakpoint, even where a comparison rules it out: for a debugger that counts the arrivals
+     * where its condition fails. Changes no translation.
+     */
+    public void setAskEveryArrival(boolean ask) {
+        askEveryArrival = ask;
+    }
+
+    /** Whether translated code must ask at every arrival (see {@link #setAskEveryArrival}); read by generated code. */
+    public boolean asksEveryArrival() {
+        return askEveryArrival;
     }
 
     /**
@@ -183,6 +270,11 @@ public final class Machine {
         return breakpoints.clone();
     }
 
+    /** The PCs {@link #run} stops before when their condition holds, sorted (a copy). */
+    public int[] conditionalBreakpoints() {
+        return conditional.clone();
+    }
+
     /** Lets {@link #run} pass a breakpoint at the current PC until an instruction retires (resuming after a stop there). */
     public void resumePastBreakpoint() {
         skipPc = cpu.pc;
@@ -199,7 +291,8 @@ public final class Machine {
      * Asked by an engine before executing the instruction at pc while {@link #breakpointsLive}:
      * true if pc is a breakpoint (the engine then returns at once, and {@link #run} returns
      * {@link StopReason#BREAKPOINT}). After {@link #resumePastBreakpoint}, the PC it was
-     * resumed at is passed until an instruction has retired.
+     * resumed at is passed until an instruction has retired. A conditional breakpoint stops
+     * only if its condition holds, evaluated once per arrival.
      */
     public boolean stopBefore(int pc) {
         if (!breakpointsLive) return false;
@@ -207,9 +300,38 @@ public final class Machine {
             if (cpu.instret == skipInstret && pc == skipPc) return false;
             skipArmed = false;
         }
-        if (Arrays.binarySearch(breakpoints, pc) < 0) return false;
+        if (Arrays.binarySearch(breakpoints, pc) < 0) {
+            if (conditional.length == 0 || Arrays.binarySearch(conditional, pc) < 0) return false;
+            if (pc != askedPc || cpu.instret != askedInstret) {
+                askedPc = pc;
+                askedInstret = cpu.instret;
+                askedHolds = condition.holds(pc);
+            }
+            if (!askedHolds) return false;
+        }
         breakpointStop = true;
         return true;
+    }
+
+    /**
+     * {@link #stopBefore} for translated code reaching a conditional breakpoint's word, with
+     * its registers stored back and retired more instructions retired since it last committed
+     * the counters: they and the PC are made current for the condition, then put back (the
+     * translation commits them itself when it leaves).
+     */
+    public boolean stopBeforeInTranslation(int pc, int retired) {
+        Cpu c = cpu;
+        int pcWas = c.pc;
+        c.instret += retired;
+        c.cycles += retired;
+        c.pc = pc;
+        try {
+            return stopBefore(pc);
+        } finally {
+            c.instret -= retired;
+            c.cycles -= retired;
+            c.pc = pcWas;
+        }
     }
 
     private void raisedTwice(Cause cause) {
@@ -227,7 +349,8 @@ public final class Machine {
         if (engine == null) throw new IllegalStateException("no engine attached");
         Cpu c = cpu;
         long target = budget >= Long.MAX_VALUE - c.instret ? Long.MAX_VALUE : c.instret + budget;
-        breakpointsLive = breakpoints.length > 0;
+        breakpointsLive = breakpoints.length > 0 || conditional.length > 0;
+        askedInstret = -1;
         mmu.watchStops = true;
         try {
             return loop(c, target);
