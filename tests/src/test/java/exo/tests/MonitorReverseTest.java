@@ -279,20 +279,25 @@ class MonitorReverseTest {
         Session s = new Session(engine);
         s.run("break main\ncontinue\ncontinue\n");
         String end = s.state();
+        // Ctrl-C pressed again and again from the moment the search starts, so one lands while it
+        // runs however fast it is (a conditional breakpoint is tested inside translated code now).
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread ctrlC = new Thread(() -> {
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                return;
+            while (!done.get()) {
+                s.dbg.interrupt();
+                try {
+                    Thread.sleep(0, 200_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-            s.dbg.interrupt();
         });
-        // a breakpoint in the inner loop whose condition never holds: the search stops to test it at
-        // every store of the sieve, so it is still running when Ctrl-C arrives (a watchpoint no
-        // longer slows it: watched pages are off the fast path only where they are watched)
+        // a breakpoint in the inner loop whose condition never holds: the search tests it at every
+        // store of the sieve, so every stretch is re-executed
         s.run("break sieve.s:33 if t3 == 2\n");
         ctrlC.start();
         String t = s.run("reverse-continue\n");
+        done.set(true);
         ctrlC.join();
         assertTrue(t.contains("interrupted; back where reverse-continue started"), t);
         assertEquals(end, s.state());
