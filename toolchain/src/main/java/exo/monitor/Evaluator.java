@@ -18,7 +18,8 @@ import java.util.function.ToIntFunction;
  * registers {@code epc cause badvaddr}, and {@code instret cycles asid}), symbols, {@code *expr}
  * (the word at a virtual address), parentheses, and C's operators
  * {@code ~ ! - * / % + - << >> < <= > >= == != & ^ | && ||} with C precedence. Values are
- * 32-bit; both operands of every operator are evaluated, {@code &&} and {@code ||} included.
+ * 32-bit; {@code &&} and {@code ||} evaluate their right operand only when the left does not
+ * decide, as C's do.
  *
  * <p>Errors the text alone decides (syntax, a name that is neither register nor symbol, a
  * number too large, a division by a constant zero) are thrown by {@link #parse}; those the state
@@ -144,6 +145,10 @@ final class Evaluator {
         @Override
         public int eval(DebugTarget t, Registers r) throws Error {
             int a = left.eval(t, r);
+            // && and || as C's: the right operand is not evaluated when the left decides, so
+            // "a0 != 0 && *a0 == 5" never reads address 0
+            if (op.equals("&&") && a == 0) return 0;
+            if (op.equals("||") && a != 0) return 1;
             return f.apply(a, right.eval(t, r));
         }
     }

@@ -119,6 +119,16 @@ class MonitorTest {
      * evaluate now (a misaligned word) is set, and stops at a hit because it cannot be
      * evaluated there either. 'condition' changes it or takes it away.
      */
+    /** && and || do not evaluate a right operand the left decides (*3 is a misaligned read). */
+    @Test
+    void andAndOrShortCircuitAsInC() throws Exception {
+        String t = run("print 0 && *3", "print 1 || *3", "print 1 && *3", "break f if a0 == 7 && *3 == 0", "c");
+        assertTrue(t.contains("(exo) print 0 && *3\n0 (0x0)\n"), t);
+        assertTrue(t.contains("(exo) print 1 || *3\n1 (0x1)\n"), t);
+        assertTrue(t.contains("(exo) print 1 && *3\nerror: "), t);
+        assertTrue(t.contains("exited with status 6"), "a0 is 5 at f, so *3 is never read and f never stops: " + t);
+    }
+
     @Test
     void conditionsAreParsedWhenSetAndChangedWithCondition() throws Exception {
         String t = run("print *3 +", "break f if *3 +", "break f if 1/0", "print 2 * 3 + 1 == 7", "info breakpoints");
