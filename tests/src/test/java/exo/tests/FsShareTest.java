@@ -113,4 +113,29 @@ class FsShareTest {
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("files: no disk"), r.out());
     }
+
+    static final String LOG_SHARED = "runtime-lfs-shared.list";
+
+    @Test
+    void fstestRunsUnchangedOnTheSharedLogBuild() {
+        Cli.Result priv = KvFileTest.run(FSTEST, "runtime-lfs.list", "jit", dir.resolve("p.img"), true);
+        Cli.Result shared = KvFileTest.run(FSTEST, LOG_SHARED, "jit", dir.resolve("s.img"), true);
+        assertEquals(0, shared.code(), shared.out() + shared.err());
+        assertEquals(priv.out(), shared.out(), "every call and error as the private log build answers them");
+        assertTrue(shared.out().endsWith("sync: ok\nfs_check: 0\n"), shared.out());
+    }
+
+    @Test
+    void aFilesSessionOnTheSharedLogBuildIsReadByThePrivateOne() {
+        Path img = dir.resolve("l.img");
+        Cli.Result put = KvFileTest.run(FILES, LOG_SHARED, "interp", img, true, "put", "/notes", "kept", "in", "the", "log");
+        assertEquals(0, put.code(), put.out() + put.err());
+        Cli.Result cat = KvFileTest.run(FILES, LOG_SHARED, "jit", img, false, "cat", "/notes");
+        assertEquals("kept in the log\n", cat.out());
+        Cli.Result privCat = KvFileTest.run(FILES, "runtime-lfs.list", "jit", img, false, "cat", "/notes");
+        assertEquals("kept in the log\n", privCat.out(), "the private log build reads the shared build's image");
+        Cli.Result fsck = KvFileTest.run(FILES, "runtime-lfs.list", "jit", img, false, "fsck");
+        assertEquals(0, fsck.code(), fsck.out());
+        assertTrue(fsck.out().endsWith(" 0 problems\n"), fsck.out());
+    }
 }
