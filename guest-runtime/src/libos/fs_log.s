@@ -15,6 +15,12 @@
 # always the newest valid checkpoint and nothing it names is overwritten before a newer one is
 # durable. The cleaner copies the live blocks of the emptiest segments to the tail.
 #
+# Shared (fs_log_shared.s assembles this file with FS_SHARED; docs/disks.md, "The file system
+# over the server"): each API call holds the buffer-cache server's lock (bcache_shared.s's
+# bc_lock, named by the root block), reloads from the newest checkpoint if another environment
+# published one since (the lock's state page 0, SS_SEQ), and ends with a checkpoint it
+# publishes. The block window stays private: the environments share through the disk.
+#
 # One file, as fs_ext.s is one file: its parts share the cache, the segment being filled and the
 # inode map. In order: the cache and the device, segments, moving blocks to the log, inodes,
 # directories, paths and pointers, mount/format/sync, the cleaner, the API, fs_check.
