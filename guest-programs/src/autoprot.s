@@ -6,7 +6,7 @@
 # the linear page table every record moves) and 2, 0 still fault once each; a write to page 3
 # protected read-only is resolved too. A protected page not marked, and a marked page never
 # touched, still reach the program's fault handler. With either page table the output is the same.
-# expect: download: 0
+# expect: vm_download_protect_handler returned 0
 # expect: unprotect mode: sum 28, 8 resolved in the kernel, 0 upcalls
 # expect: one open page: 5 resolved in the kernel, 0 upcalls
 # expect: after the heap grew: 7 resolved in the kernel
@@ -156,7 +156,7 @@ on_fault:
         leave   16
 
         .rodata
-m_down:   .asciz "download: %d\n"
+m_down:   .asciz "vm_download_protect_handler returned %d\n"
 m_unprot: .asciz "unprotect mode: sum %d, %d resolved in the kernel, %d upcalls\n"
 m_open:   .asciz "one open page: %d resolved in the kernel, %d upcalls\n"
 m_heap:   .asciz "after the heap grew: %d resolved in the kernel\n"

@@ -245,7 +245,7 @@ public final class Kernel implements TrapHandler, GuestOs, Lifecycle {
     @Override
     public String context() {
         Environment e = envs.current();
-        return e == null ? "-" : "env " + e.id;
+        return e == null ? "-" : e.label;
     }
 
     @Override

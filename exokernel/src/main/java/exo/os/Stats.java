@@ -12,6 +12,8 @@ public final class Stats {
     public long missesFilledDownloaded;
     /** Exceptions the exokernel resolved by running the environment's downloaded exception handler (not forwarded). */
     public long exceptionsResolvedDownloaded;
+    /** Exceptions forwarded because a downloaded handler met them again and again with no instruction retired (DownloadedExceptions.NO_PROGRESS_LIMIT). */
+    public long downloadedWithoutProgress;
     /** TLB misses a kernel filled by walking page tables (the monolithic baseline). */
     public long missesFilledWalk;
     /** TLB misses forwarded to the environment (or fatal to it). */
@@ -49,6 +51,9 @@ public final class Stats {
         }
         b.append(any ? "" : " none");
         if (exceptionsResolvedDownloaded != 0) b.append(String.format(" (%,d more resolved by downloaded handlers)", exceptionsResolvedDownloaded));
+        if (downloadedWithoutProgress != 0) {
+            b.append(String.format(" (%,d forwarded because a downloaded handler made no progress)", downloadedWithoutProgress));
+        }
         b.append(System.lineSeparator());
         b.append(String.format("TLB misses            %,d filled by kernel (%,d STLB, %,d guaranteed, %,d page-table walk%s), %,d forwarded%n",
                 missesFilledStlb + missesFilledGuaranteed + missesFilledWalk + missesFilledDownloaded, missesFilledStlb, missesFilledGuaranteed,

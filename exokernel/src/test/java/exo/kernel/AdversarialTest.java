@@ -213,6 +213,11 @@ class AdversarialTest {
                 g.li(T0, VA).lw(T1, 0, T0);
                 g.exit(0);
             }),
+            row("a downloaded exception handler that resumes at the fault without fixing it", new Destroyed(128 + Cause.TLB_MISS_LOAD.code, "unhandled tlb-load"), g -> {
+                downloadExcHandler(g, Cause.TLB_MISS_LOAD, Opcode.ADDI.encode(A0, A2, 0), MissHandlerTest.RET);   // resume at EPC, bind nothing
+                g.li(T0, VA).lw(T1, 0, T0);
+                g.exit(0);
+            }),
             row("download an exception handler with a loop", new Refused(KernelError.VERIFY), g -> {
                 downloadExcHandler(g, Cause.ADDR_LOAD, Opcode.ADDI.encode(A0, 0, 0), Opcode.BEQ.encode(0, 0, -4), MissHandlerTest.RET);
                 exitWithA0(g);
@@ -695,8 +700,10 @@ class AdversarialTest {
         return SchedulerTest.printer("witness", "w\n", 5, 15_000);
     }
 
+    /** A row that hangs the host (the machine trapping forever with no instruction retired) fails rather than stalling the build. */
     @ParameterizedTest(name = "{0}")
     @MethodSource({"attacks", "diskAttacks"})
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void theAttackIsStoppedAndTheWitnessFinishesIntact(String name, Outcome outcome, KernelOptions options, Consumer<Guest> attack,
                                                         Consumer<Kernel> host) {
         Disk disk = Disk.create(dir.resolve("adversarial.img"), 64L * Disk.BLOCK_SIZE);

@@ -53,6 +53,30 @@ class MonitorExceptionTranscriptTest {
     }
 
     /**
+     * A step over a trap the kernel handles without entering a handler stops at the next
+     * instruction and says what the kernel did (issue 14): a kernel call that returned, a TLB
+     * miss it filled, a fault downloaded code resolved; a step into a handler says where the trap
+     * went. The same lines under every engine.
+     */
+    @ParameterizedTest
+    @FieldSource("ENGINES")
+    void aStepSaysWhatTheKernelDid(String engine) {
+        Cli.Result hello = Cli.withInput("step\nstep\nbreak cons_flush\ncontinue\nstep 7\nstep\n", "debug", "--engine", engine,
+                Path.of("..", "guest-programs", "src", "hello.s").toString());
+        assertEquals(0, hello.code(), hello.err());
+        String h = hello.out();
+        assertTrue(h.contains("(exo) step\ntrap: tlb-fetch at 0x00010044 (badvaddr 0x00010044) -> kernel (resolved, resumed)\n=> 0x00010048:"), h);
+        assertTrue(h.contains("trap: syscall at 0x00010454 -> kernel call returned\n=> 0x00010458:"), h);
+        // The second step traps nowhere, and says nothing.
+        assertTrue(h.contains("start.s:14  mv      s2, a1\n(exo) step\n=> 0x0001004c:"), h);
+        Cli.Result auto = Cli.withInput("break autoprot.s:60\ncontinue\nstep\n", "debug", "--engine", engine,
+                Path.of("..", "guest-programs", "src", "autoprot.s").toString());
+        assertEquals(0, auto.code(), auto.err());
+        assertTrue(auto.out().contains("trap: tlb-load at 0x000100a0 (badvaddr 0x40000000) -> kernel (downloaded handler, resumed)\n"
+                + "=> 0x000100a4:"), auto.out());
+    }
+
+    /**
      * Runs NAME.cmds on faults.s under engine and checks the output against NAME.expected
      * (rewritten from the JIT's run with -Dexo.regenerateGolden=true); returns the output.
      */

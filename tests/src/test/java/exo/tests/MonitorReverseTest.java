@@ -2,6 +2,7 @@ package exo.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.isa.Register;
@@ -508,6 +509,33 @@ class MonitorReverseTest {
             // main is entered once, at the start: the first stretch is counted only to the end of its first piece
             assertTrue(back.dbg.instructionsCounted() <= INTERVAL / 8 + (1 << 16), back.dbg.snapshotSummary());
         }
+    }
+
+    /**
+     * A conditional breakpoint set after the run, true only for i = 5: every stretch that runs
+     * line 31 is re-executed, each hit's condition evaluated, and 'info snapshots' says how many
+     * did not hold; the stop is the forward one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "interp"})
+    void aConditionalBreakpointCountsTheHitsWhoseConditionFailed(String engine) throws Exception {
+        Session forward = new Session(engine);
+        forward.run("break sieve.s:31 if t0 == 5\ncontinue\n");
+        String atFive = forward.state();
+
+        Session back = new Session(engine);
+        back.run("continue\n");
+        String t = back.run("break sieve.s:31 if t0 == 5\nreverse-continue\n");
+        assertTrue(t.contains("breakpoint 1 at 0x") && t.contains("(reached backwards)"), t);
+        assertEquals(5, back.reg("t0"));
+        assertEquals(beforeOutput(atFive), beforeOutput(back.state()));
+        // the primes after 5 up to 997 (165 of them) are hits counted from the end; 2 and 3 may be too
+        assertTrue(back.dbg.conditionsFalse() >= 165 && back.dbg.conditionsFalse() <= 167, back.dbg.snapshotSummary());
+        assertTrue(back.dbg.snapshotSummary().contains(back.dbg.conditionsFalse() + " breakpoint hits counted had a condition that did not hold"),
+                back.dbg.snapshotSummary());
+        back.run("delete\nbreak main\nreverse-continue\n");
+        assertEquals(0, back.dbg.conditionsFalse(), back.dbg.snapshotSummary());
+        assertFalse(back.dbg.snapshotSummary().contains("condition"), back.dbg.snapshotSummary());
     }
 
     /**

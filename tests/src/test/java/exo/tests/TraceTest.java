@@ -1,6 +1,7 @@
 package exo.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.emulator.interp.Interpreter;
@@ -133,6 +134,39 @@ class TraceTest {
             assertEquals(1, count(ev, e -> step.equals(e.get("name"))), step);
         }
         assertEquals((double) asked, args(ev.stream().filter(e -> "revocation: request".equals(e.get("name"))).findFirst().orElseThrow()).get("page"));
+    }
+
+    /**
+     * A trace stops recording at its size limit (a busy run traced whole could fill the host's
+     * disk), stays well-formed JSON, and the run goes on to its end untraced.
+     */
+    @Test
+    void aTraceStopsAtItsSizeLimitAndStaysWellFormed() throws Exception {
+        ByteArrayOutputStream json = new ByteArrayOutputStream(), whole = new ByteArrayOutputStream();
+        TraceFile limited = traceRevokeRun(json, 1024), unlimited = traceRevokeRun(whole, TraceFile.DEFAULT_LIMIT);
+        assertTrue(limited.stoppedAt() > 0, "the trace stopped");
+        assertEquals(-1, unlimited.stoppedAt());
+        // Past the limit by at most what the JSON writer buffers (it hands bytes on 8 KiB at a
+        // time, so the limit is seen at its first flush here) and the closing events.
+        assertTrue(json.size() < 1024 + 16384, json.size() + " bytes");
+        assertTrue(whole.size() > json.size() + 4096, whole.size() + " bytes against " + json.size());
+        assertFalse(TraceFormat.check(json.toString(StandardCharsets.UTF_8)).isEmpty());
+    }
+
+    /** revoke.s run to its end, traced into out with a size limit; the trace is closed, and its writer was detached if it stopped. */
+    private static TraceFile traceRevokeRun(ByteArrayOutputStream out, long limit) throws Exception {
+        Path src = Path.of("src", "test", "resources", "libos", "revoke.s");
+        var exe = GuestRuntime.build(List.of(src), GuestRuntime.DEFAULT_LIST, LinkOptions.DEFAULT);
+        Machine m = new Machine(16 << 20, 3, Console.capturing(new ByteArrayOutputStream()));
+        m.setEngine(new Interpreter());
+        Kernel k = new Kernel(m, KernelOptions.defaults());
+        TraceFile trace = TraceFile.to(out, TraceFile.Options.DEFAULT, limit);
+        trace.attach(m, k, "exokernel", "env");
+        k.boot(Loader.image("revoke.s", exe), List.of("revoke.s"));
+        assertEquals(RunResult.Reason.ALL_DONE, k.run(10_000_000).reason());
+        assertEquals(trace.stoppedAt() >= 0, k.stats().tracer == null, "a stopped trace's writer is detached, a whole one's is not");
+        trace.close();
+        return trace;
     }
 
     @Test

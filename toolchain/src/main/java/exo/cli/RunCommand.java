@@ -118,6 +118,9 @@ public final class RunCommand implements Callable<Integer> {
                 if (traceFile != null) traceFile.close();
             }
             console.flush();
+            if (traceFile != null && traceFile.stopNote() != null) {
+                err.println("exo run: " + trace.file + ": the trace " + traceFile.stopNote() + "; the run went on to its end untraced");
+            }
             return report(err, b, r, nanos);
         } catch (UncheckedIOException e) {
             return CliIo.fail(err, new CliIo.Failure(ExitCodes.IOERR, trace.file + ": writing the trace failed: " + e.getCause().getMessage()));

@@ -155,6 +155,14 @@ public final class Breakpoints {
         return null;
     }
 
+    /** Whether an enabled breakpoint with a condition is at pc: a hit there costs an evaluation. */
+    boolean conditionalAt(int pc) {
+        for (Breakpoint b : breakpoints.values()) {
+            if (b.enabled && b.address == pc && b.condition != null) return true;
+        }
+        return false;
+    }
+
     private static boolean holds(Breakpoint b, DebugTarget target) {
         if (b.condition == null) return true;
         try {

@@ -23,7 +23,10 @@ public interface DebugTarget {
         return null;
     }
 
-    /** Describes which exception handler a trap was delivered to, after the kernel handled it. */
+    /**
+     * Describes which exception handler a trap was delivered to, after the kernel handled it:
+     * a function of the {@link #context} and the PC alone (the monitor keeps what it said).
+     */
     default String deliveredTo(int pcAfterTrap) {
         String s = debugInfo().describe(pcAfterTrap);
         return String.format("0x%08x", pcAfterTrap) + (s == null ? "" : " <" + s + ">");

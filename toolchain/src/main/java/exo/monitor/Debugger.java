@@ -73,6 +73,8 @@ public final class Debugger {
     private int stretchesSearched, stretchesSkipped;
     /** Instructions the last reverse-continue re-executed counting events, and then re-executed to the one it stopped at. */
     private long instructionsCounted, instructionsApproached;
+    /** Breakpoint hits whose condition did not hold while the last reverse-continue counted (see {@link #conditionsFalse()}). */
+    private long conditionsFalse;
     /** Counts boots and restores: each starts a new execution, and a trace of the old one ends. */
     private long executions;
     /**
@@ -186,10 +188,15 @@ public final class Debugger {
         if (stretchesSearched + stretchesSkipped == 0) return s;
         return s + String.format("%nthe last reverse-continue re-executed %d stretch%s and skipped %d that could hold no event"
                 + "%n(%,d instructions re-executed counting events, then %,d to the one it stopped at)", stretchesSearched,
-                stretchesSearched == 1 ? "" : "es", stretchesSkipped, instructionsCounted, instructionsApproached);
+                stretchesSearched == 1 ? "" : "es", stretchesSkipped, instructionsCounted, instructionsApproached)
+                + (conditionsFalse == 0 ? "" : String.format("%n%,d breakpoint hit%s counted had a condition that did not hold"
+                + " (footprints cannot evaluate a condition: every stretch that runs the address is re-executed)",
+                conditionsFalse, conditionsFalse == 1 ? "" : "s"));
     }
 
     private void boot() {
+        deliveredNames.clear();
+        stopsFor = null;
         executions++;
         nextChange = 0;
         changeStop = false;
@@ -241,8 +248,8 @@ public final class Debugger {
                 String by = returned ? null : target.resolvedBy();
                 boolean resumed = by != null || mm.cpu.pc == epc && cause != Cause.SYSCALL && cause != Cause.TIMER;
                 String delivered = mm.isHalted() ? "machine halted" : returned ? "kernel call returned"
-                        : resumed ? resolved(by) : target.deliveredTo(mm.cpu.pc);
-                delivered += completed;
+                        : resumed ? resolved(by) : deliveredTo(now, mm.cpu.pc);
+                if (!completed.isEmpty()) delivered += completed;
                 if (!mm.isHalted() && !returned && !resumed && mm.cpu.pc != epc && sameContext) {
                     handlerEntries++;
                     entered(cause, epc, badVaddr);
@@ -256,6 +263,21 @@ public final class Debugger {
             }
         });
     }
+
+    /**
+     * {@link DebugTarget#deliveredTo}, built once per context and PC: a library OS's every TLB
+     * miss is forwarded to the same handler, and formatting it each time cost a fifth of a
+     * run's time in the monitor.
+     */
+    private String deliveredTo(String context, int pc) {
+        if (deliveredNames.size() > DELIVERED_NAMES_LIMIT) deliveredNames.clear();
+        return deliveredNames.computeIfAbsent(new Delivery(context, pc), d -> target.deliveredTo(pc));
+    }
+
+    private record Delivery(String context, int pc) {}
+
+    private final Map<Delivery, String> deliveredNames = new java.util.HashMap<>();
+    private static final int DELIVERED_NAMES_LIMIT = 4096;
 
     /** Records the handler or upcall the kernel just entered (see {@link #activations}). */
     private void entered(Cause cause, int epc, int badVaddr) {
@@ -297,8 +319,11 @@ public final class Debugger {
 
     /** What the trap log says of a trap the kernel resolved itself: by which means, when the kernel says (by non-null). */
     private static String resolved(String by) {
-        return by == null ? "kernel (resolved, resumed)" : "kernel (" + by + ", resumed)";
+        return by == null ? "kernel (resolved, resumed)" : RESOLVED.computeIfAbsent(by, b -> "kernel (" + b + ", resumed)");
     }
+
+    /** What {@link #resolved} said for each way a kernel fills a miss (a handful), kept: it is asked at every refill. */
+    private static final Map<String, String> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Restarts the program from its entry; breakpoints and recorded input are kept, the user's changes are not. */
     public void restart() {
@@ -509,6 +534,22 @@ public final class Debugger {
         return new ArrayList<>(trapLog);
     }
 
+    /** The trap logged last, or null: a mark for {@link #trapsAfter}. */
+    public TrapRecord lastTrap() {
+        return trapLog.peekLast();
+    }
+
+    /**
+     * The traps logged after mark (all of the log if mark is null or no longer in it, as after
+     * a restart), oldest first: what the kernel did during a command that started at mark.
+     */
+    public List<TrapRecord> trapsAfter(TrapRecord mark) {
+        List<TrapRecord> all = new ArrayList<>(trapLog);
+        int i = all.size() - 1;
+        while (i >= 0 && all.get(i) != mark) i--; // by identity: two records may be equal
+        return all.subList(i + 1, all.size());
+    }
+
     /** Executes n instructions (entering handlers when they trap), stopping early on events. */
     public Stop step(long n) {
         long[] left = {n};
@@ -699,11 +740,20 @@ public final class Debugger {
     private int[] machineBreakpoints(Machine m, int[] user) {
         returnStops = m.engine() instanceof Jit && handlerEntries > 0;
         if (!returnStops) return user;
-        int[] returns = target.debugInfo().handlerReturns();
-        int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
-        System.arraycopy(returns, 0, all, user.length, returns.length);
-        return all;
+        // Asked before every run at engine speed (each handler entry and return under a
+        // library OS): the set is built, sorted as the machine keeps it, only when user changes.
+        if (!java.util.Arrays.equals(user, stopsFor)) {
+            int[] returns = target.debugInfo().handlerReturns();
+            int[] all = java.util.Arrays.copyOf(user, user.length + returns.length);
+            System.arraycopy(returns, 0, all, user.length, returns.length);
+            stopsFor = user.clone();
+            stopsWithReturns = java.util.Arrays.stream(all).distinct().sorted().toArray();
+        }
+        return stopsWithReturns;
     }
+
+    /** The user's breakpoints {@link #stopsWithReturns} was built for (the handler returns are the program's, fixed). */
+    private int[] stopsFor, stopsWithReturns;
 
     /** {@link Machine#run}, stopping early when a handler is entered (see {@link #activations}). */
     private StopReason runAtEngineSpeed(Machine m, long budget) {
@@ -820,7 +870,7 @@ public final class Debugger {
      */
     public Stop reverseContinue() {
         stretchesSearched = stretchesSkipped = 0;
-        instructionsCounted = instructionsApproached = 0;
+        instructionsCounted = instructionsApproached = conditionsFalse = 0;
         if (snapshots == null) return reverseContinueFromBoot();
         Machine m = machine();
         long now = position(), nowCycles = m.cpu.cycles;
@@ -844,7 +894,10 @@ public final class Debugger {
             if (interrupted = interrupt) break;
             stretchesSearched++;
             restore(from);
-            Stop found = search(reach[0], reach[1], nowCycles, 0, false);
+            // A footprint's causes are exact, its words and pages conservative: with only catches
+            // set, the last piece that may hold an event holds the last one (or the stop's own trap).
+            boolean exact = points.enabledAddresses().length == 0 && points.watchedPages().length == 0;
+            Stop found = search(reach[0], reach[1], nowCycles, 0, false, exact ? reach[2] : 0);
             instructionsCounted += position() - from.position();
             if (found != null && searchEvents > 0) {
                 // Re-execute to the last event from the latest state the count kept before it.
@@ -857,7 +910,7 @@ public final class Debugger {
                 boolean checked = start != from && searchRestartChecked;
                 searchRestart = null;
                 restore(start);
-                found = search(reach[0], reach[1], nowCycles, events, checked);
+                found = search(reach[0], reach[1], nowCycles, events, checked, Long.MAX_VALUE);
                 instructionsApproached += position() - start.position();
                 if (found != null && found.kind == Kind.REVERSED) {
                     throw new IllegalStateException("re-executing from position " + start.position() + " did not reach event "
@@ -889,8 +942,9 @@ public final class Debugger {
      * How far into the execution from position start to end (at cycle limit) reverse-continue
      * must re-execute to see every event it may hold: null if footprints recorded from start
      * chain to end and none can hold one; else the position and cycle count at which the last
-     * footprint that may hold one ends (end and limit themselves if the chain breaks before it).
-     * here, from hereFrom to now (at nowCycles), is the footprint being recorded.
+     * footprint that may hold one ends (end and limit themselves if the chain breaks before it),
+     * and the position at which that footprint begins (where the chain breaks, if it breaks
+     * first). here, from hereFrom to now (at nowCycles), is the footprint being recorded.
      */
     private long[] reach(long start, long end, long limit, Footprint here, long hereFrom, long now, long nowCycles) {
         long[] last = null;
@@ -898,8 +952,8 @@ public final class Debugger {
         while (p < end) {
             Snapshots.Stretch s = snapshots.recordedFrom(p);
             if (s == null && here != null && p == hereFrom) s = new Snapshots.Stretch(now, nowCycles, here);
-            if (s == null || s.end() <= p || s.end() > end) return new long[] {end, limit};
-            if (mayStopIn(s.footprint())) last = s.end() == end ? new long[] {end, limit} : new long[] {s.end(), s.endCycles()};
+            if (s == null || s.end() <= p || s.end() > end) return new long[] {end, limit, last == null ? p : last[2]};
+            if (mayStopIn(s.footprint())) last = s.end() == end ? new long[] {end, limit, p} : new long[] {s.end(), s.endCycles(), p};
             p = s.end();
         }
         return last;
@@ -926,6 +980,11 @@ public final class Debugger {
         return instructionsCounted;
     }
 
+    /** Breakpoint hits whose condition did not hold, evaluated while the last reverse-continue counted events. */
+    public long conditionsFalse() {
+        return conditionsFalse;
+    }
+
     /** Instructions the last reverse-continue re-executed after counting, to reach the event it stopped at. */
     public long instructionsApproached() {
         return instructionsApproached;
@@ -940,11 +999,11 @@ public final class Debugger {
         interrupt = false;
         machine().takeStopRequest();
         boot();
-        Stop found = search(now, nowCycles, nowCycles, 0, false);
+        Stop found = search(now, nowCycles, nowCycles, 0, false, Long.MAX_VALUE);
         if (found != null && searchEvents > 0) {
             long events = searchEvents;
             boot();
-            found = search(now, nowCycles, nowCycles, events, false);
+            found = search(now, nowCycles, nowCycles, events, false, Long.MAX_VALUE);
             if (found != null && found.kind != Kind.REVERSED) return found;
         }
         if (found == null) {
@@ -973,9 +1032,11 @@ public final class Debugger {
      * back, and keeps the latest with an event after it in {@link #searchRestart} with the events
      * before it: the stop is then re-executed from there, not from the stretch's snapshot, so
      * reaching it costs at most about a tick once it is counted (a caught exception: a tick past
-     * the capture after the one before it).
+     * the capture after the one before it). It captures nothing before position captureFrom,
+     * where the footprints show the last event lies after it (counting a catch's exceptions
+     * over many pieces, only the last piece needs captures).
      */
-    private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere) {
+    private Stop search(long end, long limit, long now, long stopAt, boolean checkedHere, long captureFrom) {
         Machine m = machine();
         searching = true;
         searchLimit = limit;
@@ -996,6 +1057,7 @@ public final class Debugger {
                 if (!checked && m.cpu.cycles < limit) {
                     checkedAt = m.cpu.cycles;
                     b = points.firstHolding(pc, target);
+                    if (b == null && stopAt == 0 && points.conditionalAt(pc)) conditionsFalse++;
                 }
                 makeDueChanges();
                 long room = roomBeforeChange(Math.min(end - m.cpu.instret, 1 << 16));
@@ -1005,7 +1067,7 @@ public final class Debugger {
                 // Before a breakpoint or watched access here, or after caught exceptions (counted at
                 // the trap site, where nothing can be captured) since the last capture.
                 boolean eventNear = b != null || hit != null || searchEvents > countedAtCapture;
-                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick) {
+                if (stopAt == 0 && snapshots != null && eventNear && m.cpu.instret - capturedAt >= tick && m.cpu.instret >= captureFrom) {
                     capturedAt = m.cpu.instret;
                     countedAtCapture = searchEvents;
                     keepRestart();

@@ -266,7 +266,7 @@ public final class Monitor {
         trace = null;
         try {
             t.close();
-            out.println("trace written to " + tracePath);
+            out.println("trace written to " + tracePath + (t.stopNote() == null ? "" : " (it " + t.stopNote() + ")"));
         } catch (UncheckedIOException e) {
             out.println("error: " + tracePath + ": writing the trace failed: " + e.getCause().getMessage());
         }
@@ -305,7 +305,13 @@ public final class Monitor {
     private void define() {
         add("run", "r", "", "restart the program from its entry and run it", a -> report(dbg.run()));
         add("continue", "c cont", "", "continue until a breakpoint, watchpoint, caught exception or exit (Ctrl-C stops)", a -> report(dbg.cont()));
-        add("step", "s si stepi", "[N]", "execute N instructions (default 1), entering calls and exception handlers", a -> report(dbg.step(count(a))));
+        add("step", "s si stepi", "[N]", "execute N instructions (default 1), entering calls and exception handlers", a -> {
+            long n = count(a);
+            Debugger.TrapRecord mark = dbg.lastTrap();
+            Debugger.Stop s = dbg.step(n);
+            if (n == 1) kernelNotes(mark);
+            report(s);
+        });
         add("next", "n ni nexti", "[N]", "execute N instructions, running over calls", a -> report(dbg.next(count(a))));
         add("line", "sl", "", "step to the next source line, entering calls", a -> report(dbg.stepLine(true)));
         add("nextline", "nl", "", "step to the next source line, running over calls", a -> report(dbg.stepLine(false)));
@@ -362,6 +368,19 @@ public final class Monitor {
             showDisplays();
         }
         views.remember();
+    }
+
+    /**
+     * What the kernel did during a single step, a line a trap, before the stop is shown: a kernel
+     * call that returned, a TLB miss the kernel filled (from its STLB, a guaranteed mapping or
+     * downloaded code), a fault downloaded code resolved, or the handler a trap was forwarded to.
+     * A step that traps stops either at the next instruction or in the handler; these lines say why.
+     */
+    private void kernelNotes(Debugger.TrapRecord mark) {
+        for (Debugger.TrapRecord t : dbg.trapsAfter(mark)) {
+            out.println(String.format("trap: %s at 0x%08x%s -> %s", t.cause().shortName, t.epc(),
+                    t.cause().setsBadVaddr ? String.format(" (badvaddr 0x%08x)", t.badVaddr()) : "", t.delivered()));
+        }
     }
 
     /** The current instruction, and its source line when known. */

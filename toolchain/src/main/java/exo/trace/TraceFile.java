@@ -37,7 +37,18 @@ public final class TraceFile implements AutoCloseable {
         public static final Options DEFAULT = new Options(false, false);
     }
 
-    private final OutputStream out;
+    /**
+     * The most a trace writes before it stops recording (1 GiB): a long or busy run traced
+     * whole (a polling loop makes millions of kernel calls) would otherwise fill the host's
+     * disk. Past it every writer detaches, the file is closed as complete JSON, and
+     * {@link #stoppedAt} says where it stopped.
+     */
+    public static final long DEFAULT_LIMIT = 1L << 30;
+
+    private final Counting out;
+    private final long limit;
+    /** The guest cycle count at which the trace stopped at its limit, or -1. */
+    private long stoppedAt = -1;
     private final JSONComposer<OutputStream> composer;
     private final ObjectComposer<JSONComposer<OutputStream>> root;
     private final ArrayComposer<ObjectComposer<JSONComposer<OutputStream>>> events;
@@ -48,10 +59,11 @@ public final class TraceFile implements AutoCloseable {
     private long flowIds;
     private boolean closed;
 
-    private TraceFile(OutputStream out, Options options) throws IOException {
-        this.out = out;
+    private TraceFile(OutputStream out, Options options, long limit) throws IOException {
+        this.out = new Counting(out);
+        this.limit = limit;
         this.options = options;
-        this.composer = JSON.std.with(new EventPerLine()).composeTo(out);
+        this.composer = JSON.std.with(new EventPerLine()).composeTo(this.out);
         this.root = composer.startObject();
         ObjectComposer<?> other = root.startObjectField("otherData");
         other.put("producer", "exo");
@@ -67,15 +79,69 @@ public final class TraceFile implements AutoCloseable {
      * @throws IOException if it cannot be created
      */
     public static TraceFile create(Path path, Options options) throws IOException {
-        return new TraceFile(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), options);
+        return new TraceFile(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), options, DEFAULT_LIMIT);
     }
 
     /** A trace written to out, which closing the trace closes (tests write to memory). */
     public static TraceFile to(OutputStream out, Options options) {
+        return to(out, options, DEFAULT_LIMIT);
+    }
+
+    /** A trace written to out that stops recording once it has written limit bytes. */
+    public static TraceFile to(OutputStream out, Options options, long limit) {
         try {
-            return new TraceFile(out, options);
+            return new TraceFile(out, options, limit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Called by a writer before each event: once the file has reached its limit, every writer
+     * is detached (no hook is called again) and the trace records where it stopped.
+     * Returns whether the trace is still recording.
+     */
+    boolean recording(long cycles) {
+        if (stoppedAt >= 0) return false;
+        if (out.count < limit) return true;
+        stoppedAt = cycles;
+        for (TraceWriter w : writers) w.detach();
+        return false;
+    }
+
+    /** The guest cycle at which the trace stopped at its size limit, or -1 if it holds the whole run. */
+    public long stoppedAt() {
+        return stoppedAt;
+    }
+
+    /** Its size limit in bytes. */
+    public long limit() {
+        return limit;
+    }
+
+    /** "stopped at its limit of N MiB, at cycle C" for a trace that stopped at its limit, or null. */
+    public String stopNote() {
+        return stoppedAt < 0 ? null : "stopped at its limit of " + (limit >> 20) + " MiB, at cycle " + stoppedAt;
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 

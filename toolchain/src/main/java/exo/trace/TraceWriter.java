@@ -287,7 +287,13 @@ public final class TraceWriter implements Tracer {
     }
 
 
+    /** Detaches this writer from its system: the trace reached its size limit (TraceFile#recording). */
+    void detach() {
+        if (os.stats().tracer == this) os.stats().tracer = null;
+    }
+
     private ObjectComposer<?> event(String ph, int tid, String name, String cat, double ts) throws IOException {
+        file.recording(machine.cpu.cycles);
         if (tid != 0 && !sortIndex.containsKey(tid)) {
             // Created before the trace began (it was started from the monitor): named by id.
             sortIndex.put(tid, sortIndex.size());

@@ -159,6 +159,8 @@ public final class Machine {
      * them. The engine is told when the set changes (which may drop its translations).
      */
     public void setBreakpoints(int[] pcs) {
+        // A debugger sets the same set before every run: the common case costs a comparison.
+        if (Arrays.equals(pcs, breakpoints)) return;
         int[] set = Arrays.stream(pcs).distinct().sorted().toArray();
         if (Arrays.equals(set, breakpoints)) return;
         breakpoints = set;

@@ -108,7 +108,7 @@ public final class Mmu {
         if (kind == FETCH && (f & Tlb.EXECUTABLE) == 0) return fault(Cause.PROT_FETCH);
         int pfn = tlb.pfn(slot);
         if (pfn >= memory.pages()) return fault(Cause.BUS_ERROR);
-        boolean watched = kind != FETCH && watchedPages.length > 0 && Arrays.binarySearch(watchedPages, vpn) >= 0;
+        boolean watched = kind != FETCH && debuggerWatches(vpn);
         if (watched && watchStops) {
             watchStop = true;
             return fault(missCause(kind));
@@ -151,9 +151,14 @@ public final class Mmu {
         if (tags[line] == (va & ~PhysicalMemory.PAGE_MASK)) return;
         int pa = peek(va, kind);
         if (pa == FAULT) return;
-        if (watchedPages.length > 0 && Arrays.binarySearch(watchedPages, va >>> PhysicalMemory.PAGE_SHIFT) >= 0) return;
+        if (debuggerWatches(va >>> PhysicalMemory.PAGE_SHIFT)) return;
         if (kind == STORE && memory.isWatched(pa >>> PhysicalMemory.PAGE_SHIFT)) return;
         translate(va, kind);
+    }
+
+    /** Whether the debugger watches virtual page vpn (its accesses then never get a host-cache line). */
+    private boolean debuggerWatches(int vpn) {
+        return watchedPages.length > 0 && Arrays.binarySearch(watchedPages, vpn) >= 0;
     }
 
     private int fault(Cause cause) {
@@ -223,6 +228,8 @@ public final class Mmu {
      * comment); drops the host-cache lines that map them now.
      */
     public void setWatchedPages(int[] vpns) {
+        // A debugger sets the same pages before every run: the common case costs a comparison.
+        if (Arrays.equals(vpns, watchedPages)) return;
         int[] set = Arrays.stream(vpns).distinct().sorted().toArray();
         if (Arrays.equals(set, watchedPages)) return;
         watchedPages = set;

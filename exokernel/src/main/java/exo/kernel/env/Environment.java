@@ -27,6 +27,8 @@ public final class Environment {
     public final int asid;
     public final int parent;
     public final String name;
+    /** How a debugger names this environment ("env 3"), built once: it is asked at every trap. */
+    public final String label;
     public final long token;
     public final ProgramImage.Symbolizer symbolizer;
 
@@ -91,6 +93,7 @@ public final class Environment {
 
     public Environment(int id, int parent, String name, long token, ProgramImage.Symbolizer symbolizer, int pageLimit) {
         this.id = id;
+        this.label = "env " + id;
         this.asid = asidOf(id);
         this.parent = parent;
         this.name = name;

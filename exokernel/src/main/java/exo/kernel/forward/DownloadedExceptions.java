@@ -78,6 +78,38 @@ public final class DownloadedExceptions {
         return hs == null || cause < 0 || cause >= hs.length ? null : hs[cause];
     }
 
+    /**
+     * How many times in a row a downloaded handler may meet the same exception (environment,
+     * cause, EPC) with no instruction retired in between before the kernel forwards it instead.
+     * A handler that resumes without curing the fault (resumes at EPC, binds nothing) would
+     * otherwise make the machine trap forever without retiring an instruction, where neither
+     * the environment's time slice nor a run's instruction limit could end it: the host would
+     * hang. Forwarding is what a decline does, so the environment's own handler, or its
+     * destruction as an unhandled exception, takes over.
+     */
+    public static final int NO_PROGRESS_LIMIT = 64;
+
+    /** The exception last met, and how many times in a row with no instruction retired. */
+    private Environment lastEnv;
+    private int lastCause, lastEpc, repeats;
+    private long lastInstret;
+
+    /** Whether this exception is the NO_PROGRESS_LIMIT-th in a row with no instruction retired (then it is forwarded). */
+    private boolean noProgress(Environment e, Cause cause, int epc) {
+        if (e == lastEnv && cause.code == lastCause && epc == lastEpc && cpu.instret == lastInstret) {
+            if (++repeats < NO_PROGRESS_LIMIT) return false;
+            lastEnv = null;
+            stats.downloadedWithoutProgress++;
+            return true;
+        }
+        lastEnv = e;
+        lastCause = cause.code;
+        lastEpc = epc;
+        lastInstret = cpu.instret;
+        repeats = 1;
+        return false;
+    }
+
     /** Drops every handler of an environment that is being destroyed. */
     public void release(Environment e) {
         handlers.remove(e);
@@ -92,6 +124,7 @@ public final class DownloadedExceptions {
     public boolean resolve(Environment e, Cause cause, int epc, int badVaddr) {
         DownloadedHandler[] hs = handlers.get(e);
         if (hs == null || hs[cause.code] == null) return false;
+        if (noProgress(e, cause, epc)) return false;
         cost.charge(CostModel.TABLE_TOUCH);
         DownloadedHandler h = hs[cause.code];
         int bad = cause.setsBadVaddr ? badVaddr : 0;
