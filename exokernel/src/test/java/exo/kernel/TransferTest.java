@@ -87,4 +87,25 @@ class TransferTest {
         int status = b.run().exitStatus();
         assertEquals(-KernelError.NOENTRY.code - (KernelError.BADENV.code << 8), status);
     }
+
+    /** An entry set with PC_IPC_ONCE takes one transfer; the next finds none (E_NOENTRY). */
+    @Test
+    void aOneShotEntryTakesOneTransferAndShutsAsItTakesIt() {
+        Guest g = new Guest("once");
+        int skip = g.hole();
+        int entry = g.pc();
+        g.li(S0, 1);                                      // arrived once: transfer again
+        g.li(K1, A_ID).sys(KernelCall.PCT_ASYNC);
+        g.emit(Opcode.SUB.encode(A0, 0, K1)).sys(KernelCall.ENV_EXIT);
+        g.patchJump(skip, g.pc());
+        g.li(S0, 0);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC_ONCE).li(A4, entry).sys(KernelCall.ENV_SET_PC);
+        g.li(K1, A_ID).sys(KernelCall.PCT_ASYNC);
+        g.exit(99);                                       // the first transfer was refused
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        assertEquals(-KernelError.NOENTRY.code, r.exitStatus());
+        assertEquals(1, r.stats().protectedTransfers);
+    }
 }
