@@ -37,8 +37,18 @@
 # writes the page back and replaces it the same way. The server never reads or writes a
 # buffer's page itself (only DMA does), clears the registers it used before it answers (a
 # transfer hands every register to the other side; t9 keeps a cycle count, bcs_reply's mark), and refuses transfers while it serves one:
-# its IPC entry is 0 from a request's arrival until it runs again after answering, and a
-# client that meets E_NOENTRY gives the server the CPU (a directed yield) and asks again.
+# its IPC entry takes one transfer (PC_IPC_ONCE: the kernel sets it to 0 as it accepts one, so
+# no second request can replace the first, as one could when the server shut the entry itself
+# a few instructions in and was preempted before) and is set again when the server runs after
+# answering; a client that meets E_NOENTRY gives the server the CPU (a directed yield) and
+# asks again.
+# The answer hands the CPU to the client, so the server would run again only on its own slot
+# or another client's donation: a client whose turn came next would find the entry still shut,
+# and its donation would let the server reopen it and pass the slice on (yield 0) to the
+# others, so that a client polling in step with another could starve it for good (fshare.s on
+# fs_log: B refused at every turn while A polled). So a client gives the server the CPU back
+# at once after every answer, and the server, its entry open again, gives it straight back to
+# the client it answered: the entry is shut only while a request is being served.
 #
 # Dirty tracking, for the library file systems (bcache_shared.s). A buffer filled by BCS_READ
 # or BCS_ZERO is tracked: its clients say what they change (BCS_DIRTY, class BC_DATA or
@@ -134,9 +144,11 @@ bcs_idle:
         li      a0, 0
         li      a1, 0
         li      a2, 0
-        li      a3, PC_IPC
+        li      a3, PC_IPC_ONCE         # one transfer: the kernel shuts the entry as it takes it
         la      a4, bcs_entry
         sys_env_set_pc
+        lwg     a0, bcs_caller          # back to the client answered last, which gave us the
+        sys_yield                       # CPU to reopen (0 at the start: the next slot)
 1:      li      a0, 0
         sys_yield
         j       1b
@@ -150,29 +162,7 @@ bcs_entry:
         mv      fp, zero
         li      t9, PCT_KIND_ASYNC
         beq     k0, t9, bcs_notified
-        addi    sp, sp, -32
-        sw      a0, 0(sp)
-        sw      a1, 4(sp)
-        sw      a2, 8(sp)
-        sw      a3, 12(sp)
-        sw      a4, 16(sp)
-        li      a0, 0                   # no other transfer until this one is answered
-        li      a1, 0
-        li      a2, 0
-        li      a3, PC_IPC
-        li      a4, 0
-        sys_env_set_pc
-        lw      a0, 0(sp)
-        lw      a1, 4(sp)
-        lw      a2, 8(sp)
-        lw      a3, 12(sp)
-        lw      a4, 16(sp)
-        sw      zero, 0(sp)             # the request leaves nothing behind on the stack
-        sw      zero, 4(sp)
-        sw      zero, 8(sp)
-        sw      zero, 12(sp)
-        sw      zero, 16(sp)
-        call    bcs_handle
+        call    bcs_handle              # (the entry took this transfer only: PC_IPC_ONCE)
         la      t0, bcs_answer
         sw      a0, 0(t0)
         sw      a1, 4(t0)
@@ -607,7 +597,7 @@ bcs_transfer:
 # handlers or with the device's queue full (E_BUSY) — giving it the CPU meanwhile.
         .globl  bcs_request
 bcs_request:
-        enter   32
+        enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         sw      s3, 8(sp)
@@ -627,20 +617,25 @@ bcs_request:
         mv      a4, s5
         mv      a5, s6
         call    rpc_call                # the server's a2 comes back with a0/a1
+        sw      a0, 24(sp)
+        sw      a1, 28(sp)
+        sw      a2, 32(sp)
+        mv      a0, s1                  # answered: the server reopens its entry and gives the
+        sys_yield                       # CPU back; refused: it gets on with what it serves
+        lw      a0, 24(sp)
         li      t0, E_NOENTRY
-        beq     a0, t0, 3f
+        beq     a0, t0, 1b
         li      t0, E_BUSY              # (refused inside one of its handlers, or the device queue full)
-        bne     a0, t0, 2f
-3:      mv      a0, s1
-        sys_yield
-        j       1b
-2:      lw      s1, 0(sp)
+        beq     a0, t0, 1b
+        lw      a1, 28(sp)
+        lw      a2, 32(sp)
+        lw      s1, 0(sp)
         lw      s2, 4(sp)
         lw      s3, 8(sp)
         lw      s4, 12(sp)
         lw      s5, 16(sp)
         lw      s6, 20(sp)
-        leave   32
+        leave   48
 
         .globl  bcs_get
 bcs_get:

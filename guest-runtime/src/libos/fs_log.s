@@ -15,6 +15,12 @@
 # always the newest valid checkpoint and nothing it names is overwritten before a newer one is
 # durable. The cleaner copies the live blocks of the emptiest segments to the tail.
 #
+# Shared (fs_log_shared.s assembles this file with FS_SHARED; docs/disks.md, "The file system
+# over the server"): each API call holds the buffer-cache server's lock (bcache_shared.s's
+# bc_lock, named by the root block), reloads from the newest checkpoint if another environment
+# published one since (the lock's state page 0, SS_SEQ), and ends with a checkpoint it
+# publishes. The block window stays private: the environments share through the disk.
+#
 # One file, as fs_ext.s is one file: its parts share the cache, the segment being filled and the
 # inode map. In order: the cache and the device, segments, moving blocks to the log, inodes,
 # directories, paths and pointers, mount/format/sync, the cleaner, the API, fs_check.
@@ -23,6 +29,9 @@
         .extern disk_submit, disk_wait_all
         .extern vm_alloc, memcpy, memmove, memset, strcmp, strlen, printf, pt_lookup
         .extern exit_hook
+.ifdef FS_SHARED
+        .extern bc_lock, bc_unlock, bc_root, bc_exit, bc_state
+.endif
 
 .equ LFS_MAGIC, 0x3153464c      # "LFS1"
 .equ LFS_VERSION, 1
@@ -80,6 +89,23 @@
 .equ F_BYTES, 16
 .equ FNV_BASIS, 0x811c9dc5
 .equ FNV_PRIME, 16777619
+
+# api NAME, BODY: the entry NAME of the API, whose work is BODY. Shared, NAME runs BODY holding
+# the file system's lock (locked_call); else NAME and BODY are one address. Calls inside the
+# file system go to BODY (they hold the lock already).
+.macro api name, body
+.ifdef FS_SHARED
+\name:
+        la      t8, \body
+        j       locked_call
+\body:
+.else
+\name:
+\body:
+.endif
+.endm
+.equ SS_SEQ, 0                  # shared: the lock's state page 0 holds the newest checkpoint's
+                                # sequence number (0: none written through this server yet)
 
         .text
 # ---- the cache and the device ----------------------------------------------------------------
@@ -1168,7 +1194,7 @@ cksum:
         ret
 
         .globl  fs_mount
-fs_mount:
+        api     fs_mount, x_mount
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -1177,7 +1203,11 @@ fs_mount:
         lwg     t0, mounted
         li      a0, 0
         bnez    t0, 9f
+.ifdef FS_SHARED
+        call    bc_root                 # the root block the file system was shared under
+.else
         sys_blk_root
+.endif
         li      t0, E_NODEV
         beq     a0, t0, 81f
         bltz    a0, 80f
@@ -1196,7 +1226,17 @@ fs_mount:
         li      a0, MAXBLK
         call    vm_alloc
         swg     a0, cache_va, t0
-1:      lwg     a0, root_va
+1:
+.ifdef FS_SHARED
+        lwg     t0, ss_va
+        bnez    t0, 11f
+        li      a0, 0                   # where every environment publishes its checkpoints
+        call    bc_state
+        bltz    a0, 80f
+        swg     a0, ss_va, t0
+11:
+.endif
+        lwg     a0, root_va
         la      a1, rootblk
         li      a2, 0
         call    submit_va
@@ -1297,7 +1337,11 @@ fs_mount:
         bnez    a0, 9f
 7:      li      t0, 1
         swg     t0, mounted, t1
-        la      t0, fs_sync
+.ifdef FS_SHARED
+        la      t0, shared_exit         # exit() makes the program's files durable (and stops
+.else                                   # a server fs_mount started: bcache_shared.s)
+        la      t0, fs_sync             # exit() makes the program's files durable
+.endif
         swg     t0, exit_hook, t1
         li      a0, 0
         j       9f
@@ -1464,7 +1508,7 @@ format:
         sw      t0, I_TYPE(a0)
         li      t0, 1
         swg     t0, mounted, t1         # for fs_sync
-        call    fs_sync
+        call    x_sync
         swg     zero, mounted, t1
         j       9f
 80:     li      a0, FS_EIO
@@ -1479,7 +1523,7 @@ format:
 # fs_sync() -> 0 or an error: the inode map appended to the log, the open segment written and
 # flushed, then the next checkpoint written to the root block and flushed.
         .globl  fs_sync
-fs_sync:
+        api     fs_sync, x_sync
         enter   16
         sw      s1, 0(sp)
         li      a0, 0
@@ -1577,7 +1621,7 @@ clean:
         li      t0, 1
         swg     t0, cleaning, t1
         lwg     s1, nseg                # s1 = passes left
-1:      call    fs_sync
+1:      call    x_sync
         bnez    a0, 9f
         call    free_count
         li      t0, CLEAN_HIGH
@@ -1749,7 +1793,7 @@ clean_seg:
 # ---- the API (fs.inc) ------------------------------------------------------------------------------
 
         .globl  fs_open
-fs_open:
+        api     fs_open, x_open
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -1758,7 +1802,7 @@ fs_open:
         sw      s5, 16(sp)
         mv      s1, a0
         mv      s2, a1
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         andi    t0, s2, FS_O_CREAT | FS_O_TRUNC
         beqz    t0, 0f
@@ -1837,7 +1881,7 @@ fs_open:
 
 # fs_close also closes a descriptor whose file is gone.
         .globl  fs_close
-fs_close:
+        api     fs_close, x_close
         bltz    a0, 1f
         li      t0, FS_OPEN_MAX
         bge     a0, t0, 1f
@@ -1854,7 +1898,7 @@ fs_close:
         ret
 
         .globl  fs_read
-fs_read:
+        api     fs_read, x_read
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -1956,7 +2000,7 @@ fs_read:
         leave   48
 
         .globl  fs_write
-fs_write:
+        api     fs_write, x_write
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -2061,7 +2105,7 @@ fs_write:
         leave   48
 
         .globl  fs_seek
-fs_seek:
+        api     fs_seek, x_seek
         enter   16
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -2095,13 +2139,13 @@ fs_seek:
         leave   16
 
         .globl  fs_mkdir
-fs_mkdir:
+        api     fs_mkdir, x_mkdir
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         sw      s3, 8(sp)
         mv      s1, a0
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         call    maybe_clean
         swg     zero, walk_watch, t0
@@ -2134,7 +2178,7 @@ fs_mkdir:
         leave   32
 
         .globl  fs_readdir
-fs_readdir:
+        api     fs_readdir, x_readdir
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -2202,13 +2246,13 @@ fs_readdir:
         leave   48
 
         .globl  fs_unlink
-fs_unlink:
+        api     fs_unlink, x_unlink
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         sw      s3, 8(sp)
         mv      s1, a0
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         call    maybe_clean
         swg     zero, walk_watch, t0
@@ -2248,7 +2292,7 @@ fs_unlink:
         leave   32
 
         .globl  fs_rename
-fs_rename:
+        api     fs_rename, x_rename
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -2259,7 +2303,7 @@ fs_rename:
         sw      s7, 24(sp)
         mv      s1, a0
         mv      s2, a1
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         call    maybe_clean
         swg     zero, walk_watch, t0
@@ -2341,13 +2385,13 @@ fs_rename:
         leave   48
 
         .globl  fs_stat
-fs_stat:
+        api     fs_stat, x_stat
         enter   32
         sw      s1, 0(sp)
         sw      s2, 4(sp)
         mv      s1, a0
         mv      s2, a1
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         mv      a0, s2
         li      a1, STAT_BYTES
@@ -2380,21 +2424,21 @@ fs_stat:
         leave   32
 
         .globl  fs_fsync
-fs_fsync:
+        api     fs_fsync, x_fsync
         enter   16
         call    getfd
         bltz    a0, 9f
-        call    fs_sync
+        call    x_sync
 9:      leave   16
 
 # fs_df(df) -> 0: DF_BLOCKS = the blocks new data may occupy (the live limit), DF_FREE = how
 # many of them it does not yet (a file's blocks count as free as soon as it is unlinked).
         .globl  fs_df
-fs_df:
+        api     fs_df, x_df
         enter   16
         sw      s1, 0(sp)
         mv      s1, a0
-        call    fs_mount
+        call    x_mount
         bnez    a0, 9f
         mv      a0, s1
         li      a1, DF_BYTES
@@ -2416,6 +2460,75 @@ fs_df:
 fs_kind:
         la      a0, kind_name
         ret
+
+.ifdef FS_SHARED
+# locked_call(a0..a3; t8 = BODY): BODY(a0..a3) holding the file system's lock. Another
+# environment's checkpoint published since this one's last (SS_SEQ) means the state in memory
+# is old: it is read again from that checkpoint first (reload). What BODY changed is a
+# checkpoint before the lock is let go (x_sync, nothing when nothing changed), published, so
+# the next holder finds it; an error of that checkpoint is the call's answer.
+locked_call:
+        enter   32
+        sw      a0, 0(sp)
+        sw      a1, 4(sp)
+        sw      a2, 8(sp)
+        sw      a3, 12(sp)
+        sw      t8, 16(sp)
+        call    bc_lock
+        bltz    a0, 8f
+        lwg     t0, mounted
+        beqz    t0, 1f
+        lwg     t0, ss_va
+        lw      t0, SS_SEQ(t0)
+        beqz    t0, 1f
+        lwg     t1, cp_seq
+        beq     t0, t1, 1f
+        call    reload
+        bnez    a0, 5f
+1:      lw      a0, 0(sp)
+        lw      a1, 4(sp)
+        lw      a2, 8(sp)
+        lw      a3, 12(sp)
+        lw      t8, 16(sp)
+        jalr    ra, 0(t8)
+        sw      a0, 0(sp)
+        call    x_sync
+        beqz    a0, 6f
+5:      sw      a0, 0(sp)
+6:      lwg     t0, mounted
+        beqz    t0, 7f
+        lwg     t0, ss_va
+        lwg     t1, cp_seq
+        sw      t1, SS_SEQ(t0)
+7:      lwg     a0, mounted
+        call    bc_unlock
+        lw      a0, 0(sp)
+        j       9f
+8:      li      a0, FS_ENODEV           # no disk, no server, or its lock refused
+9:      leave   32
+
+# reload() -> 0 or an error: the state in memory dropped (every cached block, the inode map,
+# the live counts, the open segment) and read again from the newest checkpoint, as a mount
+# reads it; a new segment is opened. Blocks are never written in place, but a segment another
+# environment cleaned may hold new blocks where this one cached old ones.
+reload:
+        enter   16
+        la      a0, loaded
+        li      a1, 0
+        li      a2, MAXBLK
+        call    memset
+        swg     zero, mounted, t0
+        call    x_mount
+        leave   16
+
+# shared_exit: the exit hook: a checkpoint, then the server stopped if this environment
+# started it.
+shared_exit:
+        enter   16
+        call    fs_sync
+        call    bc_exit
+        leave   16
+.endif
 
 # ---- the consistency check ---------------------------------------------------------------------
 
@@ -2547,7 +2660,7 @@ check_ptr:
         leave   32
 
         .globl  fs_check
-fs_check:
+        api     fs_check, x_check
         enter   48
         sw      s1, 0(sp)
         sw      s2, 4(sp)
@@ -2556,7 +2669,7 @@ fs_check:
         sw      s5, 16(sp)
         sw      s6, 20(sp)
         sw      s7, 24(sp)
-        call    fs_mount
+        call    x_mount
         bnez    a0, 99f
         swg     zero, problems, t0
         la      a0, refs
@@ -2825,6 +2938,9 @@ m_count:    .asciz "directory %d counts %d entries, has %d\n"
 
         .bss
         .align  2
+.ifdef FS_SHARED
+ss_va:      .space 4                # the lock's state page 0 (SS_SEQ)
+.endif
 mounted:    .space 4
 rootblk:    .space 16               # the root block, its capability (lo, hi): a table entry
 root_va:    .space 4                # the root block's page

@@ -87,4 +87,64 @@ class TransferTest {
         int status = b.run().exitStatus();
         assertEquals(-KernelError.NOENTRY.code - (KernelError.BADENV.code << 8), status);
     }
+
+    /** An entry set with PC_IPC_ONCE takes one transfer; the next finds none (E_NOENTRY). */
+    @Test
+    void aOneShotEntryTakesOneTransferAndShutsAsItTakesIt() {
+        Guest g = new Guest("once");
+        int skip = g.hole();
+        int entry = g.pc();
+        g.li(S0, 1);                                      // arrived once: transfer again
+        g.li(K1, A_ID).sys(KernelCall.PCT_ASYNC);
+        g.emit(Opcode.SUB.encode(A0, 0, K1)).sys(KernelCall.ENV_EXIT);
+        g.patchJump(skip, g.pc());
+        g.li(S0, 0);
+        g.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC_ONCE).li(A4, entry).sys(KernelCall.ENV_SET_PC);
+        g.li(K1, A_ID).sys(KernelCall.PCT_ASYNC);
+        g.exit(99);                                       // the first transfer was refused
+        Boot b = new Boot();
+        b.boot(g);
+        RunResult r = b.run();
+        assertEquals(-KernelError.NOENTRY.code, r.exitStatus());
+        assertEquals(1, r.stats().protectedTransfers);
+    }
+
+    /**
+     * The callee gives the CPU away before it answers (as a server waiting for its disk does),
+     * so it answers on its own slot, not on the one the call lent it: the answer returns the
+     * lent slot (0) to the caller, which can then free it, and the callee keeps its own (1).
+     * Handing back the running slot instead gave the caller slot 1 and left slot 0 with the
+     * callee (slice_free of slot 0: E_PERM).
+     */
+    @Test
+    void theAnswerReturnsTheLentSlotWhereverTheCalleeAnswers() {
+        Guest a = new Guest("caller");
+        int skipA = a.hole();
+        int answer = a.pc();                             // the answer arrives here
+        a.li(A0, 0).li(A3, 0).sys(KernelCall.SLICE_FREE);
+        a.emit(Opcode.SUB.encode(A0, 0, A0)).sys(KernelCall.ENV_EXIT);
+        a.patchJump(skipA, a.pc());
+        a.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC).li(A4, answer).sys(KernelCall.ENV_SET_PC);
+        a.li(A0, 0).sys(KernelCall.YIELD);               // the callee sets its entry
+        a.li(K1, B_ID).sys(KernelCall.PCT_SYNC);         // lends slot 0
+        a.exit(99);                                      // refused
+        Guest b = new Guest("callee");
+        int skip = b.hole();
+        int entry = b.pc();
+        b.li(A0, 0).sys(KernelCall.YIELD);               // slot 0 ends; runs again on slot 1
+        b.sys(KernelCall.PCT_SYNC);                      // the answer: k1 still names the caller
+        b.li(A0, 0).li(A3, 1).sys(KernelCall.SLICE_FREE);
+        b.emit(Opcode.SUB.encode(A0, 0, A0)).sys(KernelCall.ENV_EXIT);
+        b.patchJump(skip, b.pc());
+        b.li(A0, 0).li(A3, KernelCallHandlers.PC_IPC).li(A4, entry).sys(KernelCall.ENV_SET_PC);
+        int loop = b.pc();
+        b.li(A0, 0).sys(KernelCall.YIELD).jump(loop);
+        Boot boot = new Boot();
+        assertEquals(A_ID, boot.boot(a));
+        assertEquals(B_ID, boot.boot(b));
+        RunResult r = boot.run();
+        assertEquals(0, r.programs().get(0).exitStatus(), "the caller freed slot 0: it was its own again");
+        assertEquals(0, r.programs().get(1).exitStatus(), "the callee freed slot 1: it kept its own");
+        assertEquals(2, r.stats().protectedTransfers);
+    }
 }

@@ -79,6 +79,7 @@ public final class AbiDocs {
         misc.put("PC_EPILOGUE", (long) KernelCallHandlers.PC_EPILOGUE);
         misc.put("PC_IPC", (long) KernelCallHandlers.PC_IPC);
         misc.put("PC_START", (long) KernelCallHandlers.PC_START);
+        misc.put("PC_IPC_ONCE", (long) KernelCallHandlers.PC_IPC_ONCE);
         misc.put("PCT_KIND_SYNC", 1L);
         misc.put("PCT_KIND_ASYNC", 2L);
         misc.put("TIME_SLOTS", (long) Scheduler.SLOTS);

@@ -43,7 +43,7 @@ import exo.os.Stats;
  */
 public final class KernelCallHandlers {
     /** env_set_pc selectors. */
-    public static final int PC_PROLOGUE = 0, PC_EPILOGUE = 1, PC_IPC = 2, PC_START = 3;
+    public static final int PC_PROLOGUE = 0, PC_EPILOGUE = 1, PC_IPC = 2, PC_START = 3, PC_IPC_ONCE = 4;
 
     private final Cpu cpu;
     private final PhysicalMemory physical;
@@ -204,7 +204,10 @@ public final class KernelCallHandlers {
         switch (r[A3]) {
             case PC_PROLOGUE: t.prologue = pc; break;
             case PC_EPILOGUE: t.epilogue = pc; break;
-            case PC_IPC: t.ipcEntry = pc; break;
+            case PC_IPC, PC_IPC_ONCE:
+                t.ipcEntry = pc;
+                t.ipcOnce = r[A3] == PC_IPC_ONCE && pc != 0;
+                break;
             case PC_START:
                 if (t.hasContext || t == e) throw new GuestError(KernelError.BUSY);
                 t.resumePc = pc;

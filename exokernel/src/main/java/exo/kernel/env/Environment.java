@@ -44,6 +44,8 @@ public final class Environment {
     /** What {@link #savePhys} holds for an environment without a usable save area. */
     public static final int NO_SAVE_AREA = -1;
     public int prologue, epilogue, ipcEntry;
+    /** The IPC entry takes one transfer (PC_IPC_ONCE): accepting it sets ipcEntry to 0. */
+    public boolean ipcOnce;
     public final GuaranteedMappings guaranteed = new GuaranteedMappings();
 
     /** Saved registers r0..r31 and the PC to resume at, valid when {@link #hasContext}. */
@@ -54,6 +56,15 @@ public final class Environment {
     public int pages;
     public int pageLimit;
     public int slots;
+    /**
+     * The environment this one's last synchronous transfer went to, until that one transfers
+     * back synchronously (its answer), or null; and the slot that transfer lent it, or
+     * {@link #NO_SLOT} (this environment did not own the running slot).
+     */
+    public Environment calling;
+    public int lentSlot = NO_SLOT;
+    /** lentSlot when no slot is lent. */
+    public static final int NO_SLOT = -1;
     /** Incremented by a flush-all; STLB entries of older epochs are dead. */
     public int stlbEpoch;
 

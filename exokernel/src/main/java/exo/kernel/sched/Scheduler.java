@@ -190,8 +190,18 @@ public final class Scheduler {
      * Protected control transfer from caller to callee: the PC moves to the callee's IPC entry,
      * the ASID to the callee's, k0 says how (1 synchronous, 2 asynchronous) and k1 who called;
      * every other register is untouched — they are the message. Only the caller's resume PC is
-     * recorded. A synchronous transfer also gives the callee the current slot (and so its
-     * future slices), which the callee can hand back by a synchronous transfer of its own.
+     * recorded. A synchronous transfer also lends the callee the current slot if the caller
+     * owns it (and so its future slices); the callee's synchronous transfer back to the caller,
+     * its answer, returns that slot, whichever slot is running then, and lends none. A callee
+     * that gives the CPU away before it answers (a server waiting for its disk) answers on
+     * another slot: handing back the running one instead would give the caller a slot that is
+     * not the one it lent (the callee's own, or another caller's) and leave its own with the
+     * callee, so that callers of such a server drift to no slot at all.
+     *
+     * <p>An entry set with PC_IPC_ONCE takes one transfer: accepting it sets the entry to 0,
+     * so the callee is shut to others from its entry's first instruction (a server that
+     * closed its entry itself could be preempted before it did, and the next transfer would
+     * replace the request it had accepted).
      *
      * @throws GuestError E_BADENV (callee dead or unknown), E_NOENTRY (no IPC entry),
      *                    E_BUSY (callee inside its exception handler)
@@ -202,13 +212,27 @@ public final class Scheduler {
         if (callee == null) throw new GuestError(KernelError.BADENV);
         if (callee.ipcEntry == 0) throw new GuestError(KernelError.NOENTRY);
         if (callee != caller && forwarder.busy(callee)) throw new GuestError(KernelError.BUSY);
+        int entry = callee.ipcEntry;
+        if (callee.ipcOnce) {
+            callee.ipcEntry = 0;
+            callee.ipcOnce = false;
+        }
         caller.resumePc = resumePc;
         caller.inEpilogue = false;
-        if (sync && slot != BEFORE_FIRST && owner[slot] == caller && callee != caller) {
-            owner[slot] = callee;
-            caller.slots--;
-            callee.slots++;
-            cost.charge(CostModel.TABLE_TOUCH);
+        if (sync && callee != caller) {
+            if (callee.calling == caller) {
+                int lent = callee.lentSlot;
+                callee.calling = null;
+                callee.lentSlot = Environment.NO_SLOT;
+                if (lent != Environment.NO_SLOT && owner[lent] == caller) move(lent, caller, callee);
+            } else {
+                caller.calling = callee;
+                caller.lentSlot = Environment.NO_SLOT;
+                if (slot != BEFORE_FIRST && owner[slot] == caller) {
+                    caller.lentSlot = slot;
+                    move(slot, caller, callee);
+                }
+            }
         }
         stats.protectedTransfers++;
         if (stats.tracer != null) stats.tracer.transfer(caller.id, callee.id, sync);
@@ -216,8 +240,15 @@ public final class Scheduler {
         envs.setCurrent(callee);
         cpu.regs[Register.K0] = sync ? 1 : 2;
         cpu.regs[Register.K1] = caller.id;
-        cpu.pc = callee.ipcEntry;
+        cpu.pc = entry;
         cost.charge(2 * CostModel.REG_WRITE + CostModel.UPCALL);
+    }
+
+    private void move(int s, Environment from, Environment to) {
+        owner[s] = to;
+        from.slots--;
+        to.slots++;
+        cost.charge(CostModel.TABLE_TOUCH);
     }
 
     /** Saves the CPU's registers as e's context, to resume at pc. */
