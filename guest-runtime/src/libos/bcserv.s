@@ -762,11 +762,8 @@ bcs_lock:
         call    bcs_request
         li      t0, E_PERM
         bne     a0, t0, 2f
-        mv      t5, a1                  # held: its holder runs until it lets go. But first the
-        mv      a0, s1                  # server, which has just answered us and takes no request
-        sys_yield                       # until it runs again: else the holder, asking it at
-        mv      a0, t5                  # once, is refused, and a waiter that always runs first
-        sys_yield                       # (separately booted clients) keeps it refused for ever
+        mv      a0, a1                  # held: its holder runs until it lets go (the server has
+        sys_yield                       # reopened its entry: bcs_request gave it the CPU first)
         j       1b
 2:      bltz    a0, 9f
         mv      a0, a1
