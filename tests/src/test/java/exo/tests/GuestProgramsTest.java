@@ -118,9 +118,33 @@ class GuestProgramsTest {
             String shown = name() + " (" + how + ") printed:\n" + r.out();
             assertTrue(r.out().endsWith("\n") || r.out().isEmpty(), shown);
             assertEquals(expect.size(), got.size() - 1, shown);
+            if (!with().isEmpty()) {
+                // Several programs: each one's lines (tagged [name]) in their order; how the
+                // programs' lines interleave is the scheduler's, and differs with the page table.
+                java.util.Map<String, List<String>> want = byProgram(expect), have = byProgram(got.subList(0, expect.size()));
+                assertEquals(want.keySet(), have.keySet(), shown);
+                want.forEach((tag, w) -> {
+                    List<String> h = have.get(tag);
+                    assertEquals(w.size(), h.size(), tag + " lines\n" + shown);
+                    for (int i = 0; i < w.size(); i++) {
+                        assertTrue(matches(w.get(i), h.get(i)), tag + " line " + (i + 1) + ": expected '" + w.get(i) + "', got '" + h.get(i) + "'\n" + shown);
+                    }
+                });
+                return;
+            }
             for (int i = 0; i < expect.size(); i++) {
                 assertTrue(matches(expect.get(i), got.get(i)), "line " + (i + 1) + ": expected '" + expect.get(i) + "', got '" + got.get(i) + "'\n" + shown);
             }
+        }
+
+        /** Lines grouped by the [name] tag each program's output carries, in their order. */
+        private static java.util.Map<String, List<String>> byProgram(List<String> lines) {
+            java.util.Map<String, List<String>> m = new java.util.TreeMap<>();
+            for (String l : lines) {
+                String tag = l.startsWith("[") && l.indexOf("] ") > 0 ? l.substring(0, l.indexOf("] ") + 1) : "";
+                m.computeIfAbsent(tag, k -> new ArrayList<>()).add(l);
+            }
+            return m;
         }
     }
 
