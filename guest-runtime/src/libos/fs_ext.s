@@ -44,6 +44,7 @@
 # state and helpers that no other member may call; the sections below follow that order.
         .include "libos.inc"
         .include "fs.inc"
+        .include "fs_api.inc"
         .include "bcache.inc"
         .extern bc_init, bc_get, bc_zero, bc_dirty, bc_writeback, bc_next, bc_count, bc_flush
         .extern disk_read, disk_write, disk_submit, disk_wait_all, vm_alloc
@@ -122,20 +123,6 @@
         leave   48
 .endm
 
-# api NAME, BODY: the entry NAME of the API, whose work is BODY. Shared, NAME runs BODY holding
-# the file system's lock (locked_call); else NAME and BODY are one address. Calls inside the
-# file system go to BODY (they hold the lock already).
-.macro api name, body
-.ifdef FS_SHARED
-\name:
-        la      t8, \body
-        j       locked_call
-\body:
-.else
-\name:
-\body:
-.endif
-.endm
 
 # need_mount: FS_ENODEV from the calling function (through its 9f exit) unless mounted.
 .macro need_mount

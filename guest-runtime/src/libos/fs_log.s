@@ -26,6 +26,7 @@
 # directories, paths and pointers, mount/format/sync, the cleaner, the API, fs_check.
         .include "libos.inc"
         .include "fs.inc"
+        .include "fs_api.inc"
         .extern disk_submit, disk_wait_all
         .extern vm_alloc, memcpy, memmove, memset, strcmp, strlen, printf, pt_lookup
         .extern exit_hook
@@ -90,20 +91,6 @@
 .equ FNV_BASIS, 0x811c9dc5
 .equ FNV_PRIME, 16777619
 
-# api NAME, BODY: the entry NAME of the API, whose work is BODY. Shared, NAME runs BODY holding
-# the file system's lock (locked_call); else NAME and BODY are one address. Calls inside the
-# file system go to BODY (they hold the lock already).
-.macro api name, body
-.ifdef FS_SHARED
-\name:
-        la      t8, \body
-        j       locked_call
-\body:
-.else
-\name:
-\body:
-.endif
-.endm
 .equ SS_SEQ, 0                  # shared: the lock's state page 0 holds the newest checkpoint's
                                 # sequence number (0: none written through this server yet)
 
