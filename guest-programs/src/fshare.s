@@ -9,8 +9,9 @@
 # root directory at once (two writers allocating blocks and inodes and updating one directory),
 # and exit without committing. The parent mounts the file system too, finds all of it, commits
 # it once (fs_sync: the only commit of the run) and checks it; then a client's requests for
-# blocks it has no capability for and an unlock of a lock it does not hold are refused, and the
-# server is stopped. A later run on the image (files.s cat /shared) reads what the clients wrote.
+# blocks it has no capability for and an unlock of a lock it does not hold are refused, a client
+# that exits holding the lock leaves it refused to everyone (E_BADENV, not a wait for ever), and
+# the server is stopped. A later run on the image (files.s cat /shared) reads what the clients wrote.
 #   exo run --runtime runtime-shared.list --disk f.img --disk-create 16M guest-programs/src/fshare.s
 # Without a disk it says so and exits with status 2.
 # disk: 16M
@@ -25,11 +26,12 @@
 # expect: parent: server's cache: cycles per cached 4 KiB fs_seek + fs_read {n}, fs_seek + fs_write {n}
 # expect: parent: one commit: 0; fs_check: 0
 # expect: refused: a block without its capability -4, the lock without the root's -4, an unlock by a non-holder -10
+# expect: refused: the lock, its holder having exited holding it -5
 # expect: server exited with status 0
         .include "libos/libos.inc"
         .include "libos/fs.inc"
         .extern printf, puts, fork, wait, exit, exit_hook, memset, strcmp
-        .extern bcs_serve, bcs_stop, bcs_request, bcs_unlock, fs_mount_shared, fs_kind
+        .extern bcs_serve, bcs_stop, bcs_request, bcs_lock, bcs_unlock, fs_mount_shared, fs_kind
         .extern fs_open, fs_close, fs_read, fs_write, fs_seek, fs_stat, fs_readdir, fs_sync, fs_check
 .equ POLL, 2000              # yields a client waits for the other's writes, at most
 .equ FILES, 8                   # files each client creates in the concurrent phase
@@ -152,6 +154,20 @@ main:
         la      a0, m_refused
         mv      a1, s3
         mv      a2, s4
+        call    printf
+
+        call    fork                    # a client that exits holding the lock: the next
+        bltz    a0, fail                # caller is told (E_BADENV), not kept waiting
+        beqz    a0, holder
+        call    wait
+        lwg     a0, server
+        la      t0, root
+        lw      a1, 0(t0)
+        lw      a2, 4(t0)
+        lw      a3, 8(t0)
+        call    bcs_lock
+        mv      a1, a0
+        la      a0, m_orphan
         call    printf
 
         lwg     a0, server              # stop the server and wait for it
@@ -293,6 +309,16 @@ mount:
         call    fs_mount_shared
         bltz    a0, cfail
         leave   16
+
+# holder: takes the file system's lock and exits without letting go.
+holder: lwg     a0, server
+        la      t0, root
+        lw      a1, 0(t0)
+        lw      a2, 4(t0)
+        lw      a3, 8(t0)
+        call    bcs_lock
+        bltz    a0, cfail
+        j       cexit
 
 cexit:  swg     zero, exit_hook, t0     # no commit at exit: the parent's one carries ours
         li      a0, 0
@@ -443,6 +469,7 @@ m_parent:   .asciz "parent: %d files in /, the clients' %d of %d bytes each; /sh
 m_commit:   .asciz "parent: one commit: %d; fs_check: %d\n"
 m_refused:  .asciz "refused: a block without its capability %d, the lock without the root's %d, an unlock by a non-holder %d\n"
 m_exited:   .asciz "server exited with status %d\n"
+m_orphan:   .asciz "refused: the lock, its holder having exited holding it %d\n"
 m_cfail:    .asciz "fshare: client %d: error %d\n"
 m_fail:     .asciz "fshare: error %d\n"
 m_nodisk:   .asciz "fshare: no disk; run with --disk IMAGE (and --disk-create 16M the first time)"

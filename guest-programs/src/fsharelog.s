@@ -16,5 +16,6 @@
 # expect: parent: server's cache: cycles per cached 4 KiB fs_seek + fs_read {n}, fs_seek + fs_write {n}
 # expect: parent: one commit: 0; fs_check: 0
 # expect: refused: a block without its capability -4, the lock without the root's -4, an unlock by a non-holder -10
+# expect: refused: the lock, its holder having exited holding it -5
 # expect: server exited with status 0
         .include "fshare.s"

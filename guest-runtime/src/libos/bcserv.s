@@ -741,7 +741,9 @@ bcs_dirty:
 9:      leave   16
 
 # bcs_lock(server, block, caplo, caphi) -> 0 or 1 (the lock is live), or error: waits, giving
-# the holder the CPU, while another environment holds the lock.
+# the holder the CPU, while another environment holds the lock; E_BADENV if the holder has
+# exited holding it (the server does not take a lock back, and what the holder left half done
+# is nobody's to finish, so every later caller is told, rather than waiting for ever).
         .globl  bcs_lock
 bcs_lock:
         enter   32
@@ -749,6 +751,7 @@ bcs_lock:
         sw      s2, 4(sp)
         sw      s3, 8(sp)
         sw      s4, 12(sp)
+        sw      zero, 20(sp)            # a holder found gone once (0: none)
         mv      s1, a0
         mv      s2, a1
         mv      s3, a2
@@ -762,9 +765,16 @@ bcs_lock:
         call    bcs_request
         li      t0, E_PERM
         bne     a0, t0, 2f
+        sw      a1, 16(sp)
         mv      a0, a1                  # held: its holder runs until it lets go (the server has
         sys_yield                       # reopened its entry: bcs_request gave it the CPU first)
-        j       1b
+        bgez    a0, 1b
+        lw      t0, 16(sp)              # E_BADENV: the holder has exited. It may have let go
+        lw      t1, 20(sp)              # first, so ask once more; the same holder named
+        sw      t0, 20(sp)              # again holds it still
+        bne     t0, t1, 1b
+        li      a0, E_BADENV
+        j       9f
 2:      bltz    a0, 9f
         mv      a0, a1
 9:      lw      s1, 0(sp)
