@@ -57,6 +57,11 @@ public final class Breakpoints {
             this.onWrite = onWrite;
         }
 
+        /** How {@code continue N} names this watchpoint: the stop it passes is the same one. */
+        String point() {
+            return "watchpoint " + id;
+        }
+
         boolean overlaps(int va, int size) {
             long s = va & 0xFFFFFFFFL, a = start & 0xFFFFFFFFL;
             return s < a + length && a < s + size;
@@ -75,8 +80,9 @@ public final class Breakpoints {
     private Evaluator.Registers registers;
     private DebugTarget registersOf;
     private int nextId = 1;
-    /** The watched value before the access now being executed, for the "old" in the report. */
+    /** The watched value before the access now being executed, for the "old" in the report, and its watchpoint. */
     private int watchOld;
+    private Watchpoint watchHit;
 
     /** Adds a breakpoint; condition is its text and test its parsed form ({@link Evaluator#parse}), both null for none. */
     Breakpoint addBreakpoint(int address, String where, String condition, Evaluator.Expr test, boolean temporary) {
@@ -266,7 +272,13 @@ public final class Breakpoints {
         if (h == null) return null;
         h.watchpoint().hits++;
         watchOld = h.old();
+        watchHit = h.watchpoint();
         return h.report();
+    }
+
+    /** The watchpoint {@link #watchBefore} last reported. */
+    Watchpoint watchHit() {
+        return watchHit;
     }
 
     /** After a watched store retired: its old and new values. */

@@ -738,7 +738,7 @@ public final class Debugger {
             Stop s = afterRun(r);
             if (s != null) return s;
             boolean retired = m.cpu.instret != before;
-            if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target), watchpointOf(watch));
+            if (watch != null && retired) return new Stop(Kind.WATCHPOINT, watch + points.watchAfter(w, target), points.watchHit().point());
             if (hookSays != null) return new Stop(Kind.STEPPED, hookSays);
         }
     }
@@ -850,12 +850,6 @@ public final class Debugger {
             return new Stop(Kind.INTERRUPTED, "interrupted");
         }
         return null;
-    }
-
-    /** The watchpoint a report names ({@code watchpoint 3: write of ...}), for {@code continue N}. */
-    private static String watchpointOf(String report) {
-        int colon = report.indexOf(':');
-        return colon < 0 ? report : report.substring(0, colon);
     }
 
     /** The stop at a caught exception, the machine at its EPC: {@code caught tlb-store at epc 0x... <f> (a.s:3), badvaddr 0x...}. */
@@ -1148,7 +1142,7 @@ public final class Debugger {
                 if (r == StopReason.STOPPED && interrupt) return null;
                 if (hit != null && m.cpu.instret != before && m.cpu.cycles < now && ++searchEvents == stopAt) {
                     return new Stop(Kind.WATCHPOINT, hit.report() + points.watchAfter(w, hit.old(), target) + " (reached backwards)",
-                            watchpointOf(hit.report()));
+                            hit.watchpoint().point());
                 }
             }
             // The state ending the stretch may lie past traps delivered at its position (its cycle

@@ -91,11 +91,6 @@ final class Evaluator {
         };
     }
 
-    /** Parses and evaluates text with the CPU's registers. */
-    static int eval(String text, DebugTarget target) throws Error {
-        return eval(text, target, machineRegisters(target));
-    }
-
     static int eval(String text, DebugTarget target, Registers registers) throws Error {
         return parse(text, target.debugInfo()).eval(target, registers);
     }

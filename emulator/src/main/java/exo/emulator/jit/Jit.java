@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *       the PC reaches a breakpoint only at a dispatch, where the virtual PC is compared. Only
  *       page offsets are used for exclusion, so this holds for any virtual-to-physical mapping;
  *       changing the set drops every translation and cached block length.</li>
- *   <li>A conditional breakpoint ({@link Machine#setBreakpoints(int[], int[], Machine.BreakCondition)})
+ *   <li>A conditional breakpoint ({@link Machine#setBreakpoints(int[], int[], RegisterCompare[][], Machine.BreakCondition)})
  *       is tested in place: a word at its page offset is translated with a call before it that
  *       stores the registers back and asks {@link Machine#stopBeforeInTranslation} with the
  *       virtual PC and the instructions retired so far; the region leaves at that word only if

@@ -229,11 +229,6 @@ public final class Machine {
         return true;
     }
 
-    /** Sets {@link #setBreakpoints}'s conditions, without comparisons. */
-    public void setBreakpoints(int[] pcs, int[] conditionalPcs, BreakCondition condition) {
-        setBreakpoints(pcs, conditionalPcs, null, condition);
-    }
-
     /** The comparisons known for conditional breakpoint pc (see {@link #setBreakpoints}), or null. */
     public RegisterCompare[] necessaryAt(int pc) {
         int i = Arrays.binarySearch(conditional, pc);

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conditional breakpoints ({@link Machine#setBreakpoints(int[], int[], Machine.BreakCondition)}):
+ * Conditional breakpoints ({@link Machine#setBreakpoints(int[], int[], RegisterCompare[][], Machine.BreakCondition)}):
  * the condition is asked exactly once per arrival at the address, with the registers, PC and
  * counters exactly as the interpreter has them there, under both engines (the JIT asks from
  * inside translated code); {@link Machine#run} stops only where it holds, and a run that stops
