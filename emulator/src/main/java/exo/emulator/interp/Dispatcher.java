@@ -6,8 +6,11 @@ import exo.emulator.isa.Codegen;
 import exo.emulator.isa.Family;
 import exo.emulator.isa.Opcode;
 import exo.emulator.isa.Operand;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +25,15 @@ import org.objectweb.asm.MethodVisitor;
  * table when this class is initialised. Each method is a {@code tableswitch} over one family's
  * rows (by {@link Opcode#familyIndex}) whose cases are the bytecode {@link Codegen} gives the JIT
  * for that row, so both engines run the same generated code and a new row needs no interpreter
- * case. The generated class is a hidden subclass; {@link #INSTANCE} is its one instance.
+ * case. {@link #INSTANCE} is the generated subclass's one instance.
+ *
+ * <p>The build generates the class ({@link #main}, in the emulator's {@code process-classes}
+ * phase) and ships it as {@code GeneratedDispatcher.class}: generating it at start-up loaded ASM
+ * and spun method-handle forms in every {@code exo} process, about 11 ms of {@code exo run
+ * hello.s} (docs/benchmarks.md), and a shipped class is archived by class-data sharing with the
+ * rest. {@code DispatcherClassTest} holds the shipped bytes to what {@link #generate()} makes from
+ * today's table. Where the build has not run (classes compiled by an IDE), the class is generated
+ * and defined as a hidden class when this one is initialised, as before.
  *
  * <p>Why generate it rather than call each row's method reference: that would be an interface
  * call with a different target for every row (megamorphic), which HotSpot cannot inline, and
@@ -42,10 +53,12 @@ abstract class Dispatcher {
     static final int INLINE_LIMIT = 325;
     static final String ALU = "alu", ALU_TRAPS = "aluTraps", BRANCH_TAKEN = "branchTaken";
     private static final String SUPER = "exo/emulator/interp/Dispatcher";
+    /** The generated subclass's name, as the build ships it and as a hidden class is named. */
+    static final String GENERATED = "exo/emulator/interp/GeneratedDispatcher";
     private static final String DESC_I = "(III)I", DESC_Z = "(III)Z";
     /** Local slots of the generated methods' parameters. */
     private static final int ROW = 1, X = 2, Y = 3;
-    static final Dispatcher INSTANCE = define(generate());
+    static final Dispatcher INSTANCE = load();
 
     /** The result of ALU row {@code row} on sources x and y. */
     abstract int alu(int row, int x, int y);
@@ -58,7 +71,7 @@ abstract class Dispatcher {
 
     /** The class file of the generated subclass. */
     static byte[] generate() {
-        ClassWriter cw = Codegen.finalSubclass(SUPER + "$Generated", SUPER);
+        ClassWriter cw = Codegen.finalSubclass(GENERATED, SUPER);
 
         List<Opcode> alu = rows(Family.ALU), branches = rows(Family.BRANCH);
         switchOver(cw, ALU, DESC_I, alu, op -> shape(op.operation, op), (mv, op) -> {
@@ -169,7 +182,34 @@ abstract class Dispatcher {
         mv.visitEnd();
     }
 
-    private static Dispatcher define(byte[] classFile) {
+    /**
+     * Writes the generated class under the class directory {@code args[0]}, where the build's
+     * {@code process-classes} phase puts it.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) throw new IllegalArgumentException("usage: Dispatcher CLASS-DIRECTORY");
+        Path file = Path.of(args[0], GENERATED + ".class");
+        Files.createDirectories(file.getParent());
+        Files.write(file, generate());
+    }
+
+    /** An instance of the class the build shipped, or, where there is none, of one defined now. */
+    private static Dispatcher load() {
+        Class<?> shipped;
+        try {
+            shipped = Class.forName(GENERATED.replace('/', '.'), true, Dispatcher.class.getClassLoader());
+        } catch (ClassNotFoundException notBuilt) {
+            return define(generate());
+        }
+        try {
+            return (Dispatcher) shipped.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot instantiate the interpreter's dispatcher", e);
+        }
+    }
+
+    /** An instance of the class file, defined as a hidden class. */
+    static Dispatcher define(byte[] classFile) {
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(classFile, true);
             return (Dispatcher) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
